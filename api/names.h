@@ -1,0 +1,47 @@
+// Resource names (AIP-122): patterns such as "libraries/{library}/partners/{partner}".
+#ifndef ALLIES_API_NAMES_H_
+#define ALLIES_API_NAMES_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace allies::api {
+
+// True when id matches [a-z][a-z0-9-]{0,62}: the form of every resource id, client-chosen or not.
+bool IsValidResourceId(absl::string_view id);
+
+// A fresh server-chosen id: a letter and 15 random lowercase letters or digits.
+std::string GenerateResourceId();
+
+// A resource name pattern: literal collection segments alternating with {variable} segments.
+class NamePattern {
+ public:
+  // pattern like "libraries/{library}/partners/{partner}".
+  explicit NamePattern(absl::string_view pattern);
+
+  // The ids in order, or INVALID_ARGUMENT (a BadRequest violation on `field`) naming the
+  // expected form.
+  absl::StatusOr<std::vector<std::string>> Parse(absl::string_view name,
+                                                 absl::string_view field) const;
+  // Formats ids (one per variable, in order) into a name.
+  std::string Format(const std::vector<std::string>& ids) const;
+  const std::string& pattern() const { return pattern_; }
+
+ private:
+  std::string pattern_;
+  std::vector<std::string> collections_;  // "libraries", "partners", ...
+};
+
+// "libraries/{library}".
+const NamePattern& LibraryNamePattern();
+
+// Parses a library name to its id, errors attributed to `field`.
+absl::StatusOr<std::string> ParseLibraryName(absl::string_view name, absl::string_view field);
+std::string LibraryName(absl::string_view id);
+
+}  // namespace allies::api
+
+#endif  // ALLIES_API_NAMES_H_

@@ -1,0 +1,37 @@
+// Configuration of every Allies binary: flags, falling back to environment variables, falling
+// back to defaults that work on one machine.
+#ifndef ALLIES_SERVER_CONFIG_H_
+#define ALLIES_SERVER_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "storage/db_config.h"
+
+namespace allies::server {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:50051";  // --listen, ALLIES_LISTEN
+  int threads = 0;                          // --threads, ALLIES_THREADS; 0 = gRPC's default
+  bool migrate = false;                     // --migrate: apply migrations at start-up
+  absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown-grace
+  bool log_rpcs = true;                     // --log-rpcs
+  storage::DbConfig db;                     // --db-*, ALLIES_DB_*
+};
+
+// Parses argv. Returns INVALID_ARGUMENT with a readable message for unknown flags or bad values;
+// "--help" yields a status with code CANCELLED whose message is the usage text.
+absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv, absl::string_view program,
+                                               absl::string_view description);
+
+// Same for binaries that only need the database (allies-migrate).
+absl::StatusOr<storage::DbConfig> ParseDbConfig(int argc, char** argv, absl::string_view program,
+                                                absl::string_view description);
+
+// Prints the error or usage from a failed parse and returns the process exit code.
+int ReportConfigError(const absl::Status& status);
+
+}  // namespace allies::server
+
+#endif  // ALLIES_SERVER_CONFIG_H_

@@ -1,0 +1,158 @@
+#include "server/host.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "api/log.h"
+#include "storage/migrations.h"
+
+namespace allies::server {
+namespace {
+
+constexpr absl::Duration kDatabaseWatchInterval = absl::Seconds(2);
+constexpr absl::Duration kMigrationWait = absl::Seconds(60);
+
+}  // namespace
+
+ServerHost::ServerHost(ServerConfig config, std::vector<ServiceRegistration> services)
+    : config_(std::move(config)), registrations_(std::move(services)) {}
+
+ServerHost::~ServerHost() { Shutdown(); }
+
+absl::StatusOr<int> ServerHost::Start() {
+  api::SetLogEnabled(config_.log_rpcs);
+  if (config_.migrate) {
+    const absl::Time give_up = absl::Now() + kMigrationWait;
+    while (true) {
+      auto result = storage::ApplyMigrations(config_.db, [](absl::string_view line) {
+        api::LogJson("info", line);
+      });
+      if (result.ok()) break;
+      if (result.status().code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
+        return result.status();
+      }
+      api::LogJson("warn", "waiting for the database to apply migrations",
+                   {{"error", result.status().message()}});
+      absl::SleepFor(absl::Seconds(1));
+    }
+  }
+  pool_ = std::make_unique<storage::ConnectionPool>(config_.db);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
+  if (config_.threads > 0) {
+    grpc::ResourceQuota quota("allies");
+    quota.SetMaxThreads(config_.threads);
+    builder.SetResourceQuota(quota);
+  }
+  for (const auto& registration : registrations_) {
+    services_.push_back(registration.create(*pool_));
+    builder.RegisterService(services_.back().get());
+  }
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) {
+    server_.reset();
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", config_.listen,
+                                               " (address in use or not valid?)"));
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  for (const auto& registration : registrations_) {
+    health->SetServingStatus(registration.name, true);
+  }
+  watcher_ = std::thread([this] { WatchDatabase(); });
+  std::vector<std::string> names;
+  std::string services;
+  for (const auto& r : registrations_) absl::StrAppend(&services, services.empty() ? "" : ",", r.name);
+  api::LogJson("info", "serving", {{"listen", config_.listen}, {"port", port},
+                                   {"services", services}});
+  return port;
+}
+
+void ServerHost::WatchDatabase() {
+  // Services need the database: their health follows it ("" stays SERVING while the process
+  // lives). Checking out a connection pings it when idle, and reopens it after an outage.
+  std::unique_lock<std::mutex> lock(shutdown_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    bool up = false;
+    {
+      auto lease = pool_->Checkout();
+      up = lease.ok() && (*lease)->Validate();
+    }
+    if (up != database_up_.exchange(up) && !stopping_) {
+      for (const auto& r : registrations_) {
+        server_->GetHealthCheckService()->SetServingStatus(r.name, up);
+      }
+      api::LogJson(up ? "info" : "warn", up ? "database is back" : "database is unreachable");
+    }
+    lock.lock();
+    shutdown_cv_.wait_for(lock, absl::ToChronoNanoseconds(kDatabaseWatchInterval),
+                          [this] { return stopping_.load(); });
+  }
+}
+
+void ServerHost::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(shutdown_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    stopping_ = true;
+  }
+  shutdown_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+  if (server_) {
+    server_->GetHealthCheckService()->Shutdown();  // every status NOT_SERVING
+    api::LogJson("info", "shutting down",
+                 {{"grace_seconds", absl::ToDoubleSeconds(config_.shutdown_grace)}});
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoNanoseconds(config_.shutdown_grace));
+    server_->Wait();
+  }
+  if (pool_) pool_->Close();
+  api::LogJson("info", "stopped");
+}
+
+void ServerHost::BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void ServerHost::ServeUntilSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  sigwait(&set, &signal);  // an ordinary thread: Shutdown() is safe to call from here
+  api::LogJson("info", "signal received", {{"signal", strsignal(signal)}});
+  Shutdown();
+}
+
+int RunServerMain(int argc, char** argv, absl::string_view program, absl::string_view description,
+                  std::vector<ServiceRegistration> services) {
+  auto config = ParseServerConfig(argc, argv, program, description);
+  if (!config.ok()) return ReportConfigError(config.status());
+  ServerHost::BlockShutdownSignals();
+  ServerHost host(*std::move(config), std::move(services));
+  auto port = host.Start();
+  if (!port.ok()) {
+    api::LogJson("error", "start-up failed", {{"error", port.status().message()}});
+    return 1;
+  }
+  host.ServeUntilSignal();
+  return 0;
+}
+
+}  // namespace allies::server

@@ -1,0 +1,71 @@
+// Hosting gRPC services: one process serves any set of services over one connection pool, with
+// health checking, reflection, and a graceful shutdown. allies-server hosts every service; each
+// standalone service binary hosts one.
+#ifndef ALLIES_SERVER_HOST_H_
+#define ALLIES_SERVER_HOST_H_
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/service_type.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/config.h"
+#include "storage/pool.h"
+
+namespace allies::server {
+
+// How a service plugs into a host: its full gRPC name and a factory over the shared pool.
+struct ServiceRegistration {
+  std::string name;  // "allies.v1.LibraryService"
+  std::function<std::unique_ptr<grpc::Service>(storage::ConnectionPool&)> create;
+};
+
+class ServerHost {
+ public:
+  ServerHost(ServerConfig config, std::vector<ServiceRegistration> services);
+  ~ServerHost();
+
+  // Applies migrations when configured (waiting up to a minute for the database), then binds
+  // and starts serving. Returns the bound port (useful with "host:0").
+  absl::StatusOr<int> Start();
+
+  // Health NOT_SERVING, stop accepting, let in-flight calls finish within the grace period,
+  // then close the pool. Idempotent.
+  void Shutdown();
+
+  // Blocks until SIGINT or SIGTERM, then shuts down. Call BlockShutdownSignals() first, before
+  // any thread starts, so that the signals reach only this wait.
+  void ServeUntilSignal();
+  static void BlockShutdownSignals();
+
+  storage::ConnectionPool& pool() { return *pool_; }
+
+ private:
+  void WatchDatabase();
+
+  ServerConfig config_;
+  std::vector<ServiceRegistration> registrations_;
+  std::unique_ptr<storage::ConnectionPool> pool_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  std::thread watcher_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> database_up_{true};
+  std::mutex shutdown_mu_;
+  std::condition_variable shutdown_cv_;
+  bool shut_down_ = false;
+};
+
+// The whole main() of a server binary.
+int RunServerMain(int argc, char** argv, absl::string_view program, absl::string_view description,
+                  std::vector<ServiceRegistration> services);
+
+}  // namespace allies::server
+
+#endif  // ALLIES_SERVER_HOST_H_

@@ -1,0 +1,264 @@
+#include "services/library/library_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "api/errors.h"
+#include "api/etag.h"
+#include "api/names.h"
+#include "api/pagination.h"
+#include "api/rpc.h"
+#include "services/library/library_validation.h"
+#include "storage/library_repository.h"
+#include "storage/transaction.h"
+
+namespace allies::services {
+namespace {
+
+using google::protobuf::Timestamp;
+using storage::LibraryRecord;
+using storage::Session;
+namespace libraries = storage::libraries;
+
+
+void SetTimestamp(absl::Time t, Timestamp* out) {
+  const int64_t micros = absl::ToUnixMicros(t);
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+void ToProto(const LibraryRecord& r, v1::Library* out) {
+  out->set_name(api::LibraryName(r.id));
+  out->set_display_name(r.display_name);
+  if (!r.parent_id.empty()) out->set_parent(api::LibraryName(r.parent_id));
+  out->set_kind(static_cast<v1::Library::Kind>(r.kind));
+  out->set_region(r.region);
+  out->set_address(r.address);
+  out->set_website(r.website);
+  out->set_etag(api::ComputeEtag(r.revision, r.update_time));
+  SetTimestamp(r.create_time, out->mutable_create_time());
+  SetTimestamp(r.update_time, out->mutable_update_time());
+  if (r.delete_time) SetTimestamp(*r.delete_time, out->mutable_delete_time());
+}
+
+// Copies the named fields of the proto into the record. Names were validated already.
+void ApplyFields(const v1::Library& in, const std::vector<std::string>& fields, LibraryRecord& r) {
+  for (const std::string& f : fields) {
+    if (f == "display_name") r.display_name = in.display_name();
+    if (f == "kind") r.kind = in.kind();
+    if (f == "region") r.region = in.region();
+    if (f == "address") r.address = in.address();
+    if (f == "website") r.website = in.website();
+    if (f == "parent") {
+      r.parent_id = in.parent().empty() ? "" : *api::ParseLibraryName(in.parent(), "");
+    }
+  }
+}
+
+absl::Status DeletedError(absl::string_view name) {
+  return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_DELETED",
+                    absl::StrCat(name, " is deleted"), {{"resource", std::string(name)}});
+}
+
+// The parent must exist and be live; it is locked so it cannot be deleted under us.
+absl::Status CheckParent(Session& s, const std::string& parent_id, libraries::Lock lock) {
+  auto parent = libraries::Get(s, parent_id, lock);
+  if (!parent.ok()) {
+    if (parent.status().code() != absl::StatusCode::kNotFound) return parent.status();
+    return api::InvalidField("library.parent",
+                             absl::StrCat(api::LibraryName(parent_id), " does not exist"),
+                             "PARENT_NOT_FOUND");
+  }
+  if (parent->delete_time) {
+    return api::Error(absl::StatusCode::kFailedPrecondition, "PARENT_DELETED",
+                      absl::StrCat("the parent ", api::LibraryName(parent_id), " is deleted"),
+                      {{"parent", api::LibraryName(parent_id)}});
+  }
+  return absl::OkStatus();
+}
+
+std::string ListFingerprint(const v1::ListLibrariesRequest& request) {
+  return absl::StrCat("ListLibraries|parent=", request.parent(),
+                      "|show_deleted=", request.show_deleted() ? 1 : 0, "|order=name");
+}
+
+}  // namespace
+
+grpc::Status LibraryService::GetLibrary(grpc::ServerContext* context,
+                                        const v1::GetLibraryRequest* request,
+                                        v1::Library* response) {
+  return api::Serve(context, "allies.v1.LibraryService/GetLibrary", [&](const api::Call&) {
+    auto id = api::ParseLibraryName(request->name(), "name");
+    if (!id.ok()) return id.status();
+    return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+      auto record = libraries::Get(s, *id);
+      if (!record.ok()) return record.status();
+      ToProto(*record, response);
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::Status LibraryService::ListLibraries(grpc::ServerContext* context,
+                                           const v1::ListLibrariesRequest* request,
+                                           v1::ListLibrariesResponse* response) {
+  return api::Serve(context, "allies.v1.LibraryService/ListLibraries", [&](const api::Call&) {
+    auto page_size = api::EffectivePageSize(request->page_size());
+    if (!page_size.ok()) return page_size.status();
+    storage::LibraryListQuery query;
+    if (!request->parent().empty()) {
+      auto parent = api::ParseLibraryName(request->parent(), "parent");
+      if (!parent.ok()) return parent.status();
+      query.parent_id = *parent;
+    }
+    const std::string fingerprint = ListFingerprint(*request);
+    auto key = api::DecodePageToken(request->page_token(), fingerprint);
+    if (!key.ok()) return key.status();
+    if (key->size() == 1) {
+      query.after_id = (*key)[0];
+    } else if (!key->empty()) {
+      return api::InvalidField("page_token", "is malformed", "INVALID_PAGE_TOKEN");
+    }
+    query.show_deleted = request->show_deleted();
+    query.limit = *page_size + 1;  // one more tells whether another page follows
+    return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+      auto rows = libraries::List(s, query);
+      if (!rows.ok()) return rows.status();
+      const bool more = static_cast<int>(rows->size()) > *page_size;
+      if (more) rows->resize(*page_size);
+      for (const auto& r : *rows) ToProto(r, response->add_libraries());
+      if (more) response->set_next_page_token(api::EncodePageToken(fingerprint, {rows->back().id}));
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::Status LibraryService::CreateLibrary(grpc::ServerContext* context,
+                                           const v1::CreateLibraryRequest* request,
+                                           v1::Library* response) {
+  return api::Serve(context, "allies.v1.LibraryService/CreateLibrary", [&](const api::Call&) {
+    absl::Status valid = ValidateCreateLibrary(*request);
+    if (!valid.ok()) return valid;
+
+    LibraryRecord record;
+    record.id = request->library_id().empty() ? api::GenerateResourceId() : request->library_id();
+    ApplyFields(request->library(), MutableLibraryFields(), record);
+    record.create_time = record.update_time = storage::NowMicros();
+    absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+      if (!record.parent_id.empty()) {
+        absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
+        if (!parent_ok.ok()) return parent_ok;
+      }
+      return libraries::Insert(s, record);
+    });
+    if (status.ok()) ToProto(record, response);
+    return status;
+  });
+}
+
+grpc::Status LibraryService::UpdateLibrary(grpc::ServerContext* context,
+                                           const v1::UpdateLibraryRequest* request,
+                                           v1::Library* response) {
+  return api::Serve(context, "allies.v1.LibraryService/UpdateLibrary", [&](const api::Call&) {
+    if (!request->has_library()) return api::InvalidField("library", "is required");
+    auto id = api::ParseLibraryName(request->library().name(), "library.name");
+    if (!id.ok()) return id.status();
+    auto fields = ResolveLibraryUpdateMask(request->update_mask());
+    if (!fields.ok()) return fields.status();
+    api::FieldViolations violations;
+    CheckLibraryFields(request->library(), *fields, violations);
+    if (!violations.empty()) return violations.ToStatus();
+    const std::string& name = request->library().name();
+
+    LibraryRecord record;
+    absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+      auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
+      if (!current.ok()) return current.status();
+      record = *std::move(current);
+      if (record.delete_time) return DeletedError(name);
+      absl::Status etag_ok = api::CheckEtag(request->library().etag(),
+                                            api::ComputeEtag(record.revision, record.update_time),
+                                            name);
+      if (!etag_ok.ok()) return etag_ok;
+      const std::string old_parent = record.parent_id;
+      ApplyFields(request->library(), *fields, record);
+      if (record.parent_id != old_parent && !record.parent_id.empty()) {
+        if (record.parent_id == record.id) {
+          return api::Error(absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
+                            absl::StrCat(name, " cannot be its own parent"));
+        }
+        absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kUpdate);
+        if (!parent_ok.ok()) return parent_ok;
+        auto ancestry = libraries::LockAncestry(s, record.parent_id);
+        if (!ancestry.ok()) return ancestry.status();
+        for (const std::string& ancestor : *ancestry) {
+          if (ancestor == record.id) {
+            return api::Error(
+                absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
+                absl::StrCat("cannot move ", name, " under ", request->library().parent(),
+                             ", which lies inside its own subtree"),
+                {{"resource", name}, {"parent", request->library().parent()}});
+          }
+        }
+      }
+      record.revision += 1;
+      record.update_time = std::max(storage::NowMicros(), record.update_time);
+      return libraries::Update(s, record);
+    });
+    if (status.ok()) ToProto(record, response);
+    return status;
+  });
+}
+
+grpc::Status LibraryService::DeleteLibrary(grpc::ServerContext* context,
+                                           const v1::DeleteLibraryRequest* request,
+                                           v1::Library* response) {
+  return api::Serve(context, "allies.v1.LibraryService/DeleteLibrary", [&](const api::Call&) {
+    auto id = api::ParseLibraryName(request->name(), "name");
+    if (!id.ok()) return id.status();
+    const std::string& name = request->name();
+    LibraryRecord record;
+    absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+      auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
+      if (!current.ok()) return current.status();
+      record = *std::move(current);
+      if (record.delete_time) return DeletedError(name);
+      absl::Status etag_ok = api::CheckEtag(
+          request->etag(), api::ComputeEtag(record.revision, record.update_time), name);
+      if (!etag_ok.ok()) return etag_ok;
+      std::vector<std::string> doomed{record.id};
+      if (!request->force()) {
+        auto child = libraries::AnyLiveChild(s, record.id);
+        if (!child.ok()) return child.status();
+        if (*child) {
+          return api::Error(
+              absl::StatusCode::kFailedPrecondition, "LIBRARY_HAS_CHILDREN",
+              absl::StrCat(name, " has live child libraries (e.g. ", api::LibraryName(**child),
+                           "); delete them first or pass force"),
+              {{"resource", name}, {"child", api::LibraryName(**child)}});
+        }
+      } else {
+        auto descendants = libraries::LiveDescendants(s, record.id);
+        if (!descendants.ok()) return descendants.status();
+        doomed.insert(doomed.end(), descendants->begin(), descendants->end());
+      }
+      const absl::Time now = std::max(storage::NowMicros(), record.update_time);
+      absl::Status marked = libraries::MarkDeleted(s, doomed, now);
+      if (!marked.ok()) return marked;
+      record.delete_time = now;
+      record.update_time = now;
+      record.revision += 1;
+      return absl::OkStatus();
+    });
+    if (status.ok()) ToProto(record, response);
+    return status;
+  });
+}
+
+server::ServiceRegistration LibraryServiceRegistration() {
+  return {v1::LibraryService::service_full_name(), [](storage::ConnectionPool& pool) {
+            return std::make_unique<LibraryService>(pool);
+          }};
+}
+
+}  // namespace allies::services

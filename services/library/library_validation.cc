@@ -1,0 +1,89 @@
+#include "services/library/library_validation.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/errors.h"
+#include "api/names.h"
+#include "api/text.h"
+
+namespace allies::services {
+
+const std::vector<std::string>& MutableLibraryFields() {
+  static const auto* fields = new std::vector<std::string>{
+      "display_name", "parent", "kind", "region", "address", "website"};
+  return *fields;
+}
+
+void CheckLibraryFields(const v1::Library& library, const std::vector<std::string>& fields,
+                        api::FieldViolations& v) {
+  auto wanted = [&](absl::string_view f) {
+    return fields.empty() || std::find(fields.begin(), fields.end(), f) != fields.end();
+  };
+  if (wanted("display_name")) {
+    api::CheckText(v, "library.display_name", library.display_name(), kMaxDisplayName, true);
+  }
+  if (wanted("parent") && !library.parent().empty()) {
+    auto parent = api::ParseLibraryName(library.parent(), "library.parent");
+    if (!parent.ok()) v.Add("library.parent", std::string(parent.status().message()));
+  }
+  if (wanted("kind")) {
+    if (library.kind() == v1::Library::KIND_UNSPECIFIED) {
+      v.Add("library.kind", "is required (REGIONAL, CENTRAL_SYSTEM, CENTRAL_LIBRARY, BRANCH, "
+                            "UNIVERSITY, SCHOOL or SPECIAL)");
+    } else if (!v1::Library::Kind_IsValid(library.kind())) {
+      v.Add("library.kind", absl::StrCat("unknown kind ", library.kind()));
+    }
+  }
+  if (wanted("region")) api::CheckText(v, "library.region", library.region(), kMaxRegion, false);
+  if (wanted("address")) {
+    api::CheckText(v, "library.address", library.address(), kMaxAddress, false, true);
+  }
+  if (wanted("website")) api::CheckUrl(v, "library.website", library.website(), kMaxWebsite);
+}
+
+absl::Status ValidateCreateLibrary(const v1::CreateLibraryRequest& request) {
+  api::FieldViolations v;
+  const std::string& id = request.library_id();
+  if (!id.empty() && !api::IsValidResourceId(id)) {
+    v.Add("library_id", absl::StrCat("must match [a-z][a-z0-9-]{0,62}, got \"", id, "\""));
+  }
+  if (!request.has_library()) {
+    v.Add("library", "is required");
+  } else {
+    CheckLibraryFields(request.library(), {}, v);
+  }
+  return v.ToStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ResolveLibraryUpdateMask(
+    const google::protobuf::FieldMask& mask) {
+  const auto& mutable_fields = MutableLibraryFields();
+  if (mask.paths_size() == 0) {
+    return api::InvalidField(
+        "update_mask", absl::StrCat("is required: name the fields to change (",
+                                    absl::StrJoin(mutable_fields, ", "), ") or \"*\""));
+  }
+  api::FieldViolations v;
+  std::vector<std::string> fields;
+  for (const std::string& path : mask.paths()) {
+    if (path == "*") {
+      fields = mutable_fields;
+      continue;
+    }
+    if (std::find(mutable_fields.begin(), mutable_fields.end(), path) != mutable_fields.end()) {
+      if (std::find(fields.begin(), fields.end(), path) == fields.end()) fields.push_back(path);
+    } else if (path == "name" || path == "etag" || path == "create_time" ||
+               path == "update_time" || path == "delete_time") {
+      v.Add("update_mask", absl::StrCat("\"", path, "\" cannot be changed (output only or immutable)"));
+    } else {
+      v.Add("update_mask", absl::StrCat("unknown field \"", path, "\"; updatable fields are ",
+                                        absl::StrJoin(mutable_fields, ", ")));
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  return fields;
+}
+
+}  // namespace allies::services

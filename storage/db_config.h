@@ -1,0 +1,32 @@
+// How to reach the database: flags and ALLIES_DB_* environment variables fill this in.
+#ifndef ALLIES_STORAGE_DB_CONFIG_H_
+#define ALLIES_STORAGE_DB_CONFIG_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace allies::storage {
+
+struct DbConfig {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  // When set, connect over this unix socket instead of TCP.
+  std::string socket;
+  std::string user = "allies";
+  std::string password;
+  std::string database = "allies";
+  // Upper bound on open connections.
+  int pool_size = 32;
+  // How long a caller waits for a free connection before UNAVAILABLE.
+  absl::Duration checkout_timeout = absl::Seconds(5);
+  absl::Duration connect_timeout = absl::Seconds(3);
+  // Per-statement network read/write timeout (a hung server surfaces as UNAVAILABLE).
+  absl::Duration io_timeout = absl::Seconds(30);
+  // A connection idle for longer than this is pinged before it is handed out.
+  absl::Duration validate_after_idle = absl::Milliseconds(500);
+};
+
+}  // namespace allies::storage
+
+#endif  // ALLIES_STORAGE_DB_CONFIG_H_

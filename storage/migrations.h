@@ -1,0 +1,40 @@
+// Schema migrations: numbered SQL files under storage/migrations/, compiled into the binaries,
+// applied in order and recorded in schema_migrations. A named lock (GET_LOCK) serializes
+// concurrent migrators, so running twice, or from two processes at once, is safe.
+#ifndef ALLIES_STORAGE_MIGRATIONS_H_
+#define ALLIES_STORAGE_MIGRATIONS_H_
+
+#include <functional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "storage/db_config.h"
+
+namespace allies::storage {
+
+struct Migration {
+  int version;
+  absl::string_view name;  // file name, e.g. "0001_libraries.sql"
+  absl::string_view sql;
+};
+
+// Every migration compiled into this binary, in version order.
+const std::vector<Migration>& AllMigrations();
+
+// Splits a migration file into statements (on ';' at the end of a line, outside comments).
+std::vector<std::string> SplitSqlStatements(absl::string_view sql);
+
+struct MigrationResult {
+  std::vector<int> applied;  // versions applied by this call
+  int current_version = 0;
+};
+
+// Applies the pending migrations; `progress` (if set) hears a line per step.
+absl::StatusOr<MigrationResult> ApplyMigrations(
+    const DbConfig& config, const std::function<void(absl::string_view)>& progress = nullptr);
+
+}  // namespace allies::storage
+
+#endif  // ALLIES_STORAGE_MIGRATIONS_H_

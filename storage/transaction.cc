@@ -1,0 +1,70 @@
+#include "storage/transaction.h"
+
+#include <random>
+#include <thread>
+
+#include "absl/time/clock.h"
+
+namespace allies::storage {
+namespace {
+
+absl::Duration Backoff(const RetryPolicy& policy, int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  absl::Duration ceiling = policy.initial_backoff * (1 << std::min(attempt, 16));
+  if (ceiling > policy.max_backoff) ceiling = policy.max_backoff;
+  std::uniform_int_distribution<int64_t> jitter(absl::ToInt64Microseconds(ceiling) / 2,
+                                                absl::ToInt64Microseconds(ceiling));
+  return absl::Microseconds(jitter(rng));
+}
+
+absl::Status AttemptTransaction(Session& session, absl::FunctionRef<absl::Status(Session&)> fn) {
+  absl::Status status = session.Run([&]() -> absl::Status {
+    session.Begin();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  status = fn(session);
+  if (status.ok()) {
+    status = session.Run([&]() -> absl::Status {
+      session.Commit();
+      return absl::OkStatus();
+    });
+    if (status.ok()) return status;
+  }
+  if (!session.broken()) {
+    absl::Status rollback = session.Run([&]() -> absl::Status {
+      session.Rollback();
+      return absl::OkStatus();
+    });
+    (void)rollback;  // a failed rollback already marked the session broken
+  }
+  return status;
+}
+
+}  // namespace
+
+absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Status(Session&)> fn,
+                              const RetryPolicy& policy) {
+  absl::Status status;
+  for (int attempt = 0; attempt < policy.max_attempts; ++attempt) {
+    if (attempt > 0) absl::SleepFor(Backoff(policy, attempt - 1));
+    auto lease = pool.Checkout();
+    if (!lease.ok()) return lease.status();
+    status = AttemptTransaction(**lease, fn);
+    if (!IsRetryable(status)) return status;
+  }
+  return status;
+}
+
+absl::Status RunRead(ConnectionPool& pool, absl::FunctionRef<absl::Status(Session&)> fn) {
+  absl::Status status;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto lease = pool.Checkout();
+    if (!lease.ok()) return lease.status();
+    status = fn(**lease);
+    if (!(*lease)->broken()) return status;
+  }
+  return status;
+}
+
+}  // namespace allies::storage
