@@ -8,11 +8,11 @@
 #include <grpcpp/support/status.h>
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace allies::api {
 

@@ -36,10 +36,10 @@ NamePattern::NamePattern(absl::string_view pattern) : pattern_(pattern) {
 absl::StatusOr<std::vector<std::string>> NamePattern::Parse(absl::string_view name,
                                                             absl::string_view field) const {
   auto invalid = [&](absl::string_view why) {
-    return InvalidField(std::string(field),
-                        absl::StrCat(why, ": expected a name of the form \"", pattern_,
-                                     "\", got \"", name, "\""),
-                        "INVALID_RESOURCE_NAME");
+    return InvalidField(
+        std::string(field),
+        absl::StrCat(why, ": expected a name of the form \"", pattern_, "\", got \"", name, "\""),
+        "INVALID_RESOURCE_NAME");
   };
   if (name.empty()) return invalid("is required");
   std::vector<absl::string_view> segments = absl::StrSplit(name, '/');

@@ -3,10 +3,10 @@
 #define ALLIES_API_NAMES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace allies::api {
 

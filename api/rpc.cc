@@ -34,23 +34,31 @@ grpc::Status Serve(grpc::ServerContext* context, absl::string_view method,
     status = body(call);
   } catch (const std::exception& e) {
     status = Error(absl::StatusCode::kInternal, "INTERNAL", "internal error");
-    LogJson("error", "unhandled exception", {{"method", method}, {"what", e.what()},
-                                             {"request_id", call.request_id()}});
+    LogJson("error", "unhandled exception",
+            {{"method", method}, {"what", e.what()}, {"request_id", call.request_id()}});
   } catch (...) {
     status = Error(absl::StatusCode::kInternal, "INTERNAL", "internal error");
-    LogJson("error", "unhandled exception", {{"method", method},
-                                             {"request_id", call.request_id()}});
+    LogJson("error", "unhandled exception",
+            {{"method", method}, {"request_id", call.request_id()}});
   }
   const double latency_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
   const std::string peer = context->peer();
   const std::string code = absl::StatusCodeToString(status.code());
   if (status.ok()) {
-    LogJson("info", "rpc", {{"method", method}, {"code", code}, {"latency_ms", latency_ms},
-                            {"peer", peer}, {"request_id", call.request_id()}});
+    LogJson("info", "rpc",
+            {{"method", method},
+             {"code", code},
+             {"latency_ms", latency_ms},
+             {"peer", peer},
+             {"request_id", call.request_id()}});
   } else {
     LogJson(status.code() == absl::StatusCode::kInternal ? "error" : "info", "rpc",
-            {{"method", method}, {"code", code}, {"latency_ms", latency_ms}, {"peer", peer},
-             {"request_id", call.request_id()}, {"error", status.message()}});
+            {{"method", method},
+             {"code", code},
+             {"latency_ms", latency_ms},
+             {"peer", peer},
+             {"request_id", call.request_id()},
+             {"error", status.message()}});
   }
   return ToGrpcStatus(status);
 }

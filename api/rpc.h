@@ -6,10 +6,10 @@
 #include <grpcpp/server_context.h>
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace allies::api {
 

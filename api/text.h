@@ -3,8 +3,8 @@
 #define ALLIES_API_TEXT_H_
 
 #include <cstddef>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "api/errors.h"
 
 namespace allies::api {

@@ -5,9 +5,9 @@
 #include <functional>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/match.h"
 
 namespace allies::server {
 namespace {
@@ -58,8 +58,8 @@ void AddDbFlags(std::vector<Flag>& flags, storage::DbConfig& db) {
   flags.push_back({"db-password", "ALLIES_DB_PASSWORD",
                    "database password (prefer the environment variable)", false,
                    SetString(db.password)});
-  flags.push_back({"db-name", "ALLIES_DB_NAME", "database (schema) name", false,
-                   SetString(db.database)});
+  flags.push_back(
+      {"db-name", "ALLIES_DB_NAME", "database (schema) name", false, SetString(db.database)});
   flags.push_back({"pool-size", "ALLIES_POOL_SIZE", "maximum open database connections", false,
                    SetInt(db.pool_size, 1, 10000)});
   flags.push_back({"pool-timeout", "ALLIES_POOL_TIMEOUT",
@@ -111,8 +111,7 @@ absl::Status Parse(int argc, char** argv, absl::string_view program, absl::strin
       if (f.name == name) flag = &f;
     }
     if (flag == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag --", name, " (see --help)"));
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name, " (see --help)"));
     }
     if (!has_value) {
       if (flag->is_bool) {
@@ -139,9 +138,8 @@ absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv, absl::stri
   std::vector<Flag> flags;
   flags.push_back({"listen", "ALLIES_LISTEN", "address to serve gRPC on (host:port)", false,
                    SetString(config.listen)});
-  flags.push_back({"threads", "ALLIES_THREADS",
-                   "maximum threads serving RPCs (0: gRPC's default)", false,
-                   SetInt(config.threads, 0, 100000)});
+  flags.push_back({"threads", "ALLIES_THREADS", "maximum threads serving RPCs (0: gRPC's default)",
+                   false, SetInt(config.threads, 0, 100000)});
   flags.push_back({"migrate", "ALLIES_MIGRATE", "apply database migrations at start-up", true,
                    SetBool(config.migrate)});
   flags.push_back({"shutdown-grace", "ALLIES_SHUTDOWN_GRACE",

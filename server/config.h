@@ -13,11 +13,11 @@ namespace allies::server {
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:50051";  // --listen, ALLIES_LISTEN
-  int threads = 0;                          // --threads, ALLIES_THREADS; 0 = gRPC's default
-  bool migrate = false;                     // --migrate: apply migrations at start-up
+  int threads = 0;                         // --threads, ALLIES_THREADS; 0 = gRPC's default
+  bool migrate = false;                    // --migrate: apply migrations at start-up
   absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown-grace
-  bool log_rpcs = true;                     // --log-rpcs
-  storage::DbConfig db;                     // --db-*, ALLIES_DB_*
+  bool log_rpcs = true;                               // --log-rpcs
+  storage::DbConfig db;                               // --db-*, ALLIES_DB_*
 };
 
 // Parses argv. Returns INVALID_ARGUMENT with a readable message for unknown flags or bad values;

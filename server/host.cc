@@ -29,9 +29,8 @@ absl::StatusOr<int> ServerHost::Start() {
   if (config_.migrate) {
     const absl::Time give_up = absl::Now() + kMigrationWait;
     while (true) {
-      auto result = storage::ApplyMigrations(config_.db, [](absl::string_view line) {
-        api::LogJson("info", line);
-      });
+      auto result = storage::ApplyMigrations(
+          config_.db, [](absl::string_view line) { api::LogJson("info", line); });
       if (result.ok()) break;
       if (result.status().code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
         return result.status();
@@ -47,6 +46,8 @@ absl::StatusOr<int> ServerHost::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
+  // Without this, gRPC binds with SO_REUSEPORT and a second server on a busy port would start.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
   if (config_.threads > 0) {
     grpc::ResourceQuota quota("allies");
@@ -60,8 +61,8 @@ absl::StatusOr<int> ServerHost::Start() {
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     server_.reset();
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", config_.listen,
-                                               " (address in use or not valid?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config_.listen, " (address in use or not valid?)"));
   }
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
@@ -71,9 +72,10 @@ absl::StatusOr<int> ServerHost::Start() {
   watcher_ = std::thread([this] { WatchDatabase(); });
   std::vector<std::string> names;
   std::string services;
-  for (const auto& r : registrations_) absl::StrAppend(&services, services.empty() ? "" : ",", r.name);
-  api::LogJson("info", "serving", {{"listen", config_.listen}, {"port", port},
-                                   {"services", services}});
+  for (const auto& r : registrations_)
+    absl::StrAppend(&services, services.empty() ? "" : ",", r.name);
+  api::LogJson("info", "serving",
+               {{"listen", config_.listen}, {"port", port}, {"services", services}});
   return port;
 }
 

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   });
   if (!result.ok()) {
-    std::fprintf(stderr, "allies-migrate: failed: %s\n", std::string(result.status().message()).c_str());
+    std::fprintf(stderr, "allies-migrate: failed: %s\n",
+                 std::string(result.status().message()).c_str());
     return result.status().code() == absl::StatusCode::kUnavailable ? 3 : 1;
   }
   return 0;

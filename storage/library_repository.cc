@@ -7,7 +7,7 @@
 namespace allies::storage::libraries {
 namespace {
 
-#define ALLIES_LIBRARY_COLUMNS                                                          \
+#define ALLIES_LIBRARY_COLUMNS                                                           \
   "id, parent_id, display_name, kind, region, address, website, revision, create_time, " \
   "update_time, delete_time"
 

@@ -72,8 +72,9 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
       for (const std::string& statement : SplitSqlStatements(m.sql)) {
         session.ExecuteDirect(statement);
       }
-      session.Execute("INSERT INTO schema_migrations (version, name, applied_time) VALUES (?, ?, ?)",
-                      m.version, m.name, NowMicros());
+      session.Execute(
+          "INSERT INTO schema_migrations (version, name, applied_time) VALUES (?, ?, ?)", m.version,
+          m.name, NowMicros());
       result.applied.push_back(m.version);
     }
     if (!done.empty() && *done.rbegin() > result.current_version) {

@@ -65,11 +65,10 @@ absl::StatusOr<std::unique_ptr<Session>> ConnectionPool::Connect(const DbConfig&
   try {
     connection.reset(Driver()->connect(options));
   } catch (const sql::SQLException& e) {
-    return Unavailable(absl::StrCat("cannot connect to the database (",
-                                    config.socket.empty()
-                                        ? absl::StrCat(config.host, ":", config.port)
-                                        : config.socket,
-                                    "): ", e.what()));
+    return Unavailable(absl::StrCat(
+        "cannot connect to the database (",
+        config.socket.empty() ? absl::StrCat(config.host, ":", config.port) : config.socket,
+        "): ", e.what()));
   }
   auto session = std::make_unique<Session>(std::move(connection));
   absl::Status status = session->Run([&]() -> absl::Status {
@@ -93,8 +92,7 @@ absl::StatusOr<Lease> ConnectionPool::Checkout() {
       while (!closed_ && idle_.empty() && open_ >= config_.pool_size) {
         const absl::Duration left = deadline - absl::Now();
         if (left <= absl::ZeroDuration() ||
-            available_.wait_for(lock, absl::ToChronoNanoseconds(left)) ==
-                std::cv_status::timeout) {
+            available_.wait_for(lock, absl::ToChronoNanoseconds(left)) == std::cv_status::timeout) {
           if (idle_.empty() && open_ >= config_.pool_size) {
             return Unavailable(absl::StrCat("no database connection became free within ",
                                             absl::FormatDuration(config_.checkout_timeout),

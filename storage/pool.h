@@ -53,7 +53,7 @@ class ConnectionPool {
   void Close();
 
   struct Stats {
-    int open = 0;       // sessions that exist (idle + in use)
+    int open = 0;  // sessions that exist (idle + in use)
     int idle = 0;
     int64_t opened = 0;    // connections ever opened
     int64_t replaced = 0;  // broken sessions discarded

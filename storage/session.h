@@ -14,12 +14,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <type_traits>
 #include <unordered_map>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "storage/sql_error.h"
 #include "storage/sql_time.h"
@@ -104,9 +104,7 @@ class Session {
   }
   static void BindOne(sql::PreparedStatement* stmt, unsigned i, bool v) { stmt->setBoolean(i, v); }
   static void BindOne(sql::PreparedStatement* stmt, unsigned i, int v) { stmt->setInt(i, v); }
-  static void BindOne(sql::PreparedStatement* stmt, unsigned i, int64_t v) {
-    stmt->setInt64(i, v);
-  }
+  static void BindOne(sql::PreparedStatement* stmt, unsigned i, int64_t v) { stmt->setInt64(i, v); }
   static void BindOne(sql::PreparedStatement* stmt, unsigned i, absl::Time v) {
     stmt->setString(i, ToSqlDatetime(v));
   }

@@ -59,10 +59,9 @@ absl::Status StatusFromSqlException(const sql::SQLException& e) {
       return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_IN_USE",
                         "the resource is still referenced", meta);
     default:
-      return api::Error(absl::StatusCode::kInternal, "DATABASE_ERROR",
-                        absl::StrCat("database error ", code, " (", e.getSQLStateCStr(), "): ",
-                                     e.what()),
-                        meta);
+      return api::Error(
+          absl::StatusCode::kInternal, "DATABASE_ERROR",
+          absl::StrCat("database error ", code, " (", e.getSQLStateCStr(), "): ", e.what()), meta);
   }
 }
 

@@ -3,8 +3,8 @@
 #define ALLIES_STORAGE_SQL_TIME_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace allies::storage {

@@ -20,7 +20,6 @@ using storage::LibraryRecord;
 using storage::Session;
 namespace libraries = storage::libraries;
 
-
 void SetTimestamp(absl::Time t, Timestamp* out) {
   const int64_t micros = absl::ToUnixMicros(t);
   out->set_seconds(micros / 1000000);
@@ -176,9 +175,8 @@ grpc::Status LibraryService::UpdateLibrary(grpc::ServerContext* context,
       if (!current.ok()) return current.status();
       record = *std::move(current);
       if (record.delete_time) return DeletedError(name);
-      absl::Status etag_ok = api::CheckEtag(request->library().etag(),
-                                            api::ComputeEtag(record.revision, record.update_time),
-                                            name);
+      absl::Status etag_ok = api::CheckEtag(
+          request->library().etag(), api::ComputeEtag(record.revision, record.update_time), name);
       if (!etag_ok.ok()) return etag_ok;
       const std::string old_parent = record.parent_id;
       ApplyFields(request->library(), *fields, record);
@@ -256,9 +254,8 @@ grpc::Status LibraryService::DeleteLibrary(grpc::ServerContext* context,
 }
 
 server::ServiceRegistration LibraryServiceRegistration() {
-  return {v1::LibraryService::service_full_name(), [](storage::ConnectionPool& pool) {
-            return std::make_unique<LibraryService>(pool);
-          }};
+  return {v1::LibraryService::service_full_name(),
+          [](storage::ConnectionPool& pool) { return std::make_unique<LibraryService>(pool); }};
 }
 
 }  // namespace allies::services

@@ -11,8 +11,8 @@
 namespace allies::services {
 
 const std::vector<std::string>& MutableLibraryFields() {
-  static const auto* fields = new std::vector<std::string>{
-      "display_name", "parent", "kind", "region", "address", "website"};
+  static const auto* fields = new std::vector<std::string>{"display_name", "parent",  "kind",
+                                                           "region",       "address", "website"};
   return *fields;
 }
 
@@ -30,8 +30,9 @@ void CheckLibraryFields(const v1::Library& library, const std::vector<std::strin
   }
   if (wanted("kind")) {
     if (library.kind() == v1::Library::KIND_UNSPECIFIED) {
-      v.Add("library.kind", "is required (REGIONAL, CENTRAL_SYSTEM, CENTRAL_LIBRARY, BRANCH, "
-                            "UNIVERSITY, SCHOOL or SPECIAL)");
+      v.Add("library.kind",
+            "is required (REGIONAL, CENTRAL_SYSTEM, CENTRAL_LIBRARY, BRANCH, "
+            "UNIVERSITY, SCHOOL or SPECIAL)");
     } else if (!v1::Library::Kind_IsValid(library.kind())) {
       v.Add("library.kind", absl::StrCat("unknown kind ", library.kind()));
     }
@@ -61,9 +62,9 @@ absl::StatusOr<std::vector<std::string>> ResolveLibraryUpdateMask(
     const google::protobuf::FieldMask& mask) {
   const auto& mutable_fields = MutableLibraryFields();
   if (mask.paths_size() == 0) {
-    return api::InvalidField(
-        "update_mask", absl::StrCat("is required: name the fields to change (",
-                                    absl::StrJoin(mutable_fields, ", "), ") or \"*\""));
+    return api::InvalidField("update_mask",
+                             absl::StrCat("is required: name the fields to change (",
+                                          absl::StrJoin(mutable_fields, ", "), ") or \"*\""));
   }
   api::FieldViolations v;
   std::vector<std::string> fields;
@@ -74,9 +75,10 @@ absl::StatusOr<std::vector<std::string>> ResolveLibraryUpdateMask(
     }
     if (std::find(mutable_fields.begin(), mutable_fields.end(), path) != mutable_fields.end()) {
       if (std::find(fields.begin(), fields.end(), path) == fields.end()) fields.push_back(path);
-    } else if (path == "name" || path == "etag" || path == "create_time" ||
-               path == "update_time" || path == "delete_time") {
-      v.Add("update_mask", absl::StrCat("\"", path, "\" cannot be changed (output only or immutable)"));
+    } else if (path == "name" || path == "etag" || path == "create_time" || path == "update_time" ||
+               path == "delete_time") {
+      v.Add("update_mask",
+            absl::StrCat("\"", path, "\" cannot be changed (output only or immutable)"));
     } else {
       v.Add("update_mask", absl::StrCat("unknown field \"", path, "\"; updatable fields are ",
                                         absl::StrJoin(mutable_fields, ", ")));

@@ -3,10 +3,10 @@
 #define ALLIES_SERVICES_LIBRARY_LIBRARY_VALIDATION_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "allies/v1/library.pb.h"
 #include "api/errors.h"
 

@@ -1,0 +1,68 @@
+// Command-line argument parsing for alliesctl: flags may appear anywhere among
+// the positional words, as "--flag value", "--flag=value", "-o value" or
+// "-o=value"; "--" ends flag parsing.
+#ifndef ALLIES_CLIENTS_ALLIESCTL_ARGS_H_
+#define ALLIES_CLIENTS_ALLIESCTL_ARGS_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace allies::ctl {
+
+// Describes one flag. A flag name has the same arity in every command that
+// accepts it (the parser checks this when given the union of all specs).
+struct FlagSpec {
+  std::string name;        // Long name without dashes, e.g. "page-size".
+  char short_name = '\0';  // e.g. 'o' for "-o"; '\0' for none.
+  bool takes_value = true;
+  std::string value_name;  // For usage text, e.g. "N"; empty for booleans.
+  std::string help;
+};
+
+class ParsedArgs {
+ public:
+  const std::vector<std::string>& positionals() const { return positionals_; }
+  std::vector<std::string>& mutable_positionals() { return positionals_; }
+
+  bool Has(absl::string_view name) const;
+  // The value of a value flag, or nullopt when the flag was not given. The
+  // value may be empty ("--parent=" or --parent ""). The last occurrence wins.
+  std::optional<std::string> Get(absl::string_view name) const;
+  // The value of a boolean flag: false when absent, true for "--flag", and the
+  // parsed value for "--flag=true|false|1|0|yes|no".
+  bool GetBool(absl::string_view name) const;
+  // Flag names in the order of their first appearance on the command line.
+  const std::vector<std::string>& given_flags() const { return order_; }
+
+  void Set(const std::string& name, std::string value);
+
+ private:
+  std::vector<std::string> positionals_;
+  std::map<std::string, std::string, std::less<>> values_;
+  std::vector<std::string> order_;
+};
+
+// Parses argv-style words (without the program name) against `specs`. Unknown
+// flags, a value flag without a value and malformed boolean values are
+// InvalidArgument errors with a message suitable for the user.
+absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
+                                     const std::vector<FlagSpec>& specs);
+
+// Returns InvalidArgument when two specs with the same name (or short name)
+// disagree on arity.
+absl::Status CheckFlagSpecsConsistent(const std::vector<FlagSpec>& specs);
+
+// Value parsers with user-facing error messages naming the flag.
+absl::StatusOr<int32_t> ParseInt32Flag(absl::string_view flag, absl::string_view value);
+absl::StatusOr<double> ParsePositiveSecondsFlag(absl::string_view flag, absl::string_view value);
+
+}  // namespace allies::ctl
+
+#endif  // ALLIES_CLIENTS_ALLIESCTL_ARGS_H_

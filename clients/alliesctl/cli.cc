@@ -1,0 +1,312 @@
+#include "clients/alliesctl/cli.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "clients/alliesctl/errors.h"
+#include "clients/alliesctl/libraries.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace allies::ctl {
+namespace {
+
+std::string FlagsHelp(const std::vector<FlagSpec>& flags) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  size_t width = 0;
+  for (const FlagSpec& flag : flags) {
+    std::string left = flag.short_name != '\0'
+                           ? absl::StrCat("-", std::string(1, flag.short_name), ", --", flag.name)
+                           : absl::StrCat("    --", flag.name);
+    if (flag.takes_value) absl::StrAppend(&left, " ", flag.value_name);
+    width = std::max(width, left.size());
+    lines.emplace_back(std::move(left), flag.help);
+  }
+  std::string out;
+  for (const auto& [left, help] : lines) {
+    absl::StrAppend(&out, "  ", left, std::string(width - left.size() + 2, ' '), help, "\n");
+  }
+  return out;
+}
+
+const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, absl::string_view name) {
+  for (const FlagSpec& spec : specs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// ---- Invocation ----
+
+Invocation::Invocation(const Command& command, GlobalOptions options, ParsedArgs args,
+                       std::vector<std::string> operands, std::ostream& out, std::ostream& err)
+    : command_(command),
+      options_(std::move(options)),
+      args_(std::move(args)),
+      operands_(std::move(operands)),
+      out_(out),
+      err_(err) {}
+
+std::shared_ptr<grpc::Channel> Invocation::Channel() {
+  if (channel_ == nullptr) {
+    grpc::ChannelArguments channel_args;
+    channel_args.SetUserAgentPrefix("alliesctl");
+    channel_ = grpc::CreateCustomChannel(options_.endpoint, grpc::InsecureChannelCredentials(),
+                                         channel_args);
+  }
+  return channel_;
+}
+
+void Invocation::PrepareContext(grpc::ClientContext* context) const {
+  const auto timeout = std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::duration<double>(options_.timeout_seconds));
+  context->set_deadline(std::chrono::system_clock::now() + timeout);
+}
+
+int Invocation::Print(const google::protobuf::Message& message, const Table& table) {
+  switch (options_.output) {
+    case OutputFormat::kJson: {
+      absl::StatusOr<std::string> json = MessageToJson(message);
+      if (!json.ok()) {
+        err_ << "error: " << json.status().message() << "\n";
+        return kExitError;
+      }
+      out_ << *json;
+      break;
+    }
+    case OutputFormat::kTable:
+      out_ << RenderTable(table);
+      break;
+  }
+  out_.flush();
+  return out_.good() ? kExitOk : kExitError;
+}
+
+int Invocation::RpcFailed(const grpc::Status& status) {
+  err_ << FormatRpcError(status);
+  return ExitCodeForStatus(status.error_code());
+}
+
+int Invocation::UsageError(absl::string_view message) {
+  err_ << "error: " << message << "\n\n" << CommandUsage(command_);
+  return kExitUsage;
+}
+
+// ---- CommandRegistry ----
+
+void CommandRegistry::AddResource(Resource resource) { resources_.push_back(std::move(resource)); }
+
+void CommandRegistry::AddCommand(Command command) { commands_.push_back(std::move(command)); }
+
+const Resource* CommandRegistry::FindResource(absl::string_view word) const {
+  for (const Resource& resource : resources_) {
+    if (resource.name == word) return &resource;
+    for (const std::string& alias : resource.aliases) {
+      if (alias == word) return &resource;
+    }
+  }
+  return nullptr;
+}
+
+const Command* CommandRegistry::FindCommand(absl::string_view resource,
+                                            absl::string_view verb) const {
+  const Resource* found = FindResource(resource);
+  if (found == nullptr) return nullptr;
+  for (const Command& command : commands_) {
+    if (command.resource == found->name && command.verb == verb) return &command;
+  }
+  return nullptr;
+}
+
+std::vector<const Command*> CommandRegistry::CommandsOf(absl::string_view resource) const {
+  std::vector<const Command*> result;
+  for (const Command& command : commands_) {
+    if (command.resource == resource) result.push_back(&command);
+  }
+  return result;
+}
+
+std::vector<FlagSpec> CommandRegistry::AllFlags() const {
+  std::vector<FlagSpec> flags = GlobalFlags();
+  for (const Command& command : commands_) {
+    for (const FlagSpec& flag : command.flags) {
+      if (FindSpec(flags, flag.name) == nullptr) flags.push_back(flag);
+    }
+  }
+  return flags;
+}
+
+const std::vector<FlagSpec>& GlobalFlags() {
+  static const auto* const flags = new std::vector<FlagSpec>{
+      {"endpoint", '\0', true, "HOST:PORT",
+       absl::StrCat("server address (default: $", kEndpointEnvVar, ", else ", kDefaultEndpoint,
+                    ")")},
+      {"output", 'o', true, "FORMAT",
+       absl::StrCat("output format: ", OutputFormatNames(), " (default table)")},
+      {"timeout", '\0', true, "SECONDS", "deadline of each RPC (default 10)"},
+      {"help", 'h', false, "", "show help"},
+  };
+  return *flags;
+}
+
+CommandRegistry DefaultRegistry() {
+  CommandRegistry registry;
+  RegisterLibraryCommands(&registry);
+  return registry;
+}
+
+// ---- Help ----
+
+std::string TopLevelUsage(const CommandRegistry& registry) {
+  std::string out =
+      "alliesctl: command-line client of the Allies API.\n\n"
+      "Usage:\n"
+      "  alliesctl <resource> <verb> [arguments] [flags]\n"
+      "  alliesctl <resource> --help | alliesctl <resource> <verb> --help\n\n"
+      "Resources:\n";
+  for (const Resource& resource : registry.resources()) {
+    std::vector<std::string> verbs;
+    for (const Command* command : registry.CommandsOf(resource.name)) {
+      verbs.push_back(command->verb);
+    }
+    absl::StrAppend(&out, "  ", resource.name, "  ", resource.summary,
+                    "\n    verbs: ", absl::StrJoin(verbs, ", "), "\n");
+  }
+  absl::StrAppend(&out,
+                  "\nGlobal flags (before or after the command words; --flag value or "
+                  "--flag=value):\n",
+                  FlagsHelp(GlobalFlags()), "\n", kExitCodesHelp);
+  return out;
+}
+
+std::string ResourceUsage(const CommandRegistry& registry, const Resource& resource) {
+  std::string out = absl::StrCat(resource.name, ": ", resource.summary, "\n");
+  if (!resource.aliases.empty()) {
+    absl::StrAppend(&out, "Aliases: ", absl::StrJoin(resource.aliases, ", "), "\n");
+  }
+  absl::StrAppend(&out, "\nCommands:\n");
+  for (const Command* command : registry.CommandsOf(resource.name)) {
+    absl::StrAppend(&out, "  alliesctl ", command->resource, " ", command->verb,
+                    command->operand_usage.empty() ? "" : " ", command->operand_usage, "\n      ",
+                    command->summary, "\n");
+  }
+  absl::StrAppend(&out, "\nRun 'alliesctl ", resource.name, " <verb> --help' for the flags.\n");
+  return out;
+}
+
+std::string CommandUsage(const Command& command) {
+  std::string out = absl::StrCat("Usage: alliesctl ", command.resource, " ", command.verb,
+                                 command.operand_usage.empty() ? "" : " ", command.operand_usage,
+                                 " [flags]\n\n", command.summary, "\n");
+  if (!command.details.empty()) absl::StrAppend(&out, "\n", command.details);
+  if (!command.flags.empty()) absl::StrAppend(&out, "\nFlags:\n", FlagsHelp(command.flags));
+  absl::StrAppend(&out, "\nGlobal flags:\n", FlagsHelp(GlobalFlags()));
+  return out;
+}
+
+// ---- Dispatch ----
+
+int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
+           const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, registry.AllFlags());
+  if (!parsed.ok()) {
+    err << "error: " << parsed.status().message() << "\n\n" << TopLevelUsage(registry);
+    return kExitUsage;
+  }
+  const std::vector<std::string>& words = parsed->positionals();
+  const bool help = parsed->GetBool("help");
+
+  if (words.empty()) {
+    if (help) {
+      out << TopLevelUsage(registry);
+      return kExitOk;
+    }
+    err << "error: missing command\n\n" << TopLevelUsage(registry);
+    return kExitUsage;
+  }
+  const Resource* resource = registry.FindResource(words[0]);
+  if (resource == nullptr) {
+    if (words[0] == "help") {
+      out << TopLevelUsage(registry);
+      return kExitOk;
+    }
+    err << "error: unknown resource \"" << words[0] << "\"\n\n" << TopLevelUsage(registry);
+    return kExitUsage;
+  }
+  if (words.size() < 2) {
+    if (help) {
+      out << ResourceUsage(registry, *resource);
+      return kExitOk;
+    }
+    err << "error: missing verb for " << resource->name << "\n\n"
+        << ResourceUsage(registry, *resource);
+    return kExitUsage;
+  }
+  const Command* command = registry.FindCommand(resource->name, words[1]);
+  if (command == nullptr) {
+    err << "error: unknown verb \"" << words[1] << "\" for " << resource->name << "\n\n"
+        << ResourceUsage(registry, *resource);
+    return kExitUsage;
+  }
+  if (help) {
+    out << CommandUsage(*command);
+    return kExitOk;
+  }
+
+  // Every flag given must belong to this command or be global.
+  for (const std::string& flag : parsed->given_flags()) {
+    if (FindSpec(GlobalFlags(), flag) == nullptr && FindSpec(command->flags, flag) == nullptr) {
+      err << "error: flag --" << flag << " is not accepted by '" << command->resource << " "
+          << command->verb << "'\n\n"
+          << CommandUsage(*command);
+      return kExitUsage;
+    }
+  }
+  std::vector<std::string> operands(words.begin() + 2, words.end());
+  if (operands.size() < command->min_operands || operands.size() > command->max_operands) {
+    err << "error: '" << command->resource << " " << command->verb << "' takes "
+        << (command->operand_usage.empty() ? std::string("no arguments")
+                                           : absl::StrCat("arguments ", command->operand_usage))
+        << ", got " << operands.size() << "\n\n"
+        << CommandUsage(*command);
+    return kExitUsage;
+  }
+
+  GlobalOptions options;
+  if (std::optional<std::string> endpoint = parsed->Get("endpoint")) {
+    options.endpoint = *endpoint;
+  } else if (endpoint_env.has_value() && !endpoint_env->empty()) {
+    options.endpoint = *endpoint_env;
+  }
+  if (options.endpoint.empty()) {
+    err << "error: --endpoint must not be empty\n\n" << CommandUsage(*command);
+    return kExitUsage;
+  }
+  if (std::optional<std::string> output = parsed->Get("output")) {
+    absl::StatusOr<OutputFormat> format = ParseOutputFormat(*output);
+    if (!format.ok()) {
+      err << "error: " << format.status().message() << "\n\n" << CommandUsage(*command);
+      return kExitUsage;
+    }
+    options.output = *format;
+  }
+  if (std::optional<std::string> timeout = parsed->Get("timeout")) {
+    absl::StatusOr<double> seconds = ParsePositiveSecondsFlag("timeout", *timeout);
+    if (!seconds.ok()) {
+      err << "error: " << seconds.status().message() << "\n\n" << CommandUsage(*command);
+      return kExitUsage;
+    }
+    options.timeout_seconds = *seconds;
+  }
+
+  Invocation invocation(*command, std::move(options), *std::move(parsed), std::move(operands), out,
+                        err);
+  return command->run(invocation);
+}
+
+}  // namespace allies::ctl

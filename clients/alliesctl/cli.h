@@ -1,0 +1,126 @@
+// The command framework of alliesctl: a table of commands ("<resource> <verb>"),
+// global flags, help text, and dispatch. Resources register their commands
+// (see libraries.h); RunCli parses the command line and runs one of them.
+#ifndef ALLIES_CLIENTS_ALLIESCTL_CLI_H_
+#define ALLIES_CLIENTS_ALLIESCTL_CLI_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "clients/alliesctl/args.h"
+#include "clients/alliesctl/output.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
+
+namespace allies::ctl {
+
+inline constexpr char kDefaultEndpoint[] = "127.0.0.1:50051";
+inline constexpr char kEndpointEnvVar[] = "ALLIES_ENDPOINT";
+
+struct GlobalOptions {
+  std::string endpoint = kDefaultEndpoint;
+  OutputFormat output = OutputFormat::kTable;
+  double timeout_seconds = 10;
+};
+
+struct Command;
+
+// What a command handler gets: options, arguments, output streams, and a
+// lazily created channel to the server.
+class Invocation {
+ public:
+  Invocation(const Command& command, GlobalOptions options, ParsedArgs args,
+             std::vector<std::string> operands, std::ostream& out, std::ostream& err);
+
+  const Command& command() const { return command_; }
+  const GlobalOptions& options() const { return options_; }
+  const ParsedArgs& args() const { return args_; }
+  // Positional words after "<resource> <verb>".
+  const std::vector<std::string>& operands() const { return operands_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  std::shared_ptr<grpc::Channel> Channel();
+  // Applies the deadline (--timeout) and other per-call settings.
+  void PrepareContext(grpc::ClientContext* context) const;
+
+  // Prints `message` in the selected output format; `table` is used for the
+  // table format. Returns an exit code.
+  int Print(const google::protobuf::Message& message, const Table& table);
+  // Prints the error with its details to err() and returns its exit code.
+  int RpcFailed(const grpc::Status& status);
+  // Prints "error: <message>" and the command's usage to err(); returns
+  // kExitUsage.
+  int UsageError(absl::string_view message);
+
+ private:
+  const Command& command_;
+  GlobalOptions options_;
+  ParsedArgs args_;
+  std::vector<std::string> operands_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+struct Command {
+  std::string resource;       // Canonical resource word, e.g. "libraries".
+  std::string verb;           // e.g. "get".
+  std::string operand_usage;  // e.g. "NAME"; empty when the command takes none.
+  std::string summary;        // One line.
+  std::string details;        // Optional extra help paragraphs.
+  size_t min_operands = 0;
+  size_t max_operands = 0;
+  std::vector<FlagSpec> flags;  // Command-specific flags (global ones are implied).
+  std::function<int(Invocation&)> run;
+};
+
+struct Resource {
+  std::string name;                  // "libraries".
+  std::vector<std::string> aliases;  // "library", "lib".
+  std::string summary;
+};
+
+class CommandRegistry {
+ public:
+  void AddResource(Resource resource);
+  void AddCommand(Command command);
+
+  // Resolves a resource word (name or alias).
+  const Resource* FindResource(absl::string_view word) const;
+  const Command* FindCommand(absl::string_view resource, absl::string_view verb) const;
+  const std::vector<Resource>& resources() const { return resources_; }
+  std::vector<const Command*> CommandsOf(absl::string_view resource) const;
+  // Global flags followed by every command's flags (for parsing).
+  std::vector<FlagSpec> AllFlags() const;
+
+ private:
+  std::vector<Resource> resources_;
+  std::vector<Command> commands_;
+};
+
+// The flags every command accepts: --endpoint, -o/--output, --timeout, -h/--help.
+const std::vector<FlagSpec>& GlobalFlags();
+
+// A registry with every resource of the client registered.
+CommandRegistry DefaultRegistry();
+
+std::string TopLevelUsage(const CommandRegistry& registry);
+std::string ResourceUsage(const CommandRegistry& registry, const Resource& resource);
+std::string CommandUsage(const Command& command);
+
+// Runs alliesctl with `args` (without the program name). `endpoint_env` is the
+// value of $ALLIES_ENDPOINT, if set. Returns the process exit code.
+int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
+           const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err);
+
+}  // namespace allies::ctl
+
+#endif  // ALLIES_CLIENTS_ALLIESCTL_CLI_H_

@@ -1,0 +1,509 @@
+#!/usr/bin/python3
+"""A third-party client test: Debian's Python grpcio against the Allies server.
+
+Generates Python stubs from the .proto files into a temporary directory, starts
+a private MariaDB (tools/dbctl) and the server, and runs unittest cases over a
+real gRPC channel: health, reflection, LibraryService CRUD with Cyrillic data,
+and the google.rpc.Status error details.
+
+Usage (as ctest runs it):
+  /usr/bin/python3 tests/python/test_library_client.py --server-bin BUILD/bin/allies-server \
+      --dbctl REPO/tools/dbctl --proto-dir REPO/proto \
+      --googleapis-dir /usr/share/gocode/src/github.com/gogo/googleapis \
+      --grpc-proto-dir /usr/share/grpc-proto [unittest arguments, e.g. -v or a test name]
+
+The server, the database and the temporary directory are always cleaned up;
+the exit code is non-zero when any test fails.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import unittest
+import uuid
+
+# Filled in by main() before the tests run.
+ENV = None
+
+HEALTH_TIMEOUT_S = 60
+RPC_TIMEOUT_S = 10
+
+PROTO_FILES_WITH_SERVICES = [
+    "allies/v1/library.proto",
+    "grpc/health/v1/health.proto",
+    "grpc/reflection/v1alpha/reflection.proto",
+]
+PROTO_FILES = PROTO_FILES_WITH_SERVICES + [
+    "google/rpc/status.proto",
+    "google/rpc/error_details.proto",
+]
+
+
+def log(message):
+    print("[test_library_client] " + message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Stubs
+
+
+def generate_stubs(out_dir, args):
+    """Generates *_pb2.py and *_pb2_grpc.py for PROTO_FILES into out_dir.
+
+    Debian's grpc_tools is old (1.14, bundling protoc 3.5): its --python_out
+    does not produce code that protobuf 3.21 (python3-protobuf 4.21) accepts,
+    so messages come from the system protoc (3.21) and only the service stubs
+    (which are plain Python over grpcio's public API) from grpc_tools.
+    """
+    includes = [
+        "-I" + args.proto_dir,
+        "-I" + args.googleapis_dir,
+        "-I" + args.grpc_proto_dir,
+        "-I/usr/include",  # google/protobuf/*.proto (well-known types).
+    ]
+    commands = [
+        [args.protoc] + includes + ["--python_out=" + out_dir] + PROTO_FILES,
+        [sys.executable, "-m", "grpc_tools.protoc"] + includes +
+        ["--grpc_python_out=" + out_dir] + PROTO_FILES_WITH_SERVICES,
+    ]
+    for command in commands:
+        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                universal_newlines=True)
+        if result.returncode != 0:
+            raise RuntimeError("stub generation failed: %s\n%s" %
+                               (" ".join(command), result.stdout))
+
+
+class Stubs:
+    """The generated modules, imported from the stub directory."""
+
+    def __init__(self, stub_dir):
+        sys.path.insert(0, stub_dir)
+        import grpc
+        # The generated grpc/health/... and grpc/reflection/... modules live in
+        # the "grpc" package, which is grpcio's (a regular package): extend its
+        # search path so that "grpc.health.v1" resolves into stub_dir.
+        grpc.__path__.append(os.path.join(stub_dir, "grpc"))
+        from allies.v1 import library_pb2, library_pb2_grpc
+        from google.protobuf import descriptor_pb2, field_mask_pb2
+        from google.rpc import error_details_pb2, status_pb2
+        from grpc.health.v1 import health_pb2, health_pb2_grpc
+        from grpc.reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+        self.grpc = grpc
+        self.library_pb2 = library_pb2
+        self.library_pb2_grpc = library_pb2_grpc
+        self.descriptor_pb2 = descriptor_pb2
+        self.field_mask_pb2 = field_mask_pb2
+        self.status_pb2 = status_pb2
+        self.error_details_pb2 = error_details_pb2
+        self.health_pb2 = health_pb2
+        self.health_pb2_grpc = health_pb2_grpc
+        self.reflection_pb2 = reflection_pb2
+        self.reflection_pb2_grpc = reflection_pb2_grpc
+
+
+# ---------------------------------------------------------------------------
+# Database and server
+
+
+def read_env_file(path):
+    env = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("export "):
+                line = line[len("export "):]
+            key, sep, value = line.partition("=")
+            if not sep:
+                continue
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            env[key.strip()] = value
+    return env
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tail(path, lines=60):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+class Environment:
+    """Owns the temporary directory, the database and the server."""
+
+    def __init__(self, args):
+        self.args = args
+        self.tmp_dir = tempfile.mkdtemp(prefix="allies-pyclient-")
+        # The database's unix socket path must fit in sockaddr_un (107 bytes).
+        if len(os.path.join(self.tmp_dir, "db", "mysqld.sock")) > 100:
+            os.rmdir(self.tmp_dir)
+            self.tmp_dir = tempfile.mkdtemp(prefix="allies-pyclient-", dir="/tmp")
+        self.db_dir = os.path.join(self.tmp_dir, "db")
+        self.server_log_path = os.path.join(self.tmp_dir, "server.log")
+        self.db_started = False
+        self.server = None
+        self.server_log = None
+        self.channel = None
+        self.stubs = None
+        self.address = None
+
+    def start(self):
+        stub_dir = os.path.join(self.tmp_dir, "stubs")
+        os.mkdir(stub_dir)
+        generate_stubs(stub_dir, self.args)
+        self.stubs = Stubs(stub_dir)
+
+        log("starting the database in " + self.db_dir)
+        self.db_started = True  # Stop it even if start fails half-way.
+        subprocess.run([self.args.dbctl, "start", self.db_dir, "--fast"], check=True,
+                       timeout=300)
+        db_env = read_env_file(os.path.join(self.db_dir, "env"))
+        for key in ("ALLIES_DB_SOCKET", "ALLIES_DB_USER", "ALLIES_DB_NAME"):
+            if key not in db_env:
+                raise RuntimeError("%s missing from %s/env" % (key, self.db_dir))
+
+        self.address = "127.0.0.1:%d" % free_port()
+        env = dict(os.environ)
+        env.update(db_env)
+        log("starting %s on %s" % (self.args.server_bin, self.address))
+        self.server_log = open(self.server_log_path, "wb")
+        self.server = subprocess.Popen(
+            [self.args.server_bin, "--listen", self.address, "--migrate"], env=env,
+            stdin=subprocess.DEVNULL, stdout=self.server_log, stderr=subprocess.STDOUT)
+        self.channel = self.stubs.grpc.insecure_channel(self.address)
+        self.wait_until_serving()
+
+    def wait_until_serving(self):
+        s = self.stubs
+        health = s.health_pb2_grpc.HealthStub(self.channel)
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        last_error = None
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise RuntimeError("server exited with %s before serving; log:\n%s" %
+                                   (self.server.returncode, tail(self.server_log_path)))
+            try:
+                response = health.Check(s.health_pb2.HealthCheckRequest(service=""), timeout=2)
+                if response.status == s.health_pb2.HealthCheckResponse.SERVING:
+                    log("server is serving")
+                    return
+                last_error = "status %s" % response.status
+            except s.grpc.RpcError as e:
+                last_error = "%s: %s" % (e.code(), e.details())
+            time.sleep(0.2)
+        raise RuntimeError("server not SERVING within %d s (%s); log:\n%s" %
+                           (HEALTH_TIMEOUT_S, last_error, tail(self.server_log_path)))
+
+    def stop(self):
+        if self.channel is not None:
+            self.channel.close()
+        if self.server is not None and self.server.poll() is None:
+            log("stopping the server")
+            self.server.send_signal(signal.SIGTERM)
+            try:
+                self.server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                log("server ignored SIGTERM for 30 s; killing it")
+                self.server.kill()
+                self.server.wait()
+        if self.server is not None and self.server.returncode not in (0, -signal.SIGTERM):
+            log("server exited with %s; log tail:\n%s" %
+                (self.server.returncode, tail(self.server_log_path)))
+        if self.server_log is not None:
+            self.server_log.close()
+        if self.db_started:
+            log("stopping the database")
+            try:
+                subprocess.run([self.args.dbctl, "stop", self.db_dir], timeout=120)
+            except (OSError, subprocess.SubprocessError) as e:
+                log("dbctl stop failed: %s" % e)
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# Tests
+
+
+def unique_id(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:10])
+
+
+class ServerTestCase(unittest.TestCase):
+
+    def setUp(self):
+        self.s = ENV.stubs
+        self.grpc = self.s.grpc
+        self.pb = self.s.library_pb2
+        self.libraries = self.s.library_pb2_grpc.LibraryServiceStub(ENV.channel)
+
+    def assertRpcError(self, code, fn, *args, **kwargs):
+        kwargs.setdefault("timeout", RPC_TIMEOUT_S)
+        with self.assertRaises(self.grpc.RpcError) as cm:
+            fn(*args, **kwargs)
+        self.assertEqual(cm.exception.code(), code,
+                         "want %s, got %s: %s" % (code, cm.exception.code(),
+                                                  cm.exception.details()))
+        return cm.exception
+
+    def status_details(self, error):
+        """The google.rpc.Status from the error's grpc-status-details-bin."""
+        values = [value for key, value in (error.trailing_metadata() or ())
+                  if key == "grpc-status-details-bin"]
+        self.assertEqual(len(values), 1, "no grpc-status-details-bin in trailing metadata")
+        status = self.s.status_pb2.Status()
+        status.ParseFromString(values[0])
+        self.assertEqual(status.code, error.code().value[0])
+        return status
+
+    def unpack_details(self, status, message_type):
+        found = []
+        for any_detail in status.details:
+            if any_detail.Is(message_type.DESCRIPTOR):
+                message = message_type()
+                any_detail.Unpack(message)
+                found.append(message)
+        return found
+
+
+class HealthTest(ServerTestCase):
+
+    def check(self, service):
+        health = self.s.health_pb2_grpc.HealthStub(ENV.channel)
+        return health.Check(self.s.health_pb2.HealthCheckRequest(service=service),
+                            timeout=RPC_TIMEOUT_S)
+
+    def test_overall_health_is_serving(self):
+        self.assertEqual(self.check("").status, self.s.health_pb2.HealthCheckResponse.SERVING)
+
+    def test_library_service_is_serving(self):
+        self.assertEqual(
+            self.check("allies.v1.LibraryService").status,
+            self.s.health_pb2.HealthCheckResponse.SERVING)
+
+
+class ReflectionTest(ServerTestCase):
+
+    def reflect(self, **request_fields):
+        stub = self.s.reflection_pb2_grpc.ServerReflectionStub(ENV.channel)
+        request = self.s.reflection_pb2.ServerReflectionRequest(**request_fields)
+        responses = list(stub.ServerReflectionInfo(iter([request]), timeout=RPC_TIMEOUT_S))
+        self.assertEqual(len(responses), 1)
+        self.assertFalse(responses[0].HasField("error_response"),
+                         responses[0].error_response.error_message)
+        return responses[0]
+
+    def test_list_services(self):
+        response = self.reflect(list_services="")
+        names = {service.name for service in response.list_services_response.service}
+        self.assertIn("allies.v1.LibraryService", names)
+        self.assertIn("grpc.health.v1.Health", names)
+
+    def test_file_containing_symbol(self):
+        response = self.reflect(file_containing_symbol="allies.v1.LibraryService")
+        blobs = response.file_descriptor_response.file_descriptor_proto
+        self.assertTrue(blobs, "no file descriptor returned")
+        files = []
+        for blob in blobs:
+            file_proto = self.s.descriptor_pb2.FileDescriptorProto()
+            file_proto.ParseFromString(blob)
+            files.append(file_proto)
+        library_files = [f for f in files if f.package == "allies.v1" and
+                         any(service.name == "LibraryService" for service in f.service)]
+        self.assertEqual(len(library_files), 1, [f.name for f in files])
+        methods = {m.name for m in library_files[0].service[0].method}
+        self.assertTrue({"GetLibrary", "ListLibraries", "CreateLibrary", "UpdateLibrary",
+                         "DeleteLibrary"} <= methods, methods)
+
+
+class LibraryCrudTest(ServerTestCase):
+
+    ROOT_DISPLAY_NAME = "Областная библиотека им. Ё. Ёлкина"
+
+    def create(self, library_id, **fields):
+        library = self.libraries.CreateLibrary(
+            self.pb.CreateLibraryRequest(library_id=library_id, library=self.pb.Library(**fields)),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(library.name, "libraries/" + library_id)
+        for key, value in fields.items():
+            self.assertEqual(getattr(library, key), value, key)
+        self.assertTrue(library.etag)
+        self.assertTrue(library.HasField("create_time"))
+        self.assertFalse(library.HasField("delete_time"))
+        return library
+
+    def get(self, name):
+        return self.libraries.GetLibrary(self.pb.GetLibraryRequest(name=name),
+                                         timeout=RPC_TIMEOUT_S)
+
+    def test_crud_flow(self):
+        Library = self.pb.Library
+        StatusCode = self.grpc.StatusCode
+
+        # Create a regional root and two branches under it.
+        root_id = unique_id("obl")
+        root = self.create(root_id, display_name=self.ROOT_DISPLAY_NAME, kind=Library.REGIONAL,
+                           region="Тверская область",
+                           address="г. Тверь, ул. Советская, д. 1",
+                           website="https://obl-library.example.ru/")
+        self.assertEqual(root.parent, "")
+        branch1 = self.create(root_id + "-b1", display_name="Филиал № 1 «Берёзка»",
+                              kind=Library.BRANCH, parent=root.name,
+                              region="Тверская область")
+        branch2 = self.create(root_id + "-b2", display_name="Детская библиотека-филиал № 2",
+                              kind=Library.BRANCH, parent=root.name)
+
+        # Get returns what was created, Cyrillic intact.
+        got = self.get(branch1.name)
+        self.assertEqual(got, branch1)
+        self.assertEqual(self.get(root.name).display_name, self.ROOT_DISPLAY_NAME)
+
+        # List the children one per page, following next_page_token.
+        names, pages, token = [], 0, ""
+        while True:
+            page = self.libraries.ListLibraries(
+                self.pb.ListLibrariesRequest(parent=root.name, page_size=1, page_token=token),
+                timeout=RPC_TIMEOUT_S)
+            pages += 1
+            self.assertLessEqual(len(page.libraries), 1)
+            for library in page.libraries:
+                self.assertEqual(library.parent, root.name)
+            names.extend(library.name for library in page.libraries)
+            token = page.next_page_token
+            if not token:
+                break
+            self.assertLess(pages, 10, "pagination does not end")
+        self.assertEqual(names, sorted([branch1.name, branch2.name]))
+        self.assertGreaterEqual(pages, 2)
+
+        # Update display_name with update_mask and the current etag.
+        new_name = "Филиал № 1 им. А. С. Пушкина"
+        updated = self.libraries.UpdateLibrary(
+            self.pb.UpdateLibraryRequest(
+                library=Library(name=branch1.name, display_name=new_name, etag=branch1.etag,
+                                # Not in the mask: must be ignored.
+                                region="не менять"),
+                update_mask=self.s.field_mask_pb2.FieldMask(paths=["display_name"])),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(updated.display_name, new_name)
+        self.assertEqual(updated.region, branch1.region)
+        self.assertEqual(updated.parent, root.name)
+        self.assertEqual(updated.kind, Library.BRANCH)
+        self.assertNotEqual(updated.etag, branch1.etag)
+        self.assertEqual(self.get(branch1.name).display_name, new_name)
+
+        # The old etag is stale now.
+        self.assertRpcError(
+            StatusCode.ABORTED, self.libraries.UpdateLibrary,
+            self.pb.UpdateLibraryRequest(
+                library=Library(name=branch1.name, display_name="устаревшее",
+                                etag=branch1.etag),
+                update_mask=self.s.field_mask_pb2.FieldMask(paths=["display_name"])))
+        self.assertEqual(self.get(branch1.name).display_name, new_name)
+
+        # A library with live children cannot be deleted without force.
+        self.assertRpcError(StatusCode.FAILED_PRECONDITION, self.libraries.DeleteLibrary,
+                            self.pb.DeleteLibraryRequest(name=root.name))
+        self.assertFalse(self.get(root.name).HasField("delete_time"))
+
+        # Delete the children (one with its etag), then the parent.
+        deleted = self.libraries.DeleteLibrary(
+            self.pb.DeleteLibraryRequest(name=branch1.name, etag=updated.etag),
+            timeout=RPC_TIMEOUT_S)
+        self.assertTrue(deleted.HasField("delete_time"))
+        self.libraries.DeleteLibrary(self.pb.DeleteLibraryRequest(name=branch2.name),
+                                     timeout=RPC_TIMEOUT_S)
+        self.libraries.DeleteLibrary(self.pb.DeleteLibraryRequest(name=root.name),
+                                     timeout=RPC_TIMEOUT_S)
+        got_root = self.get(root.name)
+        self.assertTrue(got_root.HasField("delete_time"))
+        self.assertEqual(got_root.display_name, self.ROOT_DISPLAY_NAME)
+        self.assertTrue(self.get(branch1.name).HasField("delete_time"))
+
+        # Deleted libraries are not listed by default.
+        listed = self.libraries.ListLibraries(self.pb.ListLibrariesRequest(page_size=1000),
+                                              timeout=RPC_TIMEOUT_S)
+        self.assertNotIn(root.name, [library.name for library in listed.libraries])
+
+
+class LibraryErrorTest(ServerTestCase):
+
+    def test_empty_display_name_is_invalid_argument_with_details(self):
+        error = self.assertRpcError(
+            self.grpc.StatusCode.INVALID_ARGUMENT, self.libraries.CreateLibrary,
+            self.pb.CreateLibraryRequest(
+                library_id=unique_id("bad"),
+                library=self.pb.Library(display_name="", kind=self.pb.Library.REGIONAL)))
+        status = self.status_details(error)
+        bad_requests = self.unpack_details(status, self.s.error_details_pb2.BadRequest)
+        self.assertEqual(len(bad_requests), 1, status)
+        fields = [v.field for v in bad_requests[0].field_violations]
+        self.assertIn("library.display_name", fields)
+        for violation in bad_requests[0].field_violations:
+            self.assertTrue(violation.description, violation)
+        infos = self.unpack_details(status, self.s.error_details_pb2.ErrorInfo)
+        self.assertEqual(len(infos), 1, status)
+        self.assertEqual(infos[0].domain, "allies.v1")
+        self.assertRegex(infos[0].reason, r"^[A-Z][A-Z0-9_]*$")
+
+    def test_missing_library_is_not_found(self):
+        error = self.assertRpcError(self.grpc.StatusCode.NOT_FOUND, self.libraries.GetLibrary,
+                                    self.pb.GetLibraryRequest(name="libraries/" +
+                                                              unique_id("missing")))
+        self.assertTrue(error.details())
+
+
+# ---------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--server-bin", required=True)
+    parser.add_argument("--dbctl", required=True)
+    parser.add_argument("--proto-dir", required=True)
+    parser.add_argument("--googleapis-dir", required=True)
+    parser.add_argument("--grpc-proto-dir", required=True)
+    parser.add_argument("--protoc", default=shutil.which("protoc") or "/usr/bin/protoc",
+                        help="protoc for --python_out (default: protoc on PATH)")
+    args, unittest_args = parser.parse_known_args()
+
+    # Turn SIGTERM (e.g. a test timeout) into an exception so cleanup runs.
+    def on_sigterm(signum, frame):
+        raise KeyboardInterrupt("SIGTERM")
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+    global ENV
+    ENV = Environment(args)
+    try:
+        try:
+            ENV.start()
+        except Exception as e:  # Report set-up failures like a failed test run.
+            log("set-up failed: %s" % e)
+            traceback.print_exc()
+            return 1
+        program = unittest.main(module=__name__, argv=[sys.argv[0]] + unittest_args,
+                                exit=False, verbosity=2)
+        return 0 if program.result.wasSuccessful() else 1
+    finally:
+        ENV.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+#include "tests/support/test_database.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "storage/migrations.h"
+
+namespace allies::testing {
+namespace {
+
+std::string Dbctl() { return absl::StrCat(ALLIES_SOURCE_DIR, "/tools/dbctl"); }
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string RunOrDie(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    std::cerr << "cannot run: " << command << "\n";
+    std::abort();
+  }
+  std::string out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  int status = pclose(pipe);
+  if (status != 0) {
+    std::cerr << "command failed (" << status << "): " << command << "\n" << out << "\n";
+    std::abort();
+  }
+  return out;
+}
+
+TestDatabase& TestDatabase::Shared() {
+  static TestDatabase* db = new TestDatabase();
+  static bool registered = [] {
+    std::atexit([] { delete db; });
+    return true;
+  }();
+  (void)registered;
+  return *db;
+}
+
+TestDatabase::TestDatabase() {
+  const char* root = std::getenv("ALLIES_TEST_TMPDIR");
+  if (root == nullptr || *root == '\0') root = std::getenv("TMPDIR");
+  if (root == nullptr || *root == '\0') root = "/tmp";
+  std::string templ = absl::StrCat(root, "/allies-db-XXXXXX");
+  if (mkdtemp(templ.data()) == nullptr) {
+    std::cerr << "mkdtemp failed under " << root << "\n";
+    std::abort();
+  }
+  dir_ = templ;
+  Start();
+  std::ifstream env(dir_ + "/env");
+  std::string line;
+  while (std::getline(env, line)) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    if (kv.first == "ALLIES_DB_SOCKET") base_.socket = kv.second;
+    if (kv.first == "ALLIES_DB_USER") base_.user = kv.second;
+    if (kv.first == "ALLIES_DB_PASSWORD") base_.password = kv.second;
+    if (kv.first == "ALLIES_DB_NAME") base_.database = kv.second;
+  }
+  base_.pool_size = 16;
+}
+
+TestDatabase::~TestDatabase() {
+  if (dir_.empty()) return;
+  std::system(absl::StrCat(Dbctl(), " stop ", ShellQuote(dir_), " >/dev/null 2>&1").c_str());
+  std::system(absl::StrCat("rm -rf ", ShellQuote(dir_)).c_str());
+}
+
+void TestDatabase::Start() {
+  RunOrDie(absl::StrCat(Dbctl(), " start ", ShellQuote(dir_), " --fast 2>&1"));
+}
+
+void TestDatabase::Stop() { RunOrDie(absl::StrCat(Dbctl(), " stop ", ShellQuote(dir_), " 2>&1")); }
+
+std::string TestDatabase::Sql(const std::string& statement, const std::string& schema) {
+  return RunOrDie(absl::StrCat(
+      "mariadb --no-defaults --batch --skip-column-names --socket=", ShellQuote(base_.socket),
+      " -u", ShellQuote(base_.user), " -p", ShellQuote(base_.password), " ",
+      schema.empty() ? "" : ShellQuote(schema), " -e ", ShellQuote(statement), " 2>&1"));
+}
+
+storage::DbConfig TestDatabase::EmptySchema() {
+  storage::DbConfig config = base_;
+  config.database = absl::StrCat("t", ++schemas_);
+  Sql(absl::StrCat("CREATE DATABASE ", config.database,
+                   " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
+  return config;
+}
+
+storage::DbConfig TestDatabase::FreshSchema() {
+  storage::DbConfig config = EmptySchema();
+  auto applied = storage::ApplyMigrations(config);
+  if (!applied.ok()) {
+    std::cerr << "migrations failed: " << applied.status() << "\n";
+    std::abort();
+  }
+  return config;
+}
+
+}  // namespace allies::testing
