@@ -44,3 +44,20 @@ target_include_directories(allies_proto SYSTEM PUBLIC ${ALLIES_PROTO_OUT})
 target_link_libraries(allies_proto PUBLIC PkgConfig::GRPCPP PkgConfig::PROTOBUF)
 # Generated code is not ours to warn about.
 target_compile_options(allies_proto PRIVATE -w)
+
+# grpc.health.v1 client stubs (the server side comes with gRPC), for tests and the benchmark.
+set(ALLIES_HEALTH_PROTO /usr/share/grpc-proto/grpc/health/v1/health.proto)
+add_custom_command(
+  OUTPUT ${ALLIES_PROTO_OUT}/grpc/health/v1/health.pb.cc
+         ${ALLIES_PROTO_OUT}/grpc/health/v1/health.grpc.pb.cc
+  COMMAND ${PROTOC} -I/usr/share/grpc-proto --cpp_out=${ALLIES_PROTO_OUT}
+          --grpc_out=${ALLIES_PROTO_OUT} --plugin=protoc-gen-grpc=${GRPC_CPP_PLUGIN}
+          ${ALLIES_HEALTH_PROTO}
+  DEPENDS ${ALLIES_HEALTH_PROTO}
+  COMMENT "protoc grpc/health/v1/health.proto"
+  VERBATIM)
+add_library(allies_health_proto STATIC ${ALLIES_PROTO_OUT}/grpc/health/v1/health.pb.cc
+  ${ALLIES_PROTO_OUT}/grpc/health/v1/health.grpc.pb.cc)
+target_include_directories(allies_health_proto SYSTEM PUBLIC ${ALLIES_PROTO_OUT})
+target_link_libraries(allies_health_proto PUBLIC PkgConfig::GRPCPP PkgConfig::PROTOBUF)
+target_compile_options(allies_health_proto PRIVATE -w)

@@ -138,8 +138,9 @@ absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv, absl::stri
   std::vector<Flag> flags;
   flags.push_back({"listen", "ALLIES_LISTEN", "address to serve gRPC on (host:port)", false,
                    SetString(config.listen)});
-  flags.push_back({"threads", "ALLIES_THREADS", "maximum threads serving RPCs (0: gRPC's default)",
-                   false, SetInt(config.threads, 0, 100000)});
+  flags.push_back({"threads", "ALLIES_THREADS",
+                   "worker threads running RPC handlers (0: one per database connection)", false,
+                   SetInt(config.threads, 0, 100000)});
   flags.push_back({"migrate", "ALLIES_MIGRATE", "apply database migrations at start-up", true,
                    SetBool(config.migrate)});
   flags.push_back({"shutdown-grace", "ALLIES_SHUTDOWN_GRACE",

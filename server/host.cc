@@ -49,13 +49,12 @@ absl::StatusOr<int> ServerHost::Start() {
   // Without this, gRPC binds with SO_REUSEPORT and a second server on a busy port would start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
-  if (config_.threads > 0) {
-    grpc::ResourceQuota quota("allies");
-    quota.SetMaxThreads(config_.threads);
-    builder.SetResourceQuota(quota);
-  }
+  // Handler bodies block on the database, so more workers than connections would only wait.
+  executor_ =
+      std::make_unique<api::Executor>(config_.threads > 0 ? config_.threads : config_.db.pool_size);
+  const ServiceDeps deps{*pool_, *executor_};
   for (const auto& registration : registrations_) {
-    services_.push_back(registration.create(*pool_));
+    services_.push_back(registration.create(deps));
     builder.RegisterService(services_.back().get());
   }
   server_ = builder.BuildAndStart();
@@ -70,7 +69,6 @@ absl::StatusOr<int> ServerHost::Start() {
     health->SetServingStatus(registration.name, true);
   }
   watcher_ = std::thread([this] { WatchDatabase(); });
-  std::vector<std::string> names;
   std::string services;
   for (const auto& r : registrations_)
     absl::StrAppend(&services, services.empty() ? "" : ",", r.name);
@@ -119,6 +117,7 @@ void ServerHost::Shutdown() {
                       absl::ToChronoNanoseconds(config_.shutdown_grace));
     server_->Wait();
   }
+  executor_.reset();  // every call has finished: the queue is empty
   if (pool_) pool_->Close();
   api::LogJson("info", "stopped");
 }

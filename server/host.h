@@ -15,15 +15,23 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "api/executor.h"
 #include "server/config.h"
 #include "storage/pool.h"
 
 namespace allies::server {
 
-// How a service plugs into a host: its full gRPC name and a factory over the shared pool.
+// What a hosted service gets: the shared database pool, and the executor its handler bodies
+// run on (see api::Serve).
+struct ServiceDeps {
+  storage::ConnectionPool& pool;
+  api::Executor& executor;
+};
+
+// How a service plugs into a host: its full gRPC name and a factory.
 struct ServiceRegistration {
   std::string name;  // "allies.v1.LibraryService"
-  std::function<std::unique_ptr<grpc::Service>(storage::ConnectionPool&)> create;
+  std::function<std::unique_ptr<grpc::Service>(const ServiceDeps&)> create;
 };
 
 class ServerHost {
@@ -52,6 +60,7 @@ class ServerHost {
   ServerConfig config_;
   std::vector<ServiceRegistration> registrations_;
   std::unique_ptr<storage::ConnectionPool> pool_;
+  std::unique_ptr<api::Executor> executor_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::thread watcher_;

@@ -83,179 +83,191 @@ std::string ListFingerprint(const v1::ListLibrariesRequest& request) {
 
 }  // namespace
 
-grpc::Status LibraryService::GetLibrary(grpc::ServerContext* context,
-                                        const v1::GetLibraryRequest* request,
-                                        v1::Library* response) {
-  return api::Serve(context, "allies.v1.LibraryService/GetLibrary", [&](const api::Call&) {
-    auto id = api::ParseLibraryName(request->name(), "name");
-    if (!id.ok()) return id.status();
-    return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-      auto record = libraries::Get(s, *id);
-      if (!record.ok()) return record.status();
-      ToProto(*record, response);
-      return absl::OkStatus();
-    });
-  });
+grpc::ServerUnaryReactor* LibraryService::GetLibrary(grpc::CallbackServerContext* context,
+                                                     const v1::GetLibraryRequest* request,
+                                                     v1::Library* response) {
+  return api::Serve(context, executor_, "allies.v1.LibraryService/GetLibrary",
+                    [this, request, response](const api::Call&) {
+                      auto id = api::ParseLibraryName(request->name(), "name");
+                      if (!id.ok()) return id.status();
+                      return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+                        auto record = libraries::Get(s, *id);
+                        if (!record.ok()) return record.status();
+                        ToProto(*record, response);
+                        return absl::OkStatus();
+                      });
+                    });
 }
 
-grpc::Status LibraryService::ListLibraries(grpc::ServerContext* context,
-                                           const v1::ListLibrariesRequest* request,
-                                           v1::ListLibrariesResponse* response) {
-  return api::Serve(context, "allies.v1.LibraryService/ListLibraries", [&](const api::Call&) {
-    auto page_size = api::EffectivePageSize(request->page_size());
-    if (!page_size.ok()) return page_size.status();
-    storage::LibraryListQuery query;
-    if (!request->parent().empty()) {
-      auto parent = api::ParseLibraryName(request->parent(), "parent");
-      if (!parent.ok()) return parent.status();
-      query.parent_id = *parent;
-    }
-    const std::string fingerprint = ListFingerprint(*request);
-    auto key = api::DecodePageToken(request->page_token(), fingerprint);
-    if (!key.ok()) return key.status();
-    if (key->size() == 1) {
-      query.after_id = (*key)[0];
-    } else if (!key->empty()) {
-      return api::InvalidField("page_token", "is malformed", "INVALID_PAGE_TOKEN");
-    }
-    query.show_deleted = request->show_deleted();
-    query.limit = *page_size + 1;  // one more tells whether another page follows
-    return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-      auto rows = libraries::List(s, query);
-      if (!rows.ok()) return rows.status();
-      const bool more = static_cast<int>(rows->size()) > *page_size;
-      if (more) rows->resize(*page_size);
-      for (const auto& r : *rows) ToProto(r, response->add_libraries());
-      if (more) response->set_next_page_token(api::EncodePageToken(fingerprint, {rows->back().id}));
-      return absl::OkStatus();
-    });
-  });
-}
-
-grpc::Status LibraryService::CreateLibrary(grpc::ServerContext* context,
-                                           const v1::CreateLibraryRequest* request,
-                                           v1::Library* response) {
-  return api::Serve(context, "allies.v1.LibraryService/CreateLibrary", [&](const api::Call&) {
-    absl::Status valid = ValidateCreateLibrary(*request);
-    if (!valid.ok()) return valid;
-
-    LibraryRecord record;
-    record.id = request->library_id().empty() ? api::GenerateResourceId() : request->library_id();
-    ApplyFields(request->library(), MutableLibraryFields(), record);
-    record.create_time = record.update_time = storage::NowMicros();
-    absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-      if (!record.parent_id.empty()) {
-        absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
-        if (!parent_ok.ok()) return parent_ok;
-      }
-      return libraries::Insert(s, record);
-    });
-    if (status.ok()) ToProto(record, response);
-    return status;
-  });
-}
-
-grpc::Status LibraryService::UpdateLibrary(grpc::ServerContext* context,
-                                           const v1::UpdateLibraryRequest* request,
-                                           v1::Library* response) {
-  return api::Serve(context, "allies.v1.LibraryService/UpdateLibrary", [&](const api::Call&) {
-    if (!request->has_library()) return api::InvalidField("library", "is required");
-    auto id = api::ParseLibraryName(request->library().name(), "library.name");
-    if (!id.ok()) return id.status();
-    auto fields = ResolveLibraryUpdateMask(request->update_mask());
-    if (!fields.ok()) return fields.status();
-    api::FieldViolations violations;
-    CheckLibraryFields(request->library(), *fields, violations);
-    if (!violations.empty()) return violations.ToStatus();
-    const std::string& name = request->library().name();
-
-    LibraryRecord record;
-    absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-      auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
-      if (!current.ok()) return current.status();
-      record = *std::move(current);
-      if (record.delete_time) return DeletedError(name);
-      absl::Status etag_ok = api::CheckEtag(
-          request->library().etag(), api::ComputeEtag(record.revision, record.update_time), name);
-      if (!etag_ok.ok()) return etag_ok;
-      const std::string old_parent = record.parent_id;
-      ApplyFields(request->library(), *fields, record);
-      if (record.parent_id != old_parent && !record.parent_id.empty()) {
-        if (record.parent_id == record.id) {
-          return api::Error(absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
-                            absl::StrCat(name, " cannot be its own parent"));
+grpc::ServerUnaryReactor* LibraryService::ListLibraries(grpc::CallbackServerContext* context,
+                                                        const v1::ListLibrariesRequest* request,
+                                                        v1::ListLibrariesResponse* response) {
+  return api::Serve(
+      context, executor_, "allies.v1.LibraryService/ListLibraries",
+      [this, request, response](const api::Call&) {
+        auto page_size = api::EffectivePageSize(request->page_size());
+        if (!page_size.ok()) return page_size.status();
+        storage::LibraryListQuery query;
+        if (!request->parent().empty()) {
+          auto parent = api::ParseLibraryName(request->parent(), "parent");
+          if (!parent.ok()) return parent.status();
+          query.parent_id = *parent;
         }
-        absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kUpdate);
-        if (!parent_ok.ok()) return parent_ok;
-        auto ancestry = libraries::LockAncestry(s, record.parent_id);
-        if (!ancestry.ok()) return ancestry.status();
-        for (const std::string& ancestor : *ancestry) {
-          if (ancestor == record.id) {
-            return api::Error(
-                absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
-                absl::StrCat("cannot move ", name, " under ", request->library().parent(),
-                             ", which lies inside its own subtree"),
-                {{"resource", name}, {"parent", request->library().parent()}});
+        const std::string fingerprint = ListFingerprint(*request);
+        auto key = api::DecodePageToken(request->page_token(), fingerprint);
+        if (!key.ok()) return key.status();
+        if (key->size() == 1) {
+          query.after_id = (*key)[0];
+        } else if (!key->empty()) {
+          return api::InvalidField("page_token", "is malformed", "INVALID_PAGE_TOKEN");
+        }
+        query.show_deleted = request->show_deleted();
+        query.limit = *page_size + 1;  // one more tells whether another page follows
+        return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+          auto rows = libraries::List(s, query);
+          if (!rows.ok()) return rows.status();
+          const bool more = static_cast<int>(rows->size()) > *page_size;
+          if (more) rows->resize(*page_size);
+          for (const auto& r : *rows) ToProto(r, response->add_libraries());
+          if (more)
+            response->set_next_page_token(api::EncodePageToken(fingerprint, {rows->back().id}));
+          return absl::OkStatus();
+        });
+      });
+}
+
+grpc::ServerUnaryReactor* LibraryService::CreateLibrary(grpc::CallbackServerContext* context,
+                                                        const v1::CreateLibraryRequest* request,
+                                                        v1::Library* response) {
+  return api::Serve(
+      context, executor_, "allies.v1.LibraryService/CreateLibrary",
+      [this, request, response](const api::Call&) {
+        absl::Status valid = ValidateCreateLibrary(*request);
+        if (!valid.ok()) return valid;
+
+        LibraryRecord record;
+        record.id =
+            request->library_id().empty() ? api::GenerateResourceId() : request->library_id();
+        ApplyFields(request->library(), MutableLibraryFields(), record);
+        record.create_time = record.update_time = storage::NowMicros();
+        absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+          if (!record.parent_id.empty()) {
+            absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
+            if (!parent_ok.ok()) return parent_ok;
           }
-        }
-      }
-      record.revision += 1;
-      record.update_time = std::max(storage::NowMicros(), record.update_time);
-      return libraries::Update(s, record);
-    });
-    if (status.ok()) ToProto(record, response);
-    return status;
-  });
+          return libraries::Insert(s, record);
+        });
+        if (status.ok()) ToProto(record, response);
+        return status;
+      });
 }
 
-grpc::Status LibraryService::DeleteLibrary(grpc::ServerContext* context,
-                                           const v1::DeleteLibraryRequest* request,
-                                           v1::Library* response) {
-  return api::Serve(context, "allies.v1.LibraryService/DeleteLibrary", [&](const api::Call&) {
-    auto id = api::ParseLibraryName(request->name(), "name");
-    if (!id.ok()) return id.status();
-    const std::string& name = request->name();
-    LibraryRecord record;
-    absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-      auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
-      if (!current.ok()) return current.status();
-      record = *std::move(current);
-      if (record.delete_time) return DeletedError(name);
-      absl::Status etag_ok = api::CheckEtag(
-          request->etag(), api::ComputeEtag(record.revision, record.update_time), name);
-      if (!etag_ok.ok()) return etag_ok;
-      std::vector<std::string> doomed{record.id};
-      if (!request->force()) {
-        auto child = libraries::AnyLiveChild(s, record.id);
-        if (!child.ok()) return child.status();
-        if (*child) {
-          return api::Error(
-              absl::StatusCode::kFailedPrecondition, "LIBRARY_HAS_CHILDREN",
-              absl::StrCat(name, " has live child libraries (e.g. ", api::LibraryName(**child),
-                           "); delete them first or pass force"),
-              {{"resource", name}, {"child", api::LibraryName(**child)}});
-        }
-      } else {
-        auto descendants = libraries::LiveDescendants(s, record.id);
-        if (!descendants.ok()) return descendants.status();
-        doomed.insert(doomed.end(), descendants->begin(), descendants->end());
-      }
-      const absl::Time now = std::max(storage::NowMicros(), record.update_time);
-      absl::Status marked = libraries::MarkDeleted(s, doomed, now);
-      if (!marked.ok()) return marked;
-      record.delete_time = now;
-      record.update_time = now;
-      record.revision += 1;
-      return absl::OkStatus();
-    });
-    if (status.ok()) ToProto(record, response);
-    return status;
-  });
+grpc::ServerUnaryReactor* LibraryService::UpdateLibrary(grpc::CallbackServerContext* context,
+                                                        const v1::UpdateLibraryRequest* request,
+                                                        v1::Library* response) {
+  return api::Serve(
+      context, executor_, "allies.v1.LibraryService/UpdateLibrary",
+      [this, request, response](const api::Call&) {
+        if (!request->has_library()) return api::InvalidField("library", "is required");
+        auto id = api::ParseLibraryName(request->library().name(), "library.name");
+        if (!id.ok()) return id.status();
+        auto fields = ResolveLibraryUpdateMask(request->update_mask());
+        if (!fields.ok()) return fields.status();
+        api::FieldViolations violations;
+        CheckLibraryFields(request->library(), *fields, violations);
+        if (!violations.empty()) return violations.ToStatus();
+        const std::string& name = request->library().name();
+
+        LibraryRecord record;
+        absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+          auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
+          if (!current.ok()) return current.status();
+          record = *std::move(current);
+          if (record.delete_time) return DeletedError(name);
+          absl::Status etag_ok =
+              api::CheckEtag(request->library().etag(),
+                             api::ComputeEtag(record.revision, record.update_time), name);
+          if (!etag_ok.ok()) return etag_ok;
+          const std::string old_parent = record.parent_id;
+          ApplyFields(request->library(), *fields, record);
+          if (record.parent_id != old_parent && !record.parent_id.empty()) {
+            if (record.parent_id == record.id) {
+              return api::Error(absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
+                                absl::StrCat(name, " cannot be its own parent"));
+            }
+            absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kUpdate);
+            if (!parent_ok.ok()) return parent_ok;
+            auto ancestry = libraries::LockAncestry(s, record.parent_id);
+            if (!ancestry.ok()) return ancestry.status();
+            for (const std::string& ancestor : *ancestry) {
+              if (ancestor == record.id) {
+                return api::Error(
+                    absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
+                    absl::StrCat("cannot move ", name, " under ", request->library().parent(),
+                                 ", which lies inside its own subtree"),
+                    {{"resource", name}, {"parent", request->library().parent()}});
+              }
+            }
+          }
+          record.revision += 1;
+          record.update_time = std::max(storage::NowMicros(), record.update_time);
+          return libraries::Update(s, record);
+        });
+        if (status.ok()) ToProto(record, response);
+        return status;
+      });
+}
+
+grpc::ServerUnaryReactor* LibraryService::DeleteLibrary(grpc::CallbackServerContext* context,
+                                                        const v1::DeleteLibraryRequest* request,
+                                                        v1::Library* response) {
+  return api::Serve(
+      context, executor_, "allies.v1.LibraryService/DeleteLibrary",
+      [this, request, response](const api::Call&) {
+        auto id = api::ParseLibraryName(request->name(), "name");
+        if (!id.ok()) return id.status();
+        const std::string& name = request->name();
+        LibraryRecord record;
+        absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+          auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
+          if (!current.ok()) return current.status();
+          record = *std::move(current);
+          if (record.delete_time) return DeletedError(name);
+          absl::Status etag_ok = api::CheckEtag(
+              request->etag(), api::ComputeEtag(record.revision, record.update_time), name);
+          if (!etag_ok.ok()) return etag_ok;
+          std::vector<std::string> doomed{record.id};
+          if (!request->force()) {
+            auto child = libraries::AnyLiveChild(s, record.id);
+            if (!child.ok()) return child.status();
+            if (*child) {
+              return api::Error(
+                  absl::StatusCode::kFailedPrecondition, "LIBRARY_HAS_CHILDREN",
+                  absl::StrCat(name, " has live child libraries (e.g. ", api::LibraryName(**child),
+                               "); delete them first or pass force"),
+                  {{"resource", name}, {"child", api::LibraryName(**child)}});
+            }
+          } else {
+            auto descendants = libraries::LiveDescendants(s, record.id);
+            if (!descendants.ok()) return descendants.status();
+            doomed.insert(doomed.end(), descendants->begin(), descendants->end());
+          }
+          const absl::Time now = std::max(storage::NowMicros(), record.update_time);
+          absl::Status marked = libraries::MarkDeleted(s, doomed, now);
+          if (!marked.ok()) return marked;
+          record.delete_time = now;
+          record.update_time = now;
+          record.revision += 1;
+          return absl::OkStatus();
+        });
+        if (status.ok()) ToProto(record, response);
+        return status;
+      });
 }
 
 server::ServiceRegistration LibraryServiceRegistration() {
   return {v1::LibraryService::service_full_name(),
-          [](storage::ConnectionPool& pool) { return std::make_unique<LibraryService>(pool); }};
+          [](const server::ServiceDeps& deps) { return std::make_unique<LibraryService>(deps); }};
 }
 
 }  // namespace allies::services

@@ -8,23 +8,30 @@
 
 namespace allies::services {
 
-class LibraryService final : public v1::LibraryService::Service {
+class LibraryService final : public v1::LibraryService::CallbackService {
  public:
-  explicit LibraryService(storage::ConnectionPool& pool) : pool_(pool) {}
+  explicit LibraryService(const server::ServiceDeps& deps)
+      : pool_(deps.pool), executor_(deps.executor) {}
 
-  grpc::Status GetLibrary(grpc::ServerContext* context, const v1::GetLibraryRequest* request,
-                          v1::Library* response) override;
-  grpc::Status ListLibraries(grpc::ServerContext* context, const v1::ListLibrariesRequest* request,
-                             v1::ListLibrariesResponse* response) override;
-  grpc::Status CreateLibrary(grpc::ServerContext* context, const v1::CreateLibraryRequest* request,
-                             v1::Library* response) override;
-  grpc::Status UpdateLibrary(grpc::ServerContext* context, const v1::UpdateLibraryRequest* request,
-                             v1::Library* response) override;
-  grpc::Status DeleteLibrary(grpc::ServerContext* context, const v1::DeleteLibraryRequest* request,
-                             v1::Library* response) override;
+  grpc::ServerUnaryReactor* GetLibrary(grpc::CallbackServerContext* context,
+                                       const v1::GetLibraryRequest* request,
+                                       v1::Library* response) override;
+  grpc::ServerUnaryReactor* ListLibraries(grpc::CallbackServerContext* context,
+                                          const v1::ListLibrariesRequest* request,
+                                          v1::ListLibrariesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateLibrary(grpc::CallbackServerContext* context,
+                                          const v1::CreateLibraryRequest* request,
+                                          v1::Library* response) override;
+  grpc::ServerUnaryReactor* UpdateLibrary(grpc::CallbackServerContext* context,
+                                          const v1::UpdateLibraryRequest* request,
+                                          v1::Library* response) override;
+  grpc::ServerUnaryReactor* DeleteLibrary(grpc::CallbackServerContext* context,
+                                          const v1::DeleteLibraryRequest* request,
+                                          v1::Library* response) override;
 
  private:
   storage::ConnectionPool& pool_;
+  api::Executor& executor_;
 };
 
 server::ServiceRegistration LibraryServiceRegistration();

@@ -1,0 +1,303 @@
+// allies-bench: measures the service against the raw database doing the same statements, side
+// by side in one run, at concurrency 1, 8 and 32.
+//
+//   noop        grpc.health.v1.Health/Check on the same server (the gRPC floor)
+//   get         LibraryService/GetLibrary
+//   raw_select  the same SELECT through the same pool, without gRPC
+//   create      LibraryService/CreateLibrary
+//   raw_insert  the same INSERT transaction through the same pool, without gRPC
+//
+// The last line is `get_vs_floor=<r> create_vs_raw=<r>`, where floor = 1/(1/noop + 1/raw_select)
+// at concurrency 32: the throughput a GetLibrary would have if it cost exactly one no-op RPC plus
+// one raw SELECT.
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "allies/v1/library.grpc.pb.h"
+#include "api/log.h"
+#include "api/names.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "server/all_services.h"
+#include "server/config.h"
+#include "server/host.h"
+#include "storage/library_repository.h"
+#include "storage/migrations.h"
+#include "storage/transaction.h"
+
+namespace allies::bench {
+namespace {
+
+struct Options {
+  double seconds = 2.0;  // per measurement
+  int seed = 10000;      // libraries to read from
+  std::vector<int> concurrency = {1, 8, 32};
+};
+
+struct Result {
+  double rps = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+  int64_t errors = 0;
+};
+
+// Runs op(thread, i) from `threads` threads for `seconds` after a short warm-up.
+template <typename Op>
+Result Measure(int threads, double seconds, Op op) {
+  std::atomic<bool> measuring{false}, stop{false};
+  std::vector<std::vector<int64_t>> latencies(threads);
+  std::vector<int64_t> errors(threads, 0);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      latencies[t].reserve(1 << 16);
+      for (int64_t i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+        const absl::Time start = absl::Now();
+        const bool ok = op(t, i);
+        const int64_t us = absl::ToInt64Microseconds(absl::Now() - start);
+        if (measuring.load(std::memory_order_relaxed)) {
+          latencies[t].push_back(us);
+          if (!ok) ++errors[t];
+        }
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(300));  // warm-up: connections, prepared statements
+  measuring = true;
+  const absl::Time start = absl::Now();
+  absl::SleepFor(absl::Seconds(seconds));
+  measuring = false;
+  const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+  stop = true;
+  for (auto& w : workers) w.join();
+  std::vector<int64_t> all;
+  Result r;
+  for (int t = 0; t < threads; ++t) {
+    all.insert(all.end(), latencies[t].begin(), latencies[t].end());
+    r.errors += errors[t];
+  }
+  if (all.empty()) return r;
+  std::sort(all.begin(), all.end());
+  r.rps = static_cast<double>(all.size()) / elapsed;
+  r.p50_us = static_cast<double>(all[all.size() / 2]);
+  r.p99_us = static_cast<double>(all[std::min(all.size() - 1, all.size() * 99 / 100)]);
+  return r;
+}
+
+std::string SeedId(int i) { return absl::StrCat("bench-", i); }
+
+int Run(const Options& options, const storage::DbConfig& db_in) {
+  storage::DbConfig db = db_in;
+  db.pool_size = 64;
+  auto migrated = storage::ApplyMigrations(db);
+  if (!migrated.ok()) {
+    std::fprintf(stderr, "allies-bench: migrations failed: %s\n",
+                 std::string(migrated.status().message()).c_str());
+    return 1;
+  }
+
+  server::ServerConfig config;
+  config.listen = "127.0.0.1:0";
+  config.db = db;
+  server::ServerHost host(config, server::AllServices());
+  auto port = host.Start();
+  if (!port.ok()) {
+    std::fprintf(stderr, "allies-bench: server failed: %s\n",
+                 std::string(port.status().message()).c_str());
+    return 1;
+  }
+  storage::ConnectionPool& pool = host.pool();
+
+  // Seed the libraries GetLibrary reads (idempotent across runs on the same database).
+  std::printf("seeding %d libraries...\n", options.seed);
+  std::fflush(stdout);
+  const absl::Time now = storage::NowMicros();
+  for (int base = 0; base < options.seed; base += 1000) {
+    absl::Status status = storage::RunInTransaction(pool, [&](storage::Session& s) {
+      return s.Run([&]() -> absl::Status {
+        for (int i = base; i < std::min(base + 1000, options.seed); ++i) {
+          s.Execute(
+              "INSERT IGNORE INTO libraries (id, parent_id, display_name, kind, region, address, "
+              "website, revision, create_time, update_time) VALUES (?, NULL, ?, 4, ?, ?, '', 1, "
+              "?, ?)",
+              SeedId(i), absl::StrCat("Библиотека-филиал № ", i), "Вологодская область",
+              "г. Вологда, ул. Ленина, д. 1", now, now);
+        }
+        return absl::OkStatus();
+      });
+    });
+    if (!status.ok()) {
+      std::fprintf(stderr, "allies-bench: seeding failed: %s\n",
+                   std::string(status.message()).c_str());
+      return 1;
+    }
+  }
+
+  // Several channels, so that client-side HTTP/2 framing is not one serialized connection.
+  constexpr int kChannels = 4;
+  std::vector<std::unique_ptr<v1::LibraryService::Stub>> library_stubs;
+  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health_stubs;
+  for (int c = 0; c < kChannels; ++c) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    args.SetInt("allies.bench.channel", c);
+    auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", *port),
+                                             grpc::InsecureChannelCredentials(), args);
+    library_stubs.push_back(v1::LibraryService::NewStub(channel));
+    health_stubs.push_back(grpc::health::v1::Health::NewStub(channel));
+  }
+  auto random_id = [&](int thread, int64_t i) {
+    return SeedId(static_cast<int>((thread * 7919 + i * 104729) % options.seed));
+  };
+  std::atomic<int64_t> created{0};
+  const std::string run_tag = api::GenerateResourceId().substr(0, 6);
+
+  using OpFn = std::function<bool(int, int64_t)>;
+  const std::vector<std::pair<std::string, OpFn>> ops = {
+      {"noop",
+       [&](int t, int64_t) {
+         grpc::health::v1::HealthCheckRequest request;
+         grpc::health::v1::HealthCheckResponse response;
+         grpc::ClientContext context;
+         return health_stubs[t % kChannels]->Check(&context, request, &response).ok();
+       }},
+      {"get_nodb",
+       [&](int t, int64_t) {
+         v1::GetLibraryRequest request;
+         request.set_name("bad");
+         v1::Library response;
+         grpc::ClientContext context;
+         return !library_stubs[t % kChannels]->GetLibrary(&context, request, &response).ok();
+       }},
+      {"get",
+       [&](int t, int64_t i) {
+         v1::GetLibraryRequest request;
+         request.set_name(api::LibraryName(random_id(t, i)));
+         v1::Library response;
+         grpc::ClientContext context;
+         return library_stubs[t % kChannels]->GetLibrary(&context, request, &response).ok();
+       }},
+      {"raw_select",
+       [&](int t, int64_t i) {
+         const std::string id = random_id(t, i);
+         return storage::RunRead(pool,
+                                 [&](storage::Session& s) {
+                                   return s.Run([&]() -> absl::Status {
+                                     auto rs = s.Query(storage::libraries::kSelectByIdSql, id);
+                                     if (!rs->next()) return absl::NotFoundError(id);
+                                     std::string sink;
+                                     for (unsigned c = 1; c <= 11; ++c) {
+                                       if (!rs->isNull(c)) sink += storage::GetString(*rs, c);
+                                     }
+                                     return sink.empty() ? absl::InternalError("empty")
+                                                         : absl::OkStatus();
+                                   });
+                                 })
+             .ok();
+       }},
+      {"create",
+       [&](int t, int64_t) {
+         v1::CreateLibraryRequest request;
+         request.set_library_id(absl::StrCat("c-", run_tag, "-", created++));
+         request.mutable_library()->set_display_name("Сельская библиотека-филиал");
+         request.mutable_library()->set_kind(v1::Library::BRANCH);
+         request.mutable_library()->set_region("Вологодская область");
+         v1::Library response;
+         grpc::ClientContext context;
+         return library_stubs[t % kChannels]->CreateLibrary(&context, request, &response).ok();
+       }},
+      {"raw_insert",
+       [&](int, int64_t) {
+         storage::LibraryRecord r;
+         r.id = absl::StrCat("r-", run_tag, "-", created++);
+         r.display_name = "Сельская библиотека-филиал";
+         r.kind = v1::Library::BRANCH;
+         r.region = "Вологодская область";
+         r.create_time = r.update_time = storage::NowMicros();
+         return storage::RunInTransaction(
+                    pool, [&](storage::Session& s) { return storage::libraries::Insert(s, r); })
+             .ok();
+       }},
+  };
+
+  // The per-RPC log lines are part of the server's cost; they go to /dev/null, not the screen.
+  const int saved_stderr = dup(STDERR_FILENO);
+  const int devnull = open("/dev/null", O_WRONLY);
+  std::map<std::pair<std::string, int>, Result> results;
+  std::printf("%-11s %5s %10s %10s %10s %7s\n", "op", "conc", "rps", "p50_us", "p99_us", "errors");
+  for (int concurrency : options.concurrency) {
+    for (const auto& [name, op] : ops) {
+      dup2(devnull, STDERR_FILENO);
+      Result r = Measure(concurrency, options.seconds, op);
+      dup2(saved_stderr, STDERR_FILENO);
+      results[{name, concurrency}] = r;
+      std::printf("%-11s %5d %10.0f %10.0f %10.0f %7lld\n", name.c_str(), concurrency, r.rps,
+                  r.p50_us, r.p99_us, static_cast<long long>(r.errors));
+      std::fflush(stdout);
+    }
+  }
+  close(devnull);
+  close(saved_stderr);
+  host.Shutdown();
+
+  const int top = options.concurrency.back();
+  const double noop = results[{"noop", top}].rps;
+  const double raw_select = results[{"raw_select", top}].rps;
+  const double floor = 1.0 / (1.0 / noop + 1.0 / raw_select);
+  std::printf("floor(c=%d) = 1/(1/noop + 1/raw_select) = %.0f rps\n", top, floor);
+  std::printf("get_vs_floor=%.2f create_vs_raw=%.2f\n", results[{"get", top}].rps / floor,
+              results[{"create", top}].rps / results[{"raw_insert", top}].rps);
+  return 0;
+}
+
+}  // namespace
+}  // namespace allies::bench
+
+int main(int argc, char** argv) {
+  allies::bench::Options options;
+  std::vector<char*> db_args = {argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (absl::ConsumePrefix(&arg, "--seconds=")) {
+      if (!absl::SimpleAtod(arg, &options.seconds) || options.seconds <= 0) {
+        std::fprintf(stderr, "allies-bench: bad --seconds\n");
+        return 2;
+      }
+    } else if (absl::ConsumePrefix(&arg, "--concurrency=")) {
+      options.concurrency.clear();
+      for (absl::string_view part : absl::StrSplit(arg, ',')) {
+        int c = 0;
+        if (!absl::SimpleAtoi(part, &c) || c <= 0) {
+          std::fprintf(stderr, "allies-bench: bad --concurrency\n");
+          return 2;
+        }
+        options.concurrency.push_back(c);
+      }
+    } else if (absl::ConsumePrefix(&arg, "--seed=")) {
+      if (!absl::SimpleAtoi(arg, &options.seed) || options.seed <= 0) {
+        std::fprintf(stderr, "allies-bench: bad --seed\n");
+        return 2;
+      }
+    } else {
+      db_args.push_back(argv[i]);
+    }
+  }
+  auto db = allies::server::ParseDbConfig(
+      static_cast<int>(db_args.size()), db_args.data(), "allies-bench",
+      "Benchmarks the services against the raw database (flags: --seconds=N per measurement, "
+      "--seed=N libraries, plus the database flags below).");
+  if (!db.ok()) return allies::server::ReportConfigError(db.status());
+  return allies::bench::Run(options, *db);
+}
