@@ -2,6 +2,7 @@
 // by side in one run, at concurrency 1, 8 and 32.
 //
 //   noop        grpc.health.v1.Health/Check on the same server (the gRPC floor)
+//   get_invalid GetLibrary rejected before the database: gRPC plus our RPC machinery
 //   get         LibraryService/GetLibrary
 //   raw_select  the same SELECT through the same pool, without gRPC
 //   create      LibraryService/CreateLibrary
@@ -9,14 +10,19 @@
 //
 // The last line is `get_vs_floor=<r> create_vs_raw=<r>`, where floor = 1/(1/noop + 1/raw_select)
 // at concurrency 32: the throughput a GetLibrary would have if it cost exactly one no-op RPC plus
-// one raw SELECT.
+// one raw SELECT. The server runs with its defaults (pool size, workers, per-RPC log lines, which
+// go to /dev/null). Besides rps and latency, each row shows CPU microseconds per operation in
+// this process (client and server) and in the database server, and context switches per
+// operation: where the time goes, not only how much.
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <random>
 #include <thread>
@@ -46,7 +52,51 @@ struct Options {
   std::vector<int> concurrency = {1, 8, 32};
 };
 
+// CPU seconds used so far by this process and by the database server (when its pid is known).
+struct CpuTimes {
+  double switches = 0;  // context switches of this process
+  double self = 0;
+  double db = 0;
+};
+
+CpuTimes ReadCpu(int db_pid) {
+  CpuTimes t;
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  t.self = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+           usage.ru_stime.tv_usec / 1e6;
+  t.switches = static_cast<double>(usage.ru_nvcsw + usage.ru_nivcsw);
+  if (db_pid > 0) {
+    std::ifstream stat(absl::StrCat("/proc/", db_pid, "/stat"));
+    std::string line;
+    std::getline(stat, line);
+    // Fields after the ")" of the command: state is field 3; utime, stime are 14 and 15.
+    size_t paren = line.rfind(')');
+    if (paren != std::string::npos) {
+      std::vector<std::string> fields = absl::StrSplit(line.substr(paren + 2), ' ');
+      double utime = 0, stime = 0;
+      if (fields.size() > 13 && absl::SimpleAtod(fields[11], &utime) &&
+          absl::SimpleAtod(fields[12], &stime)) {
+        t.db = (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+      }
+    }
+  }
+  return t;
+}
+
+// The database server's pid, from the pid file dbctl keeps beside the socket.
+int DbPid(const storage::DbConfig& db) {
+  if (db.socket.empty()) return 0;
+  std::ifstream in(db.socket.substr(0, db.socket.rfind('/')) + "/mariadbd.pid");
+  int pid = 0;
+  in >> pid;
+  return pid;
+}
+
 struct Result {
+  double cpu_self_us = 0;  // CPU per operation in this process (client + server)
+  double cpu_db_us = 0;    // CPU per operation in the database server
+  double switches = 0;     // context switches per operation in this process
   double rps = 0;
   double p50_us = 0;
   double p99_us = 0;
@@ -55,7 +105,7 @@ struct Result {
 
 // Runs op(thread, i) from `threads` threads for `seconds` after a short warm-up.
 template <typename Op>
-Result Measure(int threads, double seconds, Op op) {
+Result Measure(int threads, double seconds, int db_pid, Op op) {
   std::atomic<bool> measuring{false}, stop{false};
   std::vector<std::vector<int64_t>> latencies(threads);
   std::vector<int64_t> errors(threads, 0);
@@ -77,8 +127,10 @@ Result Measure(int threads, double seconds, Op op) {
   absl::SleepFor(absl::Milliseconds(300));  // warm-up: connections, prepared statements
   measuring = true;
   const absl::Time start = absl::Now();
+  const CpuTimes cpu_start = ReadCpu(db_pid);
   absl::SleepFor(absl::Seconds(seconds));
   measuring = false;
+  const CpuTimes cpu_end = ReadCpu(db_pid);
   const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
   stop = true;
   for (auto& w : workers) w.join();
@@ -91,6 +143,9 @@ Result Measure(int threads, double seconds, Op op) {
   if (all.empty()) return r;
   std::sort(all.begin(), all.end());
   r.rps = static_cast<double>(all.size()) / elapsed;
+  r.cpu_self_us = (cpu_end.self - cpu_start.self) * 1e6 / static_cast<double>(all.size());
+  r.switches = (cpu_end.switches - cpu_start.switches) / static_cast<double>(all.size());
+  r.cpu_db_us = (cpu_end.db - cpu_start.db) * 1e6 / static_cast<double>(all.size());
   r.p50_us = static_cast<double>(all[all.size() / 2]);
   r.p99_us = static_cast<double>(all[std::min(all.size() - 1, all.size() * 99 / 100)]);
   return r;
@@ -100,7 +155,6 @@ std::string SeedId(int i) { return absl::StrCat("bench-", i); }
 
 int Run(const Options& options, const storage::DbConfig& db_in) {
   storage::DbConfig db = db_in;
-  db.pool_size = 64;
   auto migrated = storage::ApplyMigrations(db);
   if (!migrated.ok()) {
     std::fprintf(stderr, "allies-bench: migrations failed: %s\n",
@@ -173,7 +227,7 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
          grpc::ClientContext context;
          return health_stubs[t % kChannels]->Check(&context, request, &response).ok();
        }},
-      {"get_nodb",
+      {"get_invalid",
        [&](int t, int64_t) {
          v1::GetLibraryRequest request;
          request.set_name("bad");
@@ -236,15 +290,18 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
   const int saved_stderr = dup(STDERR_FILENO);
   const int devnull = open("/dev/null", O_WRONLY);
   std::map<std::pair<std::string, int>, Result> results;
-  std::printf("%-11s %5s %10s %10s %10s %7s\n", "op", "conc", "rps", "p50_us", "p99_us", "errors");
+  const int db_pid = DbPid(db);
+  std::printf("%-12s %5s %10s %10s %10s %7s %9s %9s %9s\n", "op", "conc", "rps", "p50_us", "p99_us",
+              "errors", "cpu_us", "db_cpu_us", "cswitch");
   for (int concurrency : options.concurrency) {
     for (const auto& [name, op] : ops) {
       dup2(devnull, STDERR_FILENO);
-      Result r = Measure(concurrency, options.seconds, op);
+      Result r = Measure(concurrency, options.seconds, db_pid, op);
       dup2(saved_stderr, STDERR_FILENO);
       results[{name, concurrency}] = r;
-      std::printf("%-11s %5d %10.0f %10.0f %10.0f %7lld\n", name.c_str(), concurrency, r.rps,
-                  r.p50_us, r.p99_us, static_cast<long long>(r.errors));
+      std::printf("%-12s %5d %10.0f %10.0f %10.0f %7lld %9.1f %9.1f %9.1f\n", name.c_str(),
+                  concurrency, r.rps, r.p50_us, r.p99_us, static_cast<long long>(r.errors),
+                  r.cpu_self_us, r.cpu_db_us, r.switches);
       std::fflush(stdout);
     }
   }

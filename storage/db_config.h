@@ -2,11 +2,17 @@
 #ifndef ALLIES_STORAGE_DB_CONFIG_H_
 #define ALLIES_STORAGE_DB_CONFIG_H_
 
+#include <algorithm>
 #include <string>
+#include <thread>
 
 #include "absl/time/time.h"
 
 namespace allies::storage {
+
+inline int DefaultPoolSize() {
+  return std::max(4, 4 * static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 struct DbConfig {
   std::string host = "127.0.0.1";
@@ -16,8 +22,9 @@ struct DbConfig {
   std::string user = "allies";
   std::string password;
   std::string database = "allies";
-  // Upper bound on open connections.
-  int pool_size = 32;
+  // Upper bound on open connections (and, by default, on handler threads). Measured on 2 cores:
+  // a few connections per core beat many (fewer context switches, same database concurrency).
+  int pool_size = DefaultPoolSize();
   // How long a caller waits for a free connection before UNAVAILABLE.
   absl::Duration checkout_timeout = absl::Seconds(5);
   absl::Duration connect_timeout = absl::Seconds(3);
