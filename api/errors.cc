@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -59,6 +60,21 @@ absl::Status InvalidField(std::string field, std::string description, absl::stri
   return violations.ToStatus(reason);
 }
 
+std::string Quote(absl::string_view value) {
+  constexpr size_t kMaxChars = 64;
+  size_t chars = 0, end = 0;
+  while (end < value.size() && chars < kMaxChars) {
+    ++end;
+    while (end < value.size() && (static_cast<unsigned char>(value[end]) & 0xc0) == 0x80) ++end;
+    ++chars;
+  }
+  std::string out = "\"";
+  out.append(value.data(), end);
+  if (end < value.size()) out += "…";
+  out += "\"";
+  return out;
+}
+
 std::string ErrorReason(const absl::Status& status) {
   auto payload = status.GetPayload(TypeUrl<google::rpc::ErrorInfo>());
   if (!payload) return "";
@@ -74,6 +90,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   proto.set_message(std::string(status.message()));
   bool has_info = false;
   status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
+    // Internal markers (e.g. storage's "retryable") stay inside the process.
+    if (!absl::StartsWith(type_url, kTypePrefix)) return;
     auto* any = proto.add_details();
     any->set_type_url(std::string(type_url));
     any->set_value(std::string(payload));

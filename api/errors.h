@@ -38,6 +38,10 @@ class FieldViolations {
 absl::Status InvalidField(std::string field, std::string description,
                           absl::string_view reason = "INVALID_ARGUMENT");
 
+// A user-supplied value for an error message: quoted, cut to at most 64 characters at a UTF-8
+// boundary (with "…" when cut), so that errors and their trailers stay small.
+std::string Quote(absl::string_view value);
+
 // The ErrorInfo reason carried by status, or "" when it has none.
 std::string ErrorReason(const absl::Status& status);
 

@@ -13,8 +13,8 @@ std::string ComputeEtag(int64_t revision, absl::Time update_time) {
 absl::Status CheckEtag(absl::string_view sent, absl::string_view current, absl::string_view name) {
   if (sent.empty() || sent == current) return absl::OkStatus();
   return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-               absl::StrCat(name, " was changed by someone else (etag \"", sent,
-                            "\" is stale, current is \"", current, "\"); read it again and retry"),
+               absl::StrCat(name, " was changed by someone else (etag ", Quote(sent),
+                            " is stale, current is \"", current, "\"); read it again and retry"),
                {{"resource", std::string(name)}, {"current_etag", std::string(current)}});
 }
 

@@ -2,7 +2,7 @@
 
 namespace allies::api {
 
-Executor::Executor(int threads) {
+Executor::Executor(int threads, size_t max_queued) : max_queued_(max_queued) {
   if (threads < 1) threads = 1;
   workers_.reserve(threads);
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
@@ -17,12 +17,14 @@ Executor::~Executor() {
   for (auto& w : workers_) w.join();
 }
 
-void Executor::Schedule(std::function<void()> task) {
+bool Executor::TrySchedule(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
   }
   ready_.notify_one();
+  return true;
 }
 
 void Executor::Work() {

@@ -14,13 +14,15 @@ namespace allies::api {
 
 class Executor {
  public:
-  explicit Executor(int threads);
+  // At most max_queued tasks wait for a worker; TrySchedule refuses more.
+  Executor(int threads, size_t max_queued);
   // Runs every queued task, then joins the workers.
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  void Schedule(std::function<void()> task);
+  // False (and task not run) when the queue is full: the server is overloaded.
+  bool TrySchedule(std::function<void()> task);
   int threads() const { return static_cast<int>(workers_.size()); }
 
  private:
@@ -29,6 +31,7 @@ class Executor {
   std::mutex mu_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> tasks_;
+  const size_t max_queued_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -38,7 +38,7 @@ absl::StatusOr<std::vector<std::string>> NamePattern::Parse(absl::string_view na
   auto invalid = [&](absl::string_view why) {
     return InvalidField(
         std::string(field),
-        absl::StrCat(why, ": expected a name of the form \"", pattern_, "\", got \"", name, "\""),
+        absl::StrCat(why, ": expected a name of the form \"", pattern_, "\", got ", Quote(name)),
         "INVALID_RESOURCE_NAME");
   };
   if (name.empty()) return invalid("is required");

@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)
 # Generates a C++ source holding every storage/migrations/NNNN_*.sql file.
 # Invoked at build time: cmake -DOUT=... -DFILES="a;b" -P embed_migrations.cmake
 set(body "// Generated from storage/migrations by cmake/embed_migrations.cmake. Do not edit.\n")
@@ -11,6 +12,10 @@ foreach(f IN LISTS FILES)
     message(FATAL_ERROR "migration file ${name} must be named NNNN_description.sql")
   endif()
   math(EXPR version "${CMAKE_MATCH_1}")
+  if(version IN_LIST seen_versions)
+    message(FATAL_ERROR "two migrations are numbered ${version} (${name})")
+  endif()
+  list(APPEND seen_versions ${version})
   file(READ "${f}" sql)
   string(APPEND body "      {${version}, \"${name}\", R\"ALLIES_SQL(${sql})ALLIES_SQL\"},\n")
 endforeach()

@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <condition_variable>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,8 @@ namespace {
 
 constexpr absl::Duration kDatabaseWatchInterval = absl::Seconds(2);
 constexpr absl::Duration kMigrationWait = absl::Seconds(60);
+// Calls waiting for a worker beyond this many per worker are refused as overload (UNAVAILABLE).
+constexpr size_t kMaxQueuedPerWorker = 64;
 
 }  // namespace
 
@@ -54,8 +57,8 @@ absl::StatusOr<int> ServerHost::Start() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
   // Handler bodies block on the database, so more workers than connections would only wait.
-  executor_ =
-      std::make_unique<api::Executor>(config_.threads > 0 ? config_.threads : config_.db.pool_size);
+  const int workers = config_.threads > 0 ? config_.threads : config_.db.pool_size;
+  executor_ = std::make_unique<api::Executor>(workers, kMaxQueuedPerWorker * workers);
   const ServiceDeps deps{*pool_, *executor_};
   for (const auto& registration : registrations_) {
     services_.push_back(registration.create(deps));
@@ -83,15 +86,17 @@ absl::StatusOr<int> ServerHost::Start() {
 
 void ServerHost::WatchDatabase() {
   // Services need the database: their health follows it ("" stays SERVING while the process
-  // lives). Checking out a connection pings it when idle, and reopens it after an outage.
+  // lives). The watcher has a connection of its own, so a busy pool never reads as an outage.
+  std::unique_ptr<storage::Session> session;
   std::unique_lock<std::mutex> lock(shutdown_mu_);
   while (!stopping_) {
     lock.unlock();
-    bool up = false;
-    {
-      auto lease = pool_->Checkout();
-      up = lease.ok() && (*lease)->Validate();
+    if (session && !session->Validate()) session.reset();
+    if (!session) {
+      auto connected = storage::ConnectionPool::Connect(config_.db);
+      if (connected.ok()) session = *std::move(connected);
     }
+    const bool up = session != nullptr;
     if (up != database_up_.exchange(up) && !stopping_) {
       for (const auto& r : registrations_) {
         server_->GetHealthCheckService()->SetServingStatus(r.name, up);
@@ -117,9 +122,28 @@ void ServerHost::Shutdown() {
     server_->GetHealthCheckService()->Shutdown();  // every status NOT_SERVING
     api::LogJson("info", "shutting down",
                  {{"grace_seconds", absl::ToDoubleSeconds(config_.shutdown_grace)}});
-    server_->Shutdown(std::chrono::system_clock::now() +
-                      absl::ToChronoNanoseconds(config_.shutdown_grace));
+    // Calls still running at the deadline are cancelled by gRPC; closing the pool then makes
+    // the queued ones fail fast instead of waiting for the database.
+    const auto deadline =
+        std::chrono::system_clock::now() + absl::ToChronoNanoseconds(config_.shutdown_grace);
+    std::mutex drained_mu;
+    std::condition_variable drained_cv;
+    bool drained = false;
+    std::thread closer([&] {
+      std::unique_lock<std::mutex> drained_lock(drained_mu);
+      if (!drained_cv.wait_until(drained_lock, deadline, [&] { return drained; })) {
+        api::LogJson("warn", "grace period over; closing the database pool");
+        pool_->Close();
+      }
+    });
+    server_->Shutdown(deadline);
     server_->Wait();
+    {
+      std::lock_guard<std::mutex> drained_lock(drained_mu);
+      drained = true;
+    }
+    drained_cv.notify_all();
+    closer.join();
   }
   executor_.reset();  // every call has finished: the queue is empty
   if (pool_) pool_->Close();

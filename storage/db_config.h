@@ -30,6 +30,9 @@ struct DbConfig {
   absl::Duration connect_timeout = absl::Seconds(3);
   // Per-statement network read/write timeout (a hung server surfaces as UNAVAILABLE).
   absl::Duration io_timeout = absl::Seconds(30);
+  // InnoDB lock wait per statement; kept below io_timeout so that a long wait reads as a
+  // retryable lock-wait timeout (1205), not as a lost connection.
+  absl::Duration lock_wait_timeout = absl::Seconds(10);
   // A connection idle for longer than this is pinged before it is handed out.
   absl::Duration validate_after_idle = absl::Milliseconds(500);
 };

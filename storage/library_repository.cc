@@ -112,16 +112,20 @@ absl::StatusOr<std::optional<std::string>> AnyLiveChild(Session& session, absl::
   });
 }
 
-absl::StatusOr<std::vector<std::string>> LiveDescendants(Session& session, absl::string_view id) {
+absl::StatusOr<std::vector<std::string>> LiveDescendants(Session& session, absl::string_view id,
+                                                         std::optional<absl::Time> deleted_at) {
+  // The walk passes through rows that are live or were deleted at `deleted_at` (by the delete
+  // in progress), so repeated rounds still reach what was created under them meanwhile.
   static const std::string kSql =
-      "WITH RECURSIVE subtree (id) AS ("
-      " SELECT id FROM libraries WHERE parent_id = ? AND delete_time IS NULL"
+      "WITH RECURSIVE subtree (id, live) AS ("
+      " SELECT id, delete_time IS NULL FROM libraries"
+      " WHERE parent_id = ? AND (delete_time IS NULL OR delete_time = ?)"
       " UNION ALL"
-      " SELECT l.id FROM libraries l JOIN subtree s ON l.parent_id = s.id"
-      " WHERE l.delete_time IS NULL"
-      ") SELECT id FROM subtree";
+      " SELECT l.id, l.delete_time IS NULL FROM libraries l JOIN subtree s ON l.parent_id = s.id"
+      " WHERE l.delete_time IS NULL OR l.delete_time = ?"
+      ") SELECT id FROM subtree WHERE live";
   return session.Run([&]() -> absl::StatusOr<std::vector<std::string>> {
-    auto rs = session.Query(kSql, id);
+    auto rs = session.Query(kSql, id, deleted_at, deleted_at);
     std::vector<std::string> ids;
     while (rs->next()) ids.push_back(GetString(*rs, 1));
     return ids;

@@ -53,8 +53,10 @@ absl::Status Insert(Session& session, const LibraryRecord& record);
 absl::Status Update(Session& session, const LibraryRecord& record);
 // Some live direct child of id, if any.
 absl::StatusOr<std::optional<std::string>> AnyLiveChild(Session& session, absl::string_view id);
-// Every live library below id (not id itself).
-absl::StatusOr<std::vector<std::string>> LiveDescendants(Session& session, absl::string_view id);
+// Every live library below id (not id itself), walking through live rows and rows deleted at
+// exactly `deleted_at` (when given).
+absl::StatusOr<std::vector<std::string>> LiveDescendants(
+    Session& session, absl::string_view id, std::optional<absl::Time> deleted_at = std::nullopt);
 // Locks id and its ancestors (FOR UPDATE) and returns the chain [id, parent, grandparent, ...].
 absl::StatusOr<std::vector<std::string>> LockAncestry(Session& session, absl::string_view id);
 // Sets delete_time on the given ids and bumps their revisions.

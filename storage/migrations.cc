@@ -1,5 +1,6 @@
 #include "storage/migrations.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -45,7 +46,10 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
   auto say = [&](absl::string_view line) {
     if (progress) progress(line);
   };
-  auto connected = ConnectionPool::Connect(config);
+  // The migration lock may be held for a while by another migrator: read long enough to wait.
+  DbConfig migrator = config;
+  migrator.io_timeout = std::max(config.io_timeout, absl::Seconds(kLockTimeoutSeconds + 30));
+  auto connected = ConnectionPool::Connect(migrator);
   if (!connected.ok()) return connected.status();
   Session& session = **connected;
   MigrationResult result;

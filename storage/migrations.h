@@ -1,6 +1,10 @@
 // Schema migrations: numbered SQL files under storage/migrations/, compiled into the binaries,
 // applied in order and recorded in schema_migrations. A named lock (GET_LOCK) serializes
 // concurrent migrators, so running twice, or from two processes at once, is safe.
+//
+// MySQL commits DDL statement by statement, so a migrator that dies halfway leaves a migration
+// partly applied and unrecorded: write every statement so that running it again is harmless
+// (CREATE TABLE IF NOT EXISTS, ADD COLUMN IF NOT EXISTS, ...).
 #ifndef ALLIES_STORAGE_MIGRATIONS_H_
 #define ALLIES_STORAGE_MIGRATIONS_H_
 

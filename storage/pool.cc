@@ -4,6 +4,8 @@
 #include <cppconn/exception.h>
 #include <mysql_driver.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "api/errors.h"
 
@@ -77,6 +79,9 @@ absl::StatusOr<std::unique_ptr<Session>> ConnectionPool::Connect(const DbConfig&
         "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
         "NO_ENGINE_SUBSTITUTION'");
     session->ExecuteDirect("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    session->ExecuteDirect(
+        absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
+                     std::max<int64_t>(1, absl::ToInt64Seconds(config.lock_wait_timeout))));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

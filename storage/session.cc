@@ -5,9 +5,10 @@
 namespace allies::storage {
 namespace {
 
-// Statements per connection before the cache is dropped (bounds server-side prepared statements
-// when SQL text varies, e.g. with filters).
+// Statements cached per connection (bounds server-side prepared statements when SQL text
+// varies, e.g. with filters); past it, statements are prepared per use.
 constexpr size_t kMaxCachedStatements = 256;
+constexpr size_t kUncachedKept = 8;
 
 }  // namespace
 
@@ -18,6 +19,7 @@ Session::~Session() {
   // Statements must go before their connection; a broken connection may throw on close.
   try {
     statements_.clear();
+    uncached_.clear();
     if (connection_ && !broken_) connection_->close();
   } catch (const std::exception&) {
   }
@@ -30,9 +32,13 @@ Session::~Session() {
 sql::PreparedStatement* Session::Prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it != statements_.end()) return it->second.get();
-  if (statements_.size() >= kMaxCachedStatements) statements_.clear();
   std::unique_ptr<sql::PreparedStatement> stmt(connection_->prepareStatement(sql));
-  return statements_.emplace(sql, std::move(stmt)).first->second.get();
+  if (statements_.size() < kMaxCachedStatements) {
+    return statements_.emplace(sql, std::move(stmt)).first->second.get();
+  }
+  if (uncached_.size() >= kUncachedKept) uncached_.pop_front();
+  uncached_.push_back(std::move(stmt));
+  return uncached_.back().get();
 }
 
 void Session::ExecuteDirect(const std::string& sql) {

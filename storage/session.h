@@ -11,6 +11,7 @@
 #include <cppconn/resultset.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -122,6 +123,9 @@ class Session {
 
   std::unique_ptr<sql::Connection> connection_;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  // Statements prepared once the cache is full; the oldest is freed when a new one comes, so
+  // a result set read while a few other statements run stays valid.
+  std::deque<std::unique_ptr<sql::PreparedStatement>> uncached_;
   bool broken_ = false;
   absl::Time last_used_;
 };

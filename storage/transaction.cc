@@ -17,12 +17,14 @@ absl::Duration Backoff(const RetryPolicy& policy, int attempt) {
   return absl::Microseconds(jitter(rng));
 }
 
-absl::Status AttemptTransaction(Session& session, absl::FunctionRef<absl::Status(Session&)> fn) {
+absl::Status AttemptTransaction(Session& session, absl::FunctionRef<absl::Status(Session&)> fn,
+                                bool& began) {
   absl::Status status = session.Run([&]() -> absl::Status {
     session.Begin();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  began = true;
   status = fn(session);
   if (status.ok()) {
     status = session.Run([&]() -> absl::Status {
@@ -46,11 +48,19 @@ absl::Status AttemptTransaction(Session& session, absl::FunctionRef<absl::Status
 absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Status(Session&)> fn,
                               const RetryPolicy& policy) {
   absl::Status status;
+  bool replaced_dead_connection = false;
   for (int attempt = 0; attempt < policy.max_attempts; ++attempt) {
     if (attempt > 0) absl::SleepFor(Backoff(policy, attempt - 1));
     auto lease = pool.Checkout();
     if (!lease.ok()) return lease.status();
-    status = AttemptTransaction(**lease, fn);
+    bool began = false;
+    status = AttemptTransaction(**lease, fn, began);
+    // A connection that died before BEGIN ran nothing: once, try again on a fresh one.
+    if (!began && (*lease)->broken() && !replaced_dead_connection) {
+      replaced_dead_connection = true;
+      --attempt;
+      continue;
+    }
     if (!IsRetryable(status)) return status;
   }
   return status;

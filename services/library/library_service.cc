@@ -236,7 +236,7 @@ grpc::ServerUnaryReactor* LibraryService::DeleteLibrary(grpc::CallbackServerCont
           absl::Status etag_ok = api::CheckEtag(
               request->etag(), api::ComputeEtag(record.revision, record.update_time), name);
           if (!etag_ok.ok()) return etag_ok;
-          std::vector<std::string> doomed{record.id};
+          const absl::Time now = std::max(storage::NowMicros(), record.update_time);
           if (!request->force()) {
             auto child = libraries::AnyLiveChild(s, record.id);
             if (!child.ok()) return child.status();
@@ -247,14 +247,18 @@ grpc::ServerUnaryReactor* LibraryService::DeleteLibrary(grpc::CallbackServerCont
                                "); delete them first or pass force"),
                   {{"resource", name}, {"child", api::LibraryName(**child)}});
             }
-          } else {
-            auto descendants = libraries::LiveDescendants(s, record.id);
-            if (!descendants.ok()) return descendants.status();
-            doomed.insert(doomed.end(), descendants->begin(), descendants->end());
           }
-          const absl::Time now = std::max(storage::NowMicros(), record.update_time);
-          absl::Status marked = libraries::MarkDeleted(s, doomed, now);
+          absl::Status marked = libraries::MarkDeleted(s, {record.id}, now);
           if (!marked.ok()) return marked;
+          // With force, the whole live subtree. Marking a row locks it; a child that another
+          // transaction was creating under it commits first and is found by the next round.
+          while (request->force()) {
+            auto descendants = libraries::LiveDescendants(s, record.id, now);
+            if (!descendants.ok()) return descendants.status();
+            if (descendants->empty()) break;
+            marked = libraries::MarkDeleted(s, *descendants, now);
+            if (!marked.ok()) return marked;
+          }
           record.delete_time = now;
           record.update_time = now;
           record.revision += 1;

@@ -48,7 +48,7 @@ absl::Status ValidateCreateLibrary(const v1::CreateLibraryRequest& request) {
   api::FieldViolations v;
   const std::string& id = request.library_id();
   if (!id.empty() && !api::IsValidResourceId(id)) {
-    v.Add("library_id", absl::StrCat("must match [a-z][a-z0-9-]{0,62}, got \"", id, "\""));
+    v.Add("library_id", absl::StrCat("must match [a-z][a-z0-9-]{0,62}, got ", api::Quote(id)));
   }
   if (!request.has_library()) {
     v.Add("library", "is required");
@@ -78,10 +78,11 @@ absl::StatusOr<std::vector<std::string>> ResolveLibraryUpdateMask(
     } else if (path == "name" || path == "etag" || path == "create_time" || path == "update_time" ||
                path == "delete_time") {
       v.Add("update_mask",
-            absl::StrCat("\"", path, "\" cannot be changed (output only or immutable)"));
+            absl::StrCat(api::Quote(path), " cannot be changed (output only or immutable)"));
     } else {
-      v.Add("update_mask", absl::StrCat("unknown field \"", path, "\"; updatable fields are ",
-                                        absl::StrJoin(mutable_fields, ", ")));
+      v.Add("update_mask",
+            absl::StrCat("unknown field ", api::Quote(path), "; updatable fields are ",
+                         absl::StrJoin(mutable_fields, ", ")));
     }
   }
   if (!v.empty()) return v.ToStatus();

@@ -1,5 +1,5 @@
 -- The library network. Ids are the {library} segment of "libraries/{library}".
-CREATE TABLE libraries (
+CREATE TABLE IF NOT EXISTS libraries (
   id           VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   parent_id    VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NULL,
   display_name VARCHAR(300) NOT NULL,

@@ -63,6 +63,27 @@ TEST(ErrorsTest, PlainStatusGetsReasonFromCode) {
   EXPECT_EQ(info.reason(), "UNAVAILABLE");
 }
 
+TEST(ErrorsTest, InternalPayloadsStayInside) {
+  absl::Status status = Error(absl::StatusCode::kAborted, "TRANSACTION_CONFLICT", "retry");
+  status.SetPayload("allies.storage/retryable", absl::Cord("1"));
+  google::rpc::Status proto = Details(ToGrpcStatus(status));
+  ASSERT_EQ(proto.details_size(), 1);
+  EXPECT_EQ(proto.details(0).type_url(), "type.googleapis.com/google.rpc.ErrorInfo");
+}
+
+TEST(ErrorsTest, QuoteBoundsUserTextAtCharacterBoundaries) {
+  EXPECT_EQ(Quote("abc"), "\"abc\"");
+  EXPECT_EQ(Quote(""), "\"\"");
+  std::string cyrillic;
+  for (int i = 0; i < 100; ++i) cyrillic += "ё";
+  std::string quoted = Quote(cyrillic);
+  std::string expected = "\"";
+  for (int i = 0; i < 64; ++i) expected += "ё";
+  expected += "…\"";
+  EXPECT_EQ(quoted, expected);
+  EXPECT_EQ(Quote(std::string(64, 'x')), "\"" + std::string(64, 'x') + "\"");
+}
+
 TEST(ErrorsTest, OkStaysOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
 
 }  // namespace

@@ -81,6 +81,13 @@ def generate_stubs(out_dir, args):
                                (" ".join(command), result.stdout))
 
 
+def die_with_parent():
+    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class Stubs:
     """The generated modules, imported from the stub directory."""
 
@@ -146,6 +153,13 @@ def tail(path, lines=60):
         return "(no log)"
 
 
+def die_with_parent():
+    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class Environment:
     """Owns the temporary directory, the database and the server."""
 
@@ -187,7 +201,8 @@ class Environment:
         self.server_log = open(self.server_log_path, "wb")
         self.server = subprocess.Popen(
             [self.args.server_bin, "--listen", self.address, "--migrate"], env=env,
-            stdin=subprocess.DEVNULL, stdout=self.server_log, stderr=subprocess.STDOUT)
+            stdin=subprocess.DEVNULL, stdout=self.server_log, stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent)
         self.channel = self.stubs.grpc.insecure_channel(self.address)
         self.wait_until_serving()
 
@@ -246,6 +261,13 @@ def unique_id(prefix):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:10])
 
 
+def die_with_parent():
+    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class ServerTestCase(unittest.TestCase):
 
     def setUp(self):
@@ -283,6 +305,13 @@ class ServerTestCase(unittest.TestCase):
         return found
 
 
+def die_with_parent():
+    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class HealthTest(ServerTestCase):
 
     def check(self, service):
@@ -297,6 +326,13 @@ class HealthTest(ServerTestCase):
         self.assertEqual(
             self.check("allies.v1.LibraryService").status,
             self.s.health_pb2.HealthCheckResponse.SERVING)
+
+
+def die_with_parent():
+    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class ReflectionTest(ServerTestCase):
@@ -331,6 +367,13 @@ class ReflectionTest(ServerTestCase):
         methods = {m.name for m in library_files[0].service[0].method}
         self.assertTrue({"GetLibrary", "ListLibraries", "CreateLibrary", "UpdateLibrary",
                          "DeleteLibrary"} <= methods, methods)
+
+
+def die_with_parent():
+    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class LibraryCrudTest(ServerTestCase):
@@ -441,6 +484,13 @@ class LibraryCrudTest(ServerTestCase):
         listed = self.libraries.ListLibraries(self.pb.ListLibrariesRequest(page_size=1000),
                                               timeout=RPC_TIMEOUT_S)
         self.assertNotIn(root.name, [library.name for library in listed.libraries])
+
+
+def die_with_parent():
+    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class LibraryErrorTest(ServerTestCase):

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -122,6 +123,7 @@ TEST(HostTest, BinaryStopsGracefullyOnSigterm) {
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a test that is killed
     FILE* log = freopen(log_path.c_str(), "w", stderr);
     (void)log;
     setenv("ALLIES_DB_SOCKET", db.socket.c_str(), 1);
@@ -154,8 +156,19 @@ TEST(HostTest, BinaryStopsGracefullyOnSigterm) {
   log << in.rdbuf();
   EXPECT_NE(log.str().find("\"msg\":\"signal received\""), std::string::npos) << log.str();
   EXPECT_NE(log.str().find("\"msg\":\"stopped\""), std::string::npos) << log.str();
-  EXPECT_NE(log.str().find("\"method\":\"allies.v1.LibraryService/GetLibrary\""), std::string::npos)
-      << "one JSON line per RPC";
+  // One JSON line per RPC with method, code, latency, peer and request id.
+  std::string rpc_line;
+  std::istringstream lines(log.str());
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("\"method\":\"allies.v1.LibraryService/GetLibrary\"") != std::string::npos) {
+      rpc_line = line;
+    }
+  }
+  ASSERT_FALSE(rpc_line.empty()) << log.str();
+  for (const char* field : {"\"code\":\"NOT_FOUND\"", "\"latency_ms\":",
+                            "\"peer\":\"ipv4:127.0.0.1:", "\"request_id\":\"", "\"time\":\""}) {
+    EXPECT_NE(rpc_line.find(field), std::string::npos) << field << " missing in " << rpc_line;
+  }
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // End-to-end tests of LibraryService through a real gRPC channel and a real MariaDB.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -428,6 +430,66 @@ TEST_F(LibraryServiceTest, ConcurrentCreatesUnderOneParentAllLand) {
   v1::ListLibrariesRequest request;
   request.set_parent("libraries/hub");
   EXPECT_EQ(ListAllNames(request).size(), static_cast<size_t>(kThreads * kEach));
+}
+
+TEST_F(LibraryServiceTest, StarMaskReplacesEveryMutableField) {
+  ASSERT_TRUE(Create("s1", "Имя", Library::BRANCH).ok());
+  Library change, out;
+  change.set_name("libraries/s1");
+  change.set_display_name("Полная замена");
+  change.set_kind(Library::SCHOOL);
+  change.set_address("ул. Школьная, 1");
+  ASSERT_TRUE(Update(change, {"*"}, &out).ok());
+  EXPECT_EQ(out.display_name(), "Полная замена");
+  EXPECT_EQ(out.kind(), Library::SCHOOL);
+  EXPECT_EQ(out.address(), "ул. Школьная, 1");
+  EXPECT_EQ(out.region(), "");
+  change.clear_kind();  // "*" validates every field: kind is required
+  EXPECT_EQ(Inspect(Update(change, {"*"}, &out)).fields, std::vector<std::string>{"library.kind"});
+}
+
+TEST_F(LibraryServiceTest, HugeInputGetsASmallError) {
+  Library got;
+  const std::string huge = "libraries/" + std::string(100000, 'x');
+  grpc::Status status = Get(huge, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LT(status.error_message().size(), 300u);
+  EXPECT_LT(status.error_details().size(), 1000u);
+}
+
+TEST_F(LibraryServiceTest, ForceDeleteRacingCreatesLeavesNoLiveOrphans) {
+  for (int round = 0; round < 5; ++round) {
+    const std::string root = absl::StrCat("r", round), mid = absl::StrCat("m", round);
+    ASSERT_TRUE(Create(root, "Корень", Library::REGIONAL).ok());
+    ASSERT_TRUE(Create(mid, "Середина", Library::CENTRAL_SYSTEM, "libraries/" + root).ok());
+    std::atomic<bool> stop{false};
+    std::thread creator([&] {
+      auto stub = v1::LibraryService::NewStub(server_->channel());
+      for (int i = 0; !stop; ++i) {
+        v1::CreateLibraryRequest request;
+        request.set_library_id(absl::StrCat("leaf", round, "-", i));
+        request.mutable_library()->set_display_name("Лист");
+        request.mutable_library()->set_kind(Library::BRANCH);
+        request.mutable_library()->set_parent("libraries/" + mid);
+        Library out;
+        grpc::ClientContext context;
+        if (!stub->CreateLibrary(&context, request, &out).ok()) break;  // parent deleted
+      }
+    });
+    absl::SleepFor(absl::Milliseconds(20));
+    ASSERT_TRUE(Delete("libraries/" + root, /*force=*/true).ok());
+    stop = true;
+    creator.join();
+  }
+  // Every live library's parent is live.
+  v1::ListLibrariesRequest request;
+  request.set_page_size(1000);
+  v1::ListLibrariesResponse all;
+  ASSERT_TRUE(List(request, &all).ok());
+  for (const auto& library : all.libraries()) {
+    ADD_FAILURE() << library.name() << " (parent " << library.parent()
+                  << ") is live under a deleted subtree";
+  }
 }
 
 TEST_F(LibraryServiceTest, EchoesRequestId) {

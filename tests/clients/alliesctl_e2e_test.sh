@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# alliesctl against a real allies-server and MariaDB: commands, output and exit codes.
+# Usage: alliesctl_e2e_test.sh ALLIESCTL ALLIES_SERVER DBCTL
+set -uo pipefail
+ctl=$1 server_bin=$2 dbctl=$3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/alliesctl-e2e.XXXXXX")
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  "$dbctl" stop "$tmp/db" >/dev/null 2>&1
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+passed=0 failed=0
+# expect CODE DESCRIPTION -- COMMAND...: runs the command, checks its exit code.
+expect() {
+  local want=$1 what=$2
+  shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [[ $got == "$want" ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $what: exit $got, want $want"
+    sed 's/^/  out: /' "$tmp/out"
+    sed 's/^/  err: /' "$tmp/err"
+  fi
+}
+# contains FILE TEXT DESCRIPTION
+contains() {
+  if grep -qF -- "$2" "$1"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $3: '$2' not in:"
+    sed 's/^/  /' "$1"
+  fi
+}
+
+"$dbctl" start "$tmp/db" --fast >/dev/null || exit 1
+set -a
+. "$tmp/db/env"
+set +a
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export ALLIES_ENDPOINT=127.0.0.1:$port
+"$server_bin" --listen "$ALLIES_ENDPOINT" --migrate 2>"$tmp/server.log" &
+server_pid=$!
+for _ in $(seq 100); do
+  "$ctl" libraries list >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+expect 0 "create root" -- "$ctl" libraries create --id oblast --display-name "Областная библиотека им. Ё. Ёлкина" --kind regional --region "Вологодская область"
+contains "$tmp/out" "libraries/oblast" "create prints the library"
+expect 0 "create child" -- "$ctl" libraries create --id cbs --display-name "ЦБС" --kind CENTRAL_SYSTEM --parent oblast
+expect 0 "get json" -- "$ctl" libraries get libraries/oblast -o json
+contains "$tmp/out" '"displayName": "Областная библиотека им. Ё. Ёлкина"' "json output keeps Cyrillic"
+expect 0 "list children" -- "$ctl" libraries list --parent oblast
+contains "$tmp/out" "libraries/cbs" "children listed"
+expect 0 "list all pages" -- "$ctl" libraries list --page-size 1 --all
+contains "$tmp/out" "libraries/oblast" "--all follows pages"
+expect 0 "update" -- "$ctl" libraries update cbs --region "Город"
+contains "$tmp/out" "Город" "update prints the new value"
+expect 3 "invalid input is exit 3" -- "$ctl" libraries create --display-name "" --kind BRANCH
+contains "$tmp/err" "library.display_name" "field violation printed"
+expect 4 "not found is exit 4" -- "$ctl" libraries get nope
+expect 6 "children guard is exit 6" -- "$ctl" libraries delete oblast
+contains "$tmp/err" "LIBRARY_HAS_CHILDREN" "reason printed"
+expect 6 "stale etag is exit 6" -- "$ctl" libraries update cbs --region x --etag stale
+expect 0 "force delete" -- "$ctl" libraries delete oblast --force
+expect 2 "usage error is exit 2" -- "$ctl" libraries frobnicate
+expect 5 "unreachable is exit 5" -- "$ctl" --endpoint 127.0.0.1:1 libraries list
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]
