@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
+#include "api/utf8.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -69,7 +70,7 @@ std::string Quote(absl::string_view value) {
     ++chars;
   }
   std::string out = "\"";
-  out.append(value.data(), end);
+  out += ToValidUtf8(value.substr(0, end));
   if (end < value.size()) out += "…";
   out += "\"";
   return out;

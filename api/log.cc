@@ -8,22 +8,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "api/utf8.h"
 
 namespace allies::api {
 namespace {
 
 std::atomic<bool> log_enabled{true};
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
-size_t Utf8SequenceLength(absl::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
-  }
-  return n;
-}
 
 }  // namespace
 
@@ -53,13 +43,11 @@ void AppendJsonString(std::string& out, absl::string_view s) {
       }
       ++i;
     } else {
-      size_t n = Utf8SequenceLength(s, i);
-      if (n == 0) {
+      const size_t start = i;
+      if (DecodeUtf8(s, &i) < 0) {
         out += "\\ufffd";
-        ++i;
       } else {
-        out.append(s.data() + i, n);
-        i += n;
+        out.append(s.data() + start, i - start);
       }
     }
   }

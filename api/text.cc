@@ -5,16 +5,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/utf8.h"
 
 namespace allies::api {
-
-size_t CharCount(absl::string_view utf8) {
-  size_t count = 0;
-  for (char c : utf8) {
-    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++count;
-  }
-  return count;
-}
 
 void CheckText(FieldViolations& violations, absl::string_view field, absl::string_view value,
                size_t max_chars, bool required, bool multiline) {

@@ -6,11 +6,9 @@
 
 #include "absl/strings/string_view.h"
 #include "api/errors.h"
+#include "api/utf8.h"
 
 namespace allies::api {
-
-// Number of Unicode code points in valid UTF-8 text.
-size_t CharCount(absl::string_view utf8);
 
 // Checks a free-text field: at most max_chars characters, no control characters (tabs and
 // newlines are allowed when multiline). Adds violations on `field`.

@@ -32,7 +32,7 @@ std::optional<std::string> NullIfEmpty(const std::string& s) {
   return s;
 }
 
-// Reads rows until done, at most `limit` of them.
+// Reads every row of the result.
 std::vector<LibraryRecord> ReadAll(sql::ResultSet& rs) {
   std::vector<LibraryRecord> out;
   while (rs.next()) out.push_back(ReadRow(rs));
@@ -62,18 +62,55 @@ absl::StatusOr<LibraryRecord> Get(Session& session, absl::string_view id, Lock l
   });
 }
 
+const std::vector<ColumnSpec>& Columns() {
+  static const auto* columns = new std::vector<ColumnSpec>{
+      {"name", "id", "libraries/", ""},
+      {"display_name", "display_name", "", ""},
+      {"parent", "parent_id", "libraries/", ""},
+      {"kind", "kind", "", ""},
+      {"region", "region", "", ""},
+      {"address", "address", "", ""},
+      {"website", "website", "", ""},
+      {"create_time", "create_time", "", ""},
+      {"update_time", "update_time", "", ""},
+      {"delete_time", "delete_time", "", ""},
+  };
+  return *columns;
+}
+
 absl::StatusOr<std::vector<LibraryRecord>> List(Session& session, const LibraryListQuery& query) {
-  // One statement text per shape, so each is prepared once per connection.
-  std::string sql = "SELECT " ALLIES_LIBRARY_COLUMNS " FROM libraries WHERE id > ?";
-  if (query.parent_id) sql += " AND parent_id = ?";
-  if (!query.show_deleted) sql += " AND delete_time IS NULL";
-  sql += " ORDER BY id LIMIT ?";
+  auto filter = CompileFilter(query.filter, Columns());
+  if (!filter.ok()) return filter.status();
+  auto keyset = KeysetClause(query.order, Columns(), "id", query.after_key);
+  if (!keyset.ok()) return keyset.status();
+  SqlClause parent, live;
+  if (query.parent_id) parent = {"parent_id = ?", {*query.parent_id}};
+  if (!query.show_deleted) live = {"delete_time IS NULL", {}};
+  SqlClause where =
+      AllOf({*std::move(filter), std::move(parent), std::move(live), *std::move(keyset)});
+  std::string sql = "SELECT " ALLIES_LIBRARY_COLUMNS " FROM libraries";
+  if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
+  absl::StrAppend(&sql, " ", OrderByClause(query.order, Columns(), "id"), " LIMIT ?");
+  where.params.reserve(where.params.size() + 1);
+  where.params.emplace_back(std::in_place_type<int64_t>, query.limit);
   return session.Run([&]() -> absl::StatusOr<std::vector<LibraryRecord>> {
-    std::unique_ptr<sql::ResultSet> rs =
-        query.parent_id ? session.Query(sql, query.after_id, *query.parent_id, query.limit)
-                        : session.Query(sql, query.after_id, query.limit);
-    return ReadAll(*rs);
+    return ReadAll(*session.QueryValues(sql, where.params));
   });
+}
+
+std::vector<std::string> SortKey(const LibraryRecord& r, const std::vector<api::OrderTerm>& order) {
+  std::vector<std::string> key;
+  for (const auto& term : order) {
+    const std::string& f = term.field->name;
+    if (f == "name") key.push_back(r.id);
+    if (f == "display_name") key.push_back(r.display_name);
+    if (f == "kind") key.push_back(absl::StrCat(r.kind));
+    if (f == "region") key.push_back(r.region);
+    if (f == "create_time") key.push_back(ToSqlDatetime(r.create_time));
+    if (f == "update_time") key.push_back(ToSqlDatetime(r.update_time));
+  }
+  key.push_back(r.id);
+  return key;
 }
 
 absl::Status Insert(Session& session, const LibraryRecord& r) {

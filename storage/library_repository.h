@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "api/filter.h"
+#include "storage/list_query.h"
 #include "storage/session.h"
 
 namespace allies::storage {
@@ -32,7 +34,9 @@ struct LibraryRecord {
 struct LibraryListQuery {
   std::optional<std::string> parent_id;  // only children of this library
   bool show_deleted = false;
-  std::string after_id;  // keyset: ids strictly greater than this
+  const api::FilterExpr* filter = nullptr;  // fields as in the API (see Columns())
+  std::vector<api::OrderTerm> order;        // then by id
+  std::vector<std::string> after_key;       // keyset: SortKey() of the last row seen
   int limit = 50;
 };
 
@@ -46,7 +50,12 @@ extern const char kInsertSql[];
 
 // NOT_FOUND (reason RESOURCE_NOT_FOUND) when no row has this id, deleted or not.
 absl::StatusOr<LibraryRecord> Get(Session& session, absl::string_view id, Lock lock = Lock::kNone);
+// How the API's filterable fields map to columns.
+const std::vector<ColumnSpec>& Columns();
 absl::StatusOr<std::vector<LibraryRecord>> List(Session& session, const LibraryListQuery& query);
+// The keyset of a row under `order`: one value per term, then the id.
+std::vector<std::string> SortKey(const LibraryRecord& record,
+                                 const std::vector<api::OrderTerm>& order);
 // ALREADY_EXISTS (reason RESOURCE_ALREADY_EXISTS) when the id is taken, even by a deleted one.
 absl::Status Insert(Session& session, const LibraryRecord& record);
 // Writes every mutable column, revision, update_time and delete_time of record.id.

@@ -17,6 +17,8 @@
 #include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <variant>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -29,6 +31,9 @@ namespace allies::storage {
 
 // SQL NULL as a statement argument.
 struct Null {};
+
+// A statement argument known only at run time (e.g. from a compiled filter).
+using SqlValue = std::variant<Null, std::string, int64_t, bool, absl::Time>;
 
 class Session {
  public:
@@ -65,6 +70,18 @@ class Session {
     sql::PreparedStatement* stmt = Prepare(sql);
     Bind(stmt, 1, args...);
     return static_cast<uint64_t>(stmt->executeUpdate());
+  }
+
+  // Same, with arguments assembled at run time.
+  std::unique_ptr<sql::ResultSet> QueryValues(const std::string& sql,
+                                              const std::vector<SqlValue>& args) {
+    sql::PreparedStatement* stmt = Prepare(sql);
+    unsigned index = 1;
+    for (const SqlValue& arg : args) {
+      std::visit([&](const auto& v) { BindOne(stmt, index, v); }, arg);
+      ++index;
+    }
+    return std::unique_ptr<sql::ResultSet>(stmt->executeQuery());
   }
 
   // Runs a statement that cannot be prepared (DDL, SET, transaction control), unprepared.

@@ -6,54 +6,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "api/utf8.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace allies::ctl {
 namespace {
-
-// Decodes one UTF-8 sequence at text[*pos]; advances *pos. Returns -1 (and
-// advances one byte) for an invalid sequence.
-int32_t DecodeUtf8(absl::string_view text, size_t* pos) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(*pos);
-  int length = 0;
-  int32_t cp = 0;
-  if (lead < 0x80) {
-    ++*pos;
-    return lead;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    cp = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    cp = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    cp = lead & 0x07;
-  } else {
-    ++*pos;
-    return -1;
-  }
-  if (*pos + length > text.size()) {
-    ++*pos;
-    return -1;
-  }
-  for (int i = 1; i < length; ++i) {
-    const unsigned char c = byte(*pos + i);
-    if ((c & 0xC0) != 0x80) {
-      ++*pos;
-      return -1;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  static constexpr int32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMinForLength[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++*pos;
-    return -1;
-  }
-  *pos += length;
-  return cp;
-}
 
 bool IsZeroWidth(int32_t cp) {
   return (cp >= 0x0300 && cp <= 0x036F) ||  // Combining diacritical marks (й as и + U+0306).
@@ -90,7 +47,7 @@ size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
   size_t pos = 0;
   while (pos < text.size()) {
-    const int32_t cp = DecodeUtf8(text, &pos);
+    const int32_t cp = api::DecodeUtf8(text, &pos);
     if (cp < 0 || !IsZeroWidth(cp)) ++width;
   }
   return width;

@@ -76,9 +76,11 @@ absl::Status CheckParent(Session& s, const std::string& parent_id, libraries::Lo
   return absl::OkStatus();
 }
 
-std::string ListFingerprint(const v1::ListLibrariesRequest& request) {
-  return absl::StrCat("ListLibraries|parent=", request.parent(),
-                      "|show_deleted=", request.show_deleted() ? 1 : 0, "|order=name");
+std::string ListFingerprint(const v1::ListLibrariesRequest& request, const api::FilterExpr* filter,
+                            const std::vector<api::OrderTerm>& order) {
+  return absl::StrCat(
+      "ListLibraries|parent=", request.parent(), "|show_deleted=", request.show_deleted() ? 1 : 0,
+      "|filter=", api::CanonicalFilter(filter), "|order=", api::CanonicalOrder(order));
 }
 
 }  // namespace
@@ -102,38 +104,42 @@ grpc::ServerUnaryReactor* LibraryService::GetLibrary(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* LibraryService::ListLibraries(grpc::CallbackServerContext* context,
                                                         const v1::ListLibrariesRequest* request,
                                                         v1::ListLibrariesResponse* response) {
-  return api::Serve(
-      context, executor_, "allies.v1.LibraryService/ListLibraries",
-      [this, request, response](const api::Call&) {
-        auto page_size = api::EffectivePageSize(request->page_size());
-        if (!page_size.ok()) return page_size.status();
-        storage::LibraryListQuery query;
-        if (!request->parent().empty()) {
-          auto parent = api::ParseLibraryName(request->parent(), "parent");
-          if (!parent.ok()) return parent.status();
-          query.parent_id = *parent;
-        }
-        const std::string fingerprint = ListFingerprint(*request);
-        auto key = api::DecodePageToken(request->page_token(), fingerprint);
-        if (!key.ok()) return key.status();
-        if (key->size() == 1) {
-          query.after_id = (*key)[0];
-        } else if (!key->empty()) {
-          return api::InvalidField("page_token", "is malformed", "INVALID_PAGE_TOKEN");
-        }
-        query.show_deleted = request->show_deleted();
-        query.limit = *page_size + 1;  // one more tells whether another page follows
-        return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-          auto rows = libraries::List(s, query);
-          if (!rows.ok()) return rows.status();
-          const bool more = static_cast<int>(rows->size()) > *page_size;
-          if (more) rows->resize(*page_size);
-          for (const auto& r : *rows) ToProto(r, response->add_libraries());
-          if (more)
-            response->set_next_page_token(api::EncodePageToken(fingerprint, {rows->back().id}));
-          return absl::OkStatus();
-        });
-      });
+  return api::Serve(context, executor_, "allies.v1.LibraryService/ListLibraries",
+                    [this, request, response](const api::Call&) -> absl::Status {
+                      auto page_size = api::EffectivePageSize(request->page_size());
+                      if (!page_size.ok()) return page_size.status();
+                      auto filter = api::ParseFilter(request->filter(), LibraryFilterSchema());
+                      if (!filter.ok()) return filter.status();
+                      auto order = api::ParseOrderBy(request->order_by(), LibraryFilterSchema());
+                      if (!order.ok()) return order.status();
+                      storage::LibraryListQuery query;
+                      if (!request->parent().empty()) {
+                        auto parent = api::ParseLibraryName(request->parent(), "parent");
+                        if (!parent.ok()) return parent.status();
+                        query.parent_id = *parent;
+                      }
+                      query.filter = filter->get();
+                      query.order = *order;
+                      query.show_deleted = request->show_deleted();
+                      query.limit = *page_size + 1;  // one more tells whether another page follows
+                      const std::string fingerprint =
+                          ListFingerprint(*request, filter->get(), *order);
+                      auto key = api::DecodePageToken(request->page_token(), fingerprint);
+                      if (!key.ok()) return key.status();
+                      query.after_key = *std::move(key);
+                      return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+                        auto rows = libraries::List(s, query);
+                        if (!rows.ok()) return rows.status();
+                        const bool more = static_cast<int>(rows->size()) > *page_size;
+                        if (more) rows->resize(*page_size);
+                        for (const auto& r : *rows) ToProto(r, response->add_libraries());
+                        if (more) {
+                          response->set_next_page_token(api::EncodePageToken(
+                              fingerprint, libraries::SortKey(rows->back(), query.order)));
+                        }
+                        return absl::OkStatus();
+                      });
+                    });
 }
 
 grpc::ServerUnaryReactor* LibraryService::CreateLibrary(grpc::CallbackServerContext* context,

@@ -10,6 +10,31 @@
 
 namespace allies::services {
 
+const api::FilterSchema& LibraryFilterSchema() {
+  static const api::FilterSchema* schema = [] {
+    std::vector<std::pair<std::string, int>> kinds;
+    const auto* kind_enum = v1::Library::Kind_descriptor();
+    for (int i = 0; i < kind_enum->value_count(); ++i) {
+      if (kind_enum->value(i)->number() == 0) continue;
+      kinds.emplace_back(kind_enum->value(i)->name(), kind_enum->value(i)->number());
+    }
+    using api::FieldKind;
+    return new api::FilterSchema{
+        {"name", FieldKind::kName, false, true, {}},
+        {"display_name", FieldKind::kString, false, true, {}},
+        {"parent", FieldKind::kName, false, false, {}},
+        {"kind", FieldKind::kEnum, false, true, kinds},
+        {"region", FieldKind::kString, false, true, {}},
+        {"address", FieldKind::kString, false, false, {}},
+        {"website", FieldKind::kString, false, false, {}},
+        {"create_time", FieldKind::kTimestamp, false, true, {}},
+        {"update_time", FieldKind::kTimestamp, false, true, {}},
+        {"delete_time", FieldKind::kTimestamp, false, false, {}},
+    };
+  }();
+  return *schema;
+}
+
 const std::vector<std::string>& MutableLibraryFields() {
   static const auto* fields = new std::vector<std::string>{"display_name", "parent",  "kind",
                                                            "region",       "address", "website"};

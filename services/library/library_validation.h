@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "allies/v1/library.pb.h"
 #include "api/errors.h"
+#include "api/filter.h"
 
 namespace allies::services {
 
@@ -16,6 +17,9 @@ inline constexpr size_t kMaxDisplayName = 300;
 inline constexpr size_t kMaxRegion = 300;
 inline constexpr size_t kMaxAddress = 1000;
 inline constexpr size_t kMaxWebsite = 2000;
+
+// The fields ListLibraries can filter (all) and sort (the sortable ones) by.
+const api::FilterSchema& LibraryFilterSchema();
 
 // Fields an update_mask may name.
 const std::vector<std::string>& MutableLibraryFields();

@@ -492,6 +492,117 @@ TEST_F(LibraryServiceTest, ForceDeleteRacingCreatesLeavesNoLiveOrphans) {
   }
 }
 
+TEST_F(LibraryServiceTest, FiltersByEveryKindOfField) {
+  ASSERT_TRUE(Create("obl", "Областная библиотека", Library::REGIONAL).ok());
+  ASSERT_TRUE(
+      Create("det", "Детская библиотека им. Ёлкина", Library::BRANCH, "libraries/obl").ok());
+  ASSERT_TRUE(Create("sel", "Сельская библиотека", Library::BRANCH, "libraries/obl").ok());
+  ASSERT_TRUE(Create("uni", "Научная библиотека университета", Library::UNIVERSITY).ok());
+  Library change, out;
+  change.set_name("libraries/sel");
+  change.set_region("Вологодская область");
+  ASSERT_TRUE(Update(change, {"region"}, &out).ok());
+
+  auto names = [&](const std::string& filter, const std::string& order_by = "") {
+    v1::ListLibrariesRequest request;
+    request.set_filter(filter);
+    request.set_order_by(order_by);
+    return ListAllNames(request);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names("kind = BRANCH"), (V{"libraries/det", "libraries/sel"}));
+  EXPECT_EQ(names("kind != BRANCH"), (V{"libraries/obl", "libraries/uni"}));
+  EXPECT_EQ(names("region = \"Вологодская область\""), V{"libraries/sel"});
+  EXPECT_EQ(names("parent = \"libraries/obl\""), (V{"libraries/det", "libraries/sel"}));
+  EXPECT_EQ(names("parent = \"\""), (V{"libraries/obl", "libraries/uni"}));
+  // ":" is a case-insensitive substring match, and ё matches е.
+  EXPECT_EQ(names("display_name: \"ДЕТСКАЯ\""), V{"libraries/det"});
+  EXPECT_EQ(names("display_name: елкин"), V{"libraries/det"});
+  EXPECT_EQ(names("display_name: \"100%\""), V{});
+  EXPECT_EQ(names("kind = BRANCH AND NOT region = \"Вологодская область\""), V{"libraries/det"});
+  EXPECT_EQ(names("kind = UNIVERSITY OR kind = REGIONAL"), (V{"libraries/obl", "libraries/uni"}));
+  EXPECT_EQ(names("create_time > \"2000-01-01T00:00:00Z\"").size(), 4u);
+  EXPECT_EQ(names("create_time < \"2000-01-01\""), V{});
+  EXPECT_EQ(names("delete_time > \"2000-01-01\""), V{});
+  EXPECT_EQ(names("", "display_name desc"),
+            (V{"libraries/sel", "libraries/obl", "libraries/uni", "libraries/det"}));
+  EXPECT_EQ(names("kind = BRANCH", "region desc, name"), (V{"libraries/sel", "libraries/det"}));
+}
+
+TEST_F(LibraryServiceTest, BadFilterOrOrderIsInvalidArgument) {
+  v1::ListLibrariesRequest request;
+  v1::ListLibrariesResponse page;
+  request.set_filter("kind = PURPLE");
+  RpcError e = Inspect(List(request, &page));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(e.reason, "INVALID_FILTER");
+  EXPECT_EQ(e.fields, std::vector<std::string>{"filter"});
+  EXPECT_EQ(e.metadata["position"], "8");
+  EXPECT_EQ(e.metadata["field"], "kind");
+  request.set_filter("display_name = x'; DROP TABLE libraries; --");
+  EXPECT_EQ(Inspect(List(request, &page)).code, grpc::StatusCode::INVALID_ARGUMENT);
+  request.set_filter("display_name = \"x'; DROP TABLE libraries; --\"");
+  EXPECT_TRUE(List(request, &page).ok());  // just a string that matches nothing
+  request.clear_filter();
+  request.set_order_by("address");
+  e = Inspect(List(request, &page));
+  EXPECT_EQ(e.reason, "INVALID_ORDER_BY");
+  EXPECT_EQ(e.fields, std::vector<std::string>{"order_by"});
+}
+
+TEST_F(LibraryServiceTest, PagingUnderAnyOrderNeverRepeatsOrSkips) {
+  std::set<std::string> original;
+  for (int i = 0; i < 24; ++i) {
+    // Few distinct display names: the id must break the ties.
+    std::string id = absl::StrCat("o", 100 + i);
+    ASSERT_TRUE(
+        Create(id, absl::StrCat("Библиотека ", i % 3), i % 2 ? Library::BRANCH : Library::SCHOOL)
+            .ok());
+    original.insert("libraries/" + id);
+  }
+  for (const char* order : {"display_name", "display_name desc", "kind desc, display_name",
+                            "create_time desc", "update_time"}) {
+    v1::ListLibrariesRequest request;
+    request.set_page_size(5);
+    request.set_order_by(order);
+    request.set_filter("display_name: Библиотека");
+    std::vector<std::string> seen;
+    int inserted = 0;
+    do {
+      v1::ListLibrariesResponse page;
+      ASSERT_TRUE(List(request, &page).ok()) << order;
+      for (const auto& l : page.libraries()) seen.push_back(l.name());
+      const std::string id =
+          absl::StrCat("n", std::hash<std::string>()(order) % 1000, "-", inserted);
+      ++inserted;
+      ASSERT_TRUE(Create(id, absl::StrCat("Библиотека ", inserted % 3), Library::BRANCH).ok());
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    std::set<std::string> unique(seen.begin(), seen.end());
+    EXPECT_EQ(unique.size(), seen.size()) << order << ": a row was repeated";
+    for (const auto& name : original)
+      EXPECT_TRUE(unique.count(name)) << order << ": skipped " << name;
+  }
+}
+
+TEST_F(LibraryServiceTest, PageTokenIsBoundToFilterAndOrder) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Create(absl::StrCat("b", i), "Б", Library::BRANCH).ok());
+  v1::ListLibrariesRequest request;
+  request.set_page_size(1);
+  request.set_filter("kind = BRANCH");
+  v1::ListLibrariesResponse page;
+  ASSERT_TRUE(List(request, &page).ok());
+  request.set_page_token(page.next_page_token());
+  // The same filter written differently is the same query.
+  request.set_filter("kind=BRANCH");
+  EXPECT_TRUE(List(request, &page).ok());
+  request.set_filter("kind = SCHOOL");
+  EXPECT_EQ(Inspect(List(request, &page)).reason, "INVALID_PAGE_TOKEN");
+  request.set_filter("kind = BRANCH");
+  request.set_order_by("display_name");
+  EXPECT_EQ(Inspect(List(request, &page)).reason, "INVALID_PAGE_TOKEN");
+}
+
 TEST_F(LibraryServiceTest, EchoesRequestId) {
   v1::GetLibraryRequest request;
   request.set_name("libraries/none");

@@ -1,0 +1,53 @@
+// Generic List support for every repository: a parsed filter (api/filter.h) compiled to a
+// parameterized WHERE clause, ORDER BY for any sortable fields, and keyset conditions that keep
+// pagination exact under any order (the row's id breaks ties).
+#ifndef ALLIES_STORAGE_LIST_QUERY_H_
+#define ALLIES_STORAGE_LIST_QUERY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "api/filter.h"
+#include "storage/session.h"
+
+namespace allies::storage {
+
+// How an API field of a resource maps to SQL.
+struct ColumnSpec {
+  std::string field;   // API field name, as in the resource's api::FilterSchema
+  std::string column;  // SQL column (qualified when the query joins)
+  // kName fields: the prefix stripped before comparing ("libraries/" for a parent id column).
+  std::string name_prefix;
+  // Repeated fields: an EXISTS(...) with one "?" for the value, e.g.
+  // "EXISTS (SELECT 1 FROM partner_tags t WHERE t.partner_id = partners.id AND t.tag = ?)".
+  std::string has_sql;
+};
+
+struct SqlClause {
+  std::string sql;  // empty: no condition
+  std::vector<SqlValue> params;
+};
+
+// WHERE condition for a filter (nullptr gives an empty clause). Every field of the filter must
+// have a ColumnSpec; a missing one is INTERNAL (a programming error, not a user one).
+absl::StatusOr<SqlClause> CompileFilter(const api::FilterExpr* filter,
+                                        const std::vector<ColumnSpec>& columns);
+
+// "ORDER BY c1 DESC, c2, id" (id ascending breaks ties).
+std::string OrderByClause(const std::vector<api::OrderTerm>& order,
+                          const std::vector<ColumnSpec>& columns, const std::string& id_column);
+
+// Rows strictly after `key` in that order; `key` holds one value per order term, then the id
+// (as produced by the repository for the last row of a page). Empty key: no condition.
+absl::StatusOr<SqlClause> KeysetClause(const std::vector<api::OrderTerm>& order,
+                                       const std::vector<ColumnSpec>& columns,
+                                       const std::string& id_column,
+                                       const std::vector<std::string>& key);
+
+// Joins non-empty clauses with AND.
+SqlClause AllOf(std::vector<SqlClause> clauses);
+
+}  // namespace allies::storage
+
+#endif  // ALLIES_STORAGE_LIST_QUERY_H_
