@@ -1,41 +1,154 @@
-// The one call at the top of every handler: request id, exception safety, status conversion and
-// the per-RPC JSON log line. Later: authentication and the policy check.
+// How handlers are served: gRPC's async completion-queue API, with each request handled start to
+// finish on the thread that took it from the queue (the host runs several such threads). A
+// handler is a plain function from request to absl::Status and response; this file adds the
+// request id, exception safety, deadline check, status conversion (with details) and the per-RPC
+// JSON log line. Later: authentication and the policy check.
+//
+// Why not the callback API with a worker pool: every call then crosses from a gRPC thread to a
+// worker and back, and on 2 cores those hand-offs cost more than the call (see the benchmark).
 #ifndef ALLIES_API_RPC_H_
 #define ALLIES_API_RPC_H_
 
+#include <grpcpp/completion_queue.h>
 #include <grpcpp/server_context.h>
-#include <grpcpp/support/server_callback.h>
+#include <grpcpp/support/async_unary_call.h>
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "api/executor.h"
+#include "absl/time/time.h"
+#include "api/errors.h"
 
 namespace allies::api {
 
 // What a handler knows about the call it serves.
 class Call {
  public:
-  Call(grpc::CallbackServerContext* context, std::string request_id)
+  Call(grpc::ServerContext* context, std::string request_id)
       : context_(context), request_id_(std::move(request_id)) {}
-  grpc::CallbackServerContext* context() const { return context_; }
+  grpc::ServerContext* context() const { return context_; }
   // From the client's x-request-id metadata, else generated; echoed back in initial metadata.
   const std::string& request_id() const { return request_id_; }
 
  private:
-  grpc::CallbackServerContext* context_;
+  grpc::ServerContext* context_;
   std::string request_id_;
 };
 
-// Serves one unary RPC `method` ("allies.v1.LibraryService/GetLibrary"): runs body on the
-// executor, converts its status (with details) to a grpc::Status, finishes the call, and writes
-// one JSON log line. An exception escaping body becomes INTERNAL and is logged; it never reaches
-// gRPC. Request and response objects stay valid until body returns.
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Executor& executor,
-                                absl::string_view method,
-                                std::function<absl::Status(const Call&)> body);
+// A completion-queue event: the host's threads call Proceed on every tag they take.
+class CompletionTag {
+ public:
+  virtual ~CompletionTag() = default;
+  virtual void Proceed(bool ok) = 0;
+};
+
+// Runs body with the common policy (deadline, exceptions) and returns its status; logs nothing.
+absl::Status RunHandler(const Call& call, absl::string_view method,
+                        const std::function<absl::Status()>& body);
+
+// Writes the per-RPC log line (method, code, latency, peer, request id).
+void LogRpc(const Call& call, absl::string_view method, absl::Time start,
+            const absl::Status& status);
+
+// Starts a call's common part: its request id (echoed in initial metadata).
+std::string AcceptCall(grpc::ServerContext* context);
+
+// A service as the host sees it: the gRPC service object to register, and a way to ask the
+// completion queue for its next calls.
+class HostedService {
+ public:
+  virtual ~HostedService() = default;
+  virtual grpc::Service* service() = 0;
+  // Requests one call of every method on cq (called once per serving thread at start-up).
+  virtual void Arm(grpc::ServerCompletionQueue* cq) = 0;
+};
+
+// Base for a service implemented over a generated AsyncService: derived classes declare their
+// methods once with Unary(...), and the rest is shared.
+template <typename AsyncService>
+class AsyncServiceHost : public HostedService {
+ public:
+  grpc::Service* service() override { return &async_; }
+  void Arm(grpc::ServerCompletionQueue* cq) override {
+    for (const auto& method : methods_) method(cq);
+  }
+
+ protected:
+  template <typename Request, typename Response>
+  using RequestFn = void (AsyncService::*)(grpc::ServerContext*, Request*,
+                                           grpc::ServerAsyncResponseWriter<Response>*,
+                                           grpc::CompletionQueue*, grpc::ServerCompletionQueue*,
+                                           void*);
+  template <typename Request, typename Response>
+  using Handler = std::function<absl::Status(const Call&, const Request&, Response*)>;
+
+  // Declares a unary method: `name` is "allies.v1.LibraryService/GetLibrary" (a literal).
+  template <typename Request, typename Response>
+  void Unary(absl::string_view name, RequestFn<Request, Response> request,
+             Handler<Request, Response> handler) {
+    auto shared = std::make_shared<const Handler<Request, Response>>(std::move(handler));
+    methods_.push_back([this, name, request, shared](grpc::ServerCompletionQueue* cq) {
+      new UnaryCall<Request, Response>(&async_, name, request, shared, cq);
+    });
+  }
+
+ private:
+  // One call's life: requested -> running (inline on this thread) -> finishing -> deleted.
+  template <typename Request, typename Response>
+  class UnaryCall final : public CompletionTag {
+   public:
+    UnaryCall(AsyncService* service, absl::string_view name, RequestFn<Request, Response> request,
+              std::shared_ptr<const Handler<Request, Response>> handler,
+              grpc::ServerCompletionQueue* cq)
+        : service_(service),
+          name_(name),
+          request_fn_(request),
+          handler_(std::move(handler)),
+          cq_(cq),
+          responder_(&context_) {
+      (service_->*request_fn_)(&context_, &request_, &responder_, cq_, cq_, this);
+    }
+
+    void Proceed(bool ok) override {
+      if (finishing_ || !ok) {  // finished, or the server is shutting down
+        delete this;
+        return;
+      }
+      // Let the next call of this method in before this one runs.
+      new UnaryCall(service_, name_, request_fn_, handler_, cq_);
+      const absl::Time start = absl::Now();
+      Call call(&context_, AcceptCall(&context_));
+      Response response;
+      const absl::Status status =
+          RunHandler(call, name_, [&] { return (*handler_)(call, request_, &response); });
+      LogRpc(call, name_, start, status);
+      finishing_ = true;
+      if (status.ok()) {
+        responder_.Finish(response, grpc::Status::OK, this);
+      } else {
+        responder_.FinishWithError(ToGrpcStatus(status), this);
+      }
+    }
+
+   private:
+    AsyncService* service_;
+    absl::string_view name_;
+    RequestFn<Request, Response> request_fn_;
+    std::shared_ptr<const Handler<Request, Response>> handler_;
+    grpc::ServerCompletionQueue* cq_;
+    grpc::ServerContext context_;
+    Request request_;
+    grpc::ServerAsyncResponseWriter<Response> responder_;
+    bool finishing_ = false;
+  };
+
+  AsyncService async_;
+  std::vector<std::function<void(grpc::ServerCompletionQueue*)>> methods_;
+};
 
 }  // namespace allies::api
 

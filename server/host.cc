@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 
@@ -18,8 +19,6 @@ namespace {
 
 constexpr absl::Duration kDatabaseWatchInterval = absl::Seconds(2);
 constexpr absl::Duration kMigrationWait = absl::Seconds(60);
-// Calls waiting for a worker beyond this many per worker are refused as overload (UNAVAILABLE).
-constexpr size_t kMaxQueuedPerWorker = 64;
 
 }  // namespace
 
@@ -56,19 +55,31 @@ absl::StatusOr<int> ServerHost::Start() {
   // Without this, gRPC binds with SO_REUSEPORT and a second server on a busy port would start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
-  // Handler bodies block on the database, so more workers than connections would only wait.
-  const int workers = config_.threads > 0 ? config_.threads : config_.db.pool_size;
-  executor_ = std::make_unique<api::Executor>(workers, kMaxQueuedPerWorker * workers);
-  const ServiceDeps deps{*pool_, *executor_};
+  const ServiceDeps deps{*pool_};
   for (const auto& registration : registrations_) {
     services_.push_back(registration.create(deps));
-    builder.RegisterService(services_.back().get());
+    builder.RegisterService(services_.back()->service());
   }
+  // Serving threads block on the database while they handle a call, so more threads than
+  // connections would only wait. One completion queue per core, threads spread over them.
+  const int threads = config_.threads > 0 ? config_.threads : config_.db.pool_size;
+  const int queues =
+      std::max(1, std::min(threads, static_cast<int>(std::thread::hardware_concurrency())));
+  for (int q = 0; q < queues; ++q) queues_.push_back(builder.AddCompletionQueue());
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     server_.reset();
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config_.listen, " (address in use or not valid?)"));
+  }
+  for (int t = 0; t < threads; ++t) {
+    grpc::ServerCompletionQueue* cq = queues_[t % queues].get();
+    for (auto& service : services_) service->Arm(cq);
+    serving_threads_.emplace_back([cq] {
+      void* tag = nullptr;
+      bool ok = false;
+      while (cq->Next(&tag, &ok)) static_cast<api::CompletionTag*>(tag)->Proceed(ok);
+    });
   }
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
@@ -137,6 +148,8 @@ void ServerHost::Shutdown() {
       }
     });
     server_->Shutdown(deadline);
+    for (auto& cq : queues_) cq->Shutdown();
+    for (auto& thread : serving_threads_) thread.join();  // they drain their queues
     server_->Wait();
     {
       std::lock_guard<std::mutex> drained_lock(drained_mu);
@@ -145,7 +158,6 @@ void ServerHost::Shutdown() {
     drained_cv.notify_all();
     closer.join();
   }
-  executor_.reset();  // every call has finished: the queue is empty
   if (pool_) pool_->Close();
   api::LogJson("info", "stopped");
 }

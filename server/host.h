@@ -15,23 +15,21 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "api/executor.h"
+#include "api/rpc.h"
 #include "server/config.h"
 #include "storage/pool.h"
 
 namespace allies::server {
 
-// What a hosted service gets: the shared database pool, and the executor its handler bodies
-// run on (see api::Serve).
+// What a hosted service gets: the shared database pool.
 struct ServiceDeps {
   storage::ConnectionPool& pool;
-  api::Executor& executor;
 };
 
 // How a service plugs into a host: its full gRPC name and a factory.
 struct ServiceRegistration {
   std::string name;  // "allies.v1.LibraryService"
-  std::function<std::unique_ptr<grpc::Service>(const ServiceDeps&)> create;
+  std::function<std::unique_ptr<api::HostedService>(const ServiceDeps&)> create;
 };
 
 class ServerHost {
@@ -60,9 +58,10 @@ class ServerHost {
   ServerConfig config_;
   std::vector<ServiceRegistration> registrations_;
   std::unique_ptr<storage::ConnectionPool> pool_;
-  std::unique_ptr<api::Executor> executor_;
-  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::vector<std::unique_ptr<api::HostedService>> services_;
   std::unique_ptr<grpc::Server> server_;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::vector<std::thread> serving_threads_;
   std::thread watcher_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> database_up_{true};

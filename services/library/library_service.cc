@@ -85,194 +85,191 @@ std::string ListFingerprint(const v1::ListLibrariesRequest& request, const api::
 
 }  // namespace
 
-grpc::ServerUnaryReactor* LibraryService::GetLibrary(grpc::CallbackServerContext* context,
-                                                     const v1::GetLibraryRequest* request,
-                                                     v1::Library* response) {
-  return api::Serve(context, executor_, "allies.v1.LibraryService/GetLibrary",
-                    [this, request, response](const api::Call&) {
-                      auto id = api::ParseLibraryName(request->name(), "name");
-                      if (!id.ok()) return id.status();
-                      return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-                        auto record = libraries::Get(s, *id);
-                        if (!record.ok()) return record.status();
-                        ToProto(*record, response);
-                        return absl::OkStatus();
-                      });
-                    });
+absl::Status LibraryService::GetLibrary(const api::Call&, const v1::GetLibraryRequest& request,
+                                        v1::Library* response) {
+  auto id = api::ParseLibraryName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+    auto record = libraries::Get(s, *id);
+    if (!record.ok()) return record.status();
+    ToProto(*record, response);
+    return absl::OkStatus();
+  });
 }
 
-grpc::ServerUnaryReactor* LibraryService::ListLibraries(grpc::CallbackServerContext* context,
-                                                        const v1::ListLibrariesRequest* request,
-                                                        v1::ListLibrariesResponse* response) {
-  return api::Serve(context, executor_, "allies.v1.LibraryService/ListLibraries",
-                    [this, request, response](const api::Call&) -> absl::Status {
-                      auto page_size = api::EffectivePageSize(request->page_size());
-                      if (!page_size.ok()) return page_size.status();
-                      auto filter = api::ParseFilter(request->filter(), LibraryFilterSchema());
-                      if (!filter.ok()) return filter.status();
-                      auto order = api::ParseOrderBy(request->order_by(), LibraryFilterSchema());
-                      if (!order.ok()) return order.status();
-                      storage::LibraryListQuery query;
-                      if (!request->parent().empty()) {
-                        auto parent = api::ParseLibraryName(request->parent(), "parent");
-                        if (!parent.ok()) return parent.status();
-                        query.parent_id = *parent;
-                      }
-                      query.filter = filter->get();
-                      query.order = *order;
-                      query.show_deleted = request->show_deleted();
-                      query.limit = *page_size + 1;  // one more tells whether another page follows
-                      const std::string fingerprint =
-                          ListFingerprint(*request, filter->get(), *order);
-                      auto key = api::DecodePageToken(request->page_token(), fingerprint);
-                      if (!key.ok()) return key.status();
-                      query.after_key = *std::move(key);
-                      return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-                        auto rows = libraries::List(s, query);
-                        if (!rows.ok()) return rows.status();
-                        const bool more = static_cast<int>(rows->size()) > *page_size;
-                        if (more) rows->resize(*page_size);
-                        for (const auto& r : *rows) ToProto(r, response->add_libraries());
-                        if (more) {
-                          response->set_next_page_token(api::EncodePageToken(
-                              fingerprint, libraries::SortKey(rows->back(), query.order)));
-                        }
-                        return absl::OkStatus();
-                      });
-                    });
+absl::Status LibraryService::ListLibraries(const api::Call&,
+                                           const v1::ListLibrariesRequest& request,
+                                           v1::ListLibrariesResponse* response) {
+  auto page_size = api::EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  auto filter = api::ParseFilter(request.filter(), LibraryFilterSchema());
+  if (!filter.ok()) return filter.status();
+  auto order = api::ParseOrderBy(request.order_by(), LibraryFilterSchema());
+  if (!order.ok()) return order.status();
+  storage::LibraryListQuery query;
+  if (!request.parent().empty()) {
+    auto parent = api::ParseLibraryName(request.parent(), "parent");
+    if (!parent.ok()) return parent.status();
+    query.parent_id = *parent;
+  }
+  query.filter = filter->get();
+  query.order = *order;
+  query.show_deleted = request.show_deleted();
+  query.limit = *page_size + 1;  // one more tells whether another page follows
+  const std::string fingerprint = ListFingerprint(request, filter->get(), *order);
+  auto key = api::DecodePageToken(request.page_token(), fingerprint);
+  if (!key.ok()) return key.status();
+  query.after_key = *std::move(key);
+  return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+    auto rows = libraries::List(s, query);
+    if (!rows.ok()) return rows.status();
+    const bool more = static_cast<int>(rows->size()) > *page_size;
+    if (more) rows->resize(*page_size);
+    for (const auto& r : *rows) ToProto(r, response->add_libraries());
+    if (more) {
+      response->set_next_page_token(
+          api::EncodePageToken(fingerprint, libraries::SortKey(rows->back(), query.order)));
+    }
+    return absl::OkStatus();
+  });
 }
 
-grpc::ServerUnaryReactor* LibraryService::CreateLibrary(grpc::CallbackServerContext* context,
-                                                        const v1::CreateLibraryRequest* request,
-                                                        v1::Library* response) {
-  return api::Serve(
-      context, executor_, "allies.v1.LibraryService/CreateLibrary",
-      [this, request, response](const api::Call&) {
-        absl::Status valid = ValidateCreateLibrary(*request);
-        if (!valid.ok()) return valid;
+absl::Status LibraryService::CreateLibrary(const api::Call&,
+                                           const v1::CreateLibraryRequest& request,
+                                           v1::Library* response) {
+  absl::Status valid = ValidateCreateLibrary(request);
+  if (!valid.ok()) return valid;
 
-        LibraryRecord record;
-        record.id =
-            request->library_id().empty() ? api::GenerateResourceId() : request->library_id();
-        ApplyFields(request->library(), MutableLibraryFields(), record);
-        record.create_time = record.update_time = storage::NowMicros();
-        absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-          if (!record.parent_id.empty()) {
-            absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
-            if (!parent_ok.ok()) return parent_ok;
-          }
-          return libraries::Insert(s, record);
-        });
-        if (status.ok()) ToProto(record, response);
-        return status;
-      });
+  LibraryRecord record;
+  record.id = request.library_id().empty() ? api::GenerateResourceId() : request.library_id();
+  ApplyFields(request.library(), MutableLibraryFields(), record);
+  record.create_time = record.update_time = storage::NowMicros();
+  absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    if (!record.parent_id.empty()) {
+      absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
+      if (!parent_ok.ok()) return parent_ok;
+    }
+    return libraries::Insert(s, record);
+  });
+  if (status.ok()) ToProto(record, response);
+  return status;
 }
 
-grpc::ServerUnaryReactor* LibraryService::UpdateLibrary(grpc::CallbackServerContext* context,
-                                                        const v1::UpdateLibraryRequest* request,
-                                                        v1::Library* response) {
-  return api::Serve(
-      context, executor_, "allies.v1.LibraryService/UpdateLibrary",
-      [this, request, response](const api::Call&) {
-        if (!request->has_library()) return api::InvalidField("library", "is required");
-        auto id = api::ParseLibraryName(request->library().name(), "library.name");
-        if (!id.ok()) return id.status();
-        auto fields = ResolveLibraryUpdateMask(request->update_mask());
-        if (!fields.ok()) return fields.status();
-        api::FieldViolations violations;
-        CheckLibraryFields(request->library(), *fields, violations);
-        if (!violations.empty()) return violations.ToStatus();
-        const std::string& name = request->library().name();
+absl::Status LibraryService::UpdateLibrary(const api::Call&,
+                                           const v1::UpdateLibraryRequest& request,
+                                           v1::Library* response) {
+  if (!request.has_library()) return api::InvalidField("library", "is required");
+  auto id = api::ParseLibraryName(request.library().name(), "library.name");
+  if (!id.ok()) return id.status();
+  auto fields = ResolveLibraryUpdateMask(request.update_mask());
+  if (!fields.ok()) return fields.status();
+  api::FieldViolations violations;
+  CheckLibraryFields(request.library(), *fields, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  const std::string& name = request.library().name();
 
-        LibraryRecord record;
-        absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-          auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
-          if (!current.ok()) return current.status();
-          record = *std::move(current);
-          if (record.delete_time) return DeletedError(name);
-          absl::Status etag_ok =
-              api::CheckEtag(request->library().etag(),
-                             api::ComputeEtag(record.revision, record.update_time), name);
-          if (!etag_ok.ok()) return etag_ok;
-          const std::string old_parent = record.parent_id;
-          ApplyFields(request->library(), *fields, record);
-          if (record.parent_id != old_parent && !record.parent_id.empty()) {
-            if (record.parent_id == record.id) {
-              return api::Error(absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
-                                absl::StrCat(name, " cannot be its own parent"));
-            }
-            absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kUpdate);
-            if (!parent_ok.ok()) return parent_ok;
-            auto ancestry = libraries::LockAncestry(s, record.parent_id);
-            if (!ancestry.ok()) return ancestry.status();
-            for (const std::string& ancestor : *ancestry) {
-              if (ancestor == record.id) {
-                return api::Error(
-                    absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
-                    absl::StrCat("cannot move ", name, " under ", request->library().parent(),
-                                 ", which lies inside its own subtree"),
-                    {{"resource", name}, {"parent", request->library().parent()}});
-              }
-            }
-          }
-          record.revision += 1;
-          record.update_time = std::max(storage::NowMicros(), record.update_time);
-          return libraries::Update(s, record);
-        });
-        if (status.ok()) ToProto(record, response);
-        return status;
-      });
+  LibraryRecord record;
+  absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
+    if (!current.ok()) return current.status();
+    record = *std::move(current);
+    if (record.delete_time) return DeletedError(name);
+    absl::Status etag_ok = api::CheckEtag(
+        request.library().etag(), api::ComputeEtag(record.revision, record.update_time), name);
+    if (!etag_ok.ok()) return etag_ok;
+    const std::string old_parent = record.parent_id;
+    ApplyFields(request.library(), *fields, record);
+    if (record.parent_id != old_parent && !record.parent_id.empty()) {
+      if (record.parent_id == record.id) {
+        return api::Error(absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
+                          absl::StrCat(name, " cannot be its own parent"));
+      }
+      absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kUpdate);
+      if (!parent_ok.ok()) return parent_ok;
+      auto ancestry = libraries::LockAncestry(s, record.parent_id);
+      if (!ancestry.ok()) return ancestry.status();
+      for (const std::string& ancestor : *ancestry) {
+        if (ancestor == record.id) {
+          return api::Error(
+              absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
+              absl::StrCat("cannot move ", name, " under ", request.library().parent(),
+                           ", which lies inside its own subtree"),
+              {{"resource", name}, {"parent", request.library().parent()}});
+        }
+      }
+    }
+    record.revision += 1;
+    record.update_time = std::max(storage::NowMicros(), record.update_time);
+    return libraries::Update(s, record);
+  });
+  if (status.ok()) ToProto(record, response);
+  return status;
 }
 
-grpc::ServerUnaryReactor* LibraryService::DeleteLibrary(grpc::CallbackServerContext* context,
-                                                        const v1::DeleteLibraryRequest* request,
-                                                        v1::Library* response) {
-  return api::Serve(
-      context, executor_, "allies.v1.LibraryService/DeleteLibrary",
-      [this, request, response](const api::Call&) {
-        auto id = api::ParseLibraryName(request->name(), "name");
-        if (!id.ok()) return id.status();
-        const std::string& name = request->name();
-        LibraryRecord record;
-        absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-          auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
-          if (!current.ok()) return current.status();
-          record = *std::move(current);
-          if (record.delete_time) return DeletedError(name);
-          absl::Status etag_ok = api::CheckEtag(
-              request->etag(), api::ComputeEtag(record.revision, record.update_time), name);
-          if (!etag_ok.ok()) return etag_ok;
-          const absl::Time now = std::max(storage::NowMicros(), record.update_time);
-          if (!request->force()) {
-            auto child = libraries::AnyLiveChild(s, record.id);
-            if (!child.ok()) return child.status();
-            if (*child) {
-              return api::Error(
-                  absl::StatusCode::kFailedPrecondition, "LIBRARY_HAS_CHILDREN",
-                  absl::StrCat(name, " has live child libraries (e.g. ", api::LibraryName(**child),
-                               "); delete them first or pass force"),
-                  {{"resource", name}, {"child", api::LibraryName(**child)}});
-            }
-          }
-          absl::Status marked = libraries::MarkDeleted(s, {record.id}, now);
-          if (!marked.ok()) return marked;
-          // With force, the whole live subtree. Marking a row locks it; a child that another
-          // transaction was creating under it commits first and is found by the next round.
-          while (request->force()) {
-            auto descendants = libraries::LiveDescendants(s, record.id, now);
-            if (!descendants.ok()) return descendants.status();
-            if (descendants->empty()) break;
-            marked = libraries::MarkDeleted(s, *descendants, now);
-            if (!marked.ok()) return marked;
-          }
-          record.delete_time = now;
-          record.update_time = now;
-          record.revision += 1;
-          return absl::OkStatus();
-        });
-        if (status.ok()) ToProto(record, response);
-        return status;
-      });
+absl::Status LibraryService::DeleteLibrary(const api::Call&,
+                                           const v1::DeleteLibraryRequest& request,
+                                           v1::Library* response) {
+  auto id = api::ParseLibraryName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  const std::string& name = request.name();
+  LibraryRecord record;
+  absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
+    if (!current.ok()) return current.status();
+    record = *std::move(current);
+    if (record.delete_time) return DeletedError(name);
+    absl::Status etag_ok =
+        api::CheckEtag(request.etag(), api::ComputeEtag(record.revision, record.update_time), name);
+    if (!etag_ok.ok()) return etag_ok;
+    const absl::Time now = std::max(storage::NowMicros(), record.update_time);
+    if (!request.force()) {
+      auto child = libraries::AnyLiveChild(s, record.id);
+      if (!child.ok()) return child.status();
+      if (*child) {
+        return api::Error(
+            absl::StatusCode::kFailedPrecondition, "LIBRARY_HAS_CHILDREN",
+            absl::StrCat(name, " has live child libraries (e.g. ", api::LibraryName(**child),
+                         "); delete them first or pass force"),
+            {{"resource", name}, {"child", api::LibraryName(**child)}});
+      }
+    }
+    absl::Status marked = libraries::MarkDeleted(s, {record.id}, now);
+    if (!marked.ok()) return marked;
+    // With force, the whole live subtree. Marking a row locks it; a child that another
+    // transaction was creating under it commits first and is found by the next round.
+    while (request.force()) {
+      auto descendants = libraries::LiveDescendants(s, record.id, now);
+      if (!descendants.ok()) return descendants.status();
+      if (descendants->empty()) break;
+      marked = libraries::MarkDeleted(s, *descendants, now);
+      if (!marked.ok()) return marked;
+    }
+    record.delete_time = now;
+    record.update_time = now;
+    record.revision += 1;
+    return absl::OkStatus();
+  });
+  if (status.ok()) ToProto(record, response);
+  return status;
+}
+
+LibraryService::LibraryService(const server::ServiceDeps& deps) : pool_(deps.pool) {
+  using Async = v1::LibraryService::AsyncService;
+  Unary<v1::GetLibraryRequest, v1::Library>(
+      "allies.v1.LibraryService/GetLibrary", &Async::RequestGetLibrary,
+      [this](const api::Call& c, const auto& r, auto* out) { return GetLibrary(c, r, out); });
+  Unary<v1::ListLibrariesRequest, v1::ListLibrariesResponse>(
+      "allies.v1.LibraryService/ListLibraries", &Async::RequestListLibraries,
+      [this](const api::Call& c, const auto& r, auto* out) { return ListLibraries(c, r, out); });
+  Unary<v1::CreateLibraryRequest, v1::Library>(
+      "allies.v1.LibraryService/CreateLibrary", &Async::RequestCreateLibrary,
+      [this](const api::Call& c, const auto& r, auto* out) { return CreateLibrary(c, r, out); });
+  Unary<v1::UpdateLibraryRequest, v1::Library>(
+      "allies.v1.LibraryService/UpdateLibrary", &Async::RequestUpdateLibrary,
+      [this](const api::Call& c, const auto& r, auto* out) { return UpdateLibrary(c, r, out); });
+  Unary<v1::DeleteLibraryRequest, v1::Library>(
+      "allies.v1.LibraryService/DeleteLibrary", &Async::RequestDeleteLibrary,
+      [this](const api::Call& c, const auto& r, auto* out) { return DeleteLibrary(c, r, out); });
 }
 
 server::ServiceRegistration LibraryServiceRegistration() {
