@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "api/log.h"
+#include "storage/idempotency.h"
 #include "storage/migrations.h"
 
 namespace allies::server {
@@ -19,6 +20,7 @@ namespace {
 
 constexpr absl::Duration kDatabaseWatchInterval = absl::Seconds(2);
 constexpr absl::Duration kMigrationWait = absl::Seconds(60);
+constexpr absl::Duration kPruneInterval = absl::Hours(1);
 
 }  // namespace
 
@@ -99,6 +101,7 @@ void ServerHost::WatchDatabase() {
   // Services need the database: their health follows it ("" stays SERVING while the process
   // lives). The watcher has a connection of its own, so a busy pool never reads as an outage.
   std::unique_ptr<storage::Session> session;
+  absl::Time last_prune = absl::InfinitePast();
   std::unique_lock<std::mutex> lock(shutdown_mu_);
   while (!stopping_) {
     lock.unlock();
@@ -108,6 +111,14 @@ void ServerHost::WatchDatabase() {
       if (connected.ok()) session = *std::move(connected);
     }
     const bool up = session != nullptr;
+    // Housekeeping while the database is there: forget expired request ids.
+    if (up && absl::Now() - last_prune > kPruneInterval) {
+      last_prune = absl::Now();
+      auto pruned = storage::PruneRequestLog(*pool_, last_prune);
+      if (pruned.ok() && *pruned > 0) {
+        api::LogJson("info", "pruned expired request ids", {{"rows", *pruned}});
+      }
+    }
     if (up != database_up_.exchange(up) && !stopping_) {
       for (const auto& r : registrations_) {
         server_->GetHealthCheckService()->SetServingStatus(r.name, up);

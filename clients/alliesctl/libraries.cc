@@ -148,6 +148,19 @@ int RunDelete(Invocation& inv) {
   return PrintLibrary(inv, response);
 }
 
+int RunUndelete(Invocation& inv) {
+  allies::v1::UndeleteLibraryRequest request;
+  request.set_name(NormalizeLibraryName(inv.operands()[0]));
+  if (std::optional<std::string> etag = inv.args().Get("etag")) request.set_etag(*etag);
+  if (std::optional<std::string> rid = inv.args().Get("request-id")) request.set_request_id(*rid);
+  grpc::ClientContext context;
+  inv.PrepareContext(&context);
+  Library response;
+  grpc::Status status = Stub(inv)->UndeleteLibrary(&context, request, &response);
+  if (!status.ok()) return inv.RpcFailed(status);
+  return PrintLibrary(inv, response);
+}
+
 int RunList(Invocation& inv) {
   allies::v1::ListLibrariesRequest request;
   if (std::optional<std::string> parent = inv.args().Get("parent")) {
@@ -162,6 +175,8 @@ int RunList(Invocation& inv) {
     request.set_page_token(*token);
   }
   request.set_show_deleted(inv.args().GetBool("show-deleted"));
+  if (std::optional<std::string> filter = inv.args().Get("filter")) request.set_filter(*filter);
+  if (std::optional<std::string> order = inv.args().Get("order-by")) request.set_order_by(*order);
   const bool all = inv.args().GetBool("all");
 
   std::unique_ptr<allies::v1::LibraryService::Stub> stub = Stub(inv);
@@ -230,6 +245,7 @@ absl::StatusOr<allies::v1::CreateLibraryRequest> BuildCreateLibraryRequest(const
   }
   allies::v1::CreateLibraryRequest request;
   if (std::optional<std::string> id = args.Get("id")) request.set_library_id(*id);
+  if (std::optional<std::string> rid = args.Get("request-id")) request.set_request_id(*rid);
   for (const FieldFlag& field : FieldFlags()) {
     if (std::optional<std::string> value = args.Get(field.flag)) {
       absl::Status status = field.set(request.mutable_library(), *value);
@@ -299,12 +315,18 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   Command list;
   list.resource = kResource;
   list.verb = "list";
-  list.summary = "List live libraries in name order.";
+  list.summary = "List libraries (live ones unless --show-deleted), filtered and ordered.";
   list.details =
       "Without --all, one page is printed; in table output the token of the next page\n"
-      "follows on stderr as 'next page: --page-token TOKEN'.\n";
+      "follows on stderr as 'next page: --page-token TOKEN'.\n"
+      "Filter fields: name, display_name, parent, kind, region, address, website,\n"
+      "create_time, update_time, delete_time; e.g. --filter 'kind = BRANCH AND\n"
+      "display_name: \"детская\"'. Sortable: name, display_name, kind, region,\n"
+      "create_time, update_time; e.g. --order-by 'display_name, create_time desc'.\n";
   list.flags = {
       {"parent", '\0', true, "PARENT", "only the direct children of this library"},
+      {"filter", '\0', true, "FILTER", "AIP-160 filter (see above)"},
+      {"order-by", '\0', true, "ORDER", "sort fields, each optionally followed by desc"},
       {"page-size", '\0', true, "N", "libraries per page (server default 50, at most 1000)"},
       {"page-token", '\0', true, "TOKEN", "continue from this page token"},
       {"show-deleted", '\0', false, "", "include soft-deleted libraries"},
@@ -318,7 +340,9 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   create.verb = "create";
   create.summary = "Create a library; --display-name and --kind are required.";
   create.flags = {
-      {"id", '\0', true, "ID", "library id, [a-z][a-z0-9-]{0,62} (generated when omitted)"}};
+      {"id", '\0', true, "ID", "library id, [a-z][a-z0-9-]{0,62} (generated when omitted)"},
+      {"request-id", '\0', true, "ID",
+       "idempotency key: a retry with the same id returns the first result"}};
   for (FlagSpec& spec : FieldFlagSpecs()) create.flags.push_back(std::move(spec));
   create.run = RunCreate;
   registry->AddCommand(std::move(create));
@@ -346,6 +370,18 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   del.flags = {etag, {"force", '\0', false, "", "also delete the live libraries under it"}};
   del.run = RunDelete;
   registry->AddCommand(std::move(del));
+
+  Command undelete;
+  undelete.resource = kResource;
+  undelete.verb = "undelete";
+  undelete.operand_usage = "NAME";
+  undelete.summary = "Bring back a soft-deleted library (not its children).";
+  undelete.min_operands = undelete.max_operands = 1;
+  undelete.flags = {etag,
+                    {"request-id", '\0', true, "ID",
+                     "idempotency key: a retry with the same id returns the first result"}};
+  undelete.run = RunUndelete;
+  registry->AddCommand(std::move(undelete));
 }
 
 }  // namespace allies::ctl

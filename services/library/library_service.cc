@@ -9,6 +9,7 @@
 #include "api/pagination.h"
 #include "api/rpc.h"
 #include "services/library/library_validation.h"
+#include "storage/idempotency.h"
 #include "storage/library_repository.h"
 #include "storage/transaction.h"
 
@@ -138,21 +139,25 @@ absl::Status LibraryService::CreateLibrary(const api::Call&,
                                            const v1::CreateLibraryRequest& request,
                                            v1::Library* response) {
   absl::Status valid = ValidateCreateLibrary(request);
+  if (valid.ok()) valid = storage::ValidateRequestId(request.request_id());
   if (!valid.ok()) return valid;
 
   LibraryRecord record;
   record.id = request.library_id().empty() ? api::GenerateResourceId() : request.library_id();
   ApplyFields(request.library(), MutableLibraryFields(), record);
   record.create_time = record.update_time = storage::NowMicros();
-  absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-    if (!record.parent_id.empty()) {
-      absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
-      if (!parent_ok.ok()) return parent_ok;
-    }
-    return libraries::Insert(s, record);
-  });
-  if (status.ok()) ToProto(record, response);
-  return status;
+  return storage::RunIdempotent(
+      pool_, "allies.v1.LibraryService/CreateLibrary", request.request_id(), request, response,
+      [&](Session& s) -> absl::Status {
+        if (!record.parent_id.empty()) {
+          absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
+          if (!parent_ok.ok()) return parent_ok;
+        }
+        absl::Status inserted = libraries::Insert(s, record);
+        if (!inserted.ok()) return inserted;
+        ToProto(record, response);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status LibraryService::UpdateLibrary(const api::Call&,
@@ -253,6 +258,41 @@ absl::Status LibraryService::DeleteLibrary(const api::Call&,
   return status;
 }
 
+absl::Status LibraryService::UndeleteLibrary(const api::Call&,
+                                             const v1::UndeleteLibraryRequest& request,
+                                             v1::Library* response) {
+  auto id = api::ParseLibraryName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  absl::Status valid = storage::ValidateRequestId(request.request_id());
+  if (!valid.ok()) return valid;
+  const std::string& name = request.name();
+  return storage::RunIdempotent(
+      pool_, "allies.v1.LibraryService/UndeleteLibrary", request.request_id(), request, response,
+      [&](Session& s) -> absl::Status {
+        auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
+        if (!current.ok()) return current.status();
+        LibraryRecord record = *std::move(current);
+        if (!record.delete_time) {
+          return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
+                            absl::StrCat(name, " is not deleted"), {{"resource", name}});
+        }
+        absl::Status etag_ok = api::CheckEtag(
+            request.etag(), api::ComputeEtag(record.revision, record.update_time), name);
+        if (!etag_ok.ok()) return etag_ok;
+        if (!record.parent_id.empty()) {
+          absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
+          if (!parent_ok.ok()) return parent_ok;
+        }
+        record.delete_time.reset();
+        record.revision += 1;
+        record.update_time = std::max(storage::NowMicros(), record.update_time);
+        absl::Status updated = libraries::Update(s, record);
+        if (!updated.ok()) return updated;
+        ToProto(record, response);
+        return absl::OkStatus();
+      });
+}
+
 LibraryService::LibraryService(const server::ServiceDeps& deps) : pool_(deps.pool) {
   using Async = v1::LibraryService::AsyncService;
   Unary<v1::GetLibraryRequest, v1::Library>(
@@ -270,6 +310,9 @@ LibraryService::LibraryService(const server::ServiceDeps& deps) : pool_(deps.poo
   Unary<v1::DeleteLibraryRequest, v1::Library>(
       "allies.v1.LibraryService/DeleteLibrary", &Async::RequestDeleteLibrary,
       [this](const api::Call& c, const auto& r, auto* out) { return DeleteLibrary(c, r, out); });
+  Unary<v1::UndeleteLibraryRequest, v1::Library>(
+      "allies.v1.LibraryService/UndeleteLibrary", &Async::RequestUndeleteLibrary,
+      [this](const api::Call& c, const auto& r, auto* out) { return UndeleteLibrary(c, r, out); });
 }
 
 server::ServiceRegistration LibraryServiceRegistration() {

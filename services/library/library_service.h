@@ -23,6 +23,8 @@ class LibraryService final : public api::AsyncServiceHost<v1::LibraryService::As
                              v1::Library* response);
   absl::Status DeleteLibrary(const api::Call& call, const v1::DeleteLibraryRequest& request,
                              v1::Library* response);
+  absl::Status UndeleteLibrary(const api::Call& call, const v1::UndeleteLibraryRequest& request,
+                               v1::Library* response);
 
  private:
   storage::ConnectionPool& pool_;

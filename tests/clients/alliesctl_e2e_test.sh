@@ -69,7 +69,17 @@ expect 4 "not found is exit 4" -- "$ctl" libraries get nope
 expect 6 "children guard is exit 6" -- "$ctl" libraries delete oblast
 contains "$tmp/err" "LIBRARY_HAS_CHILDREN" "reason printed"
 expect 6 "stale etag is exit 6" -- "$ctl" libraries update cbs --region x --etag stale
+expect 0 "filtered list" -- "$ctl" libraries list --filter 'kind = CENTRAL_SYSTEM' --order-by 'display_name desc'
+contains "$tmp/out" "libraries/cbs" "filter keeps the match"
+expect 3 "bad filter is exit 3" -- "$ctl" libraries list --filter 'kind = PURPLE'
+contains "$tmp/err" "INVALID_FILTER" "filter error reason printed"
+expect 0 "create with request id" -- "$ctl" libraries create --display-name "Повтор" --kind BRANCH --request-id r-1
+first=$(head -2 "$tmp/out" | tail -1 | cut -d' ' -f1)
+expect 0 "retry with request id" -- "$ctl" libraries create --display-name "Повтор" --kind BRANCH --request-id r-1
+contains "$tmp/out" "$first" "a retry returns the first library"
 expect 0 "force delete" -- "$ctl" libraries delete oblast --force
+expect 0 "undelete" -- "$ctl" libraries undelete oblast
+expect 6 "undelete a live library is exit 6" -- "$ctl" libraries undelete oblast
 expect 2 "usage error is exit 2" -- "$ctl" libraries frobnicate
 expect 5 "unreachable is exit 5" -- "$ctl" --endpoint 127.0.0.1:1 libraries list
 

@@ -603,6 +603,93 @@ TEST_F(LibraryServiceTest, PageTokenIsBoundToFilterAndOrder) {
   EXPECT_EQ(Inspect(List(request, &page)).reason, "INVALID_PAGE_TOKEN");
 }
 
+TEST_F(LibraryServiceTest, RequestIdMakesCreateIdempotent) {
+  v1::CreateLibraryRequest request;
+  request.set_request_id("8c1f3a52-6a36-4d0e-b1b1-0f6b1e0f4a11");
+  request.mutable_library()->set_display_name("Библиотека без id");
+  request.mutable_library()->set_kind(Library::BRANCH);
+  Library first, second;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->CreateLibrary(&context, request, &first).ok());
+  }
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->CreateLibrary(&context, request, &second).ok());
+  }
+  EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString()) << "the first response again";
+  EXPECT_EQ(ListAllNames({}), std::vector<std::string>{first.name()}) << "created once";
+
+  // The same id with another request is refused, and creates nothing.
+  request.mutable_library()->set_display_name("Другая");
+  Library third;
+  grpc::ClientContext context;
+  RpcError e = Inspect(stub_->CreateLibrary(&context, request, &third));
+  EXPECT_EQ(e.code, grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(e.reason, "REQUEST_ID_REUSED");
+  EXPECT_EQ(ListAllNames({}).size(), 1u);
+
+  request.set_request_id("not valid!");
+  grpc::ClientContext context2;
+  EXPECT_EQ(Inspect(stub_->CreateLibrary(&context2, request, &third)).fields,
+            std::vector<std::string>{"request_id"});
+}
+
+TEST_F(LibraryServiceTest, ConcurrentRetriesCreateOnce) {
+  v1::CreateLibraryRequest request;
+  request.set_request_id("retry-storm");
+  request.mutable_library()->set_display_name("Одна");
+  request.mutable_library()->set_kind(Library::BRANCH);
+  constexpr int kThreads = 8;
+  std::vector<Library> responses(kThreads);
+  std::vector<grpc::Status> statuses(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = v1::LibraryService::NewStub(server_->channel());
+      grpc::ClientContext context;
+      statuses[t] = stub->CreateLibrary(&context, request, &responses[t]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_TRUE(statuses[t].ok()) << statuses[t].error_message();
+    EXPECT_EQ(responses[t].name(), responses[0].name());
+  }
+  EXPECT_EQ(ListAllNames({}).size(), 1u);
+}
+
+TEST_F(LibraryServiceTest, UndeleteBringsBackOnlyDeletedLibraries) {
+  ASSERT_TRUE(Create("up", "Родитель", Library::CENTRAL_SYSTEM).ok());
+  ASSERT_TRUE(Create("down", "Филиал", Library::BRANCH, "libraries/up").ok());
+  auto undelete = [&](const std::string& name, const std::string& request_id, Library* out) {
+    v1::UndeleteLibraryRequest request;
+    request.set_name(name);
+    request.set_request_id(request_id);
+    grpc::ClientContext context;
+    return stub_->UndeleteLibrary(&context, request, out);
+  };
+  Library out;
+  RpcError live = Inspect(undelete("libraries/down", "", &out));
+  EXPECT_EQ(live.code, grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(live.reason, "RESOURCE_NOT_DELETED");
+  EXPECT_EQ(Inspect(undelete("libraries/none", "", &out)).code, grpc::StatusCode::NOT_FOUND);
+
+  ASSERT_TRUE(Delete("libraries/up", /*force=*/true).ok());
+  RpcError orphan = Inspect(undelete("libraries/down", "", &out));
+  EXPECT_EQ(orphan.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(orphan.reason, "PARENT_DELETED");
+
+  Library first, again;
+  ASSERT_TRUE(undelete("libraries/up", "undo-1", &first).ok());
+  EXPECT_FALSE(first.has_delete_time());
+  ASSERT_TRUE(undelete("libraries/up", "undo-1", &again).ok()) << "a retry gets the first answer";
+  EXPECT_EQ(again.etag(), first.etag());
+  ASSERT_TRUE(undelete("libraries/down", "", &out).ok());
+  v1::ListLibrariesRequest request;
+  EXPECT_EQ(ListAllNames(request), (std::vector<std::string>{"libraries/down", "libraries/up"}));
+}
+
 TEST_F(LibraryServiceTest, EchoesRequestId) {
   v1::GetLibraryRequest request;
   request.set_name("libraries/none");

@@ -1,0 +1,137 @@
+#include "storage/idempotency.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <optional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "api/errors.h"
+#include "storage/transaction.h"
+
+namespace allies::storage {
+namespace {
+
+struct Prior {
+  std::string request_hash;
+  std::string response;
+};
+
+// SHA-256 of the deterministic serialization: the same request always hashes the same.
+std::string RequestHash(const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&out);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  EVP_Digest(bytes.data(), bytes.size(), digest, nullptr, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
+absl::StatusOr<std::optional<Prior>> FindPrior(Session& session, absl::string_view request_id,
+                                               absl::string_view method) {
+  static const std::string kSql =
+      "SELECT request_hash, response FROM request_log WHERE request_id = ? AND method = ?";
+  return session.Run([&]() -> absl::StatusOr<std::optional<Prior>> {
+    auto rs = session.Query(kSql, request_id, method);
+    if (!rs->next()) return std::optional<Prior>();
+    return std::optional<Prior>(Prior{GetString(*rs, 1), GetString(*rs, 2)});
+  });
+}
+
+// The stored answer to a repeated request, or ALREADY_EXISTS when the id came with another one.
+absl::Status Replay(const Prior& prior, const std::string& hash, absl::string_view request_id,
+                    absl::string_view method, google::protobuf::Message* response) {
+  if (prior.request_hash != hash) {
+    return api::Error(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED",
+                      absl::StrCat("request_id ", api::Quote(request_id),
+                                   " was already used with a different request to ", method),
+                      {{"request_id", std::string(request_id)}, {"method", std::string(method)}});
+  }
+  if (!response->ParseFromString(prior.response)) {
+    return absl::InternalError("stored response does not parse");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateRequestId(absl::string_view request_id) {
+  if (request_id.empty()) return absl::OkStatus();
+  bool ok = request_id.size() <= 64;
+  for (char c : request_id) {
+    ok = ok && (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-');
+  }
+  if (ok) return absl::OkStatus();
+  return api::InvalidField("request_id",
+                           absl::StrCat("must be 1-64 characters of [A-Za-z0-9._:-] (a UUID is "
+                                        "a good choice), got ",
+                                        api::Quote(request_id)),
+                           "INVALID_REQUEST_ID");
+}
+
+absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view method,
+                           absl::string_view request_id, const google::protobuf::Message& request,
+                           google::protobuf::Message* response,
+                           absl::FunctionRef<absl::Status(Session&)> change) {
+  if (request_id.empty()) return RunInTransaction(pool, change);
+  const std::string hash = RequestHash(request);
+  auto replay_if_seen = [&](absl::Status* out) -> bool {
+    std::optional<Prior> prior;
+    absl::Status read = RunRead(pool, [&](Session& s) -> absl::Status {
+      auto found = FindPrior(s, request_id, method);
+      if (!found.ok()) return found.status();
+      prior = *std::move(found);
+      return absl::OkStatus();
+    });
+    if (!read.ok()) {
+      *out = read;
+      return true;
+    }
+    if (!prior) return false;
+    *out = Replay(*prior, hash, request_id, method, response);
+    return true;
+  };
+  absl::Status status;
+  if (replay_if_seen(&status)) return status;  // a retry: nothing to do
+  static const std::string kInsert =
+      "INSERT INTO request_log (request_id, method, request_hash, response, create_time) "
+      "VALUES (?, ?, ?, ?, ?)";
+  status = RunInTransaction(pool, [&](Session& s) -> absl::Status {
+    absl::Status changed = change(s);
+    if (!changed.ok()) return changed;
+    return s.Run([&]() -> absl::Status {
+      s.Execute(kInsert, request_id, method, hash, response->SerializeAsString(), NowMicros());
+      return absl::OkStatus();
+    });
+  });
+  if (status.ok()) return status;
+  // A twin of this request may have committed first (our INSERT, or the change itself, then
+  // failed on it): answer as it was answered.
+  absl::Status replayed;
+  if (replay_if_seen(&replayed) && replayed.code() != absl::StatusCode::kUnavailable) {
+    return replayed;
+  }
+  return status;
+}
+
+absl::StatusOr<int64_t> PruneRequestLog(ConnectionPool& pool, absl::Time now) {
+  static const std::string kSql = "DELETE FROM request_log WHERE create_time < ? LIMIT 10000";
+  int64_t removed = 0;
+  absl::Status status = RunInTransaction(pool, [&](Session& s) {
+    return s.Run([&]() -> absl::Status {
+      removed = static_cast<int64_t>(s.Execute(kSql, now - kRequestIdRetention));
+      return absl::OkStatus();
+    });
+  });
+  if (!status.ok()) return status;
+  return removed;
+}
+
+}  // namespace allies::storage
