@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -76,5 +77,27 @@ absl::StatusOr<std::string> ParseLibraryName(absl::string_view name, absl::strin
 }
 
 std::string LibraryName(absl::string_view id) { return absl::StrCat("libraries/", id); }
+
+bool IsResourceName(absl::string_view name) {
+  std::vector<absl::string_view> segments = absl::StrSplit(name, '/');
+  if (segments.size() < 2 || segments.size() % 2 != 0 || segments[0] != "libraries") return false;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (i % 2 == 1 && !IsValidResourceId(segments[i])) return false;
+    if (i % 2 == 0 && (segments[i].empty() || !absl::ascii_isalpha(segments[i][0]))) return false;
+    for (char c : segments[i]) {
+      if (i % 2 == 0 && !absl::ascii_isalnum(c)) return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<std::optional<std::string>> ParseLibraryParent(absl::string_view parent,
+                                                              absl::string_view field,
+                                                              bool allow_any) {
+  if (allow_any && parent == "libraries/-") return std::optional<std::string>();
+  auto id = ParseLibraryName(parent, field);
+  if (!id.ok()) return id.status();
+  return std::optional<std::string>(*std::move(id));
+}
 
 }  // namespace allies::api

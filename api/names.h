@@ -2,6 +2,7 @@
 #ifndef ALLIES_API_NAMES_H_
 #define ALLIES_API_NAMES_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,15 @@ const NamePattern& LibraryNamePattern();
 // Parses a library name to its id, errors attributed to `field`.
 absl::StatusOr<std::string> ParseLibraryName(absl::string_view name, absl::string_view field);
 std::string LibraryName(absl::string_view id);
+
+// True for names of the form "libraries/{id}" followed by any "/{collection}/{id}" pairs.
+bool IsResourceName(absl::string_view name);
+
+// A collection parent "libraries/{library}", or with allow_any also "libraries/-" (AIP-159: every
+// library the caller may see), which gives nullopt.
+absl::StatusOr<std::optional<std::string>> ParseLibraryParent(absl::string_view parent,
+                                                              absl::string_view field,
+                                                              bool allow_any);
 
 }  // namespace allies::api
 

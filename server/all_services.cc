@@ -1,9 +1,12 @@
 #include "server/all_services.h"
 
+#include "services/activity/activity_service.h"
 #include "services/library/library_service.h"
 
 namespace allies::server {
 
-std::vector<ServiceRegistration> AllServices() { return {services::LibraryServiceRegistration()}; }
+std::vector<ServiceRegistration> AllServices() {
+  return {services::LibraryServiceRegistration(), services::ActivityLogServiceRegistration()};
+}
 
 }  // namespace allies::server

@@ -80,7 +80,11 @@ absl::StatusOr<int> ServerHost::Start() {
     serving_threads_.emplace_back([cq] {
       void* tag = nullptr;
       bool ok = false;
-      while (cq->Next(&tag, &ok)) static_cast<api::CompletionTag*>(tag)->Proceed(ok);
+      while (cq->Next(&tag, &ok)) {
+        auto* event = static_cast<api::CompletionTag*>(tag);
+        event->Acquire();
+        event->Proceed(ok);
+      }
     });
   }
   auto* health = server_->GetHealthCheckService();

@@ -7,8 +7,10 @@
 #include "api/etag.h"
 #include "api/names.h"
 #include "api/pagination.h"
+#include "api/proto_time.h"
 #include "api/rpc.h"
 #include "services/library/library_validation.h"
+#include "storage/activity_repository.h"
 #include "storage/idempotency.h"
 #include "storage/library_repository.h"
 #include "storage/transaction.h"
@@ -16,16 +18,9 @@
 namespace allies::services {
 namespace {
 
-using google::protobuf::Timestamp;
 using storage::LibraryRecord;
 using storage::Session;
 namespace libraries = storage::libraries;
-
-void SetTimestamp(absl::Time t, Timestamp* out) {
-  const int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
 
 void ToProto(const LibraryRecord& r, v1::Library* out) {
   out->set_name(api::LibraryName(r.id));
@@ -36,9 +31,9 @@ void ToProto(const LibraryRecord& r, v1::Library* out) {
   out->set_address(r.address);
   out->set_website(r.website);
   out->set_etag(api::ComputeEtag(r.revision, r.update_time));
-  SetTimestamp(r.create_time, out->mutable_create_time());
-  SetTimestamp(r.update_time, out->mutable_update_time());
-  if (r.delete_time) SetTimestamp(*r.delete_time, out->mutable_delete_time());
+  api::ToTimestamp(r.create_time, out->mutable_create_time());
+  api::ToTimestamp(r.update_time, out->mutable_update_time());
+  if (r.delete_time) api::ToTimestamp(*r.delete_time, out->mutable_delete_time());
 }
 
 // Copies the named fields of the proto into the record. Names were validated already.
@@ -58,6 +53,33 @@ void ApplyFields(const v1::Library& in, const std::vector<std::string>& fields, 
 absl::Status DeletedError(absl::string_view name) {
   return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_DELETED",
                     absl::StrCat(name, " is deleted"), {{"resource", std::string(name)}});
+}
+
+// The mutable fields whose values differ between two versions of a library.
+std::vector<std::string> ChangedFields(const LibraryRecord& before, const LibraryRecord& after) {
+  std::vector<std::string> changed;
+  if (before.display_name != after.display_name) changed.push_back("display_name");
+  if (before.parent_id != after.parent_id) changed.push_back("parent");
+  if (before.kind != after.kind) changed.push_back("kind");
+  if (before.region != after.region) changed.push_back("region");
+  if (before.address != after.address) changed.push_back("address");
+  if (before.website != after.website) changed.push_back("website");
+  return changed;
+}
+
+// The system entry for a change to library `id`, in the change's transaction.
+absl::Status Record(Session& s, const api::Call& call, absl::string_view verb,
+                    const std::string& id, std::vector<std::string> fields,
+                    const std::string& request_id, absl::Time when) {
+  storage::Change change;
+  change.library_id = id;
+  change.actor = call.principal();
+  change.verb = std::string(verb);
+  change.resource = api::LibraryName(id);
+  change.changed_fields = std::move(fields);
+  change.request_id = request_id.empty() ? call.request_id() : request_id;
+  change.time = when;
+  return storage::activities::RecordChange(s, change);
 }
 
 // The parent must exist and be live; it is locked so it cannot be deleted under us.
@@ -135,7 +157,7 @@ absl::Status LibraryService::ListLibraries(const api::Call&,
   });
 }
 
-absl::Status LibraryService::CreateLibrary(const api::Call&,
+absl::Status LibraryService::CreateLibrary(const api::Call& call,
                                            const v1::CreateLibraryRequest& request,
                                            v1::Library* response) {
   absl::Status valid = ValidateCreateLibrary(request);
@@ -155,12 +177,16 @@ absl::Status LibraryService::CreateLibrary(const api::Call&,
         }
         absl::Status inserted = libraries::Insert(s, record);
         if (!inserted.ok()) return inserted;
+        absl::Status recorded =
+            Record(s, call, "CREATE", record.id, ChangedFields(LibraryRecord{}, record),
+                   request.request_id(), record.create_time);
+        if (!recorded.ok()) return recorded;
         ToProto(record, response);
         return absl::OkStatus();
       });
 }
 
-absl::Status LibraryService::UpdateLibrary(const api::Call&,
+absl::Status LibraryService::UpdateLibrary(const api::Call& call,
                                            const v1::UpdateLibraryRequest& request,
                                            v1::Library* response) {
   if (!request.has_library()) return api::InvalidField("library", "is required");
@@ -182,7 +208,8 @@ absl::Status LibraryService::UpdateLibrary(const api::Call&,
     absl::Status etag_ok = api::CheckEtag(
         request.library().etag(), api::ComputeEtag(record.revision, record.update_time), name);
     if (!etag_ok.ok()) return etag_ok;
-    const std::string old_parent = record.parent_id;
+    const LibraryRecord before = record;
+    const std::string& old_parent = before.parent_id;
     ApplyFields(request.library(), *fields, record);
     if (record.parent_id != old_parent && !record.parent_id.empty()) {
       if (record.parent_id == record.id) {
@@ -205,13 +232,16 @@ absl::Status LibraryService::UpdateLibrary(const api::Call&,
     }
     record.revision += 1;
     record.update_time = std::max(storage::NowMicros(), record.update_time);
-    return libraries::Update(s, record);
+    absl::Status updated = libraries::Update(s, record);
+    if (!updated.ok()) return updated;
+    return Record(s, call, "UPDATE", record.id, ChangedFields(before, record), "",
+                  record.update_time);
   });
   if (status.ok()) ToProto(record, response);
   return status;
 }
 
-absl::Status LibraryService::DeleteLibrary(const api::Call&,
+absl::Status LibraryService::DeleteLibrary(const api::Call& call,
                                            const v1::DeleteLibraryRequest& request,
                                            v1::Library* response) {
   auto id = api::ParseLibraryName(request.name(), "name");
@@ -240,6 +270,8 @@ absl::Status LibraryService::DeleteLibrary(const api::Call&,
     }
     absl::Status marked = libraries::MarkDeleted(s, {record.id}, now);
     if (!marked.ok()) return marked;
+    marked = Record(s, call, "DELETE", record.id, {"delete_time"}, "", now);
+    if (!marked.ok()) return marked;
     // With force, the whole live subtree. Marking a row locks it; a child that another
     // transaction was creating under it commits first and is found by the next round.
     while (request.force()) {
@@ -248,6 +280,10 @@ absl::Status LibraryService::DeleteLibrary(const api::Call&,
       if (descendants->empty()) break;
       marked = libraries::MarkDeleted(s, *descendants, now);
       if (!marked.ok()) return marked;
+      for (const std::string& descendant : *descendants) {
+        marked = Record(s, call, "DELETE", descendant, {"delete_time"}, "", now);
+        if (!marked.ok()) return marked;
+      }
     }
     record.delete_time = now;
     record.update_time = now;
@@ -258,7 +294,7 @@ absl::Status LibraryService::DeleteLibrary(const api::Call&,
   return status;
 }
 
-absl::Status LibraryService::UndeleteLibrary(const api::Call&,
+absl::Status LibraryService::UndeleteLibrary(const api::Call& call,
                                              const v1::UndeleteLibraryRequest& request,
                                              v1::Library* response) {
   auto id = api::ParseLibraryName(request.name(), "name");
@@ -287,6 +323,9 @@ absl::Status LibraryService::UndeleteLibrary(const api::Call&,
         record.revision += 1;
         record.update_time = std::max(storage::NowMicros(), record.update_time);
         absl::Status updated = libraries::Update(s, record);
+        if (!updated.ok()) return updated;
+        updated = Record(s, call, "UNDELETE", record.id, {"delete_time"}, request.request_id(),
+                         record.update_time);
         if (!updated.ok()) return updated;
         ToProto(record, response);
         return absl::OkStatus();

@@ -1,0 +1,349 @@
+#include "services/activity/activity_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/errors.h"
+#include "api/etag.h"
+#include "api/names.h"
+#include "api/pagination.h"
+#include "api/proto_time.h"
+#include "api/text.h"
+#include "storage/activity_repository.h"
+#include "storage/idempotency.h"
+#include "storage/library_repository.h"
+#include "storage/transaction.h"
+
+namespace allies::services {
+namespace {
+
+using storage::ActivityRecord;
+using storage::Session;
+namespace activities = storage::activities;
+
+constexpr size_t kMaxSubject = 300;
+constexpr size_t kMaxDescription = 10000;
+constexpr int kMaxRelated = 50;
+
+const api::NamePattern& ActivityNamePattern() {
+  static const auto* pattern = new api::NamePattern("libraries/{library}/activities/{activity}");
+  return *pattern;
+}
+
+const std::vector<std::string>& MutableActivityFields() {
+  static const auto* fields = new std::vector<std::string>{
+      "kind", "subject", "description", "occurred_time", "related", "follow_up_date"};
+  return *fields;
+}
+
+void ToProto(const ActivityRecord& r, v1::Activity* out) {
+  out->set_name(ActivityNamePattern().Format({r.library_id, r.id}));
+  out->set_kind(static_cast<v1::Activity::Kind>(r.kind));
+  out->set_actor(r.actor);
+  out->set_verb(r.verb);
+  out->set_resource(r.resource);
+  for (const auto& f : r.changed_fields) out->add_changed_fields(f);
+  out->set_request_id(r.request_id);
+  out->set_subject(r.subject);
+  out->set_description(r.description);
+  api::ToTimestamp(r.occurred_time, out->mutable_occurred_time());
+  for (const auto& related : r.related) out->add_related(related);
+  if (r.follow_up_date) api::ToProtoDate(*r.follow_up_date, out->mutable_follow_up_date());
+  out->set_etag(api::ComputeEtag(r.revision, r.update_time));
+  api::ToTimestamp(r.create_time, out->mutable_create_time());
+  api::ToTimestamp(r.update_time, out->mutable_update_time());
+  if (r.delete_time) api::ToTimestamp(*r.delete_time, out->mutable_delete_time());
+}
+
+// Checks the named fields of `in` and copies them into `r`; every violation is reported.
+absl::Status ApplyFields(const v1::Activity& in, const std::vector<std::string>& fields,
+                         absl::Time now, ActivityRecord& r) {
+  api::FieldViolations v;
+  auto wanted = [&](absl::string_view f) {
+    return std::find(fields.begin(), fields.end(), f) != fields.end();
+  };
+  if (wanted("kind")) {
+    if (in.kind() == v1::Activity::KIND_UNSPECIFIED || in.kind() == v1::Activity::SYSTEM ||
+        !v1::Activity::Kind_IsValid(in.kind())) {
+      v.Add("activity.kind",
+            "is required: MEETING, CALL, EMAIL, LETTER, EVENT, PUBLICATION or OTHER "
+            "(SYSTEM entries are written by the server)");
+    }
+    r.kind = in.kind();
+  }
+  if (wanted("subject")) {
+    api::CheckText(v, "activity.subject", in.subject(), kMaxSubject, /*required=*/true);
+    r.subject = in.subject();
+  }
+  if (wanted("description")) {
+    api::CheckText(v, "activity.description", in.description(), kMaxDescription, false, true);
+    r.description = in.description();
+  }
+  if (wanted("occurred_time")) {
+    if (!in.has_occurred_time()) {
+      r.occurred_time = now;
+    } else if (absl::Status ok = api::CheckTimestamp(in.occurred_time(), "activity.occurred_time");
+               !ok.ok()) {
+      v.Add("activity.occurred_time", "is not a valid timestamp");
+    } else {
+      r.occurred_time =
+          absl::FromUnixMicros(absl::ToUnixMicros(api::FromTimestamp(in.occurred_time())));
+    }
+  }
+  if (wanted("related")) {
+    r.related.clear();
+    if (in.related_size() > kMaxRelated) {
+      v.Add("activity.related", absl::StrCat("at most ", kMaxRelated, " resources"));
+    }
+    for (int i = 0; i < in.related_size(); ++i) {
+      const std::string& name = in.related(i);
+      if (!api::IsResourceName(name) || name.size() > 500) {
+        v.Add(absl::StrCat("activity.related[", i, "]"),
+              absl::StrCat("must be a resource name like \"libraries/x/partners/y\", got ",
+                           api::Quote(name)));
+      } else if (std::find(r.related.begin(), r.related.end(), name) == r.related.end()) {
+        r.related.push_back(name);
+      }
+    }
+  }
+  if (wanted("follow_up_date")) {
+    r.follow_up_date.reset();
+    if (in.has_follow_up_date()) {
+      auto date = api::FromProtoDate(in.follow_up_date(), "activity.follow_up_date");
+      if (!date.ok()) {
+        v.Add("activity.follow_up_date", std::string(date.status().message()));
+      } else {
+        r.follow_up_date = *date;
+      }
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::Status Immutable(absl::string_view name) {
+  return api::Error(absl::StatusCode::kFailedPrecondition, "ACTIVITY_IMMUTABLE",
+                    absl::StrCat(name, " is a system entry; the log of changes cannot be edited"),
+                    {{"resource", std::string(name)}});
+}
+
+std::string ListFingerprint(const v1::ListActivitiesRequest& request, const api::FilterExpr* filter,
+                            const std::vector<api::OrderTerm>& order) {
+  return absl::StrCat(
+      "ListActivities|parent=", request.parent(), "|show_deleted=", request.show_deleted() ? 1 : 0,
+      "|filter=", api::CanonicalFilter(filter), "|order=", api::CanonicalOrder(order));
+}
+
+}  // namespace
+
+const api::FilterSchema& ActivityFilterSchema() {
+  static const api::FilterSchema* schema = [] {
+    std::vector<std::pair<std::string, int>> kinds;
+    const auto* kind_enum = v1::Activity::Kind_descriptor();
+    for (int i = 0; i < kind_enum->value_count(); ++i) {
+      if (kind_enum->value(i)->number() == 0) continue;
+      kinds.emplace_back(kind_enum->value(i)->name(), kind_enum->value(i)->number());
+    }
+    using api::FieldKind;
+    return new api::FilterSchema{
+        {"kind", FieldKind::kEnum, false, true, kinds},
+        {"actor", FieldKind::kString, false, false, {}},
+        {"verb", FieldKind::kString, false, false, {}},
+        {"resource", FieldKind::kString, false, false, {}},
+        {"related", FieldKind::kString, true, false, {}},
+        {"subject", FieldKind::kString, false, false, {}},
+        {"description", FieldKind::kString, false, false, {}},
+        {"occurred_time", FieldKind::kTimestamp, false, true, {}},
+        {"create_time", FieldKind::kTimestamp, false, true, {}},
+        {"follow_up_date", FieldKind::kDate, false, false, {}},
+    };
+  }();
+  return *schema;
+}
+
+absl::Status ActivityLogService::GetActivity(const api::Call&,
+                                             const v1::GetActivityRequest& request,
+                                             v1::Activity* response) {
+  auto ids = ActivityNamePattern().Parse(request.name(), "name");
+  if (!ids.ok()) return ids.status();
+  return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+    auto record = activities::Get(s, (*ids)[0], (*ids)[1]);
+    if (!record.ok()) return record.status();
+    ToProto(*record, response);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ActivityLogService::ListActivities(const api::Call&,
+                                                const v1::ListActivitiesRequest& request,
+                                                v1::ListActivitiesResponse* response) {
+  auto library = api::ParseLibraryParent(request.parent(), "parent", /*allow_any=*/true);
+  if (!library.ok()) return library.status();
+  auto page_size = api::EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  auto filter = api::ParseFilter(request.filter(), ActivityFilterSchema());
+  if (!filter.ok()) return filter.status();
+  auto order = api::ParseOrderBy(
+      request.order_by().empty() ? "create_time desc" : request.order_by(), ActivityFilterSchema());
+  if (!order.ok()) return order.status();
+  storage::ActivityListQuery query;
+  query.library_id = *library;
+  query.show_deleted = request.show_deleted();
+  query.filter = filter->get();
+  query.order = *order;
+  query.limit = *page_size + 1;
+  const std::string fingerprint = ListFingerprint(request, filter->get(), *order);
+  auto key = api::DecodePageToken(request.page_token(), fingerprint);
+  if (!key.ok()) return key.status();
+  query.after_key = *std::move(key);
+  return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+    auto rows = activities::List(s, query);
+    if (!rows.ok()) return rows.status();
+    const bool more = static_cast<int>(rows->size()) > *page_size;
+    if (more) rows->resize(*page_size);
+    for (const auto& r : *rows) ToProto(r, response->add_activities());
+    if (more) {
+      response->set_next_page_token(
+          api::EncodePageToken(fingerprint, activities::SortKey(rows->back(), query.order)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ActivityLogService::CreateActivity(const api::Call& call,
+                                                const v1::CreateActivityRequest& request,
+                                                v1::Activity* response) {
+  auto library = api::ParseLibraryName(request.parent(), "parent");
+  if (!library.ok()) return library.status();
+  absl::Status valid = storage::ValidateRequestId(request.request_id());
+  if (!valid.ok()) return valid;
+  ActivityRecord record;
+  record.id = api::GenerateResourceId();
+  record.library_id = *library;
+  record.actor = call.principal();
+  record.create_time = record.update_time = storage::NowMicros();
+  valid = ApplyFields(request.activity(), MutableActivityFields(), record.create_time, record);
+  if (!valid.ok()) return valid;
+  return storage::RunIdempotent(
+      pool_, "allies.v1.ActivityLogService/CreateActivity", request.request_id(), request, response,
+      [&](Session& s) -> absl::Status {
+        auto parent = storage::libraries::Get(s, *library, storage::libraries::Lock::kShare);
+        if (!parent.ok()) return parent.status();
+        if (parent->delete_time) {
+          return api::Error(absl::StatusCode::kFailedPrecondition, "PARENT_DELETED",
+                            absl::StrCat(request.parent(), " is deleted"),
+                            {{"parent", request.parent()}});
+        }
+        absl::Status inserted = activities::Insert(s, record);
+        if (!inserted.ok()) return inserted;
+        ToProto(record, response);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status ActivityLogService::UpdateActivity(const api::Call&,
+                                                const v1::UpdateActivityRequest& request,
+                                                v1::Activity* response) {
+  const std::string& name = request.activity().name();
+  auto ids = ActivityNamePattern().Parse(name, "activity.name");
+  if (!ids.ok()) return ids.status();
+  const auto& paths = request.update_mask().paths();
+  if (paths.empty()) {
+    return api::InvalidField(
+        "update_mask", absl::StrCat("is required: name the fields to change (",
+                                    absl::StrJoin(MutableActivityFields(), ", "), ") or \"*\""));
+  }
+  std::vector<std::string> fields;
+  api::FieldViolations mask_violations;
+  for (const std::string& path : paths) {
+    const auto& all = MutableActivityFields();
+    if (path == "*") {
+      fields = all;
+    } else if (std::find(all.begin(), all.end(), path) != all.end()) {
+      fields.push_back(path);
+    } else {
+      mask_violations.Add(
+          "update_mask", absl::StrCat(api::Quote(path), " cannot be changed; updatable fields are ",
+                                      absl::StrJoin(all, ", ")));
+    }
+  }
+  if (!mask_violations.empty()) return mask_violations.ToStatus();
+  return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);
+    if (!current.ok()) return current.status();
+    ActivityRecord record = *std::move(current);
+    if (record.kind == storage::kActivityKindSystem) return Immutable(name);
+    if (record.delete_time) {
+      return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_DELETED",
+                        absl::StrCat(name, " is deleted"), {{"resource", name}});
+    }
+    absl::Status etag_ok = api::CheckEtag(
+        request.activity().etag(), api::ComputeEtag(record.revision, record.update_time), name);
+    if (!etag_ok.ok()) return etag_ok;
+    const absl::Time now = std::max(storage::NowMicros(), record.update_time);
+    absl::Status valid = ApplyFields(request.activity(), fields, now, record);
+    if (!valid.ok()) return valid;
+    record.revision += 1;
+    record.update_time = now;
+    absl::Status updated = activities::Update(s, record);
+    if (!updated.ok()) return updated;
+    ToProto(record, response);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ActivityLogService::DeleteActivity(const api::Call&,
+                                                const v1::DeleteActivityRequest& request,
+                                                v1::Activity* response) {
+  auto ids = ActivityNamePattern().Parse(request.name(), "name");
+  if (!ids.ok()) return ids.status();
+  const std::string& name = request.name();
+  return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);
+    if (!current.ok()) return current.status();
+    ActivityRecord record = *std::move(current);
+    if (record.kind == storage::kActivityKindSystem) return Immutable(name);
+    if (record.delete_time) {
+      return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_DELETED",
+                        absl::StrCat(name, " is deleted"), {{"resource", name}});
+    }
+    absl::Status etag_ok =
+        api::CheckEtag(request.etag(), api::ComputeEtag(record.revision, record.update_time), name);
+    if (!etag_ok.ok()) return etag_ok;
+    const absl::Time now = std::max(storage::NowMicros(), record.update_time);
+    record.delete_time = now;
+    record.update_time = now;
+    record.revision += 1;
+    absl::Status updated = activities::Update(s, record);
+    if (!updated.ok()) return updated;
+    ToProto(record, response);
+    return absl::OkStatus();
+  });
+}
+
+ActivityLogService::ActivityLogService(const server::ServiceDeps& deps) : pool_(deps.pool) {
+  using Async = v1::ActivityLogService::AsyncService;
+  Unary<v1::GetActivityRequest, v1::Activity>(
+      "allies.v1.ActivityLogService/GetActivity", &Async::RequestGetActivity,
+      [this](const api::Call& c, const auto& r, auto* out) { return GetActivity(c, r, out); });
+  Unary<v1::ListActivitiesRequest, v1::ListActivitiesResponse>(
+      "allies.v1.ActivityLogService/ListActivities", &Async::RequestListActivities,
+      [this](const api::Call& c, const auto& r, auto* out) { return ListActivities(c, r, out); });
+  Unary<v1::CreateActivityRequest, v1::Activity>(
+      "allies.v1.ActivityLogService/CreateActivity", &Async::RequestCreateActivity,
+      [this](const api::Call& c, const auto& r, auto* out) { return CreateActivity(c, r, out); });
+  Unary<v1::UpdateActivityRequest, v1::Activity>(
+      "allies.v1.ActivityLogService/UpdateActivity", &Async::RequestUpdateActivity,
+      [this](const api::Call& c, const auto& r, auto* out) { return UpdateActivity(c, r, out); });
+  Unary<v1::DeleteActivityRequest, v1::Activity>(
+      "allies.v1.ActivityLogService/DeleteActivity", &Async::RequestDeleteActivity,
+      [this](const api::Call& c, const auto& r, auto* out) { return DeleteActivity(c, r, out); });
+}
+
+server::ServiceRegistration ActivityLogServiceRegistration() {
+  return {v1::ActivityLogService::service_full_name(), [](const server::ServiceDeps& deps) {
+            return std::make_unique<ActivityLogService>(deps);
+          }};
+}
+
+}  // namespace allies::services
