@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/libraries.h"
 #include "grpcpp/create_channel.h"
@@ -154,9 +155,26 @@ const std::vector<FlagSpec>& GlobalFlags() {
   return *flags;
 }
 
+std::vector<FlagSpec> ListFlagSpecs(absl::string_view items, bool filter_and_order) {
+  std::vector<FlagSpec> flags = {
+      {"page-size", '\0', true, "N",
+       absl::StrCat(items, " per page (server default 50, at most 1000)")},
+      {"page-token", '\0', true, "TOKEN", "continue from this page token"},
+      {"all", '\0', false, "", "follow next_page_token until the last page"},
+      {"show-deleted", '\0', false, "", absl::StrCat("include soft-deleted ", items)},
+  };
+  if (filter_and_order) {
+    flags.push_back({"filter", '\0', true, "FILTER", "AIP-160 filter (see above)"});
+    flags.push_back(
+        {"order-by", '\0', true, "ORDER", "sort fields, each optionally followed by desc"});
+  }
+  return flags;
+}
+
 CommandRegistry DefaultRegistry() {
   CommandRegistry registry;
   RegisterLibraryCommands(&registry);
+  RegisterActivityCommands(&registry);
   return registry;
 }
 

@@ -107,6 +107,56 @@ class CommandRegistry {
 };
 
 // The flags every command accepts: --endpoint, -o/--output, --timeout, -h/--help.
+// Applies the list flags every List command shares (--page-size, --page-token, --filter,
+// --order-by, --show-deleted) to `request`. Returns kExitOk or a usage error's exit code.
+template <typename Request>
+int ApplyListFlags(Invocation& inv, Request& request) {
+  if (std::optional<std::string> size = inv.args().Get("page-size")) {
+    absl::StatusOr<int32_t> page_size = ParseInt32Flag("page-size", *size);
+    if (!page_size.ok()) return inv.UsageError(page_size.status().message());
+    request.set_page_size(*page_size);
+  }
+  if (std::optional<std::string> token = inv.args().Get("page-token")) {
+    request.set_page_token(*token);
+  }
+  if (std::optional<std::string> filter = inv.args().Get("filter")) request.set_filter(*filter);
+  if (std::optional<std::string> order = inv.args().Get("order-by")) {
+    request.set_order_by(*order);
+  }
+  request.set_show_deleted(inv.args().GetBool("show-deleted"));
+  return 0;
+}
+
+// Calls `call(context, request, page)` once, or with --all until the last page, appending each
+// page's items (`items(page)`, a RepeatedPtrField) into the first. Returns an exit code; on
+// success `result` holds what to print.
+template <typename Request, typename Response, typename Call, typename Items>
+int FetchPages(Invocation& inv, Request request, Call call, Items items, Response& result) {
+  const bool all = inv.args().GetBool("all");
+  while (true) {
+    grpc::ClientContext context;
+    inv.PrepareContext(&context);
+    Response page;
+    grpc::Status status = call(&context, request, &page);
+    if (!status.ok()) return inv.RpcFailed(status);
+    if (!all) {
+      result = std::move(page);
+      return 0;
+    }
+    for (auto& item : *items(&page)) *items(&result)->Add() = std::move(item);
+    if (page.next_page_token().empty()) return 0;
+    if (page.next_page_token() == request.page_token()) {
+      inv.err() << "error: the server returned the same page token twice\n";
+      return 1;
+    }
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+// The flags of ApplyListFlags, for a command's flag list (filter/order-by/show-deleted only
+// when the method has them).
+std::vector<FlagSpec> ListFlagSpecs(absl::string_view items, bool filter_and_order);
+
 const std::vector<FlagSpec>& GlobalFlags();
 
 // A registry with every resource of the client registered.

@@ -166,41 +166,16 @@ int RunList(Invocation& inv) {
   if (std::optional<std::string> parent = inv.args().Get("parent")) {
     request.set_parent(NormalizeLibraryName(*parent));
   }
-  if (std::optional<std::string> size = inv.args().Get("page-size")) {
-    absl::StatusOr<int32_t> page_size = ParseInt32Flag("page-size", *size);
-    if (!page_size.ok()) return inv.UsageError(page_size.status().message());
-    request.set_page_size(*page_size);
-  }
-  if (std::optional<std::string> token = inv.args().Get("page-token")) {
-    request.set_page_token(*token);
-  }
-  request.set_show_deleted(inv.args().GetBool("show-deleted"));
-  if (std::optional<std::string> filter = inv.args().Get("filter")) request.set_filter(*filter);
-  if (std::optional<std::string> order = inv.args().Get("order-by")) request.set_order_by(*order);
-  const bool all = inv.args().GetBool("all");
-
+  if (int code = ApplyListFlags(inv, request); code != kExitOk) return code;
   std::unique_ptr<allies::v1::LibraryService::Stub> stub = Stub(inv);
   allies::v1::ListLibrariesResponse result;
-  while (true) {
-    grpc::ClientContext context;
-    inv.PrepareContext(&context);
-    allies::v1::ListLibrariesResponse page;
-    grpc::Status status = stub->ListLibraries(&context, request, &page);
-    if (!status.ok()) return inv.RpcFailed(status);
-    if (!all) {
-      result = std::move(page);
-      break;
-    }
-    for (Library& library : *page.mutable_libraries()) {
-      *result.add_libraries() = std::move(library);
-    }
-    if (page.next_page_token().empty()) break;
-    if (page.next_page_token() == request.page_token()) {
-      inv.err() << "error: the server returned the same page token twice\n";
-      return kExitError;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  const int fetched = FetchPages(
+      inv, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return stub->ListLibraries(c, r, page);
+      },
+      [](allies::v1::ListLibrariesResponse* page) { return page->mutable_libraries(); }, result);
+  if (fetched != kExitOk) return fetched;
 
   if (inv.options().output == OutputFormat::kTable && result.libraries().empty()) {
     inv.err() << "No libraries found.\n";
@@ -323,15 +298,9 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
       "create_time, update_time, delete_time; e.g. --filter 'kind = BRANCH AND\n"
       "display_name: \"детская\"'. Sortable: name, display_name, kind, region,\n"
       "create_time, update_time; e.g. --order-by 'display_name, create_time desc'.\n";
-  list.flags = {
-      {"parent", '\0', true, "PARENT", "only the direct children of this library"},
-      {"filter", '\0', true, "FILTER", "AIP-160 filter (see above)"},
-      {"order-by", '\0', true, "ORDER", "sort fields, each optionally followed by desc"},
-      {"page-size", '\0', true, "N", "libraries per page (server default 50, at most 1000)"},
-      {"page-token", '\0', true, "TOKEN", "continue from this page token"},
-      {"show-deleted", '\0', false, "", "include soft-deleted libraries"},
-      {"all", '\0', false, "", "follow next_page_token until the last page"},
-  };
+  list.flags = ListFlagSpecs("libraries", /*filter_and_order=*/true);
+  list.flags.push_back(
+      {"parent", '\0', true, "PARENT", "only the direct children of this library"});
   list.run = RunList;
   registry->AddCommand(std::move(list));
 

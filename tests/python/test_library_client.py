@@ -37,12 +37,14 @@ RPC_TIMEOUT_S = 10
 
 PROTO_FILES_WITH_SERVICES = [
     "allies/v1/library.proto",
+    "allies/v1/activity.proto",
     "grpc/health/v1/health.proto",
     "grpc/reflection/v1alpha/reflection.proto",
 ]
 PROTO_FILES = PROTO_FILES_WITH_SERVICES + [
     "google/rpc/status.proto",
     "google/rpc/error_details.proto",
+    "google/type/date.proto",
 ]
 
 
@@ -98,7 +100,7 @@ class Stubs:
         # the "grpc" package, which is grpcio's (a regular package): extend its
         # search path so that "grpc.health.v1" resolves into stub_dir.
         grpc.__path__.append(os.path.join(stub_dir, "grpc"))
-        from allies.v1 import library_pb2, library_pb2_grpc
+        from allies.v1 import activity_pb2, activity_pb2_grpc, library_pb2, library_pb2_grpc
         from google.protobuf import descriptor_pb2, field_mask_pb2
         from google.rpc import error_details_pb2, status_pb2
         from grpc.health.v1 import health_pb2, health_pb2_grpc
@@ -106,6 +108,8 @@ class Stubs:
         self.grpc = grpc
         self.library_pb2 = library_pb2
         self.library_pb2_grpc = library_pb2_grpc
+        self.activity_pb2 = activity_pb2
+        self.activity_pb2_grpc = activity_pb2_grpc
         self.descriptor_pb2 = descriptor_pb2
         self.field_mask_pb2 = field_mask_pb2
         self.status_pb2 = status_pb2
@@ -151,13 +155,6 @@ def tail(path, lines=60):
             return "".join(f.readlines()[-lines:])
     except OSError:
         return "(no log)"
-
-
-def die_with_parent():
-    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
-    import ctypes
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class Environment:
@@ -261,13 +258,6 @@ def unique_id(prefix):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:10])
 
 
-def die_with_parent():
-    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
-    import ctypes
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 class ServerTestCase(unittest.TestCase):
 
     def setUp(self):
@@ -305,13 +295,6 @@ class ServerTestCase(unittest.TestCase):
         return found
 
 
-def die_with_parent():
-    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
-    import ctypes
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 class HealthTest(ServerTestCase):
 
     def check(self, service):
@@ -326,13 +309,6 @@ class HealthTest(ServerTestCase):
         self.assertEqual(
             self.check("allies.v1.LibraryService").status,
             self.s.health_pb2.HealthCheckResponse.SERVING)
-
-
-def die_with_parent():
-    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
-    import ctypes
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class ReflectionTest(ServerTestCase):
@@ -367,13 +343,6 @@ class ReflectionTest(ServerTestCase):
         methods = {m.name for m in library_files[0].service[0].method}
         self.assertTrue({"GetLibrary", "ListLibraries", "CreateLibrary", "UpdateLibrary",
                          "DeleteLibrary"} <= methods, methods)
-
-
-def die_with_parent():
-    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
-    import ctypes
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class LibraryCrudTest(ServerTestCase):
@@ -486,13 +455,6 @@ class LibraryCrudTest(ServerTestCase):
         self.assertNotIn(root.name, [library.name for library in listed.libraries])
 
 
-def die_with_parent():
-    """In the child: get SIGKILL when this test process dies, so no server outlives it."""
-    import ctypes
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 class LibraryErrorTest(ServerTestCase):
 
     def test_empty_display_name_is_invalid_argument_with_details(self):
@@ -521,6 +483,82 @@ class LibraryErrorTest(ServerTestCase):
 
 
 # ---------------------------------------------------------------------------
+
+
+class ContractTest(ServerTestCase):
+    """Filters, ordering, idempotent retries, undelete and the activity log, as a third party
+    sees them."""
+
+    def setUp(self):
+        super().setUp()
+        self.pb = self.s.library_pb2
+        self.apb = self.s.activity_pb2
+        self.libraries = self.s.library_pb2_grpc.LibraryServiceStub(ENV.channel)
+        self.activities = self.s.activity_pb2_grpc.ActivityLogServiceStub(ENV.channel)
+
+    def names(self, **request):
+        out, token = [], ""
+        while True:
+            page = self.libraries.ListLibraries(
+                self.pb.ListLibrariesRequest(page_size=2, page_token=token, **request),
+                timeout=RPC_TIMEOUT_S)
+            out.extend(library.name for library in page.libraries)
+            token = page.next_page_token
+            if not token:
+                return out
+
+    def test_filter_order_retry_undelete_and_log(self):
+        prefix = unique_id("c")
+        request = self.pb.CreateLibraryRequest(
+            library_id=prefix + "-root", request_id=prefix + "-once",
+            library=self.pb.Library(display_name="Детская библиотека им. Ёлкина",
+                                    kind=self.pb.Library.CENTRAL_LIBRARY))
+        first = self.libraries.CreateLibrary(request, timeout=RPC_TIMEOUT_S)
+        again = self.libraries.CreateLibrary(request, timeout=RPC_TIMEOUT_S)
+        self.assertEqual(first, again, "a retry with the same request_id gets the first answer")
+        for i, kind in enumerate(["BRANCH", "BRANCH", "SCHOOL"]):
+            self.libraries.CreateLibrary(self.pb.CreateLibraryRequest(
+                library_id="%s-%d" % (prefix, i),
+                library=self.pb.Library(display_name="Филиал %d" % i, parent=first.name,
+                                        kind=self.pb.Library.Kind.Value(kind))),
+                timeout=RPC_TIMEOUT_S)
+        parent_filter = 'parent = "%s"' % first.name
+        self.assertEqual(self.names(filter=parent_filter + " AND kind = BRANCH",
+                                    order_by="display_name desc"),
+                         ["libraries/%s-1" % prefix, "libraries/%s-0" % prefix])
+        self.assertEqual(self.names(filter='display_name: "елкина" AND name = "%s"' % first.name),
+                         [first.name], "':' folds case and ё")
+        error = self.assertRpcError(self.s.grpc.StatusCode.INVALID_ARGUMENT,
+                                    self.libraries.ListLibraries,
+                                    self.pb.ListLibrariesRequest(filter="kind = PURPLE"),
+                                    timeout=RPC_TIMEOUT_S)
+        violations = self.unpack_details(self.status_details(error),
+                                         self.s.error_details_pb2.BadRequest)
+        self.assertEqual(violations[0].field_violations[0].field, "filter")
+
+        self.libraries.DeleteLibrary(self.pb.DeleteLibraryRequest(name=first.name, force=True),
+                                     timeout=RPC_TIMEOUT_S)
+        back = self.libraries.UndeleteLibrary(self.pb.UndeleteLibraryRequest(name=first.name),
+                                              timeout=RPC_TIMEOUT_S)
+        self.assertFalse(back.HasField("delete_time"))
+        self.assertRpcError(self.s.grpc.StatusCode.ALREADY_EXISTS,
+                            self.libraries.UndeleteLibrary,
+                            self.pb.UndeleteLibraryRequest(name=first.name),
+                            timeout=RPC_TIMEOUT_S)
+
+        log = self.activities.ListActivities(self.apb.ListActivitiesRequest(
+            parent=first.name, filter='resource = "%s"' % first.name, order_by="create_time"),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual([a.verb for a in log.activities], ["CREATE", "DELETE", "UNDELETE"])
+        self.assertEqual(log.activities[0].request_id, prefix + "-once")
+        meeting = self.activities.CreateActivity(self.apb.CreateActivityRequest(
+            parent=first.name, activity=self.apb.Activity(
+                kind=self.apb.Activity.MEETING, subject="Встреча с попечительским советом",
+                related=[first.name + "/partners/bank"])), timeout=RPC_TIMEOUT_S)
+        found = self.activities.ListActivities(self.apb.ListActivitiesRequest(
+            parent="libraries/-", filter='related: "%s/partners/bank"' % first.name),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual([a.name for a in found.activities], [meeting.name])
 
 
 def main():

@@ -1,0 +1,205 @@
+#include "clients/alliesctl/activities.h"
+
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "allies/v1/activity.grpc.pb.h"
+#include "clients/alliesctl/errors.h"
+#include "clients/alliesctl/libraries.h"
+
+namespace allies::ctl {
+namespace {
+
+using allies::v1::Activity;
+
+constexpr char kResource[] = "activities";
+
+std::unique_ptr<allies::v1::ActivityLogService::Stub> Stub(Invocation& inv) {
+  return allies::v1::ActivityLogService::NewStub(inv.Channel());
+}
+
+std::string Timestamp(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(t.seconds()),
+                          absl::UTCTimeZone());
+}
+
+Table ActivitiesTable(const google::protobuf::RepeatedPtrField<Activity>& activities) {
+  Table table;
+  table.headers = {"NAME", "KIND", "WHEN", "ACTOR", "WHAT"};
+  for (const Activity& a : activities) {
+    // System entries say what changed; recorded ones what they were about.
+    const std::string what = a.kind() == Activity::SYSTEM
+                                 ? absl::StrCat(a.verb(), " ", a.resource(), " (",
+                                                absl::StrJoin(a.changed_fields(), ", "), ")")
+                                 : a.subject();
+    table.rows.push_back(
+        {a.name(), Activity::Kind_Name(a.kind()), Timestamp(a.occurred_time()), a.actor(), what});
+  }
+  return table;
+}
+
+int PrintActivity(Invocation& inv, const Activity& activity) {
+  google::protobuf::RepeatedPtrField<Activity> one;
+  *one.Add() = activity;
+  return inv.Print(activity, ActivitiesTable(one));
+}
+
+int RunGet(Invocation& inv) {
+  allies::v1::GetActivityRequest request;
+  request.set_name(inv.operands()[0]);
+  grpc::ClientContext context;
+  inv.PrepareContext(&context);
+  Activity response;
+  grpc::Status status = Stub(inv)->GetActivity(&context, request, &response);
+  if (!status.ok()) return inv.RpcFailed(status);
+  return PrintActivity(inv, response);
+}
+
+int RunList(Invocation& inv) {
+  allies::v1::ListActivitiesRequest request;
+  request.set_parent(inv.operands().empty() ? "libraries/-"
+                                            : NormalizeLibraryName(inv.operands()[0]));
+  if (int code = ApplyListFlags(inv, request); code != kExitOk) return code;
+  if (inv.args().Has("related")) {
+    // A shorthand for "what happened with this partner/contact/...", combined with --filter.
+    std::string filter = absl::StrCat("related: \"", *inv.args().Get("related"), "\"");
+    if (std::optional<std::string> more = inv.args().Get("filter")) {
+      filter = absl::StrCat("(", *more, ") AND ", filter);
+    }
+    request.set_filter(filter);
+  }
+  auto stub = Stub(inv);
+  allies::v1::ListActivitiesResponse result;
+  const int fetched = FetchPages(
+      inv, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return stub->ListActivities(c, r, page);
+      },
+      [](allies::v1::ListActivitiesResponse* page) { return page->mutable_activities(); }, result);
+  if (fetched != kExitOk) return fetched;
+  if (inv.options().output == OutputFormat::kTable && result.activities().empty()) {
+    inv.err() << "No activities found.\n";
+    return kExitOk;
+  }
+  const int code = inv.Print(result, ActivitiesTable(result.activities()));
+  if (code == kExitOk && inv.options().output == OutputFormat::kTable &&
+      !result.next_page_token().empty()) {
+    inv.err() << "next page: --page-token " << result.next_page_token() << "\n";
+  }
+  return code;
+}
+
+int RunLog(Invocation& inv) {
+  auto request = BuildLogActivityRequest(inv.operands()[0], inv.args());
+  if (!request.ok()) return inv.UsageError(request.status().message());
+  grpc::ClientContext context;
+  inv.PrepareContext(&context);
+  Activity response;
+  grpc::Status status = Stub(inv)->CreateActivity(&context, *request, &response);
+  if (!status.ok()) return inv.RpcFailed(status);
+  return PrintActivity(inv, response);
+}
+
+}  // namespace
+
+absl::StatusOr<allies::v1::CreateActivityRequest> BuildLogActivityRequest(absl::string_view parent,
+                                                                          const ParsedArgs& args) {
+  allies::v1::CreateActivityRequest request;
+  request.set_parent(NormalizeLibraryName(parent));
+  Activity* activity = request.mutable_activity();
+  const std::optional<std::string> kind = args.Get("kind");
+  if (!kind) return absl::InvalidArgumentError("--kind is required");
+  Activity::Kind parsed = Activity::KIND_UNSPECIFIED;
+  if (!Activity::Kind_Parse(absl::AsciiStrToUpper(*kind), &parsed) || parsed == Activity::SYSTEM) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown activity kind \"", *kind,
+                     "\" (want MEETING, CALL, EMAIL, LETTER, EVENT, PUBLICATION or OTHER)"));
+  }
+  activity->set_kind(parsed);
+  const std::optional<std::string> subject = args.Get("subject");
+  if (!subject) return absl::InvalidArgumentError("--subject is required");
+  activity->set_subject(*subject);
+  if (auto description = args.Get("description")) activity->set_description(*description);
+  if (auto related = args.Get("related")) {
+    for (absl::string_view name : absl::StrSplit(*related, ',', absl::SkipWhitespace())) {
+      activity->add_related(std::string(absl::StripAsciiWhitespace(name)));
+    }
+  }
+  if (auto when = args.Get("occurred-time")) {
+    absl::Time t;
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, *when, &t, &err)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--occurred-time: expected RFC 3339 like 2026-11-26T10:00:00Z, got \"", *when, "\""));
+    }
+    activity->mutable_occurred_time()->set_seconds(absl::ToUnixSeconds(t));
+  }
+  if (auto date = args.Get("follow-up-date")) {
+    std::vector<absl::string_view> parts = absl::StrSplit(*date, '-');
+    int y = 0, m = 0, d = 0;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &y) || !absl::SimpleAtoi(parts[1], &m) ||
+        !absl::SimpleAtoi(parts[2], &d)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--follow-up-date: expected YYYY-MM-DD, got \"", *date, "\""));
+    }
+    activity->mutable_follow_up_date()->set_year(y);
+    activity->mutable_follow_up_date()->set_month(m);
+    activity->mutable_follow_up_date()->set_day(d);
+  }
+  if (auto rid = args.Get("request-id")) request.set_request_id(*rid);
+  return request;
+}
+
+void RegisterActivityCommands(CommandRegistry* registry) {
+  registry->AddResource({kResource, {"activity", "act"}, "the activity log"});
+
+  Command get;
+  get.resource = kResource;
+  get.verb = "get";
+  get.operand_usage = "NAME";
+  get.summary = "Show an activity (libraries/x/activities/y).";
+  get.min_operands = get.max_operands = 1;
+  get.run = RunGet;
+  registry->AddCommand(std::move(get));
+
+  Command list;
+  list.resource = kResource;
+  list.verb = "list";
+  list.operand_usage = "[LIBRARY]";
+  list.summary = "List the activity log of a library (default: every library), newest first.";
+  list.details =
+      "Filter fields: kind, actor, verb, resource, related, subject, description,\n"
+      "occurred_time, create_time, follow_up_date; e.g. --filter 'kind = MEETING'.\n"
+      "Sortable: occurred_time, create_time, kind.\n";
+  list.max_operands = 1;
+  list.flags = ListFlagSpecs("activities", /*filter_and_order=*/true);
+  list.flags.push_back(
+      {"related", '\0', true, "NAME", "only activities about this resource (e.g. a partner)"});
+  list.run = RunList;
+  registry->AddCommand(std::move(list));
+
+  Command log;
+  log.resource = kResource;
+  log.verb = "log";
+  log.operand_usage = "LIBRARY";
+  log.summary = "Record a meeting, call, letter, ... in a library's log.";
+  log.min_operands = log.max_operands = 1;
+  log.flags = {
+      {"kind", '\0', true, "KIND", "MEETING, CALL, EMAIL, LETTER, EVENT, PUBLICATION or OTHER"},
+      {"subject", '\0', true, "TEXT", "what it was about (required)"},
+      {"description", '\0', true, "TEXT", "details"},
+      {"related", '\0', true, "NAMES", "comma-separated resource names it concerns"},
+      {"occurred-time", '\0', true, "TIME", "when, RFC 3339 (default: now)"},
+      {"follow-up-date", '\0', true, "DATE", "when to follow up, YYYY-MM-DD"},
+      {"request-id", '\0', true, "ID", "idempotency key: a retry with the same id records it once"},
+  };
+  log.run = RunLog;
+  registry->AddCommand(std::move(log));
+}
+
+}  // namespace allies::ctl
