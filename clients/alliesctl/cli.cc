@@ -80,6 +80,18 @@ int Invocation::Print(const google::protobuf::Message& message, const Table& tab
       out_ << *json;
       break;
     }
+    case OutputFormat::kYaml: {
+      absl::StatusOr<std::string> yaml = MessageToYaml(message);
+      if (!yaml.ok()) {
+        err_ << "error: " << yaml.status().message() << "\n";
+        return kExitError;
+      }
+      out_ << *yaml;
+      break;
+    }
+    case OutputFormat::kCsv:
+      out_ << RenderCsv(table);
+      break;
     case OutputFormat::kTable:
       out_ << RenderTable(table);
       break;

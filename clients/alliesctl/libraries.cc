@@ -22,7 +22,7 @@ using allies::v1::Library;
 
 constexpr char kResource[] = "libraries";
 constexpr char kNamePrefix[] = "libraries/";
-constexpr char kNone[] = "<none>";
+constexpr const char* kNone = kEmptyCell;
 
 // A settable field of Library: its flag, its update_mask path and a setter
 // that validates and stores the flag's value.

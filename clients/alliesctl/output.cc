@@ -37,11 +37,13 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view value) {
   const std::string lower = absl::AsciiStrToLower(value);
   if (lower == "table") return OutputFormat::kTable;
   if (lower == "json") return OutputFormat::kJson;
+  if (lower == "yaml") return OutputFormat::kYaml;
+  if (lower == "csv") return OutputFormat::kCsv;
   return absl::InvalidArgumentError(
       absl::StrCat("unknown output format \"", value, "\" (want ", OutputFormatNames(), ")"));
 }
 
-std::string OutputFormatNames() { return "table|json"; }
+std::string OutputFormatNames() { return "table|json|yaml|csv"; }
 
 size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
@@ -105,6 +107,162 @@ absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& messa
   }
   if (json.empty() || json.back() != '\n') json += '\n';
   return json;
+}
+
+namespace {
+
+// A small JSON reader that writes YAML as it goes. Strings are copied in their JSON form
+// (double-quoted, JSON escapes), which YAML reads the same way.
+class JsonToYamlWriter {
+ public:
+  explicit JsonToYamlWriter(absl::string_view json) : in_(json) {}
+
+  absl::StatusOr<std::string> Run() {
+    SkipSpace();
+    if (!Value(0, /*inline_start=*/true)) return Error();
+    SkipSpace();
+    if (pos_ != in_.size()) return Error();
+    if (out_.empty() || out_.back() != '\n') out_ += '\n';
+    return out_;
+  }
+
+ private:
+  absl::Status Error() const {
+    return absl::InvalidArgumentError(absl::StrCat("not JSON at byte ", pos_));
+  }
+  void SkipSpace() {
+    while (pos_ < in_.size() && absl::ascii_isspace(in_[pos_])) ++pos_;
+  }
+  bool Peek(char c) {
+    SkipSpace();
+    return pos_ < in_.size() && in_[pos_] == c;
+  }
+  bool Eat(char c) {
+    if (!Peek(c)) return false;
+    ++pos_;
+    return true;
+  }
+  // A quoted JSON key without the quotes when it is a plain identifier (as proto field names
+  // are); anything else (map keys) stays quoted.
+  static std::string PlainKey(const std::string& quoted) {
+    const absl::string_view inner(quoted.data() + 1, quoted.size() - 2);
+    bool plain = !inner.empty() && (absl::ascii_isalpha(inner[0]) || inner[0] == '_');
+    for (char ch : inner) plain = plain && (absl::ascii_isalnum(ch) || ch == '_');
+    return plain ? std::string(inner) : quoted;
+  }
+  void Indent(int depth) { out_.append(static_cast<size_t>(depth) * 2, ' '); }
+
+  bool String(std::string& text) {
+    if (!Peek('"')) return false;
+    const size_t start = pos_++;
+    while (pos_ < in_.size() && in_[pos_] != '"') pos_ += in_[pos_] == '\\' ? 2 : 1;
+    if (pos_ >= in_.size()) return false;
+    ++pos_;
+    text.assign(in_.data() + start, pos_ - start);
+    return true;
+  }
+
+  // Writes a value whose key (or "- ") is already on the current line.
+  bool Value(int depth, bool inline_start) {
+    SkipSpace();
+    if (pos_ >= in_.size()) return false;
+    const char c = in_[pos_];
+    if (c == '{') {
+      ++pos_;
+      if (Eat('}')) {
+        out_ += inline_start ? "{}\n" : " {}\n";
+        return true;
+      }
+      if (!inline_start) out_ += '\n';
+      bool first = true;
+      do {
+        std::string key;
+        if (!String(key) || !Eat(':')) return false;
+        if (!(first && inline_start && depth > 0 && list_item_)) Indent(depth);
+        first = false;
+        list_item_ = false;
+        out_ += PlainKey(key);
+        out_ += ':';
+        if (!Value(depth + 1, false)) return false;
+      } while (Eat(','));
+      return Eat('}');
+    }
+    if (c == '[') {
+      ++pos_;
+      if (Eat(']')) {
+        out_ += inline_start ? "[]\n" : " []\n";
+        return true;
+      }
+      if (!inline_start) out_ += '\n';
+      do {
+        Indent(depth > 0 ? depth - 1 : 0);
+        out_ += "- ";
+        list_item_ = true;
+        if (!Value(depth, true)) return false;
+      } while (Eat(','));
+      return Eat(']');
+    }
+    // A scalar: string, number, true, false or null, copied as is.
+    std::string scalar;
+    if (c == '"') {
+      if (!String(scalar)) return false;
+    } else {
+      const size_t start = pos_;
+      while (pos_ < in_.size() && !absl::ascii_isspace(in_[pos_]) && in_[pos_] != ',' &&
+             in_[pos_] != '}' && in_[pos_] != ']') {
+        ++pos_;
+      }
+      if (pos_ == start) return false;
+      scalar.assign(in_.data() + start, pos_ - start);
+    }
+    list_item_ = false;
+    if (!inline_start) out_ += ' ';
+    out_ += scalar;
+    out_ += '\n';
+    return true;
+  }
+
+  absl::string_view in_;
+  size_t pos_ = 0;
+  std::string out_;
+  bool list_item_ = false;  // the next mapping key continues a "- " line
+};
+
+std::string CsvField(const std::string& cell) {
+  if (cell == kEmptyCell) return "";
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string out = "\"";
+  for (char c : cell) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> JsonToYaml(absl::string_view json) {
+  return JsonToYamlWriter(json).Run();
+}
+
+absl::StatusOr<std::string> MessageToYaml(const google::protobuf::Message& message) {
+  absl::StatusOr<std::string> json = MessageToJson(message);
+  if (!json.ok()) return json.status();
+  return JsonToYaml(*json);
+}
+
+std::string RenderCsv(const Table& table) {
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < table.headers.size(); ++i) {
+      if (i > 0) out += ',';
+      if (i < cells.size()) out += CsvField(cells[i]);
+    }
+    out += "\r\n";
+  };
+  line(table.headers);
+  for (const auto& row : table.rows) line(row);
+  return out;
 }
 
 }  // namespace allies::ctl

@@ -14,11 +14,14 @@
 
 namespace allies::ctl {
 
-enum class OutputFormat { kTable, kJson };
+enum class OutputFormat { kTable, kJson, kYaml, kCsv };
 
-// Parses "table" or "json" (case-insensitive).
+// How a table shows an absent value; CSV leaves such cells empty.
+inline constexpr char kEmptyCell[] = "<none>";
+
+// Parses "table", "json", "yaml" or "csv" (case-insensitive).
 absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view value);
-// The names accepted by ParseOutputFormat, for usage text: "table|json".
+// The names accepted by ParseOutputFormat, for usage text: "table|json|yaml|csv".
 std::string OutputFormatNames();
 
 // The number of terminal columns `text` occupies, assuming UTF-8: one per code
@@ -46,6 +49,16 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
 // The message as JSON with lowerCamelCase field names, indented, ending with a
 // newline.
 absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& message);
+
+// The same content as YAML (block style; strings in double quotes, as in JSON).
+absl::StatusOr<std::string> MessageToYaml(const google::protobuf::Message& message);
+
+// JSON text (as MessageToJson writes it) as YAML; INVALID_ARGUMENT if it is not JSON.
+absl::StatusOr<std::string> JsonToYaml(absl::string_view json);
+
+// The table as CSV (RFC 4180): header line, then rows; fields with commas, quotes or line
+// breaks are quoted; kEmptyCell cells are written empty.
+std::string RenderCsv(const Table& table);
 
 }  // namespace allies::ctl
 

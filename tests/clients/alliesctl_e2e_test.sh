@@ -57,6 +57,10 @@ contains "$tmp/out" "libraries/oblast" "create prints the library"
 expect 0 "create child" -- "$ctl" libraries create --id cbs --display-name "ЦБС" --kind CENTRAL_SYSTEM --parent oblast
 expect 0 "get json" -- "$ctl" libraries get libraries/oblast -o json
 contains "$tmp/out" '"displayName": "Областная библиотека им. Ё. Ёлкина"' "json output keeps Cyrillic"
+expect 0 "get yaml" -- "$ctl" libraries get oblast -o yaml
+contains "$tmp/out" 'displayName: "Областная библиотека им. Ё. Ёлкина"' "yaml output"
+expect 0 "list csv" -- "$ctl" libraries list -o csv
+contains "$tmp/out" 'libraries/oblast,Областная библиотека им. Ё. Ёлкина,REGIONAL,,Вологодская область' "csv output"
 expect 0 "list children" -- "$ctl" libraries list --parent oblast
 contains "$tmp/out" "libraries/cbs" "children listed"
 expect 0 "list all pages" -- "$ctl" libraries list --page-size 1 --all

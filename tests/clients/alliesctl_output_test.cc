@@ -394,3 +394,53 @@ TEST(RunCliTest, UnreachableServerIsUnavailable) {
 
 }  // namespace
 }  // namespace allies::ctl
+
+namespace allies::ctl {
+namespace {
+
+TEST(YamlTest, ConvertsNestedJson) {
+  auto yaml = JsonToYaml(R"({
+ "name": "libraries/oblast",
+ "displayName": "Областная \"Ё\" библиотека",
+ "kind": "REGIONAL",
+ "count": 3,
+ "empty": [],
+ "tags": ["a", "b"],
+ "libraries": [{"name": "libraries/a", "kind": "BRANCH"}, {"name": "libraries/b"}],
+ "nested": {"inner": {"deep": true}}
+})");
+  ASSERT_TRUE(yaml.ok()) << yaml.status();
+  EXPECT_EQ(*yaml,
+            "name: \"libraries/oblast\"\n"
+            "displayName: \"Областная \\\"Ё\\\" библиотека\"\n"
+            "kind: \"REGIONAL\"\n"
+            "count: 3\n"
+            "empty: []\n"
+            "tags:\n"
+            "- \"a\"\n"
+            "- \"b\"\n"
+            "libraries:\n"
+            "- name: \"libraries/a\"\n"
+            "  kind: \"BRANCH\"\n"
+            "- name: \"libraries/b\"\n"
+            "nested:\n"
+            "  inner:\n"
+            "    deep: true\n");
+  EXPECT_EQ(*JsonToYaml("{}"), "{}\n");
+  EXPECT_FALSE(JsonToYaml("{\"a\": }").ok());
+  EXPECT_FALSE(JsonToYaml("[1, 2").ok());
+}
+
+TEST(CsvTest, QuotesWhatNeedsQuoting) {
+  Table table;
+  table.headers = {"NAME", "DISPLAY NAME", "REGION"};
+  table.rows = {{"libraries/a", "Библиотека, \"Ёлка\"", kEmptyCell},
+                {"libraries/b", "две\nстроки", "Вологда"}};
+  EXPECT_EQ(RenderCsv(table),
+            "NAME,DISPLAY NAME,REGION\r\n"
+            "libraries/a,\"Библиотека, \"\"Ёлка\"\"\",\r\n"
+            "libraries/b,\"две\nстроки\",Вологда\r\n");
+}
+
+}  // namespace
+}  // namespace allies::ctl
