@@ -1,12 +1,14 @@
 #include "server/all_services.h"
 
 #include "services/activity/activity_service.h"
+#include "services/apikey/api_key_service.h"
 #include "services/library/library_service.h"
 
 namespace allies::server {
 
 std::vector<ServiceRegistration> AllServices() {
-  return {services::LibraryServiceRegistration(), services::ActivityLogServiceRegistration()};
+  return {services::LibraryServiceRegistration(), services::ActivityLogServiceRegistration(),
+          services::ApiKeyServiceRegistration()};
 }
 
 }  // namespace allies::server

@@ -2,12 +2,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/errors.h"
+#include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -64,6 +69,9 @@ std::shared_ptr<grpc::Channel> Invocation::Channel() {
 }
 
 void Invocation::PrepareContext(grpc::ClientContext* context) const {
+  if (!options_.api_key.empty()) {
+    context->AddMetadata("authorization", "Bearer " + options_.api_key);
+  }
   const auto timeout = std::chrono::duration_cast<std::chrono::system_clock::duration>(
       std::chrono::duration<double>(options_.timeout_seconds));
   context->set_deadline(std::chrono::system_clock::now() + timeout);
@@ -167,6 +175,27 @@ const std::vector<FlagSpec>& GlobalFlags() {
   return *flags;
 }
 
+std::string FindApiKey() {
+  auto first_line = [](const std::string& path) -> std::string {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return std::string(absl::StripAsciiWhitespace(line));
+  };
+  if (const char* key = std::getenv(kApiKeyEnvVar); key != nullptr && *key != '\0') return key;
+  if (const char* file = std::getenv(kApiKeyFileEnvVar); file != nullptr && *file != '\0') {
+    return first_line(file);
+  }
+  std::error_code ec;
+  for (std::filesystem::path dir = std::filesystem::current_path(ec); !ec && !dir.empty();
+       dir = dir.parent_path()) {
+    const std::filesystem::path candidate = dir / ".allies" / "admin.key";
+    if (std::filesystem::exists(candidate, ec)) return first_line(candidate.string());
+    if (dir == dir.parent_path()) break;
+  }
+  return "";
+}
+
 std::vector<FlagSpec> ListFlagSpecs(absl::string_view items, bool filter_and_order) {
   std::vector<FlagSpec> flags = {
       {"page-size", '\0', true, "N",
@@ -187,6 +216,7 @@ CommandRegistry DefaultRegistry() {
   CommandRegistry registry;
   RegisterLibraryCommands(&registry);
   RegisterActivityCommands(&registry);
+  RegisterKeyCommands(&registry);
   return registry;
 }
 
@@ -317,6 +347,7 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     err << "error: --endpoint must not be empty\n\n" << CommandUsage(*command);
     return kExitUsage;
   }
+  options.api_key = FindApiKey();
   if (std::optional<std::string> output = parsed->Get("output")) {
     absl::StatusOr<OutputFormat> format = ParseOutputFormat(*output);
     if (!format.ok()) {

@@ -24,8 +24,17 @@ namespace allies::ctl {
 inline constexpr char kDefaultEndpoint[] = "127.0.0.1:50051";
 inline constexpr char kEndpointEnvVar[] = "ALLIES_ENDPOINT";
 
+inline constexpr char kApiKeyEnvVar[] = "ALLIES_API_KEY";
+inline constexpr char kApiKeyFileEnvVar[] = "ALLIES_API_KEY_FILE";
+
+// The API key to send: $ALLIES_API_KEY, else the first line of $ALLIES_API_KEY_FILE, else of the
+// nearest .allies/admin.key from the current directory upwards (what ./allies up writes).
+// Empty when there is none.
+std::string FindApiKey();
+
 struct GlobalOptions {
   std::string endpoint = kDefaultEndpoint;
+  std::string api_key;
   OutputFormat output = OutputFormat::kTable;
   double timeout_seconds = 10;
 };

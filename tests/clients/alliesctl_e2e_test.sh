@@ -88,6 +88,14 @@ expect 0 "what happened with the bank" -- "$ctl" activities list --related libra
 contains "$tmp/out" '"subject": "Встреча с банком"' "the meeting is found by its related partner"
 expect 2 "a system kind cannot be logged" -- "$ctl" activities log oblast --kind system --subject x
 expect 3 "an invalid related name is exit 3" -- "$ctl" activities log oblast --kind call --subject x --related "not a name"
+expect 0 "create a key" -- "$ctl" keys create --display-name "Методист ЦБС" --role methodist --library oblast
+contains "$tmp/out" "The key (shown only now; keep it safe):" "the secret is printed once"
+key_name=$(grep -o 'apiKeys/[a-z0-9-]*' "$tmp/out" | head -1)
+expect 0 "list keys" -- "$ctl" keys list --filter 'role = METHODIST'
+contains "$tmp/out" "$key_name" "the key is listed"
+expect 0 "revoke the key" -- "$ctl" keys revoke "$key_name"
+expect 6 "revoking twice is exit 6" -- "$ctl" keys revoke "$key_name"
+expect 2 "a network key needs ADMIN" -- "$ctl" keys create --display-name x --role nobody
 expect 0 "force delete" -- "$ctl" libraries delete oblast --force
 expect 0 "undelete" -- "$ctl" libraries undelete oblast
 expect 6 "undelete a live library is exit 6" -- "$ctl" libraries undelete oblast

@@ -1,0 +1,38 @@
+// API key tokens: "allies_<key id>_<secret>". The secret is 32 random bytes (base64url); only
+// its SHA-256 is stored. Ids never contain "_", so the token splits unambiguously.
+#ifndef ALLIES_API_CREDENTIALS_H_
+#define ALLIES_API_CREDENTIALS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace allies::api {
+
+struct NewKey {
+  std::string id;           // the {api_key} of "apiKeys/{api_key}"
+  std::string token;        // what the client sends as "authorization: Bearer <token>"
+  std::string secret_hash;  // 32 bytes, stored
+};
+
+// A fresh key (cryptographically random secret).
+NewKey GenerateKey();
+
+struct ParsedToken {
+  std::string id;
+  std::string secret_hash;  // SHA-256 of the secret part
+};
+
+// Parses a bearer token; UNAUTHENTICATED when it is not of our form.
+absl::StatusOr<ParsedToken> ParseToken(absl::string_view token);
+
+// The token from "authorization" metadata ("Bearer <token>", scheme case-insensitive).
+absl::StatusOr<std::string> BearerToken(absl::string_view authorization);
+
+// Constant-time comparison of two hashes.
+bool SameHash(absl::string_view a, absl::string_view b);
+
+}  // namespace allies::api
+
+#endif  // ALLIES_API_CREDENTIALS_H_

@@ -1,0 +1,189 @@
+#include "clients/alliesctl/keys.h"
+
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "allies/v1/api_key.grpc.pb.h"
+#include "clients/alliesctl/errors.h"
+#include "clients/alliesctl/libraries.h"
+
+namespace allies::ctl {
+namespace {
+
+using allies::v1::ApiKey;
+
+constexpr char kResource[] = "keys";
+
+std::unique_ptr<allies::v1::ApiKeyService::Stub> Stub(Invocation& inv) {
+  return allies::v1::ApiKeyService::NewStub(inv.Channel());
+}
+
+std::string NormalizeKeyName(absl::string_view name) {
+  return absl::StartsWith(name, "apiKeys/") ? std::string(name) : absl::StrCat("apiKeys/", name);
+}
+
+Table KeysTable(const google::protobuf::RepeatedPtrField<ApiKey>& keys) {
+  Table table;
+  table.headers = {"NAME", "DISPLAY NAME", "ROLE", "LIBRARY", "EXPIRES", "REVOKED"};
+  for (const ApiKey& k : keys) {
+    table.rows.push_back({k.name(), k.display_name(), ApiKey::Role_Name(k.role()),
+                          k.library().empty() ? "(whole network)" : k.library(),
+                          k.has_expire_time() ? FormatTimestamp(k.expire_time()) : kEmptyCell,
+                          k.has_revoke_time() ? FormatTimestamp(k.revoke_time()) : kEmptyCell});
+  }
+  return table;
+}
+
+int PrintKey(Invocation& inv, const ApiKey& key) {
+  google::protobuf::RepeatedPtrField<ApiKey> one;
+  *one.Add() = key;
+  return inv.Print(key, KeysTable(one));
+}
+
+int RunCreate(Invocation& inv) {
+  allies::v1::CreateApiKeyRequest request;
+  ApiKey* key = request.mutable_api_key();
+  const std::optional<std::string> role = inv.args().Get("role");
+  const std::optional<std::string> display_name = inv.args().Get("display-name");
+  if (!role || !display_name) return inv.UsageError("--display-name and --role are required");
+  ApiKey::Role parsed = ApiKey::ROLE_UNSPECIFIED;
+  if (!ApiKey::Role_Parse(absl::AsciiStrToUpper(*role), &parsed)) {
+    return inv.UsageError(
+        absl::StrCat("unknown role \"", *role,
+                     "\" (want ADMIN, METHODIST, LIBRARIAN, COORDINATOR or INTEGRATION)"));
+  }
+  key->set_role(parsed);
+  key->set_display_name(*display_name);
+  if (auto library = inv.args().Get("library")) key->set_library(NormalizeLibraryName(*library));
+  if (auto expires = inv.args().Get("expire-time")) {
+    absl::Time t;
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, *expires, &t, &err)) {
+      return inv.UsageError(
+          absl::StrCat("--expire-time: expected RFC 3339, got \"", *expires, "\""));
+    }
+    key->mutable_expire_time()->set_seconds(absl::ToUnixSeconds(t));
+  }
+  if (auto rid = inv.args().Get("request-id")) request.set_request_id(*rid);
+  grpc::ClientContext context;
+  inv.PrepareContext(&context);
+  allies::v1::CreateApiKeyResponse response;
+  grpc::Status status = Stub(inv)->CreateApiKey(&context, request, &response);
+  if (!status.ok()) return inv.RpcFailed(status);
+  if (inv.options().output == OutputFormat::kTable) {
+    const int code = PrintKey(inv, response.api_key());
+    if (!response.key().empty()) {
+      inv.out() << "\nThe key (shown only now; keep it safe):\n" << response.key() << "\n";
+    }
+    return code;
+  }
+  return inv.Print(response, KeysTable({}));
+}
+
+int RunGet(Invocation& inv) {
+  allies::v1::GetApiKeyRequest request;
+  request.set_name(NormalizeKeyName(inv.operands()[0]));
+  grpc::ClientContext context;
+  inv.PrepareContext(&context);
+  ApiKey response;
+  grpc::Status status = Stub(inv)->GetApiKey(&context, request, &response);
+  if (!status.ok()) return inv.RpcFailed(status);
+  return PrintKey(inv, response);
+}
+
+int RunList(Invocation& inv) {
+  allies::v1::ListApiKeysRequest request;
+  if (auto size = inv.args().Get("page-size")) {
+    absl::StatusOr<int32_t> page_size = ParseInt32Flag("page-size", *size);
+    if (!page_size.ok()) return inv.UsageError(page_size.status().message());
+    request.set_page_size(*page_size);
+  }
+  if (auto token = inv.args().Get("page-token")) request.set_page_token(*token);
+  if (auto filter = inv.args().Get("filter")) request.set_filter(*filter);
+  request.set_show_revoked(inv.args().GetBool("show-revoked"));
+  auto stub = Stub(inv);
+  allies::v1::ListApiKeysResponse result;
+  const int fetched = FetchPages(
+      inv, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return stub->ListApiKeys(c, r, page);
+      },
+      [](allies::v1::ListApiKeysResponse* page) { return page->mutable_api_keys(); }, result);
+  if (fetched != kExitOk) return fetched;
+  return inv.Print(result, KeysTable(result.api_keys()));
+}
+
+int RunRevoke(Invocation& inv) {
+  allies::v1::RevokeApiKeyRequest request;
+  request.set_name(NormalizeKeyName(inv.operands()[0]));
+  if (auto etag = inv.args().Get("etag")) request.set_etag(*etag);
+  if (auto rid = inv.args().Get("request-id")) request.set_request_id(*rid);
+  grpc::ClientContext context;
+  inv.PrepareContext(&context);
+  ApiKey response;
+  grpc::Status status = Stub(inv)->RevokeApiKey(&context, request, &response);
+  if (!status.ok()) return inv.RpcFailed(status);
+  return PrintKey(inv, response);
+}
+
+}  // namespace
+
+void RegisterKeyCommands(CommandRegistry* registry) {
+  registry->AddResource({kResource, {"key", "apikeys"}, "API keys (credentials)"});
+  const FlagSpec request_id{"request-id", '\0', true, "ID",
+                            "idempotency key: a retry with the same id acts once"};
+
+  Command create;
+  create.resource = kResource;
+  create.verb = "create";
+  create.summary = "Create an API key; its secret is printed once.";
+  create.flags = {
+      {"display-name", '\0', true, "NAME", "who or what uses the key (required)"},
+      {"role", '\0', true, "ROLE", "ADMIN, METHODIST, LIBRARIAN, COORDINATOR or INTEGRATION"},
+      {"library", '\0', true, "LIBRARY",
+       "the library whose subtree it reaches (omit for the whole network; ADMIN only)"},
+      {"expire-time", '\0', true, "TIME", "when it stops working, RFC 3339"},
+      request_id,
+  };
+  create.run = RunCreate;
+  registry->AddCommand(std::move(create));
+
+  Command get;
+  get.resource = kResource;
+  get.verb = "get";
+  get.operand_usage = "NAME";
+  get.summary = "Show an API key (apiKeys/x or x); never its secret.";
+  get.min_operands = get.max_operands = 1;
+  get.run = RunGet;
+  registry->AddCommand(std::move(get));
+
+  Command list;
+  list.resource = kResource;
+  list.verb = "list";
+  list.summary = "List API keys.";
+  list.flags = {
+      {"filter", '\0', true, "FILTER", "AIP-160 over display_name, role, library, ..."},
+      {"page-size", '\0', true, "N", "keys per page"},
+      {"page-token", '\0', true, "TOKEN", "continue from this page token"},
+      {"all", '\0', false, "", "follow next_page_token until the last page"},
+      {"show-revoked", '\0', false, "", "include revoked keys"},
+  };
+  list.run = RunList;
+  registry->AddCommand(std::move(list));
+
+  Command revoke;
+  revoke.resource = kResource;
+  revoke.verb = "revoke";
+  revoke.operand_usage = "NAME";
+  revoke.summary = "Revoke an API key: it stops working.";
+  revoke.min_operands = revoke.max_operands = 1;
+  revoke.flags = {{"etag", '\0', true, "ETAG", "fail unless this is the key's current etag"},
+                  request_id};
+  revoke.run = RunRevoke;
+  registry->AddCommand(std::move(revoke));
+}
+
+}  // namespace allies::ctl
