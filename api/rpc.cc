@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "absl/time/clock.h"
+#include "api/credentials.h"
 #include "api/errors.h"
 #include "api/log.h"
 #include "api/names.h"
@@ -22,6 +23,19 @@ std::string AcceptCall(grpc::ServerContext* context) {
                                : GenerateResourceId();
   context->AddInitialMetadata(std::string(kRequestIdHeader), request_id);
   return request_id;
+}
+
+absl::StatusOr<Principal> AuthenticateCall(grpc::ServerContext* context,
+                                           Authenticator& authenticator) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) {
+    return Error(absl::StatusCode::kUnauthenticated, "CREDENTIALS_MISSING",
+                 "send an API key as \"authorization: Bearer <key>\"");
+  }
+  auto token = BearerToken(absl::string_view(it->second.data(), it->second.size()));
+  if (!token.ok()) return token.status();
+  return authenticator.Authenticate(*token);
 }
 
 absl::Status RunHandler(const Call& call, absl::string_view method,

@@ -23,25 +23,25 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "api/errors.h"
+#include "api/policy.h"
 
 namespace allies::api {
 
 // What a handler knows about the call it serves.
 class Call {
  public:
-  Call(grpc::ServerContext* context, std::string request_id, std::string principal)
+  Call(grpc::ServerContext* context, std::string request_id, Principal principal)
       : context_(context), request_id_(std::move(request_id)), principal_(std::move(principal)) {}
   grpc::ServerContext* context() const { return context_; }
   // From the client's x-request-id metadata, else generated; echoed back in initial metadata.
   const std::string& request_id() const { return request_id_; }
-  // Who is calling, as recorded in the activity log. Calls are not authenticated yet, so this
-  // is "anonymous" until API keys identify callers.
-  const std::string& principal() const { return principal_; }
+  // Who is calling (authenticated by the API key); its name is the activity log's actor.
+  const Principal& principal() const { return principal_; }
 
  private:
   grpc::ServerContext* context_;
   std::string request_id_;
-  std::string principal_;
+  Principal principal_;
 };
 
 // A completion-queue event: the host's threads call Proceed on every tag they take.
@@ -64,6 +64,18 @@ class CompletionTag {
  private:
   std::atomic<uint32_t> handoffs_{0};
 };
+
+// Turns a bearer token into the principal behind it: UNAUTHENTICATED when the key is unknown,
+// expired or revoked, UNAVAILABLE when that cannot be told (database down).
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual absl::StatusOr<Principal> Authenticate(absl::string_view token) = 0;
+};
+
+// The principal of a call from its "authorization: Bearer <key>" metadata.
+absl::StatusOr<Principal> AuthenticateCall(grpc::ServerContext* context,
+                                           Authenticator& authenticator);
 
 // Runs body with the common policy (deadline, exceptions) and returns its status; logs nothing.
 absl::Status RunHandler(const Call& call, absl::string_view method,
@@ -91,6 +103,7 @@ class HostedService {
 template <typename AsyncService>
 class AsyncServiceHost : public HostedService {
  public:
+  explicit AsyncServiceHost(Authenticator& authenticator) : authenticator_(authenticator) {}
   grpc::Service* service() override { return &async_; }
   void Arm(grpc::ServerCompletionQueue* cq) override {
     for (const auto& method : methods_) method(cq);
@@ -111,7 +124,7 @@ class AsyncServiceHost : public HostedService {
              Handler<Request, Response> handler) {
     auto shared = std::make_shared<const Handler<Request, Response>>(std::move(handler));
     methods_.push_back([this, name, request, shared](grpc::ServerCompletionQueue* cq) {
-      new UnaryCall<Request, Response>(&async_, name, request, shared, cq);
+      new UnaryCall<Request, Response>(&async_, &authenticator_, name, request, shared, cq);
     });
   }
 
@@ -120,10 +133,12 @@ class AsyncServiceHost : public HostedService {
   template <typename Request, typename Response>
   class UnaryCall final : public CompletionTag {
    public:
-    UnaryCall(AsyncService* service, absl::string_view name, RequestFn<Request, Response> request,
+    UnaryCall(AsyncService* service, Authenticator* authenticator, absl::string_view name,
+              RequestFn<Request, Response> request,
               std::shared_ptr<const Handler<Request, Response>> handler,
               grpc::ServerCompletionQueue* cq)
         : service_(service),
+          authenticator_(authenticator),
           name_(name),
           request_fn_(request),
           handler_(std::move(handler)),
@@ -139,12 +154,19 @@ class AsyncServiceHost : public HostedService {
         return;
       }
       // Let the next call of this method in before this one runs.
-      new UnaryCall(service_, name_, request_fn_, handler_, cq_);
+      new UnaryCall(service_, authenticator_, name_, request_fn_, handler_, cq_);
       const absl::Time start = absl::Now();
-      Call call(&context_, AcceptCall(&context_), "anonymous");
+      std::string request_id = AcceptCall(&context_);
+      // Who is calling, and may they call this at all? (Their scope is the handler's check.)
+      absl::StatusOr<Principal> principal = AuthenticateCall(&context_, *authenticator_);
+      absl::Status status = principal.status();
+      if (status.ok()) status = CheckPermission(*principal, name_);
+      Call call(&context_, std::move(request_id),
+                principal.ok() ? *std::move(principal) : Principal{});
       Response response;
-      const absl::Status status =
-          RunHandler(call, name_, [&] { return (*handler_)(call, request_, &response); });
+      if (status.ok()) {
+        status = RunHandler(call, name_, [&] { return (*handler_)(call, request_, &response); });
+      }
       LogRpc(call, name_, start, status);
       finishing_ = true;
       Release();
@@ -157,6 +179,7 @@ class AsyncServiceHost : public HostedService {
 
    private:
     AsyncService* service_;
+    Authenticator* authenticator_;
     absl::string_view name_;
     RequestFn<Request, Response> request_fn_;
     std::shared_ptr<const Handler<Request, Response>> handler_;
@@ -167,6 +190,7 @@ class AsyncServiceHost : public HostedService {
     bool finishing_ = false;
   };
 
+  Authenticator& authenticator_;
   AsyncService async_;
   std::vector<std::function<void(grpc::ServerCompletionQueue*)>> methods_;
 };

@@ -35,10 +35,12 @@
 #include "allies/v1/library.grpc.pb.h"
 #include "api/log.h"
 #include "api/names.h"
+#include "clients/client_channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/all_services.h"
 #include "server/config.h"
 #include "server/host.h"
+#include "services/apikey/api_key_service.h"
 #include "storage/library_repository.h"
 #include "storage/migrations.h"
 #include "storage/transaction.h"
@@ -174,6 +176,13 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     return 1;
   }
   storage::ConnectionPool& pool = host.pool();
+  // Calls carry a network-wide ADMIN key, as a real client's would (authentication included).
+  auto admin_key = services::CreateNetworkAdminKey(db, "benchmark");
+  if (!admin_key.ok()) {
+    std::fprintf(stderr, "allies-bench: cannot create a key: %s\n",
+                 std::string(admin_key.status().message()).c_str());
+    return 1;
+  }
 
   // Seed the libraries GetLibrary reads (idempotent across runs on the same database).
   std::printf("seeding %d libraries...\n", options.seed);
@@ -208,8 +217,7 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("allies.bench.channel", c);
-    auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", *port),
-                                             grpc::InsecureChannelCredentials(), args);
+    auto channel = client::CreateChannel(absl::StrCat("127.0.0.1:", *port), *admin_key, args);
     library_stubs.push_back(v1::LibraryService::NewStub(channel));
     health_stubs.push_back(grpc::health::v1::Health::NewStub(channel));
   }

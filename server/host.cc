@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "api/log.h"
+#include "server/key_authenticator.h"
 #include "storage/idempotency.h"
 #include "storage/migrations.h"
 
@@ -57,7 +58,8 @@ absl::StatusOr<int> ServerHost::Start() {
   // Without this, gRPC binds with SO_REUSEPORT and a second server on a busy port would start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
-  const ServiceDeps deps{*pool_};
+  authenticator_ = std::make_unique<KeyAuthenticator>(*pool_);
+  const ServiceDeps deps{*pool_, *authenticator_};
   for (const auto& registration : registrations_) {
     services_.push_back(registration.create(deps));
     builder.RegisterService(services_.back()->service());

@@ -21,9 +21,10 @@
 
 namespace allies::server {
 
-// What a hosted service gets: the shared database pool.
+// What a hosted service gets: the shared database pool and the caller authentication.
 struct ServiceDeps {
   storage::ConnectionPool& pool;
+  api::Authenticator& authenticator;
 };
 
 // How a service plugs into a host: its full gRPC name and a factory.
@@ -58,6 +59,7 @@ class ServerHost {
   ServerConfig config_;
   std::vector<ServiceRegistration> registrations_;
   std::unique_ptr<storage::ConnectionPool> pool_;
+  std::unique_ptr<api::Authenticator> authenticator_;
   std::vector<std::unique_ptr<api::HostedService>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;

@@ -7,15 +7,16 @@
 #include "absl/strings/str_split.h"
 #include "api/errors.h"
 #include "api/names.h"
+#include "storage/scope.h"
 
 namespace allies::storage::activities {
 namespace {
 
 // Related resources come back as one space-separated column (names contain no spaces).
-#define ALLIES_ACTIVITY_COLUMNS                                                                \
-  "a.id, a.library_id, a.kind, a.actor, a.verb, a.resource, a.changed_fields, a.request_id, " \
-  "a.subject, a.description, a.occurred_time, a.follow_up_date, a.revision, a.create_time, "  \
-  "a.update_time, a.delete_time, "                                                             \
+#define ALLIES_ACTIVITY_COLUMNS                                                                 \
+  "a.id, a.library_id, a.kind, a.actor, a.verb, a.resource, a.changed_fields, a.request_id, "   \
+  "a.subject, a.description, a.occurred_time, a.follow_up_date, a.revision, a.create_time, "    \
+  "a.update_time, a.delete_time, "                                                              \
   "(SELECT GROUP_CONCAT(r.resource ORDER BY r.resource SEPARATOR ' ') FROM activity_related r " \
   "WHERE r.activity_id = a.id)"
 
@@ -113,8 +114,10 @@ absl::StatusOr<std::vector<ActivityRecord>> List(Session& session, const Activit
   SqlClause library, live;
   if (query.library_id) library = {"a.library_id = ?", {*query.library_id}};
   if (!query.show_deleted) live = {"a.delete_time IS NULL", {}};
-  SqlClause where =
-      AllOf({std::move(library), std::move(live), *std::move(filter), *std::move(keyset)});
+  SqlClause within;
+  if (query.within) within = scope::WithinSubtree("a.library_id", *query.within);
+  SqlClause where = AllOf({std::move(library), std::move(live), std::move(within),
+                           *std::move(filter), *std::move(keyset)});
   std::string sql = "SELECT " ALLIES_ACTIVITY_COLUMNS " FROM activities a";
   if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
   absl::StrAppend(&sql, " ", OrderByClause(query.order, Columns(), "a.id"), " LIMIT ?");
@@ -128,7 +131,8 @@ absl::StatusOr<std::vector<ActivityRecord>> List(Session& session, const Activit
   });
 }
 
-std::vector<std::string> SortKey(const ActivityRecord& r, const std::vector<api::OrderTerm>& order) {
+std::vector<std::string> SortKey(const ActivityRecord& r,
+                                 const std::vector<api::OrderTerm>& order) {
   std::vector<std::string> key;
   for (const auto& term : order) {
     const std::string& f = term.field->name;

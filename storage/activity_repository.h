@@ -40,6 +40,7 @@ struct ActivityRecord {
 
 struct ActivityListQuery {
   std::optional<std::string> library_id;  // none: every library
+  std::optional<std::string> within;      // only activities of this library's subtree
   bool show_deleted = false;
   const api::FilterExpr* filter = nullptr;
   std::vector<api::OrderTerm> order;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/errors.h"
+#include "storage/scope.h"
 
 namespace allies::storage::api_keys {
 namespace {
@@ -62,7 +63,10 @@ absl::StatusOr<std::vector<ApiKeyRecord>> List(Session& session, const ApiKeyLis
   if (!keyset.ok()) return keyset.status();
   SqlClause live;
   if (!query.show_revoked) live = {"revoke_time IS NULL", {}};
-  SqlClause where = AllOf({*std::move(filter), std::move(live), *std::move(keyset)});
+  SqlClause within;
+  if (query.within) within = scope::WithinSubtree("library_id", *query.within);
+  SqlClause where =
+      AllOf({*std::move(filter), std::move(live), std::move(within), *std::move(keyset)});
   std::string sql = "SELECT " ALLIES_API_KEY_COLUMNS " FROM api_keys";
   if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
   absl::StrAppend(&sql, " ORDER BY id LIMIT ?");

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/errors.h"
 #include "api/names.h"
+#include "storage/scope.h"
 
 namespace allies::storage::libraries {
 namespace {
@@ -86,8 +87,10 @@ absl::StatusOr<std::vector<LibraryRecord>> List(Session& session, const LibraryL
   SqlClause parent, live;
   if (query.parent_id) parent = {"parent_id = ?", {*query.parent_id}};
   if (!query.show_deleted) live = {"delete_time IS NULL", {}};
-  SqlClause where =
-      AllOf({*std::move(filter), std::move(parent), std::move(live), *std::move(keyset)});
+  SqlClause within;
+  if (query.within) within = scope::WithinSubtree("id", *query.within);
+  SqlClause where = AllOf({*std::move(filter), std::move(parent), std::move(live),
+                           std::move(within), *std::move(keyset)});
   std::string sql = "SELECT " ALLIES_LIBRARY_COLUMNS " FROM libraries";
   if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
   absl::StrAppend(&sql, " ", OrderByClause(query.order, Columns(), "id"), " LIMIT ?");

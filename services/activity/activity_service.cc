@@ -13,6 +13,7 @@
 #include "storage/activity_repository.h"
 #include "storage/idempotency.h"
 #include "storage/library_repository.h"
+#include "storage/scope.h"
 #include "storage/transaction.h"
 
 namespace allies::services {
@@ -161,12 +162,14 @@ const api::FilterSchema& ActivityFilterSchema() {
   return *schema;
 }
 
-absl::Status ActivityLogService::GetActivity(const api::Call&,
+absl::Status ActivityLogService::GetActivity(const api::Call& call,
                                              const v1::GetActivityRequest& request,
                                              v1::Activity* response) {
   auto ids = ActivityNamePattern().Parse(request.name(), "name");
   if (!ids.ok()) return ids.status();
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+    absl::Status in_scope = storage::scope::Check(s, call.principal(), (*ids)[0], request.name());
+    if (!in_scope.ok()) return in_scope;
     auto record = activities::Get(s, (*ids)[0], (*ids)[1]);
     if (!record.ok()) return record.status();
     ToProto(*record, response);
@@ -174,7 +177,7 @@ absl::Status ActivityLogService::GetActivity(const api::Call&,
   });
 }
 
-absl::Status ActivityLogService::ListActivities(const api::Call&,
+absl::Status ActivityLogService::ListActivities(const api::Call& call,
                                                 const v1::ListActivitiesRequest& request,
                                                 v1::ListActivitiesResponse* response) {
   auto library = api::ParseLibraryParent(request.parent(), "parent", /*allow_any=*/true);
@@ -196,7 +199,13 @@ absl::Status ActivityLogService::ListActivities(const api::Call&,
   auto key = api::DecodePageToken(request.page_token(), fingerprint);
   if (!key.ok()) return key.status();
   query.after_key = *std::move(key);
+  query.within = storage::scope::Root(call.principal());
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+    if (query.library_id) {
+      absl::Status in_scope =
+          storage::scope::Check(s, call.principal(), *query.library_id, request.parent());
+      if (!in_scope.ok()) return in_scope;
+    }
     auto rows = activities::List(s, query);
     if (!rows.ok()) return rows.status();
     const bool more = static_cast<int>(rows->size()) > *page_size;
@@ -220,13 +229,16 @@ absl::Status ActivityLogService::CreateActivity(const api::Call& call,
   ActivityRecord record;
   record.id = api::GenerateResourceId();
   record.library_id = *library;
-  record.actor = call.principal();
+  record.actor = call.principal().name;
   record.create_time = record.update_time = storage::NowMicros();
   valid = ApplyFields(request.activity(), MutableActivityFields(), record.create_time, record);
   if (!valid.ok()) return valid;
   return storage::RunIdempotent(
       pool_, "allies.v1.ActivityLogService/CreateActivity", request.request_id(), request, response,
       [&](Session& s) -> absl::Status {
+        absl::Status in_scope =
+            storage::scope::Check(s, call.principal(), *library, request.parent());
+        if (!in_scope.ok()) return in_scope;
         auto parent = storage::libraries::Get(s, *library, storage::libraries::Lock::kShare);
         if (!parent.ok()) return parent.status();
         if (parent->delete_time) {
@@ -241,7 +253,7 @@ absl::Status ActivityLogService::CreateActivity(const api::Call& call,
       });
 }
 
-absl::Status ActivityLogService::UpdateActivity(const api::Call&,
+absl::Status ActivityLogService::UpdateActivity(const api::Call& call,
                                                 const v1::UpdateActivityRequest& request,
                                                 v1::Activity* response) {
   const std::string& name = request.activity().name();
@@ -269,6 +281,8 @@ absl::Status ActivityLogService::UpdateActivity(const api::Call&,
   }
   if (!mask_violations.empty()) return mask_violations.ToStatus();
   return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    absl::Status in_scope = storage::scope::Check(s, call.principal(), (*ids)[0], name);
+    if (!in_scope.ok()) return in_scope;
     auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);
     if (!current.ok()) return current.status();
     ActivityRecord record = *std::move(current);
@@ -292,13 +306,15 @@ absl::Status ActivityLogService::UpdateActivity(const api::Call&,
   });
 }
 
-absl::Status ActivityLogService::DeleteActivity(const api::Call&,
+absl::Status ActivityLogService::DeleteActivity(const api::Call& call,
                                                 const v1::DeleteActivityRequest& request,
                                                 v1::Activity* response) {
   auto ids = ActivityNamePattern().Parse(request.name(), "name");
   if (!ids.ok()) return ids.status();
   const std::string& name = request.name();
   return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    absl::Status in_scope = storage::scope::Check(s, call.principal(), (*ids)[0], name);
+    if (!in_scope.ok()) return in_scope;
     auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);
     if (!current.ok()) return current.status();
     ActivityRecord record = *std::move(current);
@@ -321,7 +337,8 @@ absl::Status ActivityLogService::DeleteActivity(const api::Call&,
   });
 }
 
-ActivityLogService::ActivityLogService(const server::ServiceDeps& deps) : pool_(deps.pool) {
+ActivityLogService::ActivityLogService(const server::ServiceDeps& deps)
+    : AsyncServiceHost(deps.authenticator), pool_(deps.pool) {
   using Async = v1::ActivityLogService::AsyncService;
   Unary<v1::GetActivityRequest, v1::Activity>(
       "allies.v1.ActivityLogService/GetActivity", &Async::RequestGetActivity,

@@ -12,6 +12,7 @@
 #include "storage/api_key_repository.h"
 #include "storage/idempotency.h"
 #include "storage/library_repository.h"
+#include "storage/scope.h"
 #include "storage/transaction.h"
 
 namespace allies::services {
@@ -66,13 +67,32 @@ absl::Status Record(Session& s, const api::Call& call, absl::string_view verb,
   if (key.library_id.empty()) return absl::OkStatus();  // network keys belong to no library
   storage::Change change;
   change.library_id = key.library_id;
-  change.actor = call.principal();
+  change.actor = call.principal().name;
   change.verb = std::string(verb);
   change.resource = KeyNamePattern().Format({key.id});
   change.changed_fields = std::move(fields);
   change.request_id = request_id.empty() ? call.request_id() : request_id;
   change.time = when;
   return storage::activities::RecordChange(s, change);
+}
+
+// Loads a key the caller may see: outside the caller's scope, or missing, is the same answer for
+// a scoped caller (PERMISSION_DENIED), so that keys elsewhere cannot be probed.
+absl::StatusOr<ApiKeyRecord> GetInScope(Session& s, const api::Principal& principal,
+                                        const std::string& id, const std::string& name,
+                                        bool for_update) {
+  auto key = api_keys::Get(s, id, for_update);
+  if (!key.ok()) {
+    if (key.status().code() == absl::StatusCode::kNotFound && !principal.library_id.empty()) {
+      return api::OutOfScope(name);
+    }
+    return key.status();
+  }
+  absl::Status in_scope = key->library_id.empty()
+                              ? storage::scope::CheckNetwork(principal, name)
+                              : storage::scope::Check(s, principal, key->library_id, name);
+  if (!in_scope.ok()) return in_scope;
+  return key;
 }
 
 }  // namespace
@@ -128,6 +148,12 @@ absl::Status ApiKeyService::CreateApiKey(const api::Call& call,
   absl::Status status = storage::RunIdempotent(
       pool_, "allies.v1.ApiKeyService/CreateApiKey", request.request_id(), request, response,
       [&](Session& s) -> absl::Status {
+        // An admin of a subtree issues keys within it, never a wider one.
+        absl::Status in_scope =
+            library_id.empty()
+                ? storage::scope::CheckNetwork(call.principal(), "network-wide keys")
+                : storage::scope::Check(s, call.principal(), library_id, in.library());
+        if (!in_scope.ok()) return in_scope;
         if (!library_id.empty()) {
           auto library = storage::libraries::Get(s, library_id, storage::libraries::Lock::kShare);
           if (!library.ok()) {
@@ -157,19 +183,20 @@ absl::Status ApiKeyService::CreateApiKey(const api::Call& call,
   return status;
 }
 
-absl::Status ApiKeyService::GetApiKey(const api::Call&, const v1::GetApiKeyRequest& request,
+absl::Status ApiKeyService::GetApiKey(const api::Call& call, const v1::GetApiKeyRequest& request,
                                       v1::ApiKey* response) {
   auto ids = KeyNamePattern().Parse(request.name(), "name");
   if (!ids.ok()) return ids.status();
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-    auto record = api_keys::Get(s, (*ids)[0]);
+    auto record = GetInScope(s, call.principal(), (*ids)[0], request.name(), false);
     if (!record.ok()) return record.status();
     ToProto(*record, response);
     return absl::OkStatus();
   });
 }
 
-absl::Status ApiKeyService::ListApiKeys(const api::Call&, const v1::ListApiKeysRequest& request,
+absl::Status ApiKeyService::ListApiKeys(const api::Call& call,
+                                        const v1::ListApiKeysRequest& request,
                                         v1::ListApiKeysResponse* response) {
   auto page_size = api::EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
@@ -185,6 +212,7 @@ absl::Status ApiKeyService::ListApiKeys(const api::Call&, const v1::ListApiKeysR
   query.filter = filter->get();
   query.after_key = *std::move(key);
   query.limit = *page_size + 1;
+  query.within = storage::scope::Root(call.principal());
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
     auto rows = api_keys::List(s, query);
     if (!rows.ok()) return rows.status();
@@ -206,7 +234,7 @@ absl::Status ApiKeyService::RevokeApiKey(const api::Call& call,
   return storage::RunIdempotent(
       pool_, "allies.v1.ApiKeyService/RevokeApiKey", request.request_id(), request, response,
       [&](Session& s) -> absl::Status {
-        auto current = api_keys::Get(s, (*ids)[0], /*for_update=*/true);
+        auto current = GetInScope(s, call.principal(), (*ids)[0], request.name(), true);
         if (!current.ok()) return current.status();
         ApiKeyRecord record = *std::move(current);
         if (record.revoke_time) {
@@ -230,7 +258,8 @@ absl::Status ApiKeyService::RevokeApiKey(const api::Call& call,
       });
 }
 
-ApiKeyService::ApiKeyService(const server::ServiceDeps& deps) : pool_(deps.pool) {
+ApiKeyService::ApiKeyService(const server::ServiceDeps& deps)
+    : AsyncServiceHost(deps.authenticator), pool_(deps.pool) {
   using Async = v1::ApiKeyService::AsyncService;
   Unary<v1::CreateApiKeyRequest, v1::CreateApiKeyResponse>(
       "allies.v1.ApiKeyService/CreateApiKey", &Async::RequestCreateApiKey,

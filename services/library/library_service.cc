@@ -13,6 +13,7 @@
 #include "storage/activity_repository.h"
 #include "storage/idempotency.h"
 #include "storage/library_repository.h"
+#include "storage/scope.h"
 #include "storage/transaction.h"
 
 namespace allies::services {
@@ -73,7 +74,7 @@ absl::Status Record(Session& s, const api::Call& call, absl::string_view verb,
                     const std::string& request_id, absl::Time when) {
   storage::Change change;
   change.library_id = id;
-  change.actor = call.principal();
+  change.actor = call.principal().name;
   change.verb = std::string(verb);
   change.resource = api::LibraryName(id);
   change.changed_fields = std::move(fields);
@@ -108,11 +109,13 @@ std::string ListFingerprint(const v1::ListLibrariesRequest& request, const api::
 
 }  // namespace
 
-absl::Status LibraryService::GetLibrary(const api::Call&, const v1::GetLibraryRequest& request,
+absl::Status LibraryService::GetLibrary(const api::Call& call, const v1::GetLibraryRequest& request,
                                         v1::Library* response) {
   auto id = api::ParseLibraryName(request.name(), "name");
   if (!id.ok()) return id.status();
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+    absl::Status in_scope = storage::scope::Check(s, call.principal(), *id, request.name());
+    if (!in_scope.ok()) return in_scope;
     auto record = libraries::Get(s, *id);
     if (!record.ok()) return record.status();
     ToProto(*record, response);
@@ -120,7 +123,7 @@ absl::Status LibraryService::GetLibrary(const api::Call&, const v1::GetLibraryRe
   });
 }
 
-absl::Status LibraryService::ListLibraries(const api::Call&,
+absl::Status LibraryService::ListLibraries(const api::Call& call,
                                            const v1::ListLibrariesRequest& request,
                                            v1::ListLibrariesResponse* response) {
   auto page_size = api::EffectivePageSize(request.page_size());
@@ -143,7 +146,13 @@ absl::Status LibraryService::ListLibraries(const api::Call&,
   auto key = api::DecodePageToken(request.page_token(), fingerprint);
   if (!key.ok()) return key.status();
   query.after_key = *std::move(key);
+  query.within = storage::scope::Root(call.principal());
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
+    if (query.parent_id) {
+      absl::Status in_scope =
+          storage::scope::Check(s, call.principal(), *query.parent_id, request.parent());
+      if (!in_scope.ok()) return in_scope;
+    }
     auto rows = libraries::List(s, query);
     if (!rows.ok()) return rows.status();
     const bool more = static_cast<int>(rows->size()) > *page_size;
@@ -171,6 +180,12 @@ absl::Status LibraryService::CreateLibrary(const api::Call& call,
   return storage::RunIdempotent(
       pool_, "allies.v1.LibraryService/CreateLibrary", request.request_id(), request, response,
       [&](Session& s) -> absl::Status {
+        absl::Status in_scope =
+            record.parent_id.empty()
+                ? storage::scope::CheckNetwork(call.principal(), "the network's root libraries")
+                : storage::scope::Check(s, call.principal(), record.parent_id,
+                                        request.library().parent());
+        if (!in_scope.ok()) return in_scope;
         if (!record.parent_id.empty()) {
           absl::Status parent_ok = CheckParent(s, record.parent_id, libraries::Lock::kShare);
           if (!parent_ok.ok()) return parent_ok;
@@ -201,6 +216,8 @@ absl::Status LibraryService::UpdateLibrary(const api::Call& call,
 
   LibraryRecord record;
   absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    absl::Status in_scope = storage::scope::Check(s, call.principal(), *id, name);
+    if (!in_scope.ok()) return in_scope;
     auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
     if (!current.ok()) return current.status();
     record = *std::move(current);
@@ -211,6 +228,14 @@ absl::Status LibraryService::UpdateLibrary(const api::Call& call,
     const LibraryRecord before = record;
     const std::string& old_parent = before.parent_id;
     ApplyFields(request.library(), *fields, record);
+    if (record.parent_id != old_parent) {
+      absl::Status target_in_scope =
+          record.parent_id.empty()
+              ? storage::scope::CheckNetwork(call.principal(), "the network's root libraries")
+              : storage::scope::Check(s, call.principal(), record.parent_id,
+                                      request.library().parent());
+      if (!target_in_scope.ok()) return target_in_scope;
+    }
     if (record.parent_id != old_parent && !record.parent_id.empty()) {
       if (record.parent_id == record.id) {
         return api::Error(absl::StatusCode::kFailedPrecondition, "LIBRARY_CYCLE",
@@ -249,6 +274,8 @@ absl::Status LibraryService::DeleteLibrary(const api::Call& call,
   const std::string& name = request.name();
   LibraryRecord record;
   absl::Status status = storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+    absl::Status in_scope = storage::scope::Check(s, call.principal(), *id, name);
+    if (!in_scope.ok()) return in_scope;
     auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
     if (!current.ok()) return current.status();
     record = *std::move(current);
@@ -305,6 +332,8 @@ absl::Status LibraryService::UndeleteLibrary(const api::Call& call,
   return storage::RunIdempotent(
       pool_, "allies.v1.LibraryService/UndeleteLibrary", request.request_id(), request, response,
       [&](Session& s) -> absl::Status {
+        absl::Status in_scope = storage::scope::Check(s, call.principal(), *id, name);
+        if (!in_scope.ok()) return in_scope;
         auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);
         if (!current.ok()) return current.status();
         LibraryRecord record = *std::move(current);
@@ -332,7 +361,8 @@ absl::Status LibraryService::UndeleteLibrary(const api::Call& call,
       });
 }
 
-LibraryService::LibraryService(const server::ServiceDeps& deps) : pool_(deps.pool) {
+LibraryService::LibraryService(const server::ServiceDeps& deps)
+    : AsyncServiceHost(deps.authenticator), pool_(deps.pool) {
   using Async = v1::LibraryService::AsyncService;
   Unary<v1::GetLibraryRequest, v1::Library>(
       "allies.v1.LibraryService/GetLibrary", &Async::RequestGetLibrary,

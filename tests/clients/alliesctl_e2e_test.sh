@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # alliesctl against a real allies-server and MariaDB: commands, output and exit codes.
-# Usage: alliesctl_e2e_test.sh ALLIESCTL ALLIES_SERVER DBCTL
+# Usage: alliesctl_e2e_test.sh ALLIESCTL ALLIES_SERVER DBCTL ALLIES_MIGRATE
 set -uo pipefail
-ctl=$1 server_bin=$2 dbctl=$3
+ctl=$1 server_bin=$2 dbctl=$3 migrate_bin=$4
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/alliesctl-e2e.XXXXXX")
 server_pid=
 cleanup() {
@@ -43,6 +43,9 @@ contains() {
 set -a
 . "$tmp/db/env"
 set +a
+# As on a first start: the administrator's key file, which alliesctl then reads.
+"$migrate_bin" --bootstrap-key-file="$tmp/admin.key" >/dev/null || exit 1
+export ALLIES_API_KEY_FILE=$tmp/admin.key
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export ALLIES_ENDPOINT=127.0.0.1:$port
 "$server_bin" --listen "$ALLIES_ENDPOINT" --migrate 2>"$tmp/server.log" &
@@ -96,6 +99,12 @@ contains "$tmp/out" "$key_name" "the key is listed"
 expect 0 "revoke the key" -- "$ctl" keys revoke "$key_name"
 expect 6 "revoking twice is exit 6" -- "$ctl" keys revoke "$key_name"
 expect 2 "a network key needs ADMIN" -- "$ctl" keys create --display-name x --role nobody
+expect 0 "scoped key for a librarian" -- "$ctl" keys create --display-name "Библиотекарь" --role librarian --library cbs
+librarian_key=$(tail -1 "$tmp/out")
+expect 7 "a librarian may not change libraries" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries update cbs --region x
+expect 7 "nor read outside its library" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries get oblast
+expect 0 "but reads its own" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries get cbs
+expect 7 "no key is exit 7" -- env ALLIES_API_KEY_FILE=/nonexistent "$ctl" libraries list
 expect 0 "force delete" -- "$ctl" libraries delete oblast --force
 expect 0 "undelete" -- "$ctl" libraries undelete oblast
 expect 6 "undelete a live library is exit 6" -- "$ctl" libraries undelete oblast

@@ -157,6 +157,26 @@ def tail(path, lines=60):
         return "(no log)"
 
 
+def bearer_interceptor(grpc, key):
+    """An interceptor adding "authorization: Bearer <key>" to every unary call, as a client
+    library would."""
+    import collections
+
+    class CallDetails(collections.namedtuple(
+            "CallDetails", ("method", "timeout", "metadata", "credentials", "wait_for_ready",
+                            "compression")), grpc.ClientCallDetails):
+        pass
+
+    class BearerInterceptor(grpc.UnaryUnaryClientInterceptor):
+        def intercept_unary_unary(self, continuation, details, request):
+            metadata = list(details.metadata or []) + [("authorization", "Bearer " + key)]
+            return continuation(CallDetails(details.method, details.timeout, metadata,
+                                            details.credentials, details.wait_for_ready,
+                                            details.compression), request)
+
+    return BearerInterceptor()
+
+
 class Environment:
     """Owns the temporary directory, the database and the server."""
 
@@ -194,13 +214,21 @@ class Environment:
         self.address = "127.0.0.1:%d" % free_port()
         env = dict(os.environ)
         env.update(db_env)
+        # As on a first start: migrate, and get the administrator's key from the key file.
+        key_file = os.path.join(self.tmp_dir, "admin.key")
+        subprocess.run([self.args.migrate_bin, "--bootstrap-key-file=" + key_file], env=env,
+                       check=True, timeout=120, stdout=subprocess.DEVNULL)
+        with open(key_file, encoding="ascii") as f:
+            self.api_key = f.read().strip()
         log("starting %s on %s" % (self.args.server_bin, self.address))
         self.server_log = open(self.server_log_path, "wb")
         self.server = subprocess.Popen(
             [self.args.server_bin, "--listen", self.address, "--migrate"], env=env,
             stdin=subprocess.DEVNULL, stdout=self.server_log, stderr=subprocess.STDOUT,
             preexec_fn=die_with_parent)
-        self.channel = self.stubs.grpc.insecure_channel(self.address)
+        self.anonymous_channel = self.stubs.grpc.insecure_channel(self.address)
+        self.channel = self.stubs.grpc.intercept_channel(
+            self.anonymous_channel, bearer_interceptor(self.stubs.grpc, self.api_key))
         self.wait_until_serving()
 
     def wait_until_serving(self):
@@ -564,6 +592,7 @@ class ContractTest(ServerTestCase):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--server-bin", required=True)
+    parser.add_argument("--migrate-bin", required=True)
     parser.add_argument("--dbctl", required=True)
     parser.add_argument("--proto-dir", required=True)
     parser.add_argument("--googleapis-dir", required=True)

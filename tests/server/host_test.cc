@@ -139,7 +139,7 @@ TEST(HostTest, BinaryStopsGracefullyOnSigterm) {
   EXPECT_TRUE(Eventually(
       [&] { return Health(channel, "allies.v1.LibraryService") == HealthCheckResponse::SERVING; }));
   auto stub = v1::LibraryService::NewStub(channel);
-  EXPECT_EQ(GetCode(*stub, "libraries/x"), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(GetCode(*stub, "libraries/x"), grpc::StatusCode::UNAUTHENTICATED) << "no key";
 
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int status = 0;
@@ -165,7 +165,7 @@ TEST(HostTest, BinaryStopsGracefullyOnSigterm) {
     }
   }
   ASSERT_FALSE(rpc_line.empty()) << log.str();
-  for (const char* field : {"\"code\":\"NOT_FOUND\"", "\"latency_ms\":",
+  for (const char* field : {"\"code\":\"UNAUTHENTICATED\"", "\"latency_ms\":",
                             "\"peer\":\"ipv4:127.0.0.1:", "\"request_id\":\"", "\"time\":\""}) {
     EXPECT_NE(rpc_line.find(field), std::string::npos) << field << " missing in " << rpc_line;
   }

@@ -4,9 +4,16 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "clients/client_channel.h"
 #include "server/all_services.h"
+#include "services/apikey/api_key_service.h"
 
 namespace allies::testing {
+std::shared_ptr<grpc::Channel> ChannelWithKey(const std::string& address, const std::string& key) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return client::CreateChannel(address, key, args);
+}
 
 TestServer::TestServer(const storage::DbConfig& db) {
   server::ServerConfig config;
@@ -20,10 +27,20 @@ TestServer::TestServer(const storage::DbConfig& db) {
     std::cerr << "test server failed to start: " << port.status() << "\n";
     std::abort();
   }
+  auto key = services::CreateNetworkAdminKey(db, "test administrator");
+  if (!key.ok()) {
+    std::cerr << "cannot create the test admin key: " << key.status() << "\n";
+    std::abort();
+  }
+  admin_key_ = *key;
   address_ = absl::StrCat("127.0.0.1:", *port);
-  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  channel_ = testing::ChannelWithKey(address_, admin_key_);
 }
 
 TestServer::~TestServer() { host_->Shutdown(); }
+
+std::shared_ptr<grpc::Channel> TestServer::ChannelWithKey(const std::string& key) const {
+  return testing::ChannelWithKey(address_, key);
+}
 
 }  // namespace allies::testing

@@ -1,5 +1,6 @@
 // An in-process Allies server on a loopback port, over a given database, for end-to-end tests
-// through a real gRPC channel.
+// through a real gRPC channel. channel() carries a network-wide ADMIN key; ChannelWithKey gives
+// a channel for any other key (or none, with an empty one).
 #ifndef ALLIES_TESTS_SUPPORT_TEST_SERVER_H_
 #define ALLIES_TESTS_SUPPORT_TEST_SERVER_H_
 
@@ -20,14 +21,20 @@ class TestServer {
   ~TestServer();
 
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  std::shared_ptr<grpc::Channel> ChannelWithKey(const std::string& key) const;
+  const std::string& admin_key() const { return admin_key_; }
   std::string address() const { return address_; }
   server::ServerHost& host() { return *host_; }
 
  private:
   std::unique_ptr<server::ServerHost> host_;
+  std::string admin_key_;
   std::shared_ptr<grpc::Channel> channel_;
   std::string address_;
 };
+
+// A channel to `address` whose every call carries "authorization: Bearer <key>" (none if empty).
+std::shared_ptr<grpc::Channel> ChannelWithKey(const std::string& address, const std::string& key);
 
 }  // namespace allies::testing
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "allies/v1/activity.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
+#include "api/credentials.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "tests/support/test_database.h"
@@ -80,6 +81,8 @@ class ActivityServiceTest : public ::testing::Test {
     return activities_->CreateActivity(&context, request, out);
   }
 
+  std::string AdminName() const { return "apiKeys/" + api::ParseToken(server_->admin_key())->id; }
+
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<v1::LibraryService::Stub> libraries_;
   std::unique_ptr<v1::ActivityLogService::Stub> activities_;
@@ -93,7 +96,7 @@ TEST_F(ActivityServiceTest, EveryLibraryChangeIsLoggedWithItsFieldsNotItsValues)
   EXPECT_EQ(log[0].kind(), Activity::SYSTEM);
   EXPECT_EQ(log[0].verb(), "CREATE");
   EXPECT_EQ(log[0].resource(), "libraries/obl");
-  EXPECT_EQ(log[0].actor(), "anonymous");
+  EXPECT_EQ(log[0].actor(), AdminName()) << "the caller's key is the actor";
   EXPECT_EQ(log[0].request_id(), "trace-obl");  // the call's x-request-id when no request_id
   EXPECT_EQ(
       std::vector<std::string>(log[0].changed_fields().begin(), log[0].changed_fields().end()),
@@ -175,7 +178,7 @@ TEST_F(ActivityServiceTest, RecordedInteractions) {
   Activity created;
   ASSERT_TRUE(Record("libraries/lib", meeting, &created, "meet-1").ok());
   EXPECT_EQ(created.kind(), Activity::MEETING);
-  EXPECT_EQ(created.actor(), "anonymous");
+  EXPECT_EQ(created.actor(), AdminName());
   EXPECT_EQ(created.related_size(), 2);
   Activity again;
   ASSERT_TRUE(Record("libraries/lib", meeting, &again, "meet-1").ok());

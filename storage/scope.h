@@ -1,0 +1,33 @@
+// The library scope of a caller: a key reaches its library and that library's subtree (or,
+// without a library, the whole network). Handlers call Check with the library of the resource a
+// call touches; lists add WithinSubtree to their query.
+#ifndef ALLIES_STORAGE_SCOPE_H_
+#define ALLIES_STORAGE_SCOPE_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "api/policy.h"
+#include "storage/list_query.h"
+#include "storage/session.h"
+
+namespace allies::storage::scope {
+
+// OK when the principal reaches library_id. Otherwise PERMISSION_DENIED naming `resource`, the
+// same answer whether or not the library (or resource) exists.
+absl::Status Check(Session& session, const api::Principal& principal, absl::string_view library_id,
+                   absl::string_view resource);
+
+// For what belongs to no library (root libraries, network-wide keys): network principals only.
+absl::Status CheckNetwork(const api::Principal& principal, absl::string_view resource);
+
+// The root of the principal's scope for restricting lists; nullopt: no restriction.
+std::optional<std::string> Root(const api::Principal& principal);
+
+// "`column` IN (the ids of `root` and every library below it)".
+SqlClause WithinSubtree(const std::string& column, const std::string& root);
+
+}  // namespace allies::storage::scope
+
+#endif  // ALLIES_STORAGE_SCOPE_H_

@@ -1,0 +1,377 @@
+// The authorization matrix: every role x every RPC x {own library, descendant, ancestor,
+// sibling}, through real gRPC channels with real keys. An RPC without a policy, or without a
+// row here, fails the test.
+#include <google/protobuf/descriptor.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "allies/v1/activity.grpc.pb.h"
+#include "allies/v1/api_key.grpc.pb.h"
+#include "allies/v1/library.grpc.pb.h"
+#include "api/policy.h"
+#include "server/all_services.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
+
+namespace allies {
+namespace {
+
+using allies::testing::TestDatabase;
+using allies::testing::TestServer;
+
+class AuthorizationTest : public ::testing::Test {
+ protected:
+  // The network:  r -> a -> a1,  r -> b.  Keys are scoped to a.
+  static void SetUpTestSuite() {
+    server_ = new TestServer(TestDatabase::Shared().FreshSchema());
+    admin_ = std::make_unique<Stubs>(server_->channel());
+    for (auto [id, parent] : std::vector<std::pair<std::string, std::string>>{
+             {"r", ""}, {"a", "r"}, {"a1", "a"}, {"b", "r"}}) {
+      CreateLibrary(*admin_, id, parent);
+    }
+  }
+  static void TearDownTestSuite() {
+    admin_.reset();
+    delete server_;
+  }
+
+  struct Stubs {
+    explicit Stubs(std::shared_ptr<grpc::Channel> channel)
+        : libraries(v1::LibraryService::NewStub(channel)),
+          activities(v1::ActivityLogService::NewStub(channel)),
+          keys(v1::ApiKeyService::NewStub(channel)) {}
+    std::unique_ptr<v1::LibraryService::Stub> libraries;
+    std::unique_ptr<v1::ActivityLogService::Stub> activities;
+    std::unique_ptr<v1::ApiKeyService::Stub> keys;
+  };
+
+  static grpc::Status CreateLibrary(Stubs& stubs, const std::string& id,
+                                    const std::string& parent) {
+    v1::CreateLibraryRequest request;
+    request.set_library_id(id);
+    request.mutable_library()->set_display_name("Библиотека " + id);
+    request.mutable_library()->set_kind(v1::Library::BRANCH);
+    if (!parent.empty()) request.mutable_library()->set_parent("libraries/" + parent);
+    v1::Library out;
+    grpc::ClientContext context;
+    return stubs.libraries->CreateLibrary(&context, request, &out);
+  }
+
+  // A fresh library under `parent`, made by the admin, for calls that change it.
+  static std::string FreshChild(const std::string& parent) {
+    const std::string id = absl::StrCat("x", ++counter_);
+    EXPECT_TRUE(CreateLibrary(*admin_, id, parent).ok());
+    return id;
+  }
+  static std::string FreshActivity(const std::string& library) {
+    v1::CreateActivityRequest request;
+    request.set_parent("libraries/" + library);
+    request.mutable_activity()->set_kind(v1::Activity::CALL);
+    request.mutable_activity()->set_subject("Звонок");
+    v1::Activity out;
+    grpc::ClientContext context;
+    EXPECT_TRUE(admin_->activities->CreateActivity(&context, request, &out).ok());
+    return out.name();
+  }
+  static std::string FreshKey(const std::string& library, v1::ApiKey::Role role,
+                              std::string* token = nullptr) {
+    v1::CreateApiKeyRequest request;
+    request.mutable_api_key()->set_display_name("ключ");
+    request.mutable_api_key()->set_role(role);
+    request.mutable_api_key()->set_library(library.empty() ? "" : "libraries/" + library);
+    v1::CreateApiKeyResponse out;
+    grpc::ClientContext context;
+    EXPECT_TRUE(admin_->keys->CreateApiKey(&context, request, &out).ok());
+    if (token) *token = out.key();
+    return out.api_key().name();
+  }
+
+  using Call = std::function<grpc::Status(Stubs&, const std::string& target)>;
+
+  // One representative, well-formed request per RPC, aimed at the target library.
+  static const std::map<std::string, Call>& Calls() {
+    static const auto* calls = new std::map<std::string, Call>{
+        {"allies.v1.LibraryService/GetLibrary",
+         [](Stubs& s, const std::string& t) {
+           v1::GetLibraryRequest r;
+           r.set_name("libraries/" + t);
+           v1::Library out;
+           grpc::ClientContext c;
+           return s.libraries->GetLibrary(&c, r, &out);
+         }},
+        {"allies.v1.LibraryService/ListLibraries",
+         [](Stubs& s, const std::string& t) {
+           v1::ListLibrariesRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListLibrariesResponse out;
+           grpc::ClientContext c;
+           return s.libraries->ListLibraries(&c, r, &out);
+         }},
+        {"allies.v1.LibraryService/CreateLibrary",
+         [](Stubs& s, const std::string& t) {
+           return CreateLibrary(s, absl::StrCat("n", ++counter_), t);
+         }},
+        {"allies.v1.LibraryService/UpdateLibrary",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateLibraryRequest r;
+           r.mutable_library()->set_name("libraries/" + FreshChild(t));
+           r.mutable_library()->set_region("Вологодская область");
+           r.mutable_update_mask()->add_paths("region");
+           v1::Library out;
+           grpc::ClientContext c;
+           return s.libraries->UpdateLibrary(&c, r, &out);
+         }},
+        {"allies.v1.LibraryService/DeleteLibrary",
+         [](Stubs& s, const std::string& t) {
+           v1::DeleteLibraryRequest r;
+           r.set_name("libraries/" + FreshChild(t));
+           v1::Library out;
+           grpc::ClientContext c;
+           return s.libraries->DeleteLibrary(&c, r, &out);
+         }},
+        {"allies.v1.LibraryService/UndeleteLibrary",
+         [](Stubs& s, const std::string& t) {
+           const std::string name = "libraries/" + FreshChild(t);
+           v1::DeleteLibraryRequest d;
+           d.set_name(name);
+           v1::Library out;
+           {
+             grpc::ClientContext c;
+             EXPECT_TRUE(admin_->libraries->DeleteLibrary(&c, d, &out).ok());
+           }
+           v1::UndeleteLibraryRequest r;
+           r.set_name(name);
+           grpc::ClientContext c;
+           return s.libraries->UndeleteLibrary(&c, r, &out);
+         }},
+        {"allies.v1.ActivityLogService/GetActivity",
+         [](Stubs& s, const std::string& t) {
+           v1::GetActivityRequest r;
+           r.set_name(FreshActivity(t));
+           v1::Activity out;
+           grpc::ClientContext c;
+           return s.activities->GetActivity(&c, r, &out);
+         }},
+        {"allies.v1.ActivityLogService/ListActivities",
+         [](Stubs& s, const std::string& t) {
+           v1::ListActivitiesRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListActivitiesResponse out;
+           grpc::ClientContext c;
+           return s.activities->ListActivities(&c, r, &out);
+         }},
+        {"allies.v1.ActivityLogService/CreateActivity",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateActivityRequest r;
+           r.set_parent("libraries/" + t);
+           r.mutable_activity()->set_kind(v1::Activity::MEETING);
+           r.mutable_activity()->set_subject("Встреча");
+           v1::Activity out;
+           grpc::ClientContext c;
+           return s.activities->CreateActivity(&c, r, &out);
+         }},
+        {"allies.v1.ActivityLogService/UpdateActivity",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateActivityRequest r;
+           r.mutable_activity()->set_name(FreshActivity(t));
+           r.mutable_activity()->set_subject("Перенесли");
+           r.mutable_update_mask()->add_paths("subject");
+           v1::Activity out;
+           grpc::ClientContext c;
+           return s.activities->UpdateActivity(&c, r, &out);
+         }},
+        {"allies.v1.ActivityLogService/DeleteActivity",
+         [](Stubs& s, const std::string& t) {
+           v1::DeleteActivityRequest r;
+           r.set_name(FreshActivity(t));
+           v1::Activity out;
+           grpc::ClientContext c;
+           return s.activities->DeleteActivity(&c, r, &out);
+         }},
+        {"allies.v1.ApiKeyService/CreateApiKey",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateApiKeyRequest r;
+           r.mutable_api_key()->set_display_name("новый");
+           r.mutable_api_key()->set_role(v1::ApiKey::INTEGRATION);
+           r.mutable_api_key()->set_library("libraries/" + t);
+           v1::CreateApiKeyResponse out;
+           grpc::ClientContext c;
+           return s.keys->CreateApiKey(&c, r, &out);
+         }},
+        {"allies.v1.ApiKeyService/GetApiKey",
+         [](Stubs& s, const std::string& t) {
+           v1::GetApiKeyRequest r;
+           r.set_name(FreshKey(t, v1::ApiKey::INTEGRATION));
+           v1::ApiKey out;
+           grpc::ClientContext c;
+           return s.keys->GetApiKey(&c, r, &out);
+         }},
+        {"allies.v1.ApiKeyService/ListApiKeys",
+         [](Stubs& s, const std::string& t) {
+           v1::ListApiKeysRequest r;
+           r.set_filter(absl::StrCat("library = \"libraries/", t, "\""));
+           v1::ListApiKeysResponse out;
+           grpc::ClientContext c;
+           return s.keys->ListApiKeys(&c, r, &out);
+         }},
+        {"allies.v1.ApiKeyService/RevokeApiKey",
+         [](Stubs& s, const std::string& t) {
+           v1::RevokeApiKeyRequest r;
+           r.set_name(FreshKey(t, v1::ApiKey::INTEGRATION));
+           v1::ApiKey out;
+           grpc::ClientContext c;
+           return s.keys->RevokeApiKey(&c, r, &out);
+         }},
+    };
+    return *calls;
+  }
+
+  // Lists whose results are restricted to the caller's scope rather than refused.
+  static bool RestrictsRatherThanRefuses(const std::string& method) {
+    return method == "allies.v1.ApiKeyService/ListApiKeys";
+  }
+
+  static TestServer* server_;
+  static std::unique_ptr<Stubs> admin_;
+  static int counter_;
+};
+
+TestServer* AuthorizationTest::server_ = nullptr;
+std::unique_ptr<AuthorizationTest::Stubs> AuthorizationTest::admin_;
+int AuthorizationTest::counter_ = 0;
+
+TEST_F(AuthorizationTest, EveryHostedMethodHasAPolicyAndAMatrixRow) {
+  const auto& with_policy = api::MethodsWithPolicy();
+  std::set<std::string> hosted;
+  for (const auto& registration : server::AllServices()) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(registration.name);
+    ASSERT_NE(service, nullptr) << registration.name;
+    for (int i = 0; i < service->method_count(); ++i) {
+      const std::string method =
+          absl::StrCat(service->full_name(), "/", service->method(i)->name());
+      hosted.insert(method);
+      EXPECT_NE(std::find(with_policy.begin(), with_policy.end(), method), with_policy.end())
+          << method << " has no policy";
+      EXPECT_TRUE(Calls().count(method)) << method << " has no row in the authorization matrix";
+    }
+  }
+  for (const auto& method : with_policy) EXPECT_TRUE(hosted.count(method)) << method;
+}
+
+TEST_F(AuthorizationTest, RoleByMethodByPlaceInTheNetwork) {
+  const std::vector<std::pair<api::Role, v1::ApiKey::Role>> roles = {
+      {api::Role::kAdmin, v1::ApiKey::ADMIN},
+      {api::Role::kMethodist, v1::ApiKey::METHODIST},
+      {api::Role::kLibrarian, v1::ApiKey::LIBRARIAN},
+      {api::Role::kCoordinator, v1::ApiKey::COORDINATOR},
+      {api::Role::kIntegration, v1::ApiKey::INTEGRATION},
+  };
+  const std::vector<std::pair<std::string, bool>> places = {
+      {"a", true}, {"a1", true}, {"r", false}, {"b", false}};  // own, descendant, ancestor, sibling
+  int checked = 0;
+  for (const auto& [role, proto_role] : roles) {
+    std::string token;
+    FreshKey("a", proto_role, &token);
+    Stubs stubs(server_->ChannelWithKey(token));
+    for (const auto& [method, call] : Calls()) {
+      const bool permitted = api::RoleGrants(role, *api::RequiredPermission(method));
+      for (const auto& [target, in_scope] : places) {
+        const grpc::Status status = call(stubs, target);
+        const bool allowed = permitted && (in_scope || RestrictsRatherThanRefuses(method));
+        if (allowed) {
+          EXPECT_TRUE(status.ok())
+              << proto_role << " " << method << " on " << target << ": " << status.error_message();
+        } else {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+              << proto_role << " " << method << " on " << target << ": " << status.error_message();
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 5 * static_cast<int>(Calls().size()) * 4);
+}
+
+TEST_F(AuthorizationTest, OutOfScopeLooksTheSameWhetherOrNotItExists) {
+  std::string token;
+  FreshKey("a", v1::ApiKey::ADMIN, &token);
+  Stubs stubs(server_->ChannelWithKey(token));
+  for (const char* name : {"libraries/b", "libraries/does-not-exist"}) {
+    v1::GetLibraryRequest r;
+    r.set_name(name);
+    v1::Library out;
+    grpc::ClientContext c;
+    grpc::Status status = stubs.libraries->GetLibrary(&c, r, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << name;
+  }
+  // Lists across the network show only the caller's subtree.
+  v1::ListLibrariesRequest all;
+  v1::ListLibrariesResponse page;
+  grpc::ClientContext c;
+  ASSERT_TRUE(stubs.libraries->ListLibraries(&c, all, &page).ok());
+  for (const auto& library : page.libraries()) {
+    EXPECT_TRUE(library.name() == "libraries/a" || library.name() == "libraries/a1" ||
+                library.parent() == "libraries/a" || library.parent() == "libraries/a1" ||
+                library.name().rfind("libraries/x", 0) == 0 ||
+                library.name().rfind("libraries/n", 0) == 0)
+        << library.name() << " is outside libraries/a";
+    EXPECT_NE(library.name(), "libraries/r");
+    EXPECT_NE(library.name(), "libraries/b");
+  }
+}
+
+TEST_F(AuthorizationTest, BadCredentialsAreUnauthenticated) {
+  auto code = [](std::shared_ptr<grpc::Channel> channel) {
+    auto stub = v1::LibraryService::NewStub(channel);
+    v1::GetLibraryRequest r;
+    r.set_name("libraries/a");
+    v1::Library out;
+    grpc::ClientContext c;
+    return stub->GetLibrary(&c, r, &out).error_code();
+  };
+  EXPECT_EQ(code(server_->ChannelWithKey("")), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(server_->ChannelWithKey("allies_nokey_secret")),
+            grpc::StatusCode::UNAUTHENTICATED);
+  std::string token;
+  FreshKey("a", v1::ApiKey::METHODIST, &token);
+  std::string forged = token;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  EXPECT_EQ(code(server_->ChannelWithKey(forged)), grpc::StatusCode::UNAUTHENTICATED);
+
+  // Revoked (before the key was ever used, so no cache holds it) and expired keys.
+  std::string revoked_token;
+  const std::string revoked = FreshKey("a", v1::ApiKey::METHODIST, &revoked_token);
+  v1::RevokeApiKeyRequest revoke;
+  revoke.set_name(revoked);
+  v1::ApiKey out;
+  {
+    grpc::ClientContext c;
+    ASSERT_TRUE(admin_->keys->RevokeApiKey(&c, revoke, &out).ok());
+  }
+  EXPECT_EQ(code(server_->ChannelWithKey(revoked_token)), grpc::StatusCode::UNAUTHENTICATED);
+
+  v1::CreateApiKeyRequest request;
+  request.mutable_api_key()->set_display_name("на минутку");
+  request.mutable_api_key()->set_role(v1::ApiKey::METHODIST);
+  request.mutable_api_key()->set_library("libraries/a");
+  request.mutable_api_key()->mutable_expire_time()->set_seconds(
+      absl::ToUnixSeconds(absl::Now() + absl::Seconds(2)));
+  v1::CreateApiKeyResponse expiring;
+  {
+    grpc::ClientContext c;
+    ASSERT_TRUE(admin_->keys->CreateApiKey(&c, request, &expiring).ok());
+  }
+  absl::SleepFor(absl::Seconds(2.2));
+  EXPECT_EQ(code(server_->ChannelWithKey(expiring.key())), grpc::StatusCode::UNAUTHENTICATED);
+  // Health stays open to everyone.
+  EXPECT_EQ(code(server_->ChannelWithKey(token)), grpc::StatusCode::OK);
+}
+
+}  // namespace
+}  // namespace allies
