@@ -148,9 +148,23 @@ absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv, absl::stri
                    SetSeconds(config.shutdown_grace)});
   flags.push_back({"log-rpcs", "ALLIES_LOG_RPCS", "write one JSON line per RPC to stderr", true,
                    SetBool(config.log_rpcs)});
+  flags.push_back({"tls-cert", "ALLIES_TLS_CERT",
+                   "PEM certificate chain: serve TLS instead of plaintext", false,
+                   SetString(config.tls_cert)});
+  flags.push_back({"tls-key", "ALLIES_TLS_KEY", "PEM private key of --tls-cert", false,
+                   SetString(config.tls_key)});
+  flags.push_back({"tls-client-ca", "ALLIES_TLS_CLIENT_CA",
+                   "PEM CA: require client certificates it signed (mutual TLS)", false,
+                   SetString(config.tls_client_ca)});
   AddDbFlags(flags, config.db);
   absl::Status status = Parse(argc, argv, program, description, flags);
   if (!status.ok()) return status;
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
+    return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
+  }
   return config;
 }
 

@@ -17,7 +17,12 @@ struct ServerConfig {
   bool migrate = false;                    // --migrate: apply migrations at start-up
   absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown-grace
   bool log_rpcs = true;                               // --log-rpcs
-  storage::DbConfig db;                               // --db-*, ALLIES_DB_*
+  // TLS: PEM files. Without a certificate the server speaks plaintext (fine on loopback). With a
+  // client CA, clients must present a certificate it signed (mutual TLS).
+  std::string tls_cert;       // --tls-cert, ALLIES_TLS_CERT
+  std::string tls_key;        // --tls-key, ALLIES_TLS_KEY
+  std::string tls_client_ca;  // --tls-client-ca, ALLIES_TLS_CLIENT_CA
+  storage::DbConfig db;       // --db-*, ALLIES_DB_*
 };
 
 // Parses argv. Returns INVALID_ARGUMENT with a readable message for unknown flags or bad values;

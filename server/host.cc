@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -24,6 +26,38 @@ constexpr absl::Duration kMigrationWait = absl::Seconds(60);
 constexpr absl::Duration kPruneInterval = absl::Hours(1);
 
 }  // namespace
+
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  if (!in || contents.str().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read the ", what, " ", path, " (missing or empty)"));
+  }
+  return contents.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerHost::ServerCredentials() const {
+  if (config_.tls_cert.empty()) return grpc::InsecureServerCredentials();
+  auto cert = ReadFile(config_.tls_cert, "TLS certificate");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(config_.tls_key, "TLS key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!config_.tls_client_ca.empty()) {
+    auto ca = ReadFile(config_.tls_client_ca, "TLS client CA");
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
 
 ServerHost::ServerHost(ServerConfig config, std::vector<ServiceRegistration> services)
     : config_(std::move(config)), registrations_(std::move(services)) {}
@@ -57,7 +91,9 @@ absl::StatusOr<int> ServerHost::Start() {
   int port = 0;
   // Without this, gRPC binds with SO_REUSEPORT and a second server on a busy port would start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
+  auto credentials = ServerCredentials();
+  if (!credentials.ok()) return credentials.status();
+  builder.AddListeningPort(config_.listen, *credentials, &port);
   authenticator_ = std::make_unique<KeyAuthenticator>(*pool_);
   const ServiceDeps deps{*pool_, *authenticator_};
   for (const auto& registration : registrations_) {

@@ -55,6 +55,8 @@ class ServerHost {
 
  private:
   void WatchDatabase();
+  // Plaintext, TLS, or mutual TLS, from the configuration.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials() const;
 
   ServerConfig config_;
   std::vector<ServiceRegistration> registrations_;

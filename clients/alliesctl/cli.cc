@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -62,8 +63,15 @@ std::shared_ptr<grpc::Channel> Invocation::Channel() {
   if (channel_ == nullptr) {
     grpc::ChannelArguments channel_args;
     channel_args.SetUserAgentPrefix("alliesctl");
-    channel_ = grpc::CreateCustomChannel(options_.endpoint, grpc::InsecureChannelCredentials(),
-                                         channel_args);
+    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+    if (!options_.tls_ca.empty()) {
+      grpc::SslCredentialsOptions tls;
+      tls.pem_root_certs = options_.tls_ca;
+      tls.pem_cert_chain = options_.tls_cert;
+      tls.pem_private_key = options_.tls_key;
+      credentials = grpc::SslCredentials(tls);
+    }
+    channel_ = grpc::CreateCustomChannel(options_.endpoint, credentials, channel_args);
   }
   return channel_;
 }
@@ -170,6 +178,9 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {"output", 'o', true, "FORMAT",
        absl::StrCat("output format: ", OutputFormatNames(), " (default table)")},
       {"timeout", '\0', true, "SECONDS", "deadline of each RPC (default 10)"},
+      {"ca", '\0', true, "FILE", "use TLS, trusting this PEM CA for the server ($ALLIES_CA)"},
+      {"cert", '\0', true, "FILE", "client certificate (PEM) for mutual TLS"},
+      {"key", '\0', true, "FILE", "private key (PEM) of --cert"},
       {"help", 'h', false, "", "show help"},
   };
   return *flags;
@@ -355,6 +366,29 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
       return kExitUsage;
     }
     options.output = *format;
+  }
+  // TLS material: read now, so that a bad path is a usage error, not a connection failure.
+  std::optional<std::string> ca = parsed->Get("ca");
+  if (!ca) {
+    if (const char* env = std::getenv("ALLIES_CA"); env != nullptr && *env != '\0') ca = env;
+  }
+  const std::vector<std::pair<std::string, std::string*>> tls_files = {
+      {"ca", &options.tls_ca}, {"cert", &options.tls_cert}, {"key", &options.tls_key}};
+  for (const auto& [flag, target] : tls_files) {
+    std::optional<std::string> path = flag == "ca" ? ca : parsed->Get(flag);
+    if (!path) continue;
+    std::ifstream in(*path, std::ios::binary);
+    std::stringstream contents;
+    contents << in.rdbuf();
+    if (!in || contents.str().empty()) {
+      err << "error: --" << flag << ": cannot read " << *path << "\n\n" << CommandUsage(*command);
+      return kExitUsage;
+    }
+    *target = contents.str();
+  }
+  if (options.tls_ca.empty() && (!options.tls_cert.empty() || !options.tls_key.empty())) {
+    err << "error: --cert and --key need --ca\n\n" << CommandUsage(*command);
+    return kExitUsage;
   }
   if (std::optional<std::string> timeout = parsed->Get("timeout")) {
     absl::StatusOr<double> seconds = ParsePositiveSecondsFlag("timeout", *timeout);

@@ -35,6 +35,10 @@ std::string FindApiKey();
 struct GlobalOptions {
   std::string endpoint = kDefaultEndpoint;
   std::string api_key;
+  // TLS (PEM contents): the CA trusted for the server; client certificate and key for mTLS.
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
   OutputFormat output = OutputFormat::kTable;
   double timeout_seconds = 10;
 };

@@ -3,57 +3,11 @@
 # Usage: alliesctl_e2e_test.sh ALLIESCTL ALLIES_SERVER DBCTL ALLIES_MIGRATE
 set -uo pipefail
 ctl=$1 server_bin=$2 dbctl=$3 migrate_bin=$4
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/alliesctl-e2e.XXXXXX")
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  "$dbctl" stop "$tmp/db" >/dev/null 2>&1
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../support/e2e_lib.sh"
 
-passed=0 failed=0
-# expect CODE DESCRIPTION -- COMMAND...: runs the command, checks its exit code.
-expect() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [[ $got == "$want" ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $what: exit $got, want $want"
-    sed 's/^/  out: /' "$tmp/out"
-    sed 's/^/  err: /' "$tmp/err"
-  fi
-}
-# contains FILE TEXT DESCRIPTION
-contains() {
-  if grep -qF -- "$2" "$1"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $3: '$2' not in:"
-    sed 's/^/  /' "$1"
-  fi
-}
-
-"$dbctl" start "$tmp/db" --fast >/dev/null || exit 1
-set -a
-. "$tmp/db/env"
-set +a
-# As on a first start: the administrator's key file, which alliesctl then reads.
-"$migrate_bin" --bootstrap-key-file="$tmp/admin.key" >/dev/null || exit 1
-export ALLIES_API_KEY_FILE=$tmp/admin.key
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export ALLIES_ENDPOINT=127.0.0.1:$port
-"$server_bin" --listen "$ALLIES_ENDPOINT" --migrate 2>"$tmp/server.log" &
-server_pid=$!
-for _ in $(seq 100); do
-  "$ctl" libraries list >/dev/null 2>&1 && break
-  sleep 0.2
-done
+start_database
+export ALLIES_ENDPOINT=127.0.0.1:$(free_port)
+start_server "$ALLIES_ENDPOINT"
 
 expect 0 "create root" -- "$ctl" libraries create --id oblast --display-name "Областная библиотека им. Ё. Ёлкина" --kind regional --region "Вологодская область"
 contains "$tmp/out" "libraries/oblast" "create prints the library"
@@ -111,5 +65,4 @@ expect 6 "undelete a live library is exit 6" -- "$ctl" libraries undelete oblast
 expect 2 "usage error is exit 2" -- "$ctl" libraries frobnicate
 expect 5 "unreachable is exit 5" -- "$ctl" --endpoint 127.0.0.1:1 libraries list
 
-echo "$passed passed, $failed failed"
-[[ $failed == 0 ]]
+finish
