@@ -22,6 +22,7 @@ const std::map<std::string, Permission, std::less<>>& Table() {
       {"allies.v1.ActivityLogService/CreateActivity", Permission::kRecordActivities},
       {"allies.v1.ActivityLogService/UpdateActivity", Permission::kRecordActivities},
       {"allies.v1.ActivityLogService/DeleteActivity", Permission::kRecordActivities},
+      {"allies.v1.ActivityLogService/UndeleteActivity", Permission::kRecordActivities},
       {"allies.v1.ApiKeyService/CreateApiKey", Permission::kManageKeys},
       {"allies.v1.ApiKeyService/GetApiKey", Permission::kManageKeys},
       {"allies.v1.ApiKeyService/ListApiKeys", Permission::kManageKeys},

@@ -337,6 +337,40 @@ absl::Status ActivityLogService::DeleteActivity(const api::Call& call,
   });
 }
 
+absl::Status ActivityLogService::UndeleteActivity(const api::Call& call,
+                                                  const v1::UndeleteActivityRequest& request,
+                                                  v1::Activity* response) {
+  auto ids = ActivityNamePattern().Parse(request.name(), "name");
+  if (!ids.ok()) return ids.status();
+  absl::Status valid = storage::ValidateRequestId(request.request_id());
+  if (!valid.ok()) return valid;
+  const std::string& name = request.name();
+  return storage::RunIdempotent(
+      pool_, "allies.v1.ActivityLogService/UndeleteActivity", request.request_id(), request,
+      response, [&](Session& s) -> absl::Status {
+        absl::Status in_scope = storage::scope::Check(s, call.principal(), (*ids)[0], name);
+        if (!in_scope.ok()) return in_scope;
+        auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);
+        if (!current.ok()) return current.status();
+        ActivityRecord record = *std::move(current);
+        if (record.kind == storage::kActivityKindSystem) return Immutable(name);
+        if (!record.delete_time) {
+          return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
+                            absl::StrCat(name, " is not deleted"), {{"resource", name}});
+        }
+        absl::Status etag_ok = api::CheckEtag(
+            request.etag(), api::ComputeEtag(record.revision, record.update_time), name);
+        if (!etag_ok.ok()) return etag_ok;
+        record.delete_time.reset();
+        record.update_time = std::max(storage::NowMicros(), record.update_time);
+        record.revision += 1;
+        absl::Status updated = activities::Update(s, record);
+        if (!updated.ok()) return updated;
+        ToProto(record, response);
+        return absl::OkStatus();
+      });
+}
+
 ActivityLogService::ActivityLogService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), pool_(deps.pool) {
   using Async = v1::ActivityLogService::AsyncService;
@@ -355,6 +389,9 @@ ActivityLogService::ActivityLogService(const server::ServiceDeps& deps)
   Unary<v1::DeleteActivityRequest, v1::Activity>(
       "allies.v1.ActivityLogService/DeleteActivity", &Async::RequestDeleteActivity,
       [this](const api::Call& c, const auto& r, auto* out) { return DeleteActivity(c, r, out); });
+  Unary<v1::UndeleteActivityRequest, v1::Activity>(
+      "allies.v1.ActivityLogService/UndeleteActivity", &Async::RequestUndeleteActivity,
+      [this](const api::Call& c, const auto& r, auto* out) { return UndeleteActivity(c, r, out); });
 }
 
 server::ServiceRegistration ActivityLogServiceRegistration() {

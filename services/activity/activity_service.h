@@ -25,6 +25,8 @@ class ActivityLogService final
                               v1::Activity* response);
   absl::Status DeleteActivity(const api::Call& call, const v1::DeleteActivityRequest& request,
                               v1::Activity* response);
+  absl::Status UndeleteActivity(const api::Call& call, const v1::UndeleteActivityRequest& request,
+                                v1::Activity* response);
 
  private:
   storage::ConnectionPool& pool_;

@@ -37,6 +37,7 @@ RPC_TIMEOUT_S = 10
 
 PROTO_FILES_WITH_SERVICES = [
     "allies/v1/library.proto",
+    "allies/v1/api_key.proto",
     "allies/v1/activity.proto",
     "grpc/health/v1/health.proto",
     "grpc/reflection/v1alpha/reflection.proto",
@@ -101,6 +102,7 @@ class Stubs:
         # search path so that "grpc.health.v1" resolves into stub_dir.
         grpc.__path__.append(os.path.join(stub_dir, "grpc"))
         from allies.v1 import activity_pb2, activity_pb2_grpc, library_pb2, library_pb2_grpc
+        from allies.v1 import api_key_pb2, api_key_pb2_grpc
         from google.protobuf import descriptor_pb2, field_mask_pb2
         from google.rpc import error_details_pb2, status_pb2
         from grpc.health.v1 import health_pb2, health_pb2_grpc
@@ -110,6 +112,8 @@ class Stubs:
         self.library_pb2_grpc = library_pb2_grpc
         self.activity_pb2 = activity_pb2
         self.activity_pb2_grpc = activity_pb2_grpc
+        self.api_key_pb2 = api_key_pb2
+        self.api_key_pb2_grpc = api_key_pb2_grpc
         self.descriptor_pb2 = descriptor_pb2
         self.field_mask_pb2 = field_mask_pb2
         self.status_pb2 = status_pb2
@@ -587,6 +591,49 @@ class ContractTest(ServerTestCase):
             parent="libraries/-", filter='related: "%s/partners/bank"' % first.name),
             timeout=RPC_TIMEOUT_S)
         self.assertEqual([a.name for a in found.activities], [meeting.name])
+
+
+class KeysTest(ServerTestCase):
+    """API keys as a third party uses them: a scoped key reaches its subtree and no further."""
+
+    def test_scoped_key_revocation_and_missing_key(self):
+        pb, kpb = self.s.library_pb2, self.s.api_key_pb2
+        admin_keys = self.s.api_key_pb2_grpc.ApiKeyServiceStub(ENV.channel)
+        prefix = unique_id("k")
+        for library_id, parent in ((prefix + "-home", ""), (prefix + "-away", "")):
+            self.libraries.CreateLibrary(pb.CreateLibraryRequest(
+                library_id=library_id, library=pb.Library(
+                    display_name="Библиотека", kind=pb.Library.CENTRAL_SYSTEM, parent=parent)),
+                timeout=RPC_TIMEOUT_S)
+        created = admin_keys.CreateApiKey(kpb.CreateApiKeyRequest(api_key=kpb.ApiKey(
+            display_name="Библиотекарь", role=kpb.ApiKey.LIBRARIAN,
+            library="libraries/%s-home" % prefix)), timeout=RPC_TIMEOUT_S)
+        self.assertTrue(created.key.startswith("allies_"))
+        scoped = self.s.grpc.intercept_channel(
+            ENV.anonymous_channel, bearer_interceptor(self.s.grpc, created.key))
+        libraries = self.s.library_pb2_grpc.LibraryServiceStub(scoped)
+        home = libraries.GetLibrary(pb.GetLibraryRequest(name="libraries/%s-home" % prefix),
+                                    timeout=RPC_TIMEOUT_S)
+        self.assertEqual(home.name, "libraries/%s-home" % prefix)
+        self.assertRpcError(self.s.grpc.StatusCode.PERMISSION_DENIED, libraries.GetLibrary,
+                            pb.GetLibraryRequest(name="libraries/%s-away" % prefix))
+        self.assertRpcError(self.s.grpc.StatusCode.PERMISSION_DENIED, libraries.CreateLibrary,
+                            pb.CreateLibraryRequest(library=pb.Library(
+                                display_name="x", kind=pb.Library.BRANCH,
+                                parent="libraries/%s-home" % prefix)))
+        anonymous = self.s.library_pb2_grpc.LibraryServiceStub(ENV.anonymous_channel)
+        self.assertRpcError(self.s.grpc.StatusCode.UNAUTHENTICATED, anonymous.ListLibraries,
+                            pb.ListLibrariesRequest())
+        # A key revoked before its first use is refused at once.
+        fresh = admin_keys.CreateApiKey(kpb.CreateApiKeyRequest(api_key=kpb.ApiKey(
+            display_name="Временный", role=kpb.ApiKey.METHODIST,
+            library="libraries/%s-home" % prefix)), timeout=RPC_TIMEOUT_S)
+        admin_keys.RevokeApiKey(kpb.RevokeApiKeyRequest(name=fresh.api_key.name),
+                                timeout=RPC_TIMEOUT_S)
+        revoked = self.s.library_pb2_grpc.LibraryServiceStub(self.s.grpc.intercept_channel(
+            ENV.anonymous_channel, bearer_interceptor(self.s.grpc, fresh.key)))
+        self.assertRpcError(self.s.grpc.StatusCode.UNAUTHENTICATED, revoked.ListLibraries,
+                            pb.ListLibrariesRequest())
 
 
 def main():

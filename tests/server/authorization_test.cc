@@ -193,6 +193,21 @@ class AuthorizationTest : public ::testing::Test {
            grpc::ClientContext c;
            return s.activities->DeleteActivity(&c, r, &out);
          }},
+        {"allies.v1.ActivityLogService/UndeleteActivity",
+         [](Stubs& s, const std::string& t) {
+           const std::string name = FreshActivity(t);
+           v1::DeleteActivityRequest d;
+           d.set_name(name);
+           v1::Activity out;
+           {
+             grpc::ClientContext c;
+             EXPECT_TRUE(admin_->activities->DeleteActivity(&c, d, &out).ok());
+           }
+           v1::UndeleteActivityRequest r;
+           r.set_name(name);
+           grpc::ClientContext c;
+           return s.activities->UndeleteActivity(&c, r, &out);
+         }},
         {"allies.v1.ApiKeyService/CreateApiKey",
          [](Stubs& s, const std::string& t) {
            v1::CreateApiKeyRequest r;

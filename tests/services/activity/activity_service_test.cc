@@ -223,6 +223,19 @@ TEST_F(ActivityServiceTest, RecordedInteractions) {
   }
   EXPECT_TRUE(updated.has_delete_time());
   EXPECT_EQ(List("libraries/lib", "kind = MEETING").size(), 0u);
+  v1::UndeleteActivityRequest undelete;
+  undelete.set_name(created.name());
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(activities_->UndeleteActivity(&context, undelete, &updated).ok());
+  }
+  EXPECT_FALSE(updated.has_delete_time());
+  EXPECT_EQ(List("libraries/lib", "kind = MEETING").size(), 1u);
+  {
+    grpc::ClientContext context;
+    EXPECT_EQ(Reason(activities_->UndeleteActivity(&context, undelete, &updated)),
+              "RESOURCE_NOT_DELETED");
+  }
 }
 
 TEST_F(ActivityServiceTest, SystemEntriesAreImmutable) {
