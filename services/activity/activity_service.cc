@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "api/errors.h"
 #include "api/etag.h"
+#include "api/list_request.h"
 #include "api/names.h"
 #include "api/pagination.h"
 #include "api/proto_time.h"
@@ -128,13 +129,6 @@ absl::Status Immutable(absl::string_view name) {
                     {{"resource", std::string(name)}});
 }
 
-std::string ListFingerprint(const v1::ListActivitiesRequest& request, const api::FilterExpr* filter,
-                            const std::vector<api::OrderTerm>& order) {
-  return absl::StrCat(
-      "ListActivities|parent=", request.parent(), "|show_deleted=", request.show_deleted() ? 1 : 0,
-      "|filter=", api::CanonicalFilter(filter), "|order=", api::CanonicalOrder(order));
-}
-
 }  // namespace
 
 const api::FilterSchema& ActivityFilterSchema() {
@@ -182,23 +176,19 @@ absl::Status ActivityLogService::ListActivities(const api::Call& call,
                                                 v1::ListActivitiesResponse* response) {
   auto library = api::ParseLibraryParent(request.parent(), "parent", /*allow_any=*/true);
   if (!library.ok()) return library.status();
-  auto page_size = api::EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  auto filter = api::ParseFilter(request.filter(), ActivityFilterSchema());
-  if (!filter.ok()) return filter.status();
-  auto order = api::ParseOrderBy(
-      request.order_by().empty() ? "create_time desc" : request.order_by(), ActivityFilterSchema());
-  if (!order.ok()) return order.status();
+  auto list = api::ParseList(
+      {"ListActivities", request.page_size(), request.page_token(), request.filter(),
+       request.order_by(), "create_time desc",
+       absl::StrCat("parent=", request.parent(), "|show_deleted=", request.show_deleted() ? 1 : 0)},
+      ActivityFilterSchema());
+  if (!list.ok()) return list.status();
   storage::ActivityListQuery query;
   query.library_id = *library;
   query.show_deleted = request.show_deleted();
-  query.filter = filter->get();
-  query.order = *order;
-  query.limit = *page_size + 1;
-  const std::string fingerprint = ListFingerprint(request, filter->get(), *order);
-  auto key = api::DecodePageToken(request.page_token(), fingerprint);
-  if (!key.ok()) return key.status();
-  query.after_key = *std::move(key);
+  query.filter = list->filter.get();
+  query.order = list->order;
+  query.after_key = list->after_key;
+  query.limit = list->limit();
   query.within = storage::scope::Root(call.principal());
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
     if (query.library_id) {
@@ -208,13 +198,10 @@ absl::Status ActivityLogService::ListActivities(const api::Call& call,
     }
     auto rows = activities::List(s, query);
     if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *page_size;
-    if (more) rows->resize(*page_size);
+    response->set_next_page_token(api::NextPage(*rows, *list, [&](const ActivityRecord& r) {
+      return activities::SortKey(r, list->order);
+    }));
     for (const auto& r : *rows) ToProto(r, response->add_activities());
-    if (more) {
-      response->set_next_page_token(
-          api::EncodePageToken(fingerprint, activities::SortKey(rows->back(), query.order)));
-    }
     return absl::OkStatus();
   });
 }

@@ -4,6 +4,7 @@
 #include "api/credentials.h"
 #include "api/errors.h"
 #include "api/etag.h"
+#include "api/list_request.h"
 #include "api/names.h"
 #include "api/pagination.h"
 #include "api/proto_time.h"
@@ -198,28 +199,23 @@ absl::Status ApiKeyService::GetApiKey(const api::Call& call, const v1::GetApiKey
 absl::Status ApiKeyService::ListApiKeys(const api::Call& call,
                                         const v1::ListApiKeysRequest& request,
                                         v1::ListApiKeysResponse* response) {
-  auto page_size = api::EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  auto filter = api::ParseFilter(request.filter(), KeyFilterSchema());
-  if (!filter.ok()) return filter.status();
-  const std::string fingerprint =
-      absl::StrCat("ListApiKeys|revoked=", request.show_revoked() ? 1 : 0,
-                   "|filter=", api::CanonicalFilter(filter->get()));
-  auto key = api::DecodePageToken(request.page_token(), fingerprint);
-  if (!key.ok()) return key.status();
+  auto list =
+      api::ParseList({"ListApiKeys", request.page_size(), request.page_token(), request.filter(),
+                      "", "", absl::StrCat("show_revoked=", request.show_revoked() ? 1 : 0)},
+                     KeyFilterSchema());
+  if (!list.ok()) return list.status();
   storage::ApiKeyListQuery query;
   query.show_revoked = request.show_revoked();
-  query.filter = filter->get();
-  query.after_key = *std::move(key);
-  query.limit = *page_size + 1;
+  query.filter = list->filter.get();
+  query.after_key = list->after_key;
+  query.limit = list->limit();
   query.within = storage::scope::Root(call.principal());
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
     auto rows = api_keys::List(s, query);
     if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *page_size;
-    if (more) rows->resize(*page_size);
+    response->set_next_page_token(api::NextPage(
+        *rows, *list, [](const ApiKeyRecord& r) { return std::vector<std::string>{r.id}; }));
     for (const auto& r : *rows) ToProto(r, response->add_api_keys());
-    if (more) response->set_next_page_token(api::EncodePageToken(fingerprint, {rows->back().id}));
     return absl::OkStatus();
   });
 }

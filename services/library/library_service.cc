@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/errors.h"
 #include "api/etag.h"
+#include "api/list_request.h"
 #include "api/names.h"
 #include "api/pagination.h"
 #include "api/proto_time.h"
@@ -100,13 +101,6 @@ absl::Status CheckParent(Session& s, const std::string& parent_id, libraries::Lo
   return absl::OkStatus();
 }
 
-std::string ListFingerprint(const v1::ListLibrariesRequest& request, const api::FilterExpr* filter,
-                            const std::vector<api::OrderTerm>& order) {
-  return absl::StrCat(
-      "ListLibraries|parent=", request.parent(), "|show_deleted=", request.show_deleted() ? 1 : 0,
-      "|filter=", api::CanonicalFilter(filter), "|order=", api::CanonicalOrder(order));
-}
-
 }  // namespace
 
 absl::Status LibraryService::GetLibrary(const api::Call& call, const v1::GetLibraryRequest& request,
@@ -126,26 +120,23 @@ absl::Status LibraryService::GetLibrary(const api::Call& call, const v1::GetLibr
 absl::Status LibraryService::ListLibraries(const api::Call& call,
                                            const v1::ListLibrariesRequest& request,
                                            v1::ListLibrariesResponse* response) {
-  auto page_size = api::EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  auto filter = api::ParseFilter(request.filter(), LibraryFilterSchema());
-  if (!filter.ok()) return filter.status();
-  auto order = api::ParseOrderBy(request.order_by(), LibraryFilterSchema());
-  if (!order.ok()) return order.status();
+  auto list = api::ParseList(
+      {"ListLibraries", request.page_size(), request.page_token(), request.filter(),
+       request.order_by(), "",
+       absl::StrCat("parent=", request.parent(), "|show_deleted=", request.show_deleted() ? 1 : 0)},
+      LibraryFilterSchema());
+  if (!list.ok()) return list.status();
   storage::LibraryListQuery query;
   if (!request.parent().empty()) {
     auto parent = api::ParseLibraryName(request.parent(), "parent");
     if (!parent.ok()) return parent.status();
     query.parent_id = *parent;
   }
-  query.filter = filter->get();
-  query.order = *order;
   query.show_deleted = request.show_deleted();
-  query.limit = *page_size + 1;  // one more tells whether another page follows
-  const std::string fingerprint = ListFingerprint(request, filter->get(), *order);
-  auto key = api::DecodePageToken(request.page_token(), fingerprint);
-  if (!key.ok()) return key.status();
-  query.after_key = *std::move(key);
+  query.filter = list->filter.get();
+  query.order = list->order;
+  query.after_key = list->after_key;
+  query.limit = list->limit();
   query.within = storage::scope::Root(call.principal());
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
     if (query.parent_id) {
@@ -155,13 +146,9 @@ absl::Status LibraryService::ListLibraries(const api::Call& call,
     }
     auto rows = libraries::List(s, query);
     if (!rows.ok()) return rows.status();
-    const bool more = static_cast<int>(rows->size()) > *page_size;
-    if (more) rows->resize(*page_size);
+    response->set_next_page_token(api::NextPage(
+        *rows, *list, [&](const LibraryRecord& r) { return libraries::SortKey(r, list->order); }));
     for (const auto& r : *rows) ToProto(r, response->add_libraries());
-    if (more) {
-      response->set_next_page_token(
-          api::EncodePageToken(fingerprint, libraries::SortKey(rows->back(), query.order)));
-    }
     return absl::OkStatus();
   });
 }
