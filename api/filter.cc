@@ -444,9 +444,18 @@ class Parser {
         return absl::OkStatus();
       }
       case FieldKind::kName:
-        // The empty name means "none" (e.g. parent = "" for roots); others must be well formed.
-        if (!value.text.empty() && !absl::StrContains(value.text, '/')) {
-          return bad(absl::StrCat("expected a resource name, got ", Quote(value.text)));
+        // The empty name means "none" (e.g. parent = "" for roots); others must be well formed
+        // (names are ASCII: anything else could never match, and is a mistake).
+        if (!value.text.empty()) {
+          bool ascii = absl::StrContains(value.text, '/');
+          for (char ch : value.text) {
+            ascii = ascii && static_cast<unsigned char>(ch) > 0x20 &&
+                    static_cast<unsigned char>(ch) < 0x7f;
+          }
+          if (!ascii) {
+            return bad(absl::StrCat("expected a resource name like \"libraries/x\", got ",
+                                    Quote(value.text)));
+          }
         }
         node.value = value.text;
         return absl::OkStatus();

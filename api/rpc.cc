@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "api/credentials.h"
 #include "api/errors.h"
@@ -18,9 +19,14 @@ constexpr absl::string_view kRequestIdHeader = "x-request-id";
 std::string AcceptCall(grpc::ServerContext* context) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find(grpc::string_ref(kRequestIdHeader.data(), kRequestIdHeader.size()));
-  std::string request_id = it != metadata.end() && !it->second.empty() && it->second.size() <= 128
-                               ? std::string(it->second.data(), it->second.size())
-                               : GenerateResourceId();
+  // A client's id is used when it fits where ids are kept (64 characters of [A-Za-z0-9._:-]).
+  bool usable = it != metadata.end() && !it->second.empty() && it->second.size() <= 64;
+  for (size_t i = 0; usable && i < it->second.size(); ++i) {
+    const char c = it->second.data()[i];
+    usable = absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+  }
+  std::string request_id = usable ? std::string(it->second.data(), it->second.size())
+                                  : GenerateResourceId();
   context->AddInitialMetadata(std::string(kRequestIdHeader), request_id);
   return request_id;
 }

@@ -1,10 +1,12 @@
 // allies-migrate: applies the database migrations compiled into it, then exits. With
 // --bootstrap-key-file=PATH and no file there yet, it also creates a network-wide ADMIN API key
 // and writes it to PATH (mode 0600): the first credential of a new installation.
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -16,13 +18,33 @@
 
 namespace {
 
-// Writes the key to a new file readable by its owner only; false if the file exists or fails.
-bool WriteKeyFile(const std::string& path, const std::string& token) {
+// Creates the network admin key and its file. The file is claimed first (O_EXCL), so two
+// migrators at once, or a path that cannot be written, never leave a key without its file; the
+// secret is written only there and printed once to stdout, never to stderr (logs keep that).
+int Bootstrap(const allies::storage::DbConfig& db, const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) return false;
-  const std::string line = token + "\n";
-  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  return ::close(fd) == 0 && ok;
+  if (fd < 0) {
+    if (errno == EEXIST) return 0;  // already bootstrapped
+    std::fprintf(stderr, "allies-migrate: cannot create %s: %s\n", path.c_str(),
+                 std::strerror(errno));
+    return 1;
+  }
+  auto token = allies::services::CreateNetworkAdminKey(
+      db, "administrator (created by allies-migrate --bootstrap-key-file)");
+  const std::string line = token.ok() ? *token + "\n" : "";
+  const bool written =
+      token.ok() && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  const bool closed = ::close(fd) == 0;
+  if (!token.ok() || !written || !closed) {
+    ::unlink(path.c_str());
+    std::fprintf(stderr, "allies-migrate: cannot create the admin key file %s: %s\n", path.c_str(),
+                 token.ok() ? "write failed" : std::string(token.status().message()).c_str());
+    return 1;
+  }
+  std::printf(
+      "allies-migrate: created a network-wide ADMIN API key (shown once; kept in %s):\n  %s\n",
+      path.c_str(), token->c_str());
+  return 0;
 }
 
 }  // namespace
@@ -53,23 +75,6 @@ int main(int argc, char** argv) {
                  std::string(result.status().message()).c_str());
     return result.status().code() == absl::StatusCode::kUnavailable ? 3 : 1;
   }
-  if (!key_file.empty() && ::access(key_file.c_str(), F_OK) != 0) {
-    auto token = allies::services::CreateNetworkAdminKey(
-        *config, "administrator (created by allies-migrate --bootstrap-key-file)");
-    if (!token.ok()) {
-      std::fprintf(stderr, "allies-migrate: cannot create the admin key: %s\n",
-                   std::string(token.status().message()).c_str());
-      return 1;
-    }
-    if (!WriteKeyFile(key_file, *token)) {
-      std::fprintf(stderr, "allies-migrate: cannot write %s; the new admin key is:\n%s\n",
-                   key_file.c_str(), token->c_str());
-      return 1;
-    }
-    std::printf(
-        "allies-migrate: created a network-wide ADMIN API key (shown once; kept in %s):\n"
-        "  %s\n",
-        key_file.c_str(), token->c_str());
-  }
+  if (!key_file.empty()) return Bootstrap(*config, key_file);
   return 0;
 }

@@ -34,12 +34,14 @@ std::string RequestHash(const google::protobuf::Message& request) {
   return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
 }
 
-absl::StatusOr<std::optional<Prior>> FindPrior(Session& session, absl::string_view request_id,
+absl::StatusOr<std::optional<Prior>> FindPrior(Session& session, absl::string_view principal,
+                                               absl::string_view request_id,
                                                absl::string_view method) {
   static const std::string kSql =
-      "SELECT request_hash, response FROM request_log WHERE request_id = ? AND method = ?";
+      "SELECT request_hash, response FROM request_log "
+      "WHERE principal = ? AND request_id = ? AND method = ?";
   return session.Run([&]() -> absl::StatusOr<std::optional<Prior>> {
-    auto rs = session.Query(kSql, request_id, method);
+    auto rs = session.Query(kSql, principal, request_id, method);
     if (!rs->next()) return std::optional<Prior>();
     return std::optional<Prior>(Prior{GetString(*rs, 1), GetString(*rs, 2)});
   });
@@ -76,8 +78,9 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
                            "INVALID_REQUEST_ID");
 }
 
-absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view method,
-                           absl::string_view request_id, const google::protobuf::Message& request,
+absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
+                           absl::string_view method, absl::string_view request_id,
+                           const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            absl::FunctionRef<absl::Status(Session&)> change) {
   if (request_id.empty()) return RunInTransaction(pool, change);
@@ -85,7 +88,7 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view method,
   auto replay_if_seen = [&](absl::Status* out) -> bool {
     std::optional<Prior> prior;
     absl::Status read = RunRead(pool, [&](Session& s) -> absl::Status {
-      auto found = FindPrior(s, request_id, method);
+      auto found = FindPrior(s, principal, request_id, method);
       if (!found.ok()) return found.status();
       prior = *std::move(found);
       return absl::OkStatus();
@@ -101,13 +104,14 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view method,
   absl::Status status;
   if (replay_if_seen(&status)) return status;  // a retry: nothing to do
   static const std::string kInsert =
-      "INSERT INTO request_log (request_id, method, request_hash, response, create_time) "
-      "VALUES (?, ?, ?, ?, ?)";
+      "INSERT INTO request_log (principal, request_id, method, request_hash, response, "
+      "create_time) VALUES (?, ?, ?, ?, ?, ?)";
   status = RunInTransaction(pool, [&](Session& s) -> absl::Status {
     absl::Status changed = change(s);
     if (!changed.ok()) return changed;
     return s.Run([&]() -> absl::Status {
-      s.Execute(kInsert, request_id, method, hash, response->SerializeAsString(), NowMicros());
+      s.Execute(kInsert, principal, request_id, method, hash, response->SerializeAsString(),
+                NowMicros());
       return absl::OkStatus();
     });
   });

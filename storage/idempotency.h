@@ -24,10 +24,12 @@ inline constexpr absl::Duration kRequestIdRetention = absl::Hours(24 * 7);
 absl::Status ValidateRequestId(absl::string_view request_id);
 
 // Runs `change` in one transaction (retried like RunInTransaction), filling `response`. With a
-// non-empty request_id, does so at most once per (request_id, method): see above. `request` is
-// the whole request message (its request_id field included, which is harmless).
-absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view method,
-                           absl::string_view request_id, const google::protobuf::Message& request,
+// non-empty request_id, does so at most once per (principal, request_id, method): request ids
+// belong to their caller, so another caller's id is never replayed to it. `request` is the whole
+// request message (its request_id field included, which is harmless).
+absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
+                           absl::string_view method, absl::string_view request_id,
+                           const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            absl::FunctionRef<absl::Status(Session&)> change);
 

@@ -79,6 +79,8 @@ absl::StatusOr<std::unique_ptr<Session>> ConnectionPool::Connect(const DbConfig&
         "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
         "NO_ENGINE_SUBSTITUTION'");
     session->ExecuteDirect("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    // GROUP_CONCAT (an activity's related resources) is cut at 1 KiB on MySQL 8 by default.
+    session->ExecuteDirect("SET SESSION group_concat_max_len = 1048576");
     session->ExecuteDirect(
         absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
                      std::max<int64_t>(1, absl::ToInt64Seconds(config.lock_wait_timeout))));

@@ -144,8 +144,8 @@ const api::FilterSchema& ActivityFilterSchema() {
         {"kind", FieldKind::kEnum, false, true, kinds},
         {"actor", FieldKind::kString, false, false, {}},
         {"verb", FieldKind::kString, false, false, {}},
-        {"resource", FieldKind::kString, false, false, {}},
-        {"related", FieldKind::kString, true, false, {}},
+        {"resource", FieldKind::kName, false, false, {}},
+        {"related", FieldKind::kName, true, false, {}},
         {"subject", FieldKind::kString, false, false, {}},
         {"description", FieldKind::kString, false, false, {}},
         {"occurred_time", FieldKind::kTimestamp, false, true, {}},
@@ -221,8 +221,8 @@ absl::Status ActivityLogService::CreateActivity(const api::Call& call,
   valid = ApplyFields(request.activity(), MutableActivityFields(), record.create_time, record);
   if (!valid.ok()) return valid;
   return storage::RunIdempotent(
-      pool_, "allies.v1.ActivityLogService/CreateActivity", request.request_id(), request, response,
-      [&](Session& s) -> absl::Status {
+      pool_, call.principal().name, "allies.v1.ActivityLogService/CreateActivity",
+      request.request_id(), request, response, [&](Session& s) -> absl::Status {
         absl::Status in_scope =
             storage::scope::Check(s, call.principal(), *library, request.parent());
         if (!in_scope.ok()) return in_scope;
@@ -333,8 +333,8 @@ absl::Status ActivityLogService::UndeleteActivity(const api::Call& call,
   if (!valid.ok()) return valid;
   const std::string& name = request.name();
   return storage::RunIdempotent(
-      pool_, "allies.v1.ActivityLogService/UndeleteActivity", request.request_id(), request,
-      response, [&](Session& s) -> absl::Status {
+      pool_, call.principal().name, "allies.v1.ActivityLogService/UndeleteActivity",
+      request.request_id(), request, response, [&](Session& s) -> absl::Status {
         absl::Status in_scope = storage::scope::Check(s, call.principal(), (*ids)[0], name);
         if (!in_scope.ok()) return in_scope;
         auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);

@@ -165,8 +165,8 @@ absl::Status LibraryService::CreateLibrary(const api::Call& call,
   ApplyFields(request.library(), MutableLibraryFields(), record);
   record.create_time = record.update_time = storage::NowMicros();
   return storage::RunIdempotent(
-      pool_, "allies.v1.LibraryService/CreateLibrary", request.request_id(), request, response,
-      [&](Session& s) -> absl::Status {
+      pool_, call.principal().name, "allies.v1.LibraryService/CreateLibrary", request.request_id(),
+      request, response, [&](Session& s) -> absl::Status {
         absl::Status in_scope =
             record.parent_id.empty()
                 ? storage::scope::CheckNetwork(call.principal(), "the network's root libraries")
@@ -178,6 +178,12 @@ absl::Status LibraryService::CreateLibrary(const api::Call& call,
           if (!parent_ok.ok()) return parent_ok;
         }
         absl::Status inserted = libraries::Insert(s, record);
+        if (inserted.code() == absl::StatusCode::kAlreadyExists) {
+          // Ids are global: a scoped caller must not learn of a library outside its reach.
+          absl::Status visible =
+              storage::scope::Check(s, call.principal(), record.id, api::LibraryName(record.id));
+          if (!visible.ok()) return visible;
+        }
         if (!inserted.ok()) return inserted;
         absl::Status recorded =
             Record(s, call, "CREATE", record.id, ChangedFields(LibraryRecord{}, record),
@@ -317,8 +323,8 @@ absl::Status LibraryService::UndeleteLibrary(const api::Call& call,
   if (!valid.ok()) return valid;
   const std::string& name = request.name();
   return storage::RunIdempotent(
-      pool_, "allies.v1.LibraryService/UndeleteLibrary", request.request_id(), request, response,
-      [&](Session& s) -> absl::Status {
+      pool_, call.principal().name, "allies.v1.LibraryService/UndeleteLibrary",
+      request.request_id(), request, response, [&](Session& s) -> absl::Status {
         absl::Status in_scope = storage::scope::Check(s, call.principal(), *id, name);
         if (!in_scope.ok()) return in_scope;
         auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);

@@ -14,6 +14,7 @@
 #include "allies/v1/api_key.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "api/policy.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "server/all_services.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -384,8 +385,106 @@ TEST_F(AuthorizationTest, BadCredentialsAreUnauthenticated) {
   }
   absl::SleepFor(absl::Seconds(2.2));
   EXPECT_EQ(code(server_->ChannelWithKey(expiring.key())), grpc::StatusCode::UNAUTHENTICATED);
-  // Health stays open to everyone.
-  EXPECT_EQ(code(server_->ChannelWithKey(token)), grpc::StatusCode::OK);
+
+  // A key in use (so cached) stops working within the cache's 5 seconds of its revocation.
+  std::string used_token;
+  const std::string used = FreshKey("a", v1::ApiKey::METHODIST, &used_token);
+  ASSERT_EQ(code(server_->ChannelWithKey(used_token)), grpc::StatusCode::OK);
+  revoke.set_name(used);
+  {
+    grpc::ClientContext c;
+    ASSERT_TRUE(admin_->keys->RevokeApiKey(&c, revoke, &out).ok());
+  }
+  absl::SleepFor(absl::Seconds(5.5));
+  EXPECT_EQ(code(server_->ChannelWithKey(used_token)), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AuthorizationTest, HealthNeedsNoKey) {
+  auto health = grpc::health::v1::Health::NewStub(server_->ChannelWithKey(""));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::ClientContext c;
+  ASSERT_TRUE(health->Check(&c, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(AuthorizationTest, ScopedListsShowExactlyTheSubtree) {
+  // A tree of its own: q -> qa -> qa1, q -> qb; the key reaches qa.
+  for (auto [id, parent] : std::vector<std::pair<std::string, std::string>>{
+           {"q", ""}, {"qa", "q"}, {"qa1", "qa"}, {"qb", "q"}}) {
+    ASSERT_TRUE(CreateLibrary(*admin_, id, parent).ok());
+  }
+  FreshActivity("qa1");
+  FreshActivity("qb");
+  FreshKey("qa1", v1::ApiKey::INTEGRATION);
+  FreshKey("qb", v1::ApiKey::INTEGRATION);
+  std::string token;
+  FreshKey("qa", v1::ApiKey::ADMIN, &token);
+  Stubs stubs(server_->ChannelWithKey(token));
+
+  v1::ListLibrariesRequest libraries;
+  libraries.set_filter(
+      "name = \"libraries/q\" OR name = \"libraries/qa\" OR "
+      "name = \"libraries/qa1\" OR name = \"libraries/qb\"");
+  v1::ListLibrariesResponse library_page;
+  {
+    grpc::ClientContext c;
+    ASSERT_TRUE(stubs.libraries->ListLibraries(&c, libraries, &library_page).ok());
+  }
+  std::vector<std::string> names;
+  for (const auto& l : library_page.libraries()) names.push_back(l.name());
+  EXPECT_EQ(names, (std::vector<std::string>{"libraries/qa", "libraries/qa1"}));
+
+  v1::ListActivitiesRequest activities;
+  activities.set_parent("libraries/-");
+  activities.set_filter("kind = CALL");
+  v1::ListActivitiesResponse activity_page;
+  {
+    grpc::ClientContext c;
+    ASSERT_TRUE(stubs.activities->ListActivities(&c, activities, &activity_page).ok());
+  }
+  ASSERT_EQ(activity_page.activities_size(), 1);
+  EXPECT_EQ(activity_page.activities(0).name().rfind("libraries/qa1/", 0), 0u);
+
+  v1::ListApiKeysRequest keys;
+  v1::ListApiKeysResponse key_page;
+  {
+    grpc::ClientContext c;
+    ASSERT_TRUE(stubs.keys->ListApiKeys(&c, keys, &key_page).ok());
+  }
+  std::set<std::string> key_libraries;
+  for (const auto& k : key_page.api_keys()) key_libraries.insert(k.library());
+  EXPECT_EQ(key_libraries, (std::set<std::string>{"libraries/qa", "libraries/qa1"}));
+}
+
+TEST_F(AuthorizationTest, ScopedAdminsCannotReachOutwards) {
+  std::string token;
+  FreshKey("a", v1::ApiKey::ADMIN, &token);
+  Stubs stubs(server_->ChannelWithKey(token));
+  // No network-wide keys.
+  v1::CreateApiKeyRequest key;
+  key.mutable_api_key()->set_display_name("шире");
+  key.mutable_api_key()->set_role(v1::ApiKey::ADMIN);
+  v1::CreateApiKeyResponse key_out;
+  {
+    grpc::ClientContext c;
+    EXPECT_EQ(stubs.keys->CreateApiKey(&c, key, &key_out).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  // No moving a library of its own out of its subtree.
+  v1::UpdateLibraryRequest move;
+  move.mutable_library()->set_name("libraries/" + FreshChild("a"));
+  move.mutable_library()->set_parent("libraries/b");
+  move.mutable_update_mask()->add_paths("parent");
+  v1::Library out;
+  {
+    grpc::ClientContext c;
+    EXPECT_EQ(stubs.libraries->UpdateLibrary(&c, move, &out).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  // Creating an id taken outside its subtree says nothing about it.
+  EXPECT_EQ(CreateLibrary(stubs, "b", "a").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CreateLibrary(stubs, "a1", "a").error_code(), grpc::StatusCode::ALREADY_EXISTS);
 }
 
 }  // namespace

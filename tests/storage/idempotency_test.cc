@@ -38,11 +38,12 @@ TEST_F(IdempotencyTest, FirstAnswerIsReplayedAndChangeRunsOnce) {
   auto request = Message("REQ");
   for (int i = 0; i < 3; ++i) {
     google::rpc::ErrorInfo response;
-    absl::Status status = RunIdempotent(*pool_, "m", "id-1", request, &response, [&](Session&) {
-      ++runs;
-      response = Message("RESPONSE " + std::to_string(runs));
-      return absl::OkStatus();
-    });
+    absl::Status status =
+        RunIdempotent(*pool_, "apiKeys/a", "m", "id-1", request, &response, [&](Session&) {
+          ++runs;
+          response = Message("RESPONSE " + std::to_string(runs));
+          return absl::OkStatus();
+        });
     ASSERT_TRUE(status.ok()) << status;
     EXPECT_EQ(response.reason(), "RESPONSE 1");
     EXPECT_EQ(response.domain(), "Библиотека ёлки");  // binary-safe storage of the response
@@ -50,24 +51,34 @@ TEST_F(IdempotencyTest, FirstAnswerIsReplayedAndChangeRunsOnce) {
   EXPECT_EQ(runs, 1);
   // The same id for another method is a different request.
   google::rpc::ErrorInfo response;
-  ASSERT_TRUE(RunIdempotent(*pool_, "other", "id-1", request, &response, [&](Session&) {
+  ASSERT_TRUE(
+      RunIdempotent(*pool_, "apiKeys/a", "other", "id-1", request, &response, [&](Session&) {
+        ++runs;
+        return absl::OkStatus();
+      }).ok());
+  EXPECT_EQ(runs, 2);
+  // Another caller's request id is another request: it runs, and gets its own answer.
+  google::rpc::ErrorInfo theirs;
+  ASSERT_TRUE(RunIdempotent(*pool_, "apiKeys/b", "m", "id-1", request, &theirs, [&](Session&) {
                 ++runs;
+                theirs = Message("THEIRS");
                 return absl::OkStatus();
               }).ok());
-  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(runs, 3);
+  EXPECT_EQ(theirs.reason(), "THEIRS");
 }
 
 TEST_F(IdempotencyTest, FailedChangeRecordsNothing) {
   auto request = Message("REQ");
   google::rpc::ErrorInfo response;
-  absl::Status status = RunIdempotent(*pool_, "m", "id-2", request, &response, [](Session&) {
-    return api::Error(absl::StatusCode::kFailedPrecondition, "NO", "refused");
-  });
+  absl::Status status = RunIdempotent(
+      *pool_, "apiKeys/a", "m", "id-2", request, &response,
+      [](Session&) { return api::Error(absl::StatusCode::kFailedPrecondition, "NO", "refused"); });
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Rows(), "0\n");
   // So a retry runs the change again.
   int runs = 0;
-  ASSERT_TRUE(RunIdempotent(*pool_, "m", "id-2", request, &response, [&](Session&) {
+  ASSERT_TRUE(RunIdempotent(*pool_, "apiKeys/a", "m", "id-2", request, &response, [&](Session&) {
                 ++runs;
                 return absl::OkStatus();
               }).ok());
@@ -77,7 +88,7 @@ TEST_F(IdempotencyTest, FailedChangeRecordsNothing) {
 TEST_F(IdempotencyTest, PruneForgetsOnlyExpiredIds) {
   google::rpc::ErrorInfo response;
   for (const char* id : {"old", "new"}) {
-    ASSERT_TRUE(RunIdempotent(*pool_, "m", id, Message(id), &response, [](Session&) {
+    ASSERT_TRUE(RunIdempotent(*pool_, "apiKeys/a", "m", id, Message(id), &response, [](Session&) {
                   return absl::OkStatus();
                 }).ok());
   }

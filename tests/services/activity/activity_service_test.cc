@@ -238,6 +238,31 @@ TEST_F(ActivityServiceTest, RecordedInteractions) {
   }
 }
 
+TEST_F(ActivityServiceTest, OddRequestIdsAndFilterValuesAreHandled) {
+  // An x-request-id that does not fit is replaced, not a failed change.
+  v1::CreateLibraryRequest request;
+  request.set_library_id("long");
+  request.mutable_library()->set_display_name("Библиотека");
+  request.mutable_library()->set_kind(Library::BRANCH);
+  Library out;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", std::string(100, 'r'));
+    ASSERT_TRUE(libraries_->CreateLibrary(&context, request, &out).ok());
+  }
+  std::vector<Activity> log = List("libraries/long");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_LE(log[0].request_id().size(), 64u);
+  EXPECT_FALSE(log[0].request_id().empty());
+  // A name field given something that is not a name is a bad filter, not a server error.
+  v1::ListActivitiesRequest list;
+  list.set_parent("libraries/-");
+  list.set_filter("resource = \"libraries/ёлка\"");
+  v1::ListActivitiesResponse page;
+  grpc::ClientContext context;
+  EXPECT_EQ(Reason(activities_->ListActivities(&context, list, &page)), "INVALID_FILTER");
+}
+
 TEST_F(ActivityServiceTest, SystemEntriesAreImmutable) {
   ASSERT_TRUE(CreateLibrary("lib").ok());
   Activity entry = List("libraries/lib")[0];
