@@ -25,8 +25,8 @@ std::string AcceptCall(grpc::ServerContext* context) {
     const char c = it->second.data()[i];
     usable = absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
   }
-  std::string request_id = usable ? std::string(it->second.data(), it->second.size())
-                                  : GenerateResourceId();
+  std::string request_id =
+      usable ? std::string(it->second.data(), it->second.size()) : GenerateResourceId();
   context->AddInitialMetadata(std::string(kRequestIdHeader), request_id);
   return request_id;
 }

@@ -129,6 +129,31 @@ absl::Status Immutable(absl::string_view name) {
                     {{"resource", std::string(name)}});
 }
 
+// The recorded interaction `name` (ids: library, activity), locked for a change: within the
+// caller's scope, not a system entry, deleted or live as the change needs, at the caller's etag.
+absl::StatusOr<ActivityRecord> LockForChange(Session& s, const api::Principal& principal,
+                                             const std::vector<std::string>& ids,
+                                             const std::string& name, absl::string_view etag,
+                                             bool deleted) {
+  absl::Status in_scope = storage::scope::Check(s, principal, ids[0], name);
+  if (!in_scope.ok()) return in_scope;
+  auto current = activities::Get(s, ids[0], ids[1], /*for_update=*/true);
+  if (!current.ok()) return current.status();
+  if (current->kind == storage::kActivityKindSystem) return Immutable(name);
+  if (current->delete_time.has_value() != deleted) {
+    if (deleted) {
+      return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
+                        absl::StrCat(name, " is not deleted"), {{"resource", name}});
+    }
+    return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_DELETED",
+                      absl::StrCat(name, " is deleted"), {{"resource", name}});
+  }
+  absl::Status etag_ok =
+      api::CheckEtag(etag, api::ComputeEtag(current->revision, current->update_time), name);
+  if (!etag_ok.ok()) return etag_ok;
+  return current;
+}
+
 }  // namespace
 
 const api::FilterSchema& ActivityFilterSchema() {
@@ -268,19 +293,9 @@ absl::Status ActivityLogService::UpdateActivity(const api::Call& call,
   }
   if (!mask_violations.empty()) return mask_violations.ToStatus();
   return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-    absl::Status in_scope = storage::scope::Check(s, call.principal(), (*ids)[0], name);
-    if (!in_scope.ok()) return in_scope;
-    auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);
+    auto current = LockForChange(s, call.principal(), *ids, name, request.activity().etag(), false);
     if (!current.ok()) return current.status();
     ActivityRecord record = *std::move(current);
-    if (record.kind == storage::kActivityKindSystem) return Immutable(name);
-    if (record.delete_time) {
-      return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_DELETED",
-                        absl::StrCat(name, " is deleted"), {{"resource", name}});
-    }
-    absl::Status etag_ok = api::CheckEtag(
-        request.activity().etag(), api::ComputeEtag(record.revision, record.update_time), name);
-    if (!etag_ok.ok()) return etag_ok;
     const absl::Time now = std::max(storage::NowMicros(), record.update_time);
     absl::Status valid = ApplyFields(request.activity(), fields, now, record);
     if (!valid.ok()) return valid;
@@ -300,19 +315,9 @@ absl::Status ActivityLogService::DeleteActivity(const api::Call& call,
   if (!ids.ok()) return ids.status();
   const std::string& name = request.name();
   return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-    absl::Status in_scope = storage::scope::Check(s, call.principal(), (*ids)[0], name);
-    if (!in_scope.ok()) return in_scope;
-    auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);
+    auto current = LockForChange(s, call.principal(), *ids, name, request.etag(), false);
     if (!current.ok()) return current.status();
     ActivityRecord record = *std::move(current);
-    if (record.kind == storage::kActivityKindSystem) return Immutable(name);
-    if (record.delete_time) {
-      return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_DELETED",
-                        absl::StrCat(name, " is deleted"), {{"resource", name}});
-    }
-    absl::Status etag_ok =
-        api::CheckEtag(request.etag(), api::ComputeEtag(record.revision, record.update_time), name);
-    if (!etag_ok.ok()) return etag_ok;
     const absl::Time now = std::max(storage::NowMicros(), record.update_time);
     record.delete_time = now;
     record.update_time = now;
@@ -335,19 +340,9 @@ absl::Status ActivityLogService::UndeleteActivity(const api::Call& call,
   return storage::RunIdempotent(
       pool_, call.principal().name, "allies.v1.ActivityLogService/UndeleteActivity",
       request.request_id(), request, response, [&](Session& s) -> absl::Status {
-        absl::Status in_scope = storage::scope::Check(s, call.principal(), (*ids)[0], name);
-        if (!in_scope.ok()) return in_scope;
-        auto current = activities::Get(s, (*ids)[0], (*ids)[1], /*for_update=*/true);
+        auto current = LockForChange(s, call.principal(), *ids, name, request.etag(), true);
         if (!current.ok()) return current.status();
         ActivityRecord record = *std::move(current);
-        if (record.kind == storage::kActivityKindSystem) return Immutable(name);
-        if (!record.delete_time) {
-          return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
-                            absl::StrCat(name, " is not deleted"), {{"resource", name}});
-        }
-        absl::Status etag_ok = api::CheckEtag(
-            request.etag(), api::ComputeEtag(record.revision, record.update_time), name);
-        if (!etag_ok.ok()) return etag_ok;
         record.delete_time.reset();
         record.update_time = std::max(storage::NowMicros(), record.update_time);
         record.revision += 1;
