@@ -40,12 +40,8 @@ struct ActivityRecord {
 
 struct ActivityListQuery {
   std::optional<std::string> library_id;  // none: every library
-  std::optional<std::string> within;      // only activities of this library's subtree
   bool show_deleted = false;
-  const api::FilterExpr* filter = nullptr;
-  std::vector<api::OrderTerm> order;
-  std::vector<std::string> after_key;
-  int limit = 50;
+  ListWindow window;
 };
 
 // A change to record, in the transaction that makes it.

@@ -30,10 +30,7 @@ struct ApiKeyRecord {
 
 struct ApiKeyListQuery {
   bool show_revoked = false;
-  std::optional<std::string> within;  // only keys of this library's subtree
-  const api::FilterExpr* filter = nullptr;
-  std::vector<std::string> after_key;  // keyset on id
-  int limit = 50;
+  ListWindow window;  // no order: keys list by id
 };
 
 namespace api_keys {

@@ -33,12 +33,8 @@ struct LibraryRecord {
 
 struct LibraryListQuery {
   std::optional<std::string> parent_id;  // only children of this library
-  std::optional<std::string> within;     // only this library's subtree
   bool show_deleted = false;
-  const api::FilterExpr* filter = nullptr;  // fields as in the API (see Columns())
-  std::vector<api::OrderTerm> order;        // then by id
-  std::vector<std::string> after_key;       // keyset: SortKey() of the last row seen
-  int limit = 50;
+  ListWindow window;
 };
 
 namespace libraries {

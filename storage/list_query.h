@@ -4,6 +4,7 @@
 #ifndef ALLIES_STORAGE_LIST_QUERY_H_
 #define ALLIES_STORAGE_LIST_QUERY_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,15 @@ absl::StatusOr<SqlClause> KeysetClause(const std::vector<api::OrderTerm>& order,
                                        const std::vector<ColumnSpec>& columns,
                                        const std::string& id_column,
                                        const std::vector<std::string>& key);
+
+// What every List query shares: the compiled inputs of api::ParseList and the caller's scope.
+struct ListWindow {
+  const api::FilterExpr* filter = nullptr;  // fields as in the API (see the repository's Columns())
+  std::vector<api::OrderTerm> order;        // then by id
+  std::vector<std::string> after_key;       // keyset: SortKey() of the last row seen
+  int limit = 50;
+  std::optional<std::string> within;  // only this library's subtree
+};
 
 // Joins non-empty clauses with AND.
 SqlClause AllOf(std::vector<SqlClause> clauses);

@@ -32,6 +32,16 @@ std::optional<std::string> Root(const api::Principal& principal) {
   return principal.library_id;
 }
 
+ListWindow Window(const api::ListParams& list, const api::Principal& principal) {
+  ListWindow window;
+  window.filter = list.filter.get();
+  window.order = list.order;
+  window.after_key = list.after_key;
+  window.limit = list.limit();
+  window.within = Root(principal);
+  return window;
+}
+
 SqlClause WithinSubtree(const std::string& column, const std::string& root) {
   return {absl::StrCat(column,
                        " IN (WITH RECURSIVE down (id) AS ("

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "api/list_request.h"
 #include "api/policy.h"
 #include "storage/list_query.h"
 #include "storage/session.h"
@@ -24,6 +25,9 @@ absl::Status CheckNetwork(const api::Principal& principal, absl::string_view res
 
 // The root of the principal's scope for restricting lists; nullopt: no restriction.
 std::optional<std::string> Root(const api::Principal& principal);
+
+// The window of a List: its parsed inputs, limited to the principal's scope.
+ListWindow Window(const api::ListParams& list, const api::Principal& principal);
 
 // "`column` IN (the ids of `root` and every library below it)".
 SqlClause WithinSubtree(const std::string& column, const std::string& root);

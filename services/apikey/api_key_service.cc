@@ -206,10 +206,7 @@ absl::Status ApiKeyService::ListApiKeys(const api::Call& call,
   if (!list.ok()) return list.status();
   storage::ApiKeyListQuery query;
   query.show_revoked = request.show_revoked();
-  query.filter = list->filter.get();
-  query.after_key = list->after_key;
-  query.limit = list->limit();
-  query.within = storage::scope::Root(call.principal());
+  query.window = storage::scope::Window(*list, call.principal());
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
     auto rows = api_keys::List(s, query);
     if (!rows.ok()) return rows.status();

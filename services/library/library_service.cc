@@ -133,11 +133,7 @@ absl::Status LibraryService::ListLibraries(const api::Call& call,
     query.parent_id = *parent;
   }
   query.show_deleted = request.show_deleted();
-  query.filter = list->filter.get();
-  query.order = list->order;
-  query.after_key = list->after_key;
-  query.limit = list->limit();
-  query.within = storage::scope::Root(call.principal());
+  query.window = storage::scope::Window(*list, call.principal());
   return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
     if (query.parent_id) {
       absl::Status in_scope =

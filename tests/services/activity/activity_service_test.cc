@@ -8,6 +8,7 @@
 #include "api/credentials.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "tests/support/rpc_errors.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
@@ -19,15 +20,8 @@ using allies::testing::TestServer;
 using v1::Activity;
 using v1::Library;
 
-std::string Reason(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
+using allies::testing::Reason;
+using allies::testing::ViolatedFields;
 
 class ActivityServiceTest : public ::testing::Test {
  protected:
@@ -294,15 +288,7 @@ TEST_F(ActivityServiceTest, BadInput) {
   Activity out;
   grpc::Status status = Record("libraries/lib", bad, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  std::vector<std::string> fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest br;
-    if (any.UnpackTo(&br)) {
-      for (const auto& v : br.field_violations()) fields.push_back(v.field());
-    }
-  }
+  const std::vector<std::string> fields = ViolatedFields(status);
   EXPECT_EQ(fields, (std::vector<std::string>{"activity.kind", "activity.subject",
                                               "activity.related[0]", "activity.follow_up_date"}));
   Activity ok;

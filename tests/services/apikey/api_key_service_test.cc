@@ -11,6 +11,7 @@
 #include "api/credentials.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "tests/support/rpc_errors.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
@@ -21,15 +22,8 @@ using allies::testing::TestDatabase;
 using allies::testing::TestServer;
 using v1::ApiKey;
 
-std::string Reason(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
+using allies::testing::Reason;
+using allies::testing::ViolatedFields;
 
 class ApiKeyServiceTest : public ::testing::Test {
  protected:
@@ -150,15 +144,7 @@ TEST_F(ApiKeyServiceTest, BadInput) {
   v1::CreateApiKeyResponse out;
   grpc::Status status = Create(Key("", ApiKey::LIBRARIAN, ""), &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  std::vector<std::string> fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest br;
-    if (any.UnpackTo(&br)) {
-      for (const auto& v : br.field_violations()) fields.push_back(v.field());
-    }
-  }
+  const std::vector<std::string> fields = ViolatedFields(status);
   EXPECT_EQ(fields, (std::vector<std::string>{"api_key.display_name", "api_key.library"}));
   EXPECT_EQ(Reason(Create(Key("x", ApiKey::ADMIN, "libraries/none"), &out)), "LIBRARY_NOT_FOUND");
   ApiKey expired = Key("x", ApiKey::ADMIN, "");
