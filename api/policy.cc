@@ -23,6 +23,24 @@ const std::map<std::string, Permission, std::less<>>& Table() {
       {"allies.v1.ActivityLogService/UpdateActivity", Permission::kRecordActivities},
       {"allies.v1.ActivityLogService/DeleteActivity", Permission::kRecordActivities},
       {"allies.v1.ActivityLogService/UndeleteActivity", Permission::kRecordActivities},
+      {"allies.v1.PartnerService/GetPartner", Permission::kRead},
+      {"allies.v1.PartnerService/ListPartners", Permission::kRead},
+      {"allies.v1.PartnerService/CreatePartner", Permission::kManagePartnership},
+      {"allies.v1.PartnerService/UpdatePartner", Permission::kManagePartnership},
+      {"allies.v1.PartnerService/DeletePartner", Permission::kManagePartnership},
+      {"allies.v1.PartnerService/UndeletePartner", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/GetAgreement", Permission::kRead},
+      {"allies.v1.AgreementService/ListAgreements", Permission::kRead},
+      {"allies.v1.AgreementService/ListExpiringAgreements", Permission::kRead},
+      {"allies.v1.AgreementService/CreateAgreement", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/UpdateAgreement", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/DeleteAgreement", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/UndeleteAgreement", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/ActivateAgreement", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/SuspendAgreement", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/ResumeAgreement", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/TerminateAgreement", Permission::kManagePartnership},
+      {"allies.v1.AgreementService/RenewAgreement", Permission::kManagePartnership},
       {"allies.v1.ApiKeyService/CreateApiKey", Permission::kManageKeys},
       {"allies.v1.ApiKeyService/GetApiKey", Permission::kManageKeys},
       {"allies.v1.ApiKeyService/ListApiKeys", Permission::kManageKeys},
@@ -49,6 +67,8 @@ bool RoleGrants(Role role, Permission permission) {
     case Role::kIntegration:
       return permission == Permission::kRead;
     case Role::kLibrarian:
+      return permission == Permission::kRead || permission == Permission::kRecordActivities ||
+             permission == Permission::kManagePartnership;
     case Role::kCoordinator:
       return permission == Permission::kRead || permission == Permission::kRecordActivities;
   }

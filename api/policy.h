@@ -15,10 +15,11 @@ namespace allies::api {
 enum class Role { kAdmin = 1, kMethodist = 2, kLibrarian = 3, kCoordinator = 4, kIntegration = 5 };
 
 enum class Permission {
-  kRead,              // any Get/List
-  kManageLibraries,   // the library network itself
-  kRecordActivities,  // interactions in the activity log
-  kManageKeys,        // API keys (reading them included)
+  kRead,               // any Get/List
+  kManageLibraries,    // the library network itself
+  kRecordActivities,   // interactions in the activity log
+  kManageKeys,         // API keys (reading them included)
+  kManagePartnership,  // partners, contacts (their personal data included) and agreements
 };
 
 // The authenticated caller.

@@ -1,14 +1,17 @@
 #include "server/all_services.h"
 
 #include "services/activity/activity_service.h"
+#include "services/agreement/agreement_service.h"
 #include "services/apikey/api_key_service.h"
 #include "services/library/library_service.h"
+#include "services/partner/partner_service.h"
 
 namespace allies::server {
 
 std::vector<ServiceRegistration> AllServices() {
   return {services::LibraryServiceRegistration(), services::ActivityLogServiceRegistration(),
-          services::ApiKeyServiceRegistration()};
+          services::ApiKeyServiceRegistration(), services::PartnerServiceRegistration(),
+          services::AgreementServiceRegistration()};
 }
 
 }  // namespace allies::server

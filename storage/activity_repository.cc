@@ -109,7 +109,7 @@ absl::StatusOr<ActivityRecord> Get(Session& session, absl::string_view library_i
 absl::StatusOr<std::vector<ActivityRecord>> List(Session& session, const ActivityListQuery& query) {
   auto filter = CompileFilter(query.window.filter, Columns());
   if (!filter.ok()) return filter.status();
-  auto keyset = KeysetClause(query.window.order, Columns(), "a.id", query.window.after_key);
+  auto keyset = KeysetClause(query.window.order, Columns(), {"a.id"}, query.window.after_key);
   if (!keyset.ok()) return keyset.status();
   SqlClause library, live;
   if (query.library_id) library = {"a.library_id = ?", {*query.library_id}};
@@ -120,7 +120,7 @@ absl::StatusOr<std::vector<ActivityRecord>> List(Session& session, const Activit
                            *std::move(filter), *std::move(keyset)});
   std::string sql = "SELECT " ALLIES_ACTIVITY_COLUMNS " FROM activities a";
   if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
-  absl::StrAppend(&sql, " ", OrderByClause(query.window.order, Columns(), "a.id"), " LIMIT ?");
+  absl::StrAppend(&sql, " ", OrderByClause(query.window.order, Columns(), {"a.id"}), " LIMIT ?");
   where.params.reserve(where.params.size() + 1);
   where.params.emplace_back(std::in_place_type<int64_t>, query.window.limit);
   return session.Run([&]() -> absl::StatusOr<std::vector<ActivityRecord>> {

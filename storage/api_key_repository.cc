@@ -59,7 +59,7 @@ absl::StatusOr<ApiKeyRecord> Get(Session& session, absl::string_view id, bool fo
 absl::StatusOr<std::vector<ApiKeyRecord>> List(Session& session, const ApiKeyListQuery& query) {
   auto filter = CompileFilter(query.window.filter, Columns());
   if (!filter.ok()) return filter.status();
-  auto keyset = KeysetClause({}, Columns(), "id", query.window.after_key);
+  auto keyset = KeysetClause({}, Columns(), {"id"}, query.window.after_key);
   if (!keyset.ok()) return keyset.status();
   SqlClause live;
   if (!query.show_revoked) live = {"revoke_time IS NULL", {}};

@@ -82,7 +82,7 @@ const std::vector<ColumnSpec>& Columns() {
 absl::StatusOr<std::vector<LibraryRecord>> List(Session& session, const LibraryListQuery& query) {
   auto filter = CompileFilter(query.window.filter, Columns());
   if (!filter.ok()) return filter.status();
-  auto keyset = KeysetClause(query.window.order, Columns(), "id", query.window.after_key);
+  auto keyset = KeysetClause(query.window.order, Columns(), {"id"}, query.window.after_key);
   if (!keyset.ok()) return keyset.status();
   SqlClause parent, live;
   if (query.parent_id) parent = {"parent_id = ?", {*query.parent_id}};
@@ -93,7 +93,7 @@ absl::StatusOr<std::vector<LibraryRecord>> List(Session& session, const LibraryL
                            std::move(within), *std::move(keyset)});
   std::string sql = "SELECT " ALLIES_LIBRARY_COLUMNS " FROM libraries";
   if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
-  absl::StrAppend(&sql, " ", OrderByClause(query.window.order, Columns(), "id"), " LIMIT ?");
+  absl::StrAppend(&sql, " ", OrderByClause(query.window.order, Columns(), {"id"}), " LIMIT ?");
   where.params.reserve(where.params.size() + 1);
   where.params.emplace_back(std::in_place_type<int64_t>, query.window.limit);
   return session.Run([&]() -> absl::StatusOr<std::vector<LibraryRecord>> {

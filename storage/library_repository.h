@@ -39,7 +39,7 @@ struct LibraryListQuery {
 
 namespace libraries {
 
-enum class Lock { kNone, kShare, kUpdate };
+using Lock = storage::Lock;
 
 // The SQL text of the primary-key read (also used by the benchmark's raw-database path).
 extern const char kSelectByIdSql[];

@@ -17,6 +17,10 @@ const ColumnSpec* Find(const std::vector<ColumnSpec>& columns, const std::string
   return nullptr;
 }
 
+const std::string& SortColumn(const ColumnSpec& c) {
+  return c.sort_column.empty() ? c.column : c.sort_column;
+}
+
 const char* SqlComparator(api::Comparator c) {
   switch (c) {
     case api::Comparator::kEq:
@@ -147,23 +151,24 @@ absl::StatusOr<SqlClause> CompileFilter(const api::FilterExpr* filter,
 }
 
 std::string OrderByClause(const std::vector<api::OrderTerm>& order,
-                          const std::vector<ColumnSpec>& columns, const std::string& id_column) {
+                          const std::vector<ColumnSpec>& columns,
+                          const std::vector<std::string>& id_columns) {
   std::vector<std::string> parts;
   for (const auto& term : order) {
     const ColumnSpec* column = Find(columns, term.field->name);
-    if (column) parts.push_back(absl::StrCat(column->column, term.descending ? " DESC" : ""));
+    if (column) parts.push_back(absl::StrCat(SortColumn(*column), term.descending ? " DESC" : ""));
   }
-  parts.push_back(id_column);
+  for (const auto& id_column : id_columns) parts.push_back(id_column);
   return absl::StrCat("ORDER BY ", absl::StrJoin(parts, ", "));
 }
 
 absl::StatusOr<SqlClause> KeysetClause(const std::vector<api::OrderTerm>& order,
                                        const std::vector<ColumnSpec>& columns,
-                                       const std::string& id_column,
+                                       const std::vector<std::string>& id_columns,
                                        const std::vector<std::string>& key) {
   SqlClause out;
   if (key.empty()) return out;
-  if (key.size() != order.size() + 1) {
+  if (key.size() != order.size() + id_columns.size()) {
     return api::InvalidField("page_token", "does not match the order", "INVALID_PAGE_TOKEN");
   }
   // (c1 > v1) OR (c1 = v1 AND c2 > v2) OR ... OR (c1 = v1 AND ... AND id > vid), with "<" for
@@ -176,13 +181,15 @@ absl::StatusOr<SqlClause> KeysetClause(const std::vector<api::OrderTerm>& order,
     if (column == nullptr) return absl::InternalError("no column for sort field");
     auto value = KeyValue(*order[i].field, key[i]);
     if (!value.ok()) return value.status();
-    names.push_back(column->column);
+    names.push_back(SortColumn(*column));
     values.push_back(*value);
     descending.push_back(order[i].descending);
   }
-  names.push_back(id_column);
-  values.push_back(key.back());
-  descending.push_back(false);
+  for (size_t i = 0; i < id_columns.size(); ++i) {
+    names.push_back(id_columns[i]);
+    values.push_back(key[order.size() + i]);
+    descending.push_back(false);
+  }
   std::vector<std::string> alternatives;
   for (size_t i = 0; i < names.size(); ++i) {
     std::string alternative = "(";

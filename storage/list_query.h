@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -16,6 +17,14 @@ namespace allies::storage {
 
 // How an API field of a resource maps to SQL.
 struct ColumnSpec {
+  ColumnSpec(std::string field, std::string column, std::string name_prefix = "",
+             std::string has_sql = "", std::string sort_column = "")
+      : field(std::move(field)),
+        column(std::move(column)),
+        name_prefix(std::move(name_prefix)),
+        has_sql(std::move(has_sql)),
+        sort_column(std::move(sort_column)) {}
+
   std::string field;   // API field name, as in the resource's api::FilterSchema
   std::string column;  // SQL column (qualified when the query joins)
   // kName fields: the prefix stripped before comparing ("libraries/" for a parent id column).
@@ -23,6 +32,9 @@ struct ColumnSpec {
   // Repeated fields: an EXISTS(...) with one "?" for the value, e.g.
   // "EXISTS (SELECT 1 FROM partner_tags t WHERE t.partner_id = partners.id AND t.tag = ?)".
   std::string has_sql;
+  // When set, what ORDER BY and keyset conditions use instead of `column` (e.g. a COALESCE
+  // that gives NULLs a place in the order).
+  std::string sort_column;
 };
 
 struct SqlClause {
@@ -35,15 +47,17 @@ struct SqlClause {
 absl::StatusOr<SqlClause> CompileFilter(const api::FilterExpr* filter,
                                         const std::vector<ColumnSpec>& columns);
 
-// "ORDER BY c1 DESC, c2, id" (id ascending breaks ties).
+// "ORDER BY c1 DESC, c2, id" (the id columns, ascending, break ties: the row's key, e.g.
+// {"id"} or {"t.library_id", "t.id"}).
 std::string OrderByClause(const std::vector<api::OrderTerm>& order,
-                          const std::vector<ColumnSpec>& columns, const std::string& id_column);
+                          const std::vector<ColumnSpec>& columns,
+                          const std::vector<std::string>& id_columns);
 
-// Rows strictly after `key` in that order; `key` holds one value per order term, then the id
-// (as produced by the repository for the last row of a page). Empty key: no condition.
+// Rows strictly after `key` in that order; `key` holds one value per order term, then one per id
+// column (as produced by the repository for the last row of a page). Empty key: no condition.
 absl::StatusOr<SqlClause> KeysetClause(const std::vector<api::OrderTerm>& order,
                                        const std::vector<ColumnSpec>& columns,
-                                       const std::string& id_column,
+                                       const std::vector<std::string>& id_columns,
                                        const std::vector<std::string>& key);
 
 // What every List query shares: the compiled inputs of api::ParseList and the caller's scope.

@@ -29,6 +29,9 @@
 
 namespace allies::storage {
 
+// Row locks a read may take (inside a transaction).
+enum class Lock { kNone, kShare, kUpdate };
+
 // SQL NULL as a statement argument.
 struct Null {};
 
@@ -82,6 +85,16 @@ class Session {
       ++index;
     }
     return std::unique_ptr<sql::ResultSet>(stmt->executeQuery());
+  }
+
+  uint64_t ExecuteValues(const std::string& sql, const std::vector<SqlValue>& args) {
+    sql::PreparedStatement* stmt = Prepare(sql);
+    unsigned index = 1;
+    for (const SqlValue& arg : args) {
+      std::visit([&](const auto& v) { BindOne(stmt, index, v); }, arg);
+      ++index;
+    }
+    return static_cast<uint64_t>(stmt->executeUpdate());
   }
 
   // Runs a statement that cannot be prepared (DDL, SET, transaction control), unprepared.

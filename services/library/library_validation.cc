@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/errors.h"
+#include "api/fields.h"
 #include "api/names.h"
 #include "api/text.h"
 
@@ -85,33 +86,7 @@ absl::Status ValidateCreateLibrary(const v1::CreateLibraryRequest& request) {
 
 absl::StatusOr<std::vector<std::string>> ResolveLibraryUpdateMask(
     const google::protobuf::FieldMask& mask) {
-  const auto& mutable_fields = MutableLibraryFields();
-  if (mask.paths_size() == 0) {
-    return api::InvalidField("update_mask",
-                             absl::StrCat("is required: name the fields to change (",
-                                          absl::StrJoin(mutable_fields, ", "), ") or \"*\""));
-  }
-  api::FieldViolations v;
-  std::vector<std::string> fields;
-  for (const std::string& path : mask.paths()) {
-    if (path == "*") {
-      fields = mutable_fields;
-      continue;
-    }
-    if (std::find(mutable_fields.begin(), mutable_fields.end(), path) != mutable_fields.end()) {
-      if (std::find(fields.begin(), fields.end(), path) == fields.end()) fields.push_back(path);
-    } else if (path == "name" || path == "etag" || path == "create_time" || path == "update_time" ||
-               path == "delete_time") {
-      v.Add("update_mask",
-            absl::StrCat(api::Quote(path), " cannot be changed (output only or immutable)"));
-    } else {
-      v.Add("update_mask",
-            absl::StrCat("unknown field ", api::Quote(path), "; updatable fields are ",
-                         absl::StrJoin(mutable_fields, ", ")));
-    }
-  }
-  if (!v.empty()) return v.ToStatus();
-  return fields;
+  return api::ResolveUpdateMask(mask, MutableLibraryFields(), v1::Library::descriptor());
 }
 
 }  // namespace allies::services

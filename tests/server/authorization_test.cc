@@ -11,8 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "allies/v1/activity.grpc.pb.h"
+#include "allies/v1/agreement.grpc.pb.h"
 #include "allies/v1/api_key.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
+#include "allies/v1/partner.grpc.pb.h"
 #include "api/policy.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/all_services.h"
@@ -45,10 +47,14 @@ class AuthorizationTest : public ::testing::Test {
     explicit Stubs(std::shared_ptr<grpc::Channel> channel)
         : libraries(v1::LibraryService::NewStub(channel)),
           activities(v1::ActivityLogService::NewStub(channel)),
-          keys(v1::ApiKeyService::NewStub(channel)) {}
+          keys(v1::ApiKeyService::NewStub(channel)),
+          partners(v1::PartnerService::NewStub(channel)),
+          agreements(v1::AgreementService::NewStub(channel)) {}
     std::unique_ptr<v1::LibraryService::Stub> libraries;
     std::unique_ptr<v1::ActivityLogService::Stub> activities;
     std::unique_ptr<v1::ApiKeyService::Stub> keys;
+    std::unique_ptr<v1::PartnerService::Stub> partners;
+    std::unique_ptr<v1::AgreementService::Stub> agreements;
   };
 
   static grpc::Status CreateLibrary(Stubs& stubs, const std::string& id,
@@ -77,6 +83,60 @@ class AuthorizationTest : public ::testing::Test {
     v1::Activity out;
     grpc::ClientContext context;
     EXPECT_TRUE(admin_->activities->CreateActivity(&context, request, &out).ok());
+    return out.name();
+  }
+  static std::string FreshPartner(const std::string& library, bool deleted = false) {
+    v1::CreatePartnerRequest request;
+    request.set_parent("libraries/" + library);
+    request.mutable_partner()->set_display_name("Партнёр");
+    request.mutable_partner()->set_kind(v1::Partner::NONPROFIT);
+    v1::Partner out;
+    grpc::ClientContext context;
+    EXPECT_TRUE(admin_->partners->CreatePartner(&context, request, &out).ok());
+    if (deleted) {
+      v1::DeletePartnerRequest d;
+      d.set_name(out.name());
+      grpc::ClientContext c;
+      EXPECT_TRUE(admin_->partners->DeletePartner(&c, d, &out).ok());
+    }
+    return out.name();
+  }
+  // An agreement of a fresh partner, in the given state (DRAFT, ACTIVE, SUSPENDED or deleted).
+  static std::string FreshAgreement(const std::string& library, v1::Agreement::State state,
+                                    bool deleted = false) {
+    v1::CreateAgreementRequest request;
+    request.set_parent("libraries/" + library);
+    auto* a = request.mutable_agreement();
+    a->set_partner(FreshPartner(library));
+    a->set_number(absl::StrCat("A-", ++counter_));
+    a->set_title("Соглашение");
+    a->set_kind(v1::Agreement::COOPERATION);
+    a->mutable_end_date()->set_year(2099);
+    a->mutable_end_date()->set_month(12);
+    a->mutable_end_date()->set_day(31);
+    v1::Agreement out;
+    {
+      grpc::ClientContext context;
+      EXPECT_TRUE(admin_->agreements->CreateAgreement(&context, request, &out).ok());
+    }
+    if (state != v1::Agreement::DRAFT) {
+      v1::ActivateAgreementRequest r;
+      r.set_name(out.name());
+      grpc::ClientContext context;
+      EXPECT_TRUE(admin_->agreements->ActivateAgreement(&context, r, &out).ok());
+    }
+    if (state == v1::Agreement::SUSPENDED) {
+      v1::SuspendAgreementRequest r;
+      r.set_name(out.name());
+      grpc::ClientContext context;
+      EXPECT_TRUE(admin_->agreements->SuspendAgreement(&context, r, &out).ok());
+    }
+    if (deleted) {
+      v1::DeleteAgreementRequest r;
+      r.set_name(out.name());
+      grpc::ClientContext context;
+      EXPECT_TRUE(admin_->agreements->DeleteAgreement(&context, r, &out).ok());
+    }
     return out.name();
   }
   static std::string FreshKey(const std::string& library, v1::ApiKey::Role role,
@@ -208,6 +268,165 @@ class AuthorizationTest : public ::testing::Test {
            r.set_name(name);
            grpc::ClientContext c;
            return s.activities->UndeleteActivity(&c, r, &out);
+         }},
+        {"allies.v1.PartnerService/GetPartner",
+         [](Stubs& s, const std::string& t) {
+           v1::GetPartnerRequest r;
+           r.set_name(FreshPartner(t));
+           v1::Partner out;
+           grpc::ClientContext c;
+           return s.partners->GetPartner(&c, r, &out);
+         }},
+        {"allies.v1.PartnerService/ListPartners",
+         [](Stubs& s, const std::string& t) {
+           v1::ListPartnersRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListPartnersResponse out;
+           grpc::ClientContext c;
+           return s.partners->ListPartners(&c, r, &out);
+         }},
+        {"allies.v1.PartnerService/CreatePartner",
+         [](Stubs& s, const std::string& t) {
+           v1::CreatePartnerRequest r;
+           r.set_parent("libraries/" + t);
+           r.mutable_partner()->set_display_name("Новый партнёр");
+           r.mutable_partner()->set_kind(v1::Partner::MEDIA);
+           v1::Partner out;
+           grpc::ClientContext c;
+           return s.partners->CreatePartner(&c, r, &out);
+         }},
+        {"allies.v1.PartnerService/UpdatePartner",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdatePartnerRequest r;
+           r.mutable_partner()->set_name(FreshPartner(t));
+           r.mutable_partner()->set_state(v1::Partner::ACTIVE);
+           r.mutable_update_mask()->add_paths("state");
+           v1::Partner out;
+           grpc::ClientContext c;
+           return s.partners->UpdatePartner(&c, r, &out);
+         }},
+        {"allies.v1.PartnerService/DeletePartner",
+         [](Stubs& s, const std::string& t) {
+           v1::DeletePartnerRequest r;
+           r.set_name(FreshPartner(t));
+           v1::Partner out;
+           grpc::ClientContext c;
+           return s.partners->DeletePartner(&c, r, &out);
+         }},
+        {"allies.v1.PartnerService/UndeletePartner",
+         [](Stubs& s, const std::string& t) {
+           v1::UndeletePartnerRequest r;
+           r.set_name(FreshPartner(t, /*deleted=*/true));
+           v1::Partner out;
+           grpc::ClientContext c;
+           return s.partners->UndeletePartner(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/GetAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::GetAgreementRequest r;
+           r.set_name(FreshAgreement(t, v1::Agreement::DRAFT));
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->GetAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/ListAgreements",
+         [](Stubs& s, const std::string& t) {
+           v1::ListAgreementsRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListAgreementsResponse out;
+           grpc::ClientContext c;
+           return s.agreements->ListAgreements(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/ListExpiringAgreements",
+         [](Stubs& s, const std::string& t) {
+           v1::ListExpiringAgreementsRequest r;
+           r.set_parent("libraries/" + t);
+           r.set_within_days(30);
+           v1::ListExpiringAgreementsResponse out;
+           grpc::ClientContext c;
+           return s.agreements->ListExpiringAgreements(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/CreateAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateAgreementRequest r;
+           r.set_parent("libraries/" + t);
+           r.mutable_agreement()->set_partner(FreshPartner(t));
+           r.mutable_agreement()->set_number(absl::StrCat("C-", ++counter_));
+           r.mutable_agreement()->set_title("Соглашение");
+           r.mutable_agreement()->set_kind(v1::Agreement::DONATION);
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->CreateAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/UpdateAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateAgreementRequest r;
+           r.mutable_agreement()->set_name(FreshAgreement(t, v1::Agreement::DRAFT));
+           r.mutable_agreement()->set_title("Новое название");
+           r.mutable_update_mask()->add_paths("title");
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->UpdateAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/DeleteAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::DeleteAgreementRequest r;
+           r.set_name(FreshAgreement(t, v1::Agreement::DRAFT));
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->DeleteAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/UndeleteAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::UndeleteAgreementRequest r;
+           r.set_name(FreshAgreement(t, v1::Agreement::DRAFT, /*deleted=*/true));
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->UndeleteAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/ActivateAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::ActivateAgreementRequest r;
+           r.set_name(FreshAgreement(t, v1::Agreement::DRAFT));
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->ActivateAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/SuspendAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::SuspendAgreementRequest r;
+           r.set_name(FreshAgreement(t, v1::Agreement::ACTIVE));
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->SuspendAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/ResumeAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::ResumeAgreementRequest r;
+           r.set_name(FreshAgreement(t, v1::Agreement::SUSPENDED));
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->ResumeAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/TerminateAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::TerminateAgreementRequest r;
+           r.set_name(FreshAgreement(t, v1::Agreement::ACTIVE));
+           r.set_reason("Истёк интерес");
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->TerminateAgreement(&c, r, &out);
+         }},
+        {"allies.v1.AgreementService/RenewAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::RenewAgreementRequest r;
+           r.set_name(FreshAgreement(t, v1::Agreement::ACTIVE));
+           r.mutable_new_end_date()->set_year(2100);
+           r.mutable_new_end_date()->set_month(6);
+           r.mutable_new_end_date()->set_day(30);
+           v1::Agreement out;
+           grpc::ClientContext c;
+           return s.agreements->RenewAgreement(&c, r, &out);
          }},
         {"allies.v1.ApiKeyService/CreateApiKey",
          [](Stubs& s, const std::string& t) {

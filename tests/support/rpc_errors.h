@@ -12,6 +12,9 @@ namespace allies::testing {
 // The ErrorInfo reason, or "" when there is none.
 std::string Reason(const grpc::Status& status);
 
+// An ErrorInfo metadata value, or "" when there is none.
+std::string ErrorMetadata(const grpc::Status& status, const std::string& key);
+
 // The fields of the BadRequest violations, in order.
 std::vector<std::string> ViolatedFields(const grpc::Status& status);
 

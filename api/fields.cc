@@ -1,0 +1,85 @@
+#include "api/fields.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/errors.h"
+
+namespace allies::api {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+std::vector<const FieldDescriptor*> Descriptors(const Message& m,
+                                                const std::vector<std::string>& fields) {
+  std::vector<const FieldDescriptor*> out;
+  for (const std::string& name : fields) {
+    if (const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(name)) out.push_back(f);
+  }
+  return out;
+}
+
+// A fresh message holding only field f of m.
+std::unique_ptr<Message> OnlyField(const Message& m, const FieldDescriptor* f) {
+  std::unique_ptr<Message> copy(m.New());
+  copy->CopyFrom(m);
+  std::unique_ptr<Message> only(m.New());
+  only->GetReflection()->SwapFields(copy.get(), only.get(), {f});
+  return only;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ResolveUpdateMask(
+    const google::protobuf::FieldMask& mask, const std::vector<std::string>& mutable_fields,
+    const google::protobuf::Descriptor* message) {
+  if (mask.paths_size() == 0) {
+    return InvalidField("update_mask",
+                        absl::StrCat("is required: name the fields to change (",
+                                     absl::StrJoin(mutable_fields, ", "), ") or \"*\""));
+  }
+  FieldViolations v;
+  std::vector<std::string> fields;
+  for (const std::string& path : mask.paths()) {
+    if (path == "*") {
+      fields = mutable_fields;
+      continue;
+    }
+    if (std::find(mutable_fields.begin(), mutable_fields.end(), path) != mutable_fields.end()) {
+      if (std::find(fields.begin(), fields.end(), path) == fields.end()) fields.push_back(path);
+    } else if (message != nullptr && message->FindFieldByName(path) != nullptr) {
+      v.Add("update_mask",
+            absl::StrCat(Quote(path), " cannot be changed (output only or immutable)"));
+    } else {
+      v.Add("update_mask", absl::StrCat("unknown field ", Quote(path), "; updatable fields are ",
+                                        absl::StrJoin(mutable_fields, ", ")));
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  return fields;
+}
+
+void CopyFields(const Message& from, const std::vector<std::string>& fields, Message* to) {
+  std::unique_ptr<Message> copy(from.New());
+  copy->CopyFrom(from);
+  to->GetReflection()->SwapFields(copy.get(), to, Descriptors(from, fields));
+}
+
+std::vector<std::string> ChangedFields(const Message& before, const Message& after,
+                                       const std::vector<std::string>& fields) {
+  std::vector<std::string> changed;
+  for (const FieldDescriptor* f : Descriptors(before, fields)) {
+    if (!google::protobuf::util::MessageDifferencer::Equals(*OnlyField(before, f),
+                                                            *OnlyField(after, f))) {
+      changed.push_back(f->name());
+    }
+  }
+  return changed;
+}
+
+}  // namespace allies::api

@@ -1,0 +1,422 @@
+#include "services/agreement/agreement_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/text.h"
+#include "storage/partnership_tables.h"
+
+namespace allies::services {
+namespace {
+
+using v1::Agreement;
+
+constexpr size_t kMaxNumber = 100;
+constexpr size_t kMaxTitle = 300;
+constexpr size_t kMaxText = 10000;
+constexpr size_t kMaxReason = 1000;
+constexpr size_t kMaxUri = 2000;
+constexpr int kMaxSignatories = 20;
+constexpr int kMaxDocuments = 50;
+constexpr int kMaxRenewalMonths = 120;
+
+// What ACTIVE and SUSPENDED agreements still take: the terms change only by RenewAgreement or
+// a new agreement.
+const std::vector<std::string>& InForceFields() {
+  static const auto* fields = new std::vector<std::string>{"title", "auto_renew", "renewal_months",
+                                                           "signatories", "documents"};
+  return *fields;
+}
+
+bool Wanted(const std::vector<std::string>& fields, absl::string_view f) {
+  return std::find(fields.begin(), fields.end(), f) != fields.end();
+}
+
+void CheckDate(api::FieldViolations& v, const std::string& path, bool has,
+               const google::type::Date& date) {
+  if (!has) return;
+  auto parsed = api::FromProtoDate(date, path);
+  if (!parsed.ok()) v.Add(path, std::string(parsed.status().message()));
+}
+
+void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
+                    api::FieldViolations& v) {
+  if (Wanted(fields, "partner")) {
+    if (a.partner().empty()) {
+      v.Add("agreement.partner", "is required (libraries/{library}/partners/{partner})");
+    } else {
+      auto key = storage::PartnersTable().ParseName(a.partner(), "agreement.partner");
+      if (!key.ok()) v.Add("agreement.partner", std::string(key.status().message()));
+    }
+  }
+  if (Wanted(fields, "number")) {
+    api::CheckText(v, "agreement.number", a.number(), kMaxNumber, true);
+  }
+  if (Wanted(fields, "title")) api::CheckText(v, "agreement.title", a.title(), kMaxTitle, true);
+  if (Wanted(fields, "kind")) {
+    if (a.kind() == Agreement::KIND_UNSPECIFIED || !Agreement::Kind_IsValid(a.kind())) {
+      v.Add("agreement.kind",
+            "is required (COOPERATION, SPONSORSHIP, DONATION, INFORMATION_SUPPORT, VOLUNTEERING "
+            "or OTHER)");
+    }
+  }
+  if (Wanted(fields, "sign_date")) {
+    CheckDate(v, "agreement.sign_date", a.has_sign_date(), a.sign_date());
+  }
+  if (Wanted(fields, "start_date")) {
+    CheckDate(v, "agreement.start_date", a.has_start_date(), a.start_date());
+  }
+  if (Wanted(fields, "end_date")) {
+    CheckDate(v, "agreement.end_date", a.has_end_date(), a.end_date());
+  }
+  if (Wanted(fields, "renewal_months") &&
+      (a.renewal_months() < 0 || a.renewal_months() > kMaxRenewalMonths)) {
+    v.Add("agreement.renewal_months", absl::StrCat("must be 0-", kMaxRenewalMonths));
+  }
+  for (const char* f : {"subject", "library_obligations", "partner_obligations"}) {
+    if (!Wanted(fields, f)) continue;
+    const auto* d = Agreement::descriptor()->FindFieldByName(f);
+    api::CheckText(v, absl::StrCat("agreement.", f), a.GetReflection()->GetString(a, d), kMaxText,
+                   false, true);
+  }
+  if (Wanted(fields, "value") && a.has_value()) {
+    const auto& money = a.value();
+    std::string code = money.currency_code();
+    if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) {
+          return absl::ascii_isupper(static_cast<unsigned char>(c));
+        })) {
+      v.Add("agreement.value.currency_code",
+            absl::StrCat("must be an ISO 4217 code such as RUB, got ", api::Quote(code)));
+    }
+    if (money.units() < 0 || money.nanos() < 0 || money.nanos() > 999999999) {
+      v.Add("agreement.value", "must be a non-negative amount (nanos 0-999999999)");
+    }
+  }
+  if (Wanted(fields, "signatories")) {
+    if (a.signatories_size() > kMaxSignatories) {
+      v.Add("agreement.signatories", absl::StrCat("at most ", kMaxSignatories));
+    }
+    std::set<std::string> seen;
+    for (int i = 0; i < a.signatories_size(); ++i) {
+      const std::string path = absl::StrCat("agreement.signatories[", i, "]");
+      auto key = storage::ContactsTable().ParseName(a.signatories(i), path);
+      if (!key.ok()) {
+        v.Add(path, std::string(key.status().message()));
+      } else if (!seen.insert(a.signatories(i)).second) {
+        v.Add(path, absl::StrCat(a.signatories(i), " is listed twice"));
+      }
+    }
+  }
+  if (Wanted(fields, "documents")) {
+    if (a.documents_size() > kMaxDocuments) {
+      v.Add("agreement.documents", absl::StrCat("at most ", kMaxDocuments));
+    }
+    for (int i = 0; i < a.documents_size(); ++i) {
+      const std::string path = absl::StrCat("agreement.documents[", i, "]");
+      api::CheckText(v, path + ".title", a.documents(i).title(), kMaxTitle, true);
+      if (a.documents(i).uri().empty()) {
+        v.Add(path + ".uri", "is required (an http or https URL)");
+      } else {
+        api::CheckUrl(v, path + ".uri", a.documents(i).uri(), kMaxUri);
+      }
+    }
+  }
+}
+
+std::string DateText(const google::type::Date& d) {
+  return storage::SqlDate(d.year(), d.month(), d.day());
+}
+
+std::string StateName(int state) {
+  return Agreement::State_Name(static_cast<Agreement::State>(state));
+}
+
+// FAILED_PRECONDITION for a transition from the wrong state, naming the current one.
+absl::Status WrongState(const Agreement& a, absl::string_view action,
+                        std::initializer_list<Agreement::State> allowed) {
+  std::vector<std::string> names;
+  for (auto s : allowed) names.push_back(StateName(s));
+  return api::Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_STATE",
+                    absl::StrCat(a.name(), " is ", StateName(a.state()), "; ", action,
+                                 " needs it to be ", absl::StrJoin(names, " or ")),
+                    {{"resource", a.name()}, {"state", StateName(a.state())}});
+}
+
+bool In(const Agreement& a, std::initializer_list<Agreement::State> states) {
+  return std::find(states.begin(), states.end(), a.state()) != states.end();
+}
+
+}  // namespace
+
+ResourceRules<Agreement> AgreementRules() {
+  ResourceRules<Agreement> rules;
+  rules.table = &storage::AgreementsTable();
+  rules.service = v1::AgreementService::service_full_name();
+  rules.type = "Agreement";
+  rules.field = "agreement";
+  rules.mutable_fields = {"partner",
+                          "number",
+                          "title",
+                          "kind",
+                          "sign_date",
+                          "start_date",
+                          "end_date",
+                          "auto_renew",
+                          "renewal_months",
+                          "subject",
+                          "library_obligations",
+                          "partner_obligations",
+                          "value",
+                          "signatories",
+                          "documents"};
+  rules.unique_fields = {{"number", "AGREEMENT_NUMBER_TAKEN"}};
+  rules.normalize = [](Agreement& a) {
+    a.set_number(std::string(absl::StripAsciiWhitespace(a.number())));
+  };
+  rules.defaults = [](Agreement& a) { a.set_state(Agreement::DRAFT); };
+  rules.check = CheckAgreement;
+  rules.updatable = [](const Agreement& current,
+                       const std::vector<std::string>& fields) -> absl::Status {
+    if (current.state() == Agreement::DRAFT) return absl::OkStatus();
+    if (In(current, {Agreement::ACTIVE, Agreement::SUSPENDED})) {
+      for (const std::string& f : fields) {
+        if (Wanted(InForceFields(), f)) continue;
+        return api::Error(
+            absl::StatusCode::kFailedPrecondition, "AGREEMENT_STATE",
+            absl::StrCat(current.name(), " is ", StateName(current.state()), ": ", f,
+                         " cannot change any more (only ", absl::StrJoin(InForceFields(), ", "),
+                         "; renew it or make a new agreement)"),
+            {{"resource", current.name()}, {"state", StateName(current.state())}, {"field", f}});
+      }
+      return absl::OkStatus();
+    }
+    return api::Error(
+        absl::StatusCode::kFailedPrecondition, "AGREEMENT_STATE",
+        absl::StrCat(current.name(), " is ", StateName(current.state()), " and cannot be edited"),
+        {{"resource", current.name()}, {"state", StateName(current.state())}});
+  };
+  rules.check_write = [](storage::Session& s, const storage::ResourceKey& key, const Agreement& a,
+                         const std::vector<std::string>& changed) -> absl::Status {
+    if (a.has_start_date() && a.has_end_date() &&
+        DateText(a.start_date()) > DateText(a.end_date())) {
+      return api::InvalidField(
+          "agreement.end_date",
+          absl::StrCat("must not be before start_date (", DateText(a.start_date()), "), got ",
+                       DateText(a.end_date())));
+    }
+    if (a.auto_renew() && a.renewal_months() == 0) {
+      return api::InvalidField("agreement.renewal_months",
+                               "is required (1-120) when auto_renew is set");
+    }
+    if (Wanted(changed, "partner")) {
+      absl::Status ok = CheckReference(s, storage::PartnersTable(), key.library_id, a.partner(),
+                                       "agreement.partner");
+      if (!ok.ok()) return ok;
+    }
+    if (Wanted(changed, "signatories")) {
+      for (int i = 0; i < a.signatories_size(); ++i) {
+        absl::Status ok =
+            CheckReference(s, storage::ContactsTable(), key.library_id, a.signatories(i),
+                           absl::StrCat("agreement.signatories[", i, "]"));
+        if (!ok.ok()) return ok;
+      }
+    }
+    return absl::OkStatus();
+  };
+  return rules;
+}
+
+absl::Status AgreementService::Activate(const api::Call& call,
+                                        const v1::ActivateAgreementRequest& request,
+                                        Agreement* out) {
+  return agreements_.Change(
+      call, "Activate", "ACTIVATE", request.name(), request.etag(), request.request_id(), request,
+      [&](storage::Session& s, const storage::ResourceKey& key,
+          Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
+        if (a.state() != Agreement::DRAFT) return WrongState(a, "activation", {Agreement::DRAFT});
+        if (!a.has_end_date()) {
+          return api::Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_INCOMPLETE",
+                            absl::StrCat(a.name(), " needs an end_date before it is activated"),
+                            {{"resource", a.name()}, {"field", "end_date"}});
+        }
+        absl::Status partner_ok = CheckReference(s, storage::PartnersTable(), key.library_id,
+                                                 a.partner(), "agreement.partner");
+        if (!partner_ok.ok()) return partner_ok;
+        a.set_state(Agreement::ACTIVE);
+        return std::vector<std::string>{"state"};
+      },
+      out);
+}
+
+absl::Status AgreementService::Suspend(const api::Call& call,
+                                       const v1::SuspendAgreementRequest& request, Agreement* out) {
+  return agreements_.Change(
+      call, "Suspend", "SUSPEND", request.name(), request.etag(), request.request_id(), request,
+      [&](storage::Session&, const storage::ResourceKey&,
+          Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
+        if (a.state() != Agreement::ACTIVE) return WrongState(a, "suspension", {Agreement::ACTIVE});
+        a.set_state(Agreement::SUSPENDED);
+        return std::vector<std::string>{"state"};
+      },
+      out);
+}
+
+absl::Status AgreementService::Resume(const api::Call& call,
+                                      const v1::ResumeAgreementRequest& request, Agreement* out) {
+  return agreements_.Change(
+      call, "Resume", "RESUME", request.name(), request.etag(), request.request_id(), request,
+      [&](storage::Session&, const storage::ResourceKey&,
+          Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
+        if (a.state() != Agreement::SUSPENDED) {
+          return WrongState(a, "resuming", {Agreement::SUSPENDED});
+        }
+        a.set_state(Agreement::ACTIVE);
+        return std::vector<std::string>{"state"};
+      },
+      out);
+}
+
+absl::Status AgreementService::Terminate(const api::Call& call,
+                                         const v1::TerminateAgreementRequest& request,
+                                         Agreement* out) {
+  api::FieldViolations v;
+  api::CheckText(v, "reason", request.reason(), kMaxReason, true, true);
+  if (!v.empty()) return v.ToStatus();
+  return agreements_.Change(
+      call, "Terminate", "TERMINATE", request.name(), request.etag(), request.request_id(), request,
+      [&](storage::Session&, const storage::ResourceKey&,
+          Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
+        if (!In(a, {Agreement::ACTIVE, Agreement::SUSPENDED})) {
+          return WrongState(a, "termination", {Agreement::ACTIVE, Agreement::SUSPENDED});
+        }
+        a.set_state(Agreement::TERMINATED);
+        a.set_termination_reason(request.reason());
+        return std::vector<std::string>{"state", "termination_reason"};
+      },
+      out);
+}
+
+absl::Status AgreementService::Renew(const api::Call& call,
+                                     const v1::RenewAgreementRequest& request, Agreement* out) {
+  if (!request.has_new_end_date()) {
+    return api::InvalidField("new_end_date", "is required");
+  }
+  auto date = api::FromProtoDate(request.new_end_date(), "new_end_date");
+  if (!date.ok()) return date.status();
+  const std::string new_end = DateText(request.new_end_date());
+  return agreements_.Change(
+      call, "Renew", "RENEW", request.name(), request.etag(), request.request_id(), request,
+      [&](storage::Session& s, const storage::ResourceKey&,
+          Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
+        if (!In(a, {Agreement::ACTIVE, Agreement::EXPIRED})) {
+          return WrongState(a, "renewal", {Agreement::ACTIVE, Agreement::EXPIRED});
+        }
+        auto today = storage::UtcToday(s);
+        if (!today.ok()) return today.status();
+        if (new_end < *today) {
+          return api::InvalidField(
+              "new_end_date",
+              absl::StrCat("must not be in the past (today is ", *today, "), got ", new_end));
+        }
+        if (a.has_end_date() && new_end <= DateText(a.end_date())) {
+          return api::InvalidField("new_end_date",
+                                   absl::StrCat("must be after the current end_date (",
+                                                DateText(a.end_date()), "), got ", new_end));
+        }
+        std::vector<std::string> changed = {"end_date"};
+        if (a.state() != Agreement::ACTIVE) changed.insert(changed.begin(), "state");
+        a.set_state(Agreement::ACTIVE);
+        *a.mutable_end_date() = request.new_end_date();
+        return changed;
+      },
+      out);
+}
+
+absl::Status AgreementService::ListExpiring(const api::Call& call,
+                                            const v1::ListExpiringAgreementsRequest& request,
+                                            v1::ListExpiringAgreementsResponse* out) {
+  constexpr int kMaxWithinDays = 3650;
+  if (request.within_days() < 0 || request.within_days() > kMaxWithinDays) {
+    return api::InvalidField(
+        "within_days", absl::StrCat("must be 0-", kMaxWithinDays, ", got ", request.within_days()));
+  }
+  ListArgs args;
+  args.method = "ListExpiringAgreements";
+  args.parent = request.parent();
+  args.page_size = request.page_size();
+  args.page_token = request.page_token();
+  args.order_by = "end_date";
+  args.condition = {
+      absl::StrCat(storage::kAgreementStateSql, " = 2 AND ", storage::kAgreementEndDateSql,
+                   " BETWEEN UTC_DATE() AND DATE_ADD(UTC_DATE(), INTERVAL ? DAY)"),
+      {static_cast<int64_t>(request.within_days())}};
+  args.context = absl::StrCat("within_days=", request.within_days());
+  return agreements_.List(call, args, out->mutable_agreements(), out->mutable_next_page_token());
+}
+
+AgreementService::AgreementService(const server::ServiceDeps& deps)
+    : AsyncServiceHost(deps.authenticator), agreements_(deps.pool, AgreementRules()) {
+  using Async = v1::AgreementService::AsyncService;
+  Unary<v1::GetAgreementRequest, Agreement>("allies.v1.AgreementService/GetAgreement",
+                                            &Async::RequestGetAgreement,
+                                            [this](const api::Call& c, const auto& r, auto* out) {
+                                              return agreements_.Get(c, r.name(), out);
+                                            });
+  Unary<v1::ListAgreementsRequest, v1::ListAgreementsResponse>(
+      "allies.v1.AgreementService/ListAgreements", &Async::RequestListAgreements,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        ListArgs args{"ListAgreements", r.parent(), r.page_size(),
+                      r.page_token(),   r.filter(), r.order_by(),
+                      r.show_deleted(), {},         ""};
+        return agreements_.List(c, args, out->mutable_agreements(), out->mutable_next_page_token());
+      });
+  Unary<v1::CreateAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/CreateAgreement", &Async::RequestCreateAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return agreements_.Create(c, r.parent(), r.agreement(), r.agreement_id(), r.request_id(), r,
+                                  out);
+      });
+  Unary<v1::UpdateAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/UpdateAgreement", &Async::RequestUpdateAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return agreements_.Update(c, r.agreement(), r.update_mask(), out);
+      });
+  Unary<v1::DeleteAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/DeleteAgreement", &Async::RequestDeleteAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return agreements_.Delete(c, r.name(), r.etag(), false, out);
+      });
+  Unary<v1::UndeleteAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/UndeleteAgreement", &Async::RequestUndeleteAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return agreements_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+      });
+  Unary<v1::ActivateAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/ActivateAgreement", &Async::RequestActivateAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) { return Activate(c, r, out); });
+  Unary<v1::SuspendAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/SuspendAgreement", &Async::RequestSuspendAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) { return Suspend(c, r, out); });
+  Unary<v1::ResumeAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/ResumeAgreement", &Async::RequestResumeAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) { return Resume(c, r, out); });
+  Unary<v1::TerminateAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/TerminateAgreement", &Async::RequestTerminateAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) { return Terminate(c, r, out); });
+  Unary<v1::RenewAgreementRequest, Agreement>(
+      "allies.v1.AgreementService/RenewAgreement", &Async::RequestRenewAgreement,
+      [this](const api::Call& c, const auto& r, auto* out) { return Renew(c, r, out); });
+  Unary<v1::ListExpiringAgreementsRequest, v1::ListExpiringAgreementsResponse>(
+      "allies.v1.AgreementService/ListExpiringAgreements", &Async::RequestListExpiringAgreements,
+      [this](const api::Call& c, const auto& r, auto* out) { return ListExpiring(c, r, out); });
+}
+
+server::ServiceRegistration AgreementServiceRegistration() {
+  return {v1::AgreementService::service_full_name(),
+          [](const server::ServiceDeps& deps) { return std::make_unique<AgreementService>(deps); }};
+}
+
+}  // namespace allies::services

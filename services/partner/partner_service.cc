@@ -1,0 +1,169 @@
+#include "services/partner/partner_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "api/contact_points.h"
+#include "api/registry_numbers.h"
+#include "api/text.h"
+#include "storage/partnership_tables.h"
+
+namespace allies::services {
+namespace {
+
+constexpr size_t kMaxDisplayName = 300;
+constexpr size_t kMaxLegalName = 500;
+constexpr size_t kMaxAddress = 1000;
+constexpr size_t kMaxWebsite = 2000;
+constexpr size_t kMaxNotes = 10000;
+constexpr size_t kMaxTag = 100;
+constexpr int kMaxTags = 50;
+
+bool Wanted(const std::vector<std::string>& fields, absl::string_view f) {
+  return std::find(fields.begin(), fields.end(), f) != fields.end();
+}
+
+void CheckPartner(const v1::Partner& p, const std::vector<std::string>& fields,
+                  api::FieldViolations& v) {
+  if (Wanted(fields, "display_name")) {
+    api::CheckText(v, "partner.display_name", p.display_name(), kMaxDisplayName, true);
+  }
+  if (Wanted(fields, "legal_name")) {
+    api::CheckText(v, "partner.legal_name", p.legal_name(), kMaxLegalName, false);
+  }
+  if (Wanted(fields, "inn")) api::CheckInn(v, "partner.inn", p.inn());
+  if (Wanted(fields, "ogrn")) api::CheckOgrn(v, "partner.ogrn", p.ogrn());
+  if (Wanted(fields, "kind")) {
+    if (p.kind() == v1::Partner::KIND_UNSPECIFIED) {
+      v.Add("partner.kind",
+            "is required (BUSINESS, NONPROFIT, GOVERNMENT, MEDIA, EDUCATION, CULTURE, RELIGIOUS "
+            "or INDIVIDUAL)");
+    } else if (!v1::Partner::Kind_IsValid(p.kind())) {
+      v.Add("partner.kind", absl::StrCat("unknown kind ", p.kind()));
+    }
+  }
+  if (Wanted(fields, "support_forms")) {
+    std::set<int> seen;
+    for (int i = 0; i < p.support_forms_size(); ++i) {
+      const int form = p.support_forms(i);
+      const std::string path = absl::StrCat("partner.support_forms[", i, "]");
+      if (form == v1::Partner::SUPPORT_FORM_UNSPECIFIED ||
+          !v1::Partner::SupportForm_IsValid(form)) {
+        v.Add(path,
+              "must be MATERIAL, INFORMATIONAL, ORGANIZATIONAL, VOLUNTEERING, EXPERTISE or VENUE");
+      } else if (!seen.insert(form).second) {
+        v.Add(path, absl::StrCat(v1::Partner::SupportForm_Name(form), " is listed twice"));
+      }
+    }
+  }
+  if (Wanted(fields, "state") &&
+      (p.state() == v1::Partner::STATE_UNSPECIFIED || !v1::Partner::State_IsValid(p.state()))) {
+    v.Add("partner.state", "must be PROSPECT, ACTIVE, PAUSED or FORMER");
+  }
+  if (Wanted(fields, "website")) api::CheckUrl(v, "partner.website", p.website(), kMaxWebsite);
+  if (Wanted(fields, "email")) api::CheckEmail(v, "partner.email", p.email());
+  if (Wanted(fields, "phone")) api::CheckPhone(v, "partner.phone", p.phone());
+  if (Wanted(fields, "address")) {
+    api::CheckText(v, "partner.address", p.address(), kMaxAddress, false, true);
+  }
+  if (Wanted(fields, "tags")) {
+    if (p.tags_size() > kMaxTags) {
+      v.Add("partner.tags", absl::StrCat("at most ", kMaxTags, " tags, got ", p.tags_size()));
+    }
+    std::set<std::string> seen;
+    for (int i = 0; i < p.tags_size(); ++i) {
+      const std::string path = absl::StrCat("partner.tags[", i, "]");
+      api::CheckText(v, path, p.tags(i), kMaxTag, true);
+      if (!seen.insert(api::FoldName(p.tags(i))).second) {
+        v.Add(path, absl::StrCat(api::Quote(p.tags(i)), " is listed twice"));
+      }
+    }
+  }
+  if (Wanted(fields, "notes")) {
+    api::CheckText(v, "partner.notes", p.notes(), kMaxNotes, false, true);
+  }
+}
+
+}  // namespace
+
+ResourceRules<v1::Partner> PartnerRules() {
+  ResourceRules<v1::Partner> rules;
+  rules.table = &storage::PartnersTable();
+  rules.service = v1::PartnerService::service_full_name();
+  rules.type = "Partner";
+  rules.field = "partner";
+  rules.mutable_fields = {"display_name",  "legal_name", "inn",     "ogrn",  "kind",
+                          "support_forms", "state",      "website", "email", "phone",
+                          "address",       "tags",       "notes"};
+  rules.unique_fields = {{"inn", "PARTNER_INN_TAKEN"}};
+  rules.normalize = [](v1::Partner& p) {
+    p.set_email(api::NormalizeEmail(p.email()));
+    p.set_phone(api::NormalizePhone(p.phone()));
+    p.set_inn(std::string(absl::StripAsciiWhitespace(p.inn())));
+    p.set_ogrn(std::string(absl::StripAsciiWhitespace(p.ogrn())));
+  };
+  rules.defaults = [](v1::Partner& p) {
+    if (p.state() == v1::Partner::STATE_UNSPECIFIED) p.set_state(v1::Partner::PROSPECT);
+  };
+  rules.check = CheckPartner;
+  rules.before_delete = [](storage::Session& s, const storage::ResourceKey& key,
+                           const v1::Partner& partner, bool force) -> absl::Status {
+    if (force) return absl::OkStatus();
+    auto agreement = storage::AnyLiveAgreement(s, partner.name());
+    if (!agreement.ok()) return agreement.status();
+    if (!*agreement) return absl::OkStatus();
+    (void)key;
+    return api::Error(absl::StatusCode::kFailedPrecondition, "PARTNER_HAS_AGREEMENTS",
+                      absl::StrCat(partner.name(), " has live agreements (e.g. ", **agreement,
+                                   "); terminate them first or pass force"),
+                      {{"resource", partner.name()}, {"agreement", **agreement}});
+  };
+  return rules;
+}
+
+PartnerService::PartnerService(const server::ServiceDeps& deps)
+    : AsyncServiceHost(deps.authenticator), partners_(deps.pool, PartnerRules()) {
+  using Async = v1::PartnerService::AsyncService;
+  Unary<v1::GetPartnerRequest, v1::Partner>("allies.v1.PartnerService/GetPartner",
+                                            &Async::RequestGetPartner,
+                                            [this](const api::Call& c, const auto& r, auto* out) {
+                                              return partners_.Get(c, r.name(), out);
+                                            });
+  Unary<v1::ListPartnersRequest, v1::ListPartnersResponse>(
+      "allies.v1.PartnerService/ListPartners", &Async::RequestListPartners,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        ListArgs args{"ListPartners",   r.parent(), r.page_size(),
+                      r.page_token(),   r.filter(), r.order_by(),
+                      r.show_deleted(), {},         ""};
+        return partners_.List(c, args, out->mutable_partners(), out->mutable_next_page_token());
+      });
+  Unary<v1::CreatePartnerRequest, v1::Partner>(
+      "allies.v1.PartnerService/CreatePartner", &Async::RequestCreatePartner,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return partners_.Create(c, r.parent(), r.partner(), r.partner_id(), r.request_id(), r, out);
+      });
+  Unary<v1::UpdatePartnerRequest, v1::Partner>(
+      "allies.v1.PartnerService/UpdatePartner", &Async::RequestUpdatePartner,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return partners_.Update(c, r.partner(), r.update_mask(), out);
+      });
+  Unary<v1::DeletePartnerRequest, v1::Partner>(
+      "allies.v1.PartnerService/DeletePartner", &Async::RequestDeletePartner,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return partners_.Delete(c, r.name(), r.etag(), r.force(), out);
+      });
+  Unary<v1::UndeletePartnerRequest, v1::Partner>(
+      "allies.v1.PartnerService/UndeletePartner", &Async::RequestUndeletePartner,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return partners_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+      });
+}
+
+server::ServiceRegistration PartnerServiceRegistration() {
+  return {v1::PartnerService::service_full_name(),
+          [](const server::ServiceDeps& deps) { return std::make_unique<PartnerService>(deps); }};
+}
+
+}  // namespace allies::services

@@ -1,0 +1,40 @@
+// The tables of a library's partnership: partners, contacts, agreements (see resource_table.h),
+// and the SQL they share with the rules that span them.
+#ifndef ALLIES_STORAGE_PARTNERSHIP_TABLES_H_
+#define ALLIES_STORAGE_PARTNERSHIP_TABLES_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "storage/resource_table.h"
+
+namespace allies::storage {
+
+const ResourceTable& PartnersTable();
+const ResourceTable& ContactsTable();
+const ResourceTable& AgreementsTable();
+
+// Agreement.State numbers as stored.
+inline constexpr int kAgreementDraft = 1;
+inline constexpr int kAgreementActive = 2;
+inline constexpr int kAgreementSuspended = 3;
+inline constexpr int kAgreementTerminated = 4;
+inline constexpr int kAgreementExpired = 5;
+
+// SQL (over the agreements row "t") of an agreement's state and end date as they read today
+// (UTC): an ACTIVE one past its end date is EXPIRED, or, when it renews itself, ACTIVE with its
+// end date moved on by whole renewal periods.
+extern const char kAgreementStateSql[];
+extern const char kAgreementEndDateSql[];
+
+// A live agreement of the partner that is ACTIVE or SUSPENDED (as read today), if any.
+absl::StatusOr<std::optional<std::string>> AnyLiveAgreement(Session& session,
+                                                            const std::string& partner_name);
+
+// Today's date in UTC, as the database sees it in kAgreementStateSql.
+absl::StatusOr<std::string> UtcToday(Session& session);
+
+}  // namespace allies::storage
+
+#endif  // ALLIES_STORAGE_PARTNERSHIP_TABLES_H_

@@ -1,0 +1,616 @@
+#include "storage/resource_table.h"
+
+#include <google/protobuf/timestamp.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "api/errors.h"
+#include "api/etag.h"
+#include "api/proto_time.h"
+#include "google/type/date.pb.h"
+#include "storage/scope.h"
+
+namespace allies::storage {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+// Separates the values of a repeated field read back as one column (text fields reject
+// control characters, so it never occurs in a value).
+constexpr char kValueSeparator = '\x1f';
+constexpr char kNoDateSortValue[] = "1000-01-01";
+
+enum class Codec { kString, kEnum, kBool, kInt32, kInt64, kTimestamp, kDate, kJson, kValues };
+
+Codec CodecOf(const FieldDescriptor* f) {
+  if (f->is_repeated() && f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return Codec::kValues;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return Codec::kString;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return Codec::kEnum;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return Codec::kBool;
+    case FieldDescriptor::CPPTYPE_INT32:
+      return Codec::kInt32;
+    case FieldDescriptor::CPPTYPE_INT64:
+      return Codec::kInt64;
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (f->is_repeated()) return Codec::kJson;
+      if (f->message_type()->full_name() == "google.protobuf.Timestamp") return Codec::kTimestamp;
+      if (f->message_type()->full_name() == "google.type.Date") return Codec::kDate;
+      return Codec::kJson;
+    default:
+      return Codec::kString;  // not used by our messages; rejected in the constructor
+  }
+}
+
+bool Supported(const FieldDescriptor* f) {
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return true;
+    case FieldDescriptor::CPPTYPE_BOOL:
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return !f->is_repeated() || f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    default:
+      return false;
+  }
+}
+
+std::vector<std::pair<std::string, int>> EnumValues(const FieldDescriptor* f) {
+  std::vector<std::pair<std::string, int>> values;
+  const auto* e = f->enum_type();
+  for (int i = 0; i < e->value_count(); ++i) {
+    if (e->value(i)->number() == 0) continue;
+    values.emplace_back(e->value(i)->name(), e->value(i)->number());
+  }
+  return values;
+}
+
+const FieldDescriptor* Standard(const Message& m, const char* name) {
+  return m.GetDescriptor()->FindFieldByName(name);
+}
+
+void SetTime(Message* m, const char* field, std::optional<absl::Time> t) {
+  const FieldDescriptor* f = Standard(*m, field);
+  if (f == nullptr) return;
+  if (!t) {
+    m->GetReflection()->ClearField(m, f);
+    return;
+  }
+  auto* ts = dynamic_cast<google::protobuf::Timestamp*>(m->GetReflection()->MutableMessage(m, f));
+  if (ts != nullptr) api::ToTimestamp(*t, ts);
+}
+
+std::optional<absl::Time> GetTimeField(const Message& m, const FieldDescriptor* f) {
+  if (f == nullptr || !m.GetReflection()->HasField(m, f)) return std::nullopt;
+  const auto* ts =
+      dynamic_cast<const google::protobuf::Timestamp*>(&m.GetReflection()->GetMessage(m, f));
+  if (ts == nullptr) return std::nullopt;
+  return api::FromTimestamp(*ts);
+}
+
+std::optional<absl::Time> GetTimeField(const Message& m, const char* field) {
+  return GetTimeField(m, Standard(m, field));
+}
+
+std::string DateText(const google::type::Date& d) { return SqlDate(d.year(), d.month(), d.day()); }
+
+void ParseDate(const std::string& text, google::type::Date* out) {
+  std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
+  int y = 0, m = 0, d = 0;
+  if (parts.size() == 3 && absl::SimpleAtoi(parts[0], &y) && absl::SimpleAtoi(parts[1], &m) &&
+      absl::SimpleAtoi(parts[2], &d)) {
+    out->set_year(y);
+    out->set_month(m);
+    out->set_day(d);
+  }
+}
+
+std::string ToJson(const Message& m, const FieldDescriptor* f) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  const Reflection* r = m.GetReflection();
+  if (!f->is_repeated()) {
+    if (!r->HasField(m, f)) return "";
+    std::string out;
+    (void)google::protobuf::util::MessageToJsonString(r->GetMessage(m, f), &out, options);
+    return out;
+  }
+  if (r->FieldSize(m, f) == 0) return "";
+  std::vector<std::string> parts;
+  for (int i = 0; i < r->FieldSize(m, f); ++i) {
+    std::string part;
+    (void)google::protobuf::util::MessageToJsonString(r->GetRepeatedMessage(m, f, i), &part,
+                                                      options);
+    parts.push_back(std::move(part));
+  }
+  return absl::StrCat("[", absl::StrJoin(parts, ","), "]");
+}
+
+void FromJson(const std::string& text, const FieldDescriptor* f, Message* m) {
+  if (text.empty()) return;
+  // Parsed as {"field": text} into a fresh message, then swapped in: one path for singular and
+  // repeated fields.
+  std::unique_ptr<Message> wrapper(m->New());
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      absl::StrCat("{\"", f->name(), "\":", text, "}"), wrapper.get(), options);
+  if (!status.ok()) return;
+  m->GetReflection()->SwapFields(wrapper.get(), m, {f});
+}
+
+std::string EscapeSqlLiteral(absl::string_view text) {
+  // Only our own identifiers (collection and field names) go through here.
+  std::string out;
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string SqlDate(int year, int month, int day) {
+  return absl::StrFormat("%04d-%02d-%02d", year, month, day);
+}
+
+ResourceTable::ResourceTable(std::string table, std::string collection, const Descriptor* message,
+                             std::vector<FieldColumn> fields)
+    : table_(std::move(table)),
+      collection_(std::move(collection)),
+      message_(message),
+      fields_(std::move(fields)),
+      pattern_(absl::StrCat("libraries/{library}/", collection_, "/{id}")) {
+  const std::string name_sql =
+      absl::StrCat("CONCAT('libraries/', t.library_id, '/", collection_, "/', t.id)");
+  schema_.push_back({"name", api::FieldKind::kName, false, false, {}});
+  columns_.push_back({"name", name_sql, "", "", ""});
+
+  std::vector<std::string> select = {"t.library_id",  "t.id",          "t.revision",
+                                     "t.create_time", "t.update_time", "t.delete_time"};
+  std::vector<std::string> stored = {"library_id",  "id",          "revision",
+                                     "create_time", "update_time", "delete_time"};
+  std::vector<std::string> assignments;
+  for (const FieldColumn& fc : fields_) {
+    const FieldDescriptor* f = message_->FindFieldByName(fc.field);
+    if (f == nullptr || !Supported(f)) {
+      // A programming error in a table declaration: fail loudly at start-up.
+      std::fprintf(stderr, "resource table %s: unsupported field %s\n", table_.c_str(),
+                   fc.field.c_str());
+      std::abort();
+    }
+    descriptors_.push_back(f);
+    const Codec codec = CodecOf(f);
+    std::string read;
+    if (codec == Codec::kValues) {
+      read = absl::StrFormat(
+          "(SELECT GROUP_CONCAT(v.value ORDER BY v.position SEPARATOR '%c') FROM resource_values "
+          "v WHERE v.collection = '%s' AND v.library_id = t.library_id AND v.owner_id = t.id AND "
+          "v.field = '%s')",
+          kValueSeparator, EscapeSqlLiteral(collection_), EscapeSqlLiteral(fc.field));
+    } else {
+      read = fc.read_sql.empty() ? absl::StrCat("t.", fc.column) : fc.read_sql;
+    }
+    select.push_back(read);
+    if (!fc.column.empty() && codec != Codec::kValues) {
+      stored.push_back(fc.column);
+      assignments.push_back(absl::StrCat(fc.column, " = ?"));
+    }
+
+    // Filter and order.
+    api::FilterField filter_field;
+    filter_field.name = fc.field;
+    filter_field.repeated = codec == Codec::kValues;
+    filter_field.sortable = fc.sortable && codec != Codec::kValues;
+    ColumnSpec spec{fc.field, read, "", "", ""};
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        filter_field.kind = fc.name_valued ? api::FieldKind::kName : api::FieldKind::kString;
+        break;
+      case FieldDescriptor::CPPTYPE_ENUM:
+        filter_field.kind = api::FieldKind::kEnum;
+        filter_field.enum_values = EnumValues(f);
+        break;
+      case FieldDescriptor::CPPTYPE_BOOL:
+        filter_field.kind = api::FieldKind::kBool;
+        break;
+      case FieldDescriptor::CPPTYPE_INT32:
+      case FieldDescriptor::CPPTYPE_INT64:
+        filter_field.kind = api::FieldKind::kInt;
+        break;
+      default:
+        break;
+    }
+    if (codec == Codec::kTimestamp) filter_field.kind = api::FieldKind::kTimestamp;
+    if (codec == Codec::kDate) {
+      filter_field.kind = api::FieldKind::kDate;
+      spec.sort_column = absl::StrCat("COALESCE(", read, ", '", kNoDateSortValue, "')");
+    }
+    if (codec == Codec::kTimestamp && filter_field.sortable) {
+      spec.sort_column = absl::StrCat("COALESCE(", read, ", '1000-01-01 00:00:00')");
+    }
+    if (codec == Codec::kValues) {
+      const std::string compare = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                                      ? "CAST(v.value AS SIGNED) = ?"
+                                      : "v.value = ?";
+      spec.has_sql = absl::StrFormat(
+          "EXISTS (SELECT 1 FROM resource_values v WHERE v.collection = '%s' AND v.library_id = "
+          "t.library_id AND v.owner_id = t.id AND v.field = '%s' AND %s)",
+          EscapeSqlLiteral(collection_), EscapeSqlLiteral(fc.field), compare);
+    }
+    if (codec == Codec::kJson) continue;  // not filterable
+    schema_.push_back(std::move(filter_field));
+    columns_.push_back(std::move(spec));
+  }
+  for (const char* t : {"create_time", "update_time"}) {
+    schema_.push_back({t, api::FieldKind::kTimestamp, false, true, {}});
+    columns_.push_back({t, absl::StrCat("t.", t), "", "", ""});
+  }
+  schema_.push_back({"delete_time", api::FieldKind::kTimestamp, false, false, {}});
+  columns_.push_back({"delete_time", "t.delete_time", "", "", ""});
+
+  select_ = absl::StrCat("SELECT ", absl::StrJoin(select, ", "), " FROM ", table_, " t");
+  insert_sql_ =
+      absl::StrCat("INSERT INTO ", table_, " (", absl::StrJoin(stored, ", "), ") VALUES (",
+                   absl::StrJoin(std::vector<std::string>(stored.size(), "?"), ", "), ")");
+  update_sql_ = absl::StrCat("UPDATE ", table_,
+                             " SET revision = ?, create_time = ?, update_time = ?, delete_time = ?",
+                             assignments.empty() ? "" : ", ", absl::StrJoin(assignments, ", "),
+                             " WHERE library_id = ? AND id = ?");
+}
+
+const FieldColumn* ResourceTable::Find(absl::string_view field) const {
+  for (const auto& fc : fields_) {
+    if (fc.field == field) return &fc;
+  }
+  return nullptr;
+}
+
+std::string ResourceTable::Name(const ResourceKey& key) const {
+  return pattern_.Format({key.library_id, key.id});
+}
+
+absl::StatusOr<ResourceKey> ResourceTable::ParseName(absl::string_view name,
+                                                     absl::string_view field) const {
+  auto ids = pattern_.Parse(name, field);
+  if (!ids.ok()) return ids.status();
+  return ResourceKey{(*ids)[0], (*ids)[1]};
+}
+
+namespace {
+
+// The values of one row, in the order of the table's select list.
+struct RowReader {
+  const ResourceTable& table;
+  const std::vector<const FieldDescriptor*>& descriptors;
+
+  void Read(sql::ResultSet& rs, ResourceTable::Row* row, Message* m) const {
+    row->key.library_id = GetString(rs, 1);
+    row->key.id = GetString(rs, 2);
+    row->revision = rs.getInt64(3);
+    const absl::Time create_time = GetTime(rs, 4);
+    const absl::Time update_time = GetTime(rs, 5);
+    const Reflection* r = m->GetReflection();
+    if (const FieldDescriptor* f = Standard(*m, "name")) r->SetString(m, f, table.Name(row->key));
+    if (const FieldDescriptor* f = Standard(*m, "etag")) {
+      r->SetString(m, f, api::ComputeEtag(row->revision, update_time));
+    }
+    SetTime(m, "create_time", create_time);
+    SetTime(m, "update_time", update_time);
+    SetTime(m, "delete_time", GetOptionalTime(rs, 6));
+    unsigned column = 7;
+    for (const FieldDescriptor* f : descriptors) {
+      ReadField(rs, column++, f, m);
+    }
+  }
+
+  static void ReadField(sql::ResultSet& rs, unsigned column, const FieldDescriptor* f, Message* m) {
+    const Reflection* r = m->GetReflection();
+    r->ClearField(m, f);
+    if (rs.isNull(column)) return;
+    switch (CodecOf(f)) {
+      case Codec::kString:
+        r->SetString(m, f, GetString(rs, column));
+        return;
+      case Codec::kEnum:
+        r->SetEnumValue(m, f, rs.getInt(column));
+        return;
+      case Codec::kBool:
+        r->SetBool(m, f, rs.getBoolean(column));
+        return;
+      case Codec::kInt32:
+        r->SetInt32(m, f, rs.getInt(column));
+        return;
+      case Codec::kInt64:
+        r->SetInt64(m, f, rs.getInt64(column));
+        return;
+      case Codec::kTimestamp: {
+        auto* ts = dynamic_cast<google::protobuf::Timestamp*>(r->MutableMessage(m, f));
+        if (ts != nullptr) api::ToTimestamp(GetTime(rs, column), ts);
+        return;
+      }
+      case Codec::kDate: {
+        auto* d = dynamic_cast<google::type::Date*>(r->MutableMessage(m, f));
+        if (d != nullptr) ParseDate(GetString(rs, column), d);
+        return;
+      }
+      case Codec::kJson:
+        FromJson(GetString(rs, column), f, m);
+        return;
+      case Codec::kValues:
+        for (absl::string_view v : absl::StrSplit(GetString(rs, column), kValueSeparator)) {
+          if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+            int n = 0;
+            if (absl::SimpleAtoi(v, &n)) r->AddEnumValue(m, f, n);
+          } else {
+            r->AddString(m, f, std::string(v));
+          }
+        }
+        return;
+    }
+  }
+};
+
+SqlValue StoredValue(const Message& m, const FieldDescriptor* f, const FieldColumn& fc) {
+  const Reflection* r = m.GetReflection();
+  switch (CodecOf(f)) {
+    case Codec::kString: {
+      std::string value = r->GetString(m, f);
+      if (value.empty() && (fc.null_if_empty || fc.name_valued)) return Null{};
+      return value;
+    }
+    case Codec::kEnum:
+      return static_cast<int64_t>(r->GetEnumValue(m, f));
+    case Codec::kBool:
+      return r->GetBool(m, f);
+    case Codec::kInt32:
+      return static_cast<int64_t>(r->GetInt32(m, f));
+    case Codec::kInt64:
+      return r->GetInt64(m, f);
+    case Codec::kTimestamp: {
+      auto t = GetTimeField(m, f);
+      if (!t) return Null{};
+      return *t;
+    }
+    case Codec::kDate: {
+      if (!r->HasField(m, f)) return Null{};
+      const auto* d = dynamic_cast<const google::type::Date*>(&r->GetMessage(m, f));
+      if (d == nullptr) return Null{};
+      return DateText(*d);
+    }
+    case Codec::kJson:
+      return ToJson(m, f);
+    case Codec::kValues:
+      break;
+  }
+  return Null{};
+}
+
+}  // namespace
+
+absl::Status ResourceTable::Get(Session& session, const ResourceKey& key, Lock lock, Row* row,
+                                Message* out) const {
+  const std::string sql = absl::StrCat(select_, " WHERE t.library_id = ? AND t.id = ?",
+                                       lock == Lock::kShare    ? " LOCK IN SHARE MODE"
+                                       : lock == Lock::kUpdate ? " FOR UPDATE"
+                                                               : "");
+  return session.Run([&]() -> absl::Status {
+    auto rs = session.Query(sql, key.library_id, key.id);
+    if (!rs->next()) {
+      const std::string name = Name(key);
+      return api::Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+                        absl::StrCat(name, " does not exist"), {{"resource", name}});
+    }
+    RowReader{*this, descriptors_}.Read(*rs, row, out);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<ResourceTable::Row>> ResourceTable::List(
+    Session& session, const ResourceListQuery& query, const std::function<Message*()>& add) const {
+  static const std::vector<std::string> kKey = {"t.library_id", "t.id"};
+  auto filter = CompileFilter(query.window.filter, columns_);
+  if (!filter.ok()) return filter.status();
+  auto keyset = KeysetClause(query.window.order, columns_, kKey, query.window.after_key);
+  if (!keyset.ok()) return keyset.status();
+  SqlClause library, live, within;
+  if (query.library_id) library = {"t.library_id = ?", {*query.library_id}};
+  if (!query.show_deleted) live = {"t.delete_time IS NULL", {}};
+  if (query.window.within) within = scope::WithinSubtree("t.library_id", *query.window.within);
+  SqlClause where = AllOf({std::move(library), std::move(live), std::move(within), query.condition,
+                           *std::move(filter), *std::move(keyset)});
+  std::string sql = select_;
+  if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
+  absl::StrAppend(&sql, " ", OrderByClause(query.window.order, columns_, kKey), " LIMIT ?");
+  where.params.emplace_back(std::in_place_type<int64_t>, query.window.limit);
+  return session.Run([&]() -> absl::StatusOr<std::vector<Row>> {
+    auto rs = session.QueryValues(sql, where.params);
+    RowReader reader{*this, descriptors_};
+    std::vector<Row> rows;
+    while (rs->next()) {
+      rows.emplace_back();
+      reader.Read(*rs, &rows.back(), add());
+    }
+    return rows;
+  });
+}
+
+std::vector<std::string> ResourceTable::SortKey(const Row& row, const Message& m,
+                                                const std::vector<api::OrderTerm>& order) const {
+  std::vector<std::string> key;
+  const Reflection* r = m.GetReflection();
+  for (const auto& term : order) {
+    const std::string& name = term.field->name;
+    const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(name);
+    std::string value;
+    if (f != nullptr) {
+      switch (CodecOf(f)) {
+        case Codec::kString:
+          value = r->GetString(m, f);
+          break;
+        case Codec::kEnum:
+          value = absl::StrCat(r->GetEnumValue(m, f));
+          break;
+        case Codec::kBool:
+          value = r->GetBool(m, f) ? "1" : "0";
+          break;
+        case Codec::kInt32:
+          value = absl::StrCat(r->GetInt32(m, f));
+          break;
+        case Codec::kInt64:
+          value = absl::StrCat(r->GetInt64(m, f));
+          break;
+        case Codec::kTimestamp: {
+          auto t = GetTimeField(m, f);
+          value = t ? ToSqlDatetime(*t) : "1000-01-01 00:00:00";
+          break;
+        }
+        case Codec::kDate: {
+          const auto* d = dynamic_cast<const google::type::Date*>(&r->GetMessage(m, f));
+          value = r->HasField(m, f) && d != nullptr ? DateText(*d) : kNoDateSortValue;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    key.push_back(std::move(value));
+  }
+  key.push_back(row.key.library_id);
+  key.push_back(row.key.id);
+  return key;
+}
+
+namespace {
+
+absl::Status DuplicateError(const sql::SQLException& e, const std::string& name) {
+  if (absl::StrContains(e.what(), "PRIMARY")) {
+    return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_ALREADY_EXISTS",
+                      absl::StrCat(name, " already exists"), {{"resource", name}});
+  }
+  return api::Error(absl::StatusCode::kAlreadyExists, "DUPLICATE_VALUE",
+                    absl::StrCat("a value of ", name, " must be unique and is taken"),
+                    {{"resource", name}});
+}
+
+}  // namespace
+
+absl::Status ResourceTable::Insert(Session& session, const Row& row, const Message& m) const {
+  std::vector<SqlValue> values = {row.key.library_id,
+                                  row.key.id,
+                                  row.revision,
+                                  GetTimeField(m, "create_time").value_or(absl::UnixEpoch()),
+                                  GetTimeField(m, "update_time").value_or(absl::UnixEpoch()),
+                                  Null{}};
+  if (auto t = GetTimeField(m, "delete_time")) values.back() = *t;
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i].column.empty() || CodecOf(descriptors_[i]) == Codec::kValues) continue;
+    values.push_back(StoredValue(m, descriptors_[i], fields_[i]));
+  }
+  return session.Run([&]() -> absl::Status {
+    try {
+      session.ExecuteValues(insert_sql_, values);
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != kErDupEntry) throw;
+      return DuplicateError(e, Name(row.key));
+    }
+    return WriteValues(session, row, m, /*replace=*/false);
+  });
+}
+
+absl::Status ResourceTable::Update(Session& session, const Row& row, const Message& m) const {
+  std::vector<SqlValue> values = {
+      row.revision, GetTimeField(m, "create_time").value_or(absl::UnixEpoch()),
+      GetTimeField(m, "update_time").value_or(absl::UnixEpoch()), Null{}};
+  if (auto t = GetTimeField(m, "delete_time")) values.back() = *t;
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i].column.empty() || CodecOf(descriptors_[i]) == Codec::kValues) continue;
+    values.push_back(StoredValue(m, descriptors_[i], fields_[i]));
+  }
+  values.push_back(row.key.library_id);
+  values.push_back(row.key.id);
+  return session.Run([&]() -> absl::Status {
+    try {
+      session.ExecuteValues(update_sql_, values);
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != kErDupEntry) throw;
+      return DuplicateError(e, Name(row.key));
+    }
+    return WriteValues(session, row, m, /*replace=*/true);
+  });
+}
+
+// Inside Session::Run.
+absl::Status ResourceTable::WriteValues(Session& session, const Row& row, const Message& m,
+                                        bool replace) const {
+  static const std::string kClear =
+      "DELETE FROM resource_values WHERE collection = ? AND library_id = ? AND owner_id = ?";
+  static const std::string kInsert =
+      "INSERT INTO resource_values (collection, library_id, owner_id, field, position, value) "
+      "VALUES (?, ?, ?, ?, ?, ?)";
+  if (replace) session.Execute(kClear, collection_, row.key.library_id, row.key.id);
+  const Reflection* r = m.GetReflection();
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const FieldDescriptor* f = descriptors_[i];
+    if (CodecOf(f) != Codec::kValues) continue;
+    for (int j = 0; j < r->FieldSize(m, f); ++j) {
+      const std::string value = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                                    ? absl::StrCat(r->GetRepeatedEnumValue(m, f, j))
+                                    : r->GetRepeatedString(m, f, j);
+      session.Execute(kInsert, collection_, row.key.library_id, row.key.id, fields_[i].field, j,
+                      value);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ResourceTable::RowState> ResourceTable::State(Session& session,
+                                                             const ResourceKey& key,
+                                                             Lock lock) const {
+  const std::string sql =
+      absl::StrCat("SELECT delete_time IS NULL FROM ", table_, " WHERE library_id = ? AND id = ?",
+                   lock == Lock::kShare    ? " LOCK IN SHARE MODE"
+                   : lock == Lock::kUpdate ? " FOR UPDATE"
+                                           : "");
+  return session.Run([&]() -> absl::StatusOr<RowState> {
+    auto rs = session.Query(sql, key.library_id, key.id);
+    if (!rs->next()) return RowState::kMissing;
+    return rs->getBoolean(1) ? RowState::kLive : RowState::kDeleted;
+  });
+}
+
+absl::StatusOr<std::optional<std::string>> ResourceTable::FindByField(
+    Session& session, absl::string_view library_id, absl::string_view field,
+    absl::string_view value, absl::string_view except) const {
+  const FieldColumn* fc = Find(field);
+  if (fc == nullptr || fc->column.empty()) {
+    return absl::InternalError(absl::StrCat("no stored column for ", field));
+  }
+  const std::string sql = absl::StrCat("SELECT id FROM ", table_, " WHERE library_id = ? AND ",
+                                       fc->column, " = ? AND id <> ? LIMIT 1");
+  return session.Run([&]() -> absl::StatusOr<std::optional<std::string>> {
+    auto rs = session.Query(sql, library_id, value, except);
+    if (!rs->next()) return std::optional<std::string>();
+    return std::optional<std::string>(GetString(*rs, 1));
+  });
+}
+
+}  // namespace allies::storage

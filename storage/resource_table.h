@@ -1,0 +1,145 @@
+// Generic storage for the resources that live under a library (partners, contacts, agreements,
+// ...). A ResourceTable maps the fields of the resource's proto message to the columns of one
+// table, by reflection, so a new resource declares its columns once and gets Get, List (filter,
+// order, keyset pages, scope), Insert, Update and uniqueness lookups without writing SQL:
+//   - scalar fields: one column each (strings, enums, bools, integers); google.protobuf.Timestamp
+//     as DATETIME(6) and google.type.Date as DATE (NULL when unset); other messages (and
+//     repeated messages) as JSON text;
+//   - repeated strings and enums: rows of `resource_values`, in order, filterable with ":";
+//   - computed fields: SQL that derives the value when read (an agreement's effective state, a
+//     partner's last interaction), which filters and sorting see too.
+// Every table has library_id, id, revision, create_time, update_time and delete_time; the message
+// has name, etag, create_time, update_time and delete_time, which the table fills on read.
+#ifndef ALLIES_STORAGE_RESOURCE_TABLE_H_
+#define ALLIES_STORAGE_RESOURCE_TABLE_H_
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "api/filter.h"
+#include "api/names.h"
+#include "storage/list_query.h"
+#include "storage/session.h"
+
+namespace allies::storage {
+
+// A resource under a library: "libraries/{library_id}/{collection}/{id}".
+struct ResourceKey {
+  std::string library_id;
+  std::string id;
+};
+
+// One field of the resource message and where it lives.
+struct FieldColumn {
+  FieldColumn(std::string field, std::string column, bool sortable = false,
+              bool name_valued = false, bool null_if_empty = false, std::string read_sql = "")
+      : field(std::move(field)),
+        column(std::move(column)),
+        sortable(sortable),
+        name_valued(name_valued),
+        null_if_empty(null_if_empty),
+        read_sql(std::move(read_sql)) {}
+
+  std::string field;  // the message's field
+  // Its column. Empty for repeated scalars (kept in resource_values) and for computed fields.
+  std::string column;
+  bool sortable = false;
+  // Holds resource names: filter values must be names, and an empty one is stored as NULL.
+  bool name_valued = false;
+  // An empty string is stored as NULL (so a unique key ignores it).
+  bool null_if_empty = false;
+  // SQL that is read (and filtered and sorted) instead of the column; "t" is the row. Alone, a
+  // computed field that is never written.
+  std::string read_sql;
+};
+
+struct ResourceListQuery {
+  std::optional<std::string> library_id;  // none: every library (the window's scope applies)
+  bool show_deleted = false;
+  SqlClause condition;  // anything else the method adds (in terms of "t")
+  ListWindow window;
+};
+
+class ResourceTable {
+ public:
+  // The row metadata that is not in the message.
+  struct Row {
+    ResourceKey key;
+    int64_t revision = 1;
+  };
+
+  ResourceTable(std::string table, std::string collection,
+                const google::protobuf::Descriptor* message, std::vector<FieldColumn> fields);
+
+  const std::string& table() const { return table_; }
+  const std::string& collection() const { return collection_; }
+  const std::vector<FieldColumn>& fields() const { return fields_; }
+  std::string Name(const ResourceKey& key) const;
+  // The key of "libraries/{library}/{collection}/{id}", or INVALID_ARGUMENT on `field`.
+  absl::StatusOr<ResourceKey> ParseName(absl::string_view name, absl::string_view field) const;
+  // Every filterable field, for api::ParseList (messages stored as JSON are not filterable).
+  const api::FilterSchema& schema() const { return schema_; }
+  const std::vector<ColumnSpec>& columns() const { return columns_; }
+
+  // NOT_FOUND (reason RESOURCE_NOT_FOUND) when there is no such row, deleted or not.
+  absl::Status Get(Session& session, const ResourceKey& key, Lock lock, Row* row,
+                   google::protobuf::Message* out) const;
+  // The rows found, in order; `add` gives the message each one is read into.
+  absl::StatusOr<std::vector<Row>> List(
+      Session& session, const ResourceListQuery& query,
+      const std::function<google::protobuf::Message*()>& add) const;
+  // The keyset of a row under `order`: one value per term, then library_id and id.
+  std::vector<std::string> SortKey(const Row& row, const google::protobuf::Message& message,
+                                   const std::vector<api::OrderTerm>& order) const;
+  // ALREADY_EXISTS: reason RESOURCE_ALREADY_EXISTS when the key is taken (even by a deleted
+  // row), reason DUPLICATE_VALUE when another unique key of the table is.
+  absl::Status Insert(Session& session, const Row& row,
+                      const google::protobuf::Message& message) const;
+  // Writes every stored field, revision, the times and delete_time (errors as Insert).
+  absl::Status Update(Session& session, const Row& row,
+                      const google::protobuf::Message& message) const;
+  enum class RowState { kMissing, kLive, kDeleted };
+  // Whether the row exists and is live (locked as asked).
+  absl::StatusOr<RowState> State(Session& session, const ResourceKey& key, Lock lock) const;
+  // A row of the library other than `except` whose stored `field` equals `value` (deleted or
+  // not); its id, or nullopt.
+  absl::StatusOr<std::optional<std::string>> FindByField(Session& session,
+                                                         absl::string_view library_id,
+                                                         absl::string_view field,
+                                                         absl::string_view value,
+                                                         absl::string_view except) const;
+
+ private:
+  const FieldColumn* Find(absl::string_view field) const;
+  // Rewrites the resource_values rows of the row's repeated scalar fields (inside Session::Run).
+  absl::Status WriteValues(Session& session, const Row& row,
+                           const google::protobuf::Message& message, bool replace) const;
+
+  std::string table_;
+  std::string collection_;
+  const google::protobuf::Descriptor* message_;
+  std::vector<FieldColumn> fields_;
+  std::vector<const google::protobuf::FieldDescriptor*> descriptors_;  // parallel to fields_
+  api::NamePattern pattern_;
+  api::FilterSchema schema_;
+  std::vector<ColumnSpec> columns_;
+  std::string select_;  // "SELECT ... FROM <table> t"
+  std::string insert_sql_;
+  std::string update_sql_;
+};
+
+// "%04d-%02d-%02d" of a google.type.Date-like triple.
+std::string SqlDate(int year, int month, int day);
+
+}  // namespace allies::storage
+
+#endif  // ALLIES_STORAGE_RESOURCE_TABLE_H_
