@@ -159,8 +159,12 @@ class AgreementServiceTest : public ::testing::Test {
     const std::string name = out.name();
     if (state == Agreement::DRAFT) return name;
     EXPECT_TRUE(Transition("Activate", name, &out).ok());
-    if (state == Agreement::SUSPENDED) EXPECT_TRUE(Transition("Suspend", name, &out).ok());
-    if (state == Agreement::TERMINATED) EXPECT_TRUE(Transition("Terminate", name, &out).ok());
+    if (state == Agreement::SUSPENDED) {
+      EXPECT_TRUE(Transition("Suspend", name, &out).ok());
+    }
+    if (state == Agreement::TERMINATED) {
+      EXPECT_TRUE(Transition("Terminate", name, &out).ok());
+    }
     EXPECT_EQ(Get(name).state(), state);
     return name;
   }
@@ -396,7 +400,9 @@ TEST_F(AgreementServiceTest, ListsWhatExpiresSoonAcrossTheNetwork) {
     *a.mutable_end_date() = DaysFromToday(end_in_days);
     Agreement out;
     EXPECT_TRUE(Create(a, &out, library).ok());
-    if (activate) EXPECT_TRUE(Transition("Activate", out.name(), &out).ok());
+    if (activate) {
+      EXPECT_TRUE(Transition("Activate", out.name(), &out).ok());
+    }
     return out.name();
   };
   const std::string today = make("city", partner_, 0, true);
