@@ -1,7 +1,11 @@
 #include "api/contact_points.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "api/utf8.h"
 
 namespace allies::api {
@@ -102,6 +106,77 @@ std::string FoldName(absl::string_view name) {
     if (pending_space) out += ' ';
     pending_space = false;
     AppendUtf8(FoldChar(c), out);
+  }
+  return out;
+}
+
+namespace {
+
+bool IsLetter(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0x0400 && c <= 0x04FF);
+}
+
+// The stem a declined form of the name starts with ("" when too short to be safe).
+std::string Stem(absl::string_view name) {
+  const std::string folded = FoldName(name);
+  const size_t chars = CharCount(folded);
+  if (chars < 3) return "";
+  const size_t drop = chars >= 6 ? 2 : 1;
+  std::string out;
+  size_t pos = 0;
+  for (size_t i = 0; i + drop < chars; ++i) AppendUtf8(DecodeUtf8(folded, &pos), out);
+  return out;
+}
+
+}  // namespace
+
+std::string ErasePersonalText(absl::string_view text, const std::vector<std::string>& names,
+                              const std::vector<std::string>& values, absl::string_view marker) {
+  std::string exact(text);
+  std::vector<std::string> sorted = values;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const std::string& v : sorted) {
+    if (v.empty()) continue;
+    for (size_t at = exact.find(v); at != std::string::npos; at = exact.find(v, at)) {
+      exact.replace(at, v.size(), marker.data(), marker.size());
+      at += marker.size();
+    }
+  }
+  std::vector<std::string> stems;
+  for (const std::string& name : names) {
+    for (absl::string_view part : absl::StrSplit(name, ' ', absl::SkipEmpty())) {
+      std::string stem = Stem(part);
+      if (!stem.empty()) stems.push_back(std::move(stem));
+    }
+  }
+  if (stems.empty()) return exact;
+  std::string out;
+  size_t pos = 0;
+  while (pos < exact.size()) {
+    const size_t start = pos;
+    const int32_t c = DecodeUtf8(exact, &pos);
+    if (!IsLetter(c)) {
+      out.append(exact, start, pos - start);
+      continue;
+    }
+    size_t end = pos;
+    while (end < exact.size()) {
+      size_t next = end;
+      if (!IsLetter(DecodeUtf8(exact, &next))) break;
+      end = next;
+    }
+    const absl::string_view word(exact.data() + start, end - start);
+    const std::string folded = FoldName(word);
+    const bool personal = std::any_of(stems.begin(), stems.end(), [&](const std::string& s) {
+      return absl::StartsWith(folded, s);
+    });
+    if (personal) {
+      out.append(marker.data(), marker.size());
+    } else {
+      out.append(word.data(), word.size());
+    }
+    pos = end;
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #define ALLIES_API_CONTACT_POINTS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "api/errors.h"
@@ -26,6 +27,13 @@ void CheckPhone(FieldViolations& violations, absl::string_view field, absl::stri
 // A name folded for comparison: lowercase (Latin and Cyrillic), ё as е, runs of whitespace as
 // one space, trimmed ("  Алёна   ИВАНОВА" -> "алена иванова").
 std::string FoldName(absl::string_view name);
+
+// `text` with a person's data replaced by `marker`: every exact occurrence of `values` (e-mail
+// addresses, phone numbers), and every word that begins with the stem of one of `names` (the
+// name without its last letters, so that declined forms go too: "Зябликова" also removes
+// "Зябликовой"), compared folded.
+std::string ErasePersonalText(absl::string_view text, const std::vector<std::string>& names,
+                              const std::vector<std::string>& values, absl::string_view marker);
 
 }  // namespace allies::api
 

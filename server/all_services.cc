@@ -3,15 +3,16 @@
 #include "services/activity/activity_service.h"
 #include "services/agreement/agreement_service.h"
 #include "services/apikey/api_key_service.h"
+#include "services/contact/contact_service.h"
 #include "services/library/library_service.h"
 #include "services/partner/partner_service.h"
 
 namespace allies::server {
 
 std::vector<ServiceRegistration> AllServices() {
-  return {services::LibraryServiceRegistration(), services::ActivityLogServiceRegistration(),
-          services::ApiKeyServiceRegistration(), services::PartnerServiceRegistration(),
-          services::AgreementServiceRegistration()};
+  return {services::LibraryServiceRegistration(),   services::ActivityLogServiceRegistration(),
+          services::ApiKeyServiceRegistration(),    services::PartnerServiceRegistration(),
+          services::AgreementServiceRegistration(), services::ContactServiceRegistration()};
 }
 
 }  // namespace allies::server

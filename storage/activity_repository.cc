@@ -189,4 +189,47 @@ absl::Status RecordChange(Session& session, const Change& change) {
   return Insert(session, r);
 }
 
+absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session,
+                                                       absl::string_view library_id,
+                                                       absl::string_view resource) {
+  static const std::string kSql =
+      "SELECT " ALLIES_ACTIVITY_COLUMNS
+      " FROM activities a WHERE a.library_id = ? AND (a.resource = ? OR EXISTS (SELECT 1 FROM "
+      "activity_related r WHERE r.activity_id = a.id AND r.resource = ?)) ORDER BY a.create_time, "
+      "a.id";
+  return session.Run([&]() -> absl::StatusOr<std::vector<ActivityRecord>> {
+    auto rs = session.Query(kSql, library_id, resource, resource);
+    std::vector<ActivityRecord> out;
+    while (rs->next()) out.push_back(ReadRow(*rs));
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> MoveRelated(Session& session, absl::string_view from,
+                                                     absl::string_view to) {
+  static const std::string kFind = "SELECT activity_id FROM activity_related WHERE resource = ?";
+  static const std::string kDropDuplicate =
+      "DELETE r FROM activity_related r JOIN activity_related t ON t.activity_id = r.activity_id "
+      "AND t.resource = ? WHERE r.resource = ?";
+  static const std::string kMove = "UPDATE activity_related SET resource = ? WHERE resource = ?";
+  return session.Run([&]() -> absl::StatusOr<std::vector<std::string>> {
+    std::vector<std::string> ids;
+    auto rs = session.Query(kFind, from);
+    while (rs->next()) ids.push_back(GetString(*rs, 1));
+    session.Execute(kDropDuplicate, to, from);
+    session.Execute(kMove, to, from);
+    return ids;
+  });
+}
+
+absl::Status RewriteText(Session& session, const ActivityRecord& r, absl::Time when) {
+  static const std::string kSql =
+      "UPDATE activities SET subject = ?, description = ?, revision = revision + 1, "
+      "update_time = GREATEST(update_time, ?) WHERE library_id = ? AND id = ?";
+  return session.Run([&]() -> absl::Status {
+    session.Execute(kSql, r.subject, r.description, when, r.library_id, r.id);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace allies::storage::activities

@@ -71,6 +71,18 @@ absl::Status Update(Session& session, const ActivityRecord& record);
 // A SYSTEM entry for `change`.
 absl::Status RecordChange(Session& session, const Change& change);
 
+// The activities of a library about `resource` or with it among their related resources
+// (deleted ones too), oldest first.
+absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session,
+                                                       absl::string_view library_id,
+                                                       absl::string_view resource);
+// Every related-resource reference to `from` becomes one to `to` (an activity that already
+// names `to` keeps one). Returns the activities changed.
+absl::StatusOr<std::vector<std::string>> MoveRelated(Session& session, absl::string_view from,
+                                                     absl::string_view to);
+// Replaces an activity's subject and description (erasing personal data), bumping its revision.
+absl::Status RewriteText(Session& session, const ActivityRecord& record, absl::Time when);
+
 }  // namespace activities
 }  // namespace allies::storage
 

@@ -125,6 +125,14 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
   return status;
 }
 
+absl::StatusOr<int64_t> ForgetResponsesContaining(Session& session, absl::string_view text) {
+  static const std::string kSql =
+      "DELETE FROM request_log WHERE LOCATE(CAST(? AS BINARY), response) > 0";
+  return session.Run([&]() -> absl::StatusOr<int64_t> {
+    return static_cast<int64_t>(session.Execute(kSql, text));
+  });
+}
+
 absl::StatusOr<int64_t> PruneRequestLog(ConnectionPool& pool, absl::Time now) {
   static const std::string kSql = "DELETE FROM request_log WHERE create_time < ? LIMIT 10000";
   int64_t removed = 0;

@@ -582,6 +582,51 @@ absl::Status ResourceTable::WriteValues(Session& session, const Row& row, const 
   return absl::OkStatus();
 }
 
+absl::Status ResourceTable::Touch(Session& session, const ResourceKey& key, absl::Time when) const {
+  const std::string sql =
+      absl::StrCat("UPDATE ", table_,
+                   " SET revision = revision + 1, update_time = GREATEST(update_time, ?) WHERE "
+                   "library_id = ? AND id = ?");
+  return session.Run([&]() -> absl::Status {
+    session.Execute(sql, when, key.library_id, key.id);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<ResourceKey>> ResourceTable::HoldingValue(
+    Session& session, absl::string_view field, absl::string_view value) const {
+  static const std::string kSql =
+      "SELECT DISTINCT library_id, owner_id FROM resource_values WHERE collection = ? AND "
+      "field = ? AND value = ? ORDER BY library_id, owner_id";
+  return session.Run([&]() -> absl::StatusOr<std::vector<ResourceKey>> {
+    auto rs = session.Query(kSql, collection_, field, value);
+    std::vector<ResourceKey> keys;
+    while (rs->next()) keys.push_back({GetString(*rs, 1), GetString(*rs, 2)});
+    return keys;
+  });
+}
+
+absl::StatusOr<std::vector<ResourceKey>> ResourceTable::ReplaceValue(Session& session,
+                                                                     absl::string_view field,
+                                                                     absl::string_view from,
+                                                                     absl::string_view to) const {
+  static const std::string kDropDuplicate =
+      "DELETE v FROM resource_values v JOIN resource_values w ON w.collection = v.collection AND "
+      "w.library_id = v.library_id AND w.owner_id = v.owner_id AND w.field = v.field AND "
+      "w.value = ? WHERE v.collection = ? AND v.field = ? AND v.value = ?";
+  static const std::string kMove =
+      "UPDATE resource_values SET value = ? WHERE collection = ? AND field = ? AND value = ?";
+  auto holders = HoldingValue(session, field, from);
+  if (!holders.ok()) return holders.status();
+  absl::Status moved = session.Run([&]() -> absl::Status {
+    session.Execute(kDropDuplicate, to, collection_, field, from);
+    session.Execute(kMove, to, collection_, field, from);
+    return absl::OkStatus();
+  });
+  if (!moved.ok()) return moved;
+  return holders;
+}
+
 absl::StatusOr<ResourceTable::RowState> ResourceTable::State(Session& session,
                                                              const ResourceKey& key,
                                                              Lock lock) const {

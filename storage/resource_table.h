@@ -107,6 +107,18 @@ class ResourceTable {
   // Writes every stored field, revision, the times and delete_time (errors as Insert).
   absl::Status Update(Session& session, const Row& row,
                       const google::protobuf::Message& message) const;
+  // A new revision and update time for a row changed from outside its message (a reference in
+  // a repeated field moved).
+  absl::Status Touch(Session& session, const ResourceKey& key, absl::Time when) const;
+  // The rows of this table whose repeated `field` holds `value`.
+  absl::StatusOr<std::vector<ResourceKey>> HoldingValue(Session& session, absl::string_view field,
+                                                        absl::string_view value) const;
+  // In every row's repeated `field`, `from` becomes `to` (a row already holding `to` just loses
+  // `from`). Returns the rows changed (not yet touched).
+  absl::StatusOr<std::vector<ResourceKey>> ReplaceValue(Session& session, absl::string_view field,
+                                                        absl::string_view from,
+                                                        absl::string_view to) const;
+
   enum class RowState { kMissing, kLive, kDeleted };
   // Whether the row exists and is live (locked as asked).
   absl::StatusOr<RowState> State(Session& session, const ResourceKey& key, Lock lock) const;

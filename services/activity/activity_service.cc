@@ -39,7 +39,9 @@ const std::vector<std::string>& MutableActivityFields() {
   return *fields;
 }
 
-void ToProto(const ActivityRecord& r, v1::Activity* out) {
+}  // namespace
+
+void ActivityToProto(const ActivityRecord& r, v1::Activity* out) {
   out->set_name(ActivityNamePattern().Format({r.library_id, r.id}));
   out->set_kind(static_cast<v1::Activity::Kind>(r.kind));
   out->set_actor(r.actor);
@@ -57,6 +59,8 @@ void ToProto(const ActivityRecord& r, v1::Activity* out) {
   api::ToTimestamp(r.update_time, out->mutable_update_time());
   if (r.delete_time) api::ToTimestamp(*r.delete_time, out->mutable_delete_time());
 }
+
+namespace {
 
 // Checks the named fields of `in` and copies them into `r`; every violation is reported.
 absl::Status ApplyFields(const v1::Activity& in, const std::vector<std::string>& fields,
@@ -191,7 +195,7 @@ absl::Status ActivityLogService::GetActivity(const api::Call& call,
     if (!in_scope.ok()) return in_scope;
     auto record = activities::Get(s, (*ids)[0], (*ids)[1]);
     if (!record.ok()) return record.status();
-    ToProto(*record, response);
+    ActivityToProto(*record, response);
     return absl::OkStatus();
   });
 }
@@ -222,7 +226,7 @@ absl::Status ActivityLogService::ListActivities(const api::Call& call,
     response->set_next_page_token(api::NextPage(*rows, *list, [&](const ActivityRecord& r) {
       return activities::SortKey(r, list->order);
     }));
-    for (const auto& r : *rows) ToProto(r, response->add_activities());
+    for (const auto& r : *rows) ActivityToProto(r, response->add_activities());
     return absl::OkStatus();
   });
 }
@@ -256,7 +260,7 @@ absl::Status ActivityLogService::CreateActivity(const api::Call& call,
         }
         absl::Status inserted = activities::Insert(s, record);
         if (!inserted.ok()) return inserted;
-        ToProto(record, response);
+        ActivityToProto(record, response);
         return absl::OkStatus();
       });
 }
@@ -299,7 +303,7 @@ absl::Status ActivityLogService::UpdateActivity(const api::Call& call,
     record.update_time = now;
     absl::Status updated = activities::Update(s, record);
     if (!updated.ok()) return updated;
-    ToProto(record, response);
+    ActivityToProto(record, response);
     return absl::OkStatus();
   });
 }
@@ -320,7 +324,7 @@ absl::Status ActivityLogService::DeleteActivity(const api::Call& call,
     record.revision += 1;
     absl::Status updated = activities::Update(s, record);
     if (!updated.ok()) return updated;
-    ToProto(record, response);
+    ActivityToProto(record, response);
     return absl::OkStatus();
   });
 }
@@ -344,7 +348,7 @@ absl::Status ActivityLogService::UndeleteActivity(const api::Call& call,
         record.revision += 1;
         absl::Status updated = activities::Update(s, record);
         if (!updated.ok()) return updated;
-        ToProto(record, response);
+        ActivityToProto(record, response);
         return absl::OkStatus();
       });
 }

@@ -6,6 +6,7 @@
 #include "api/filter.h"
 #include "api/rpc.h"
 #include "server/host.h"
+#include "storage/activity_repository.h"
 #include "storage/pool.h"
 
 namespace allies::services {
@@ -36,6 +37,9 @@ class ActivityLogService final
 const api::FilterSchema& ActivityFilterSchema();
 
 server::ServiceRegistration ActivityLogServiceRegistration();
+
+// An activity as the API shows it (also used by services that export activities).
+void ActivityToProto(const storage::ActivityRecord& record, v1::Activity* out);
 
 }  // namespace allies::services
 

@@ -13,6 +13,7 @@
 #include "allies/v1/activity.grpc.pb.h"
 #include "allies/v1/agreement.grpc.pb.h"
 #include "allies/v1/api_key.grpc.pb.h"
+#include "allies/v1/contact.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
 #include "api/policy.h"
@@ -49,12 +50,14 @@ class AuthorizationTest : public ::testing::Test {
           activities(v1::ActivityLogService::NewStub(channel)),
           keys(v1::ApiKeyService::NewStub(channel)),
           partners(v1::PartnerService::NewStub(channel)),
-          agreements(v1::AgreementService::NewStub(channel)) {}
+          agreements(v1::AgreementService::NewStub(channel)),
+          contacts(v1::ContactService::NewStub(channel)) {}
     std::unique_ptr<v1::LibraryService::Stub> libraries;
     std::unique_ptr<v1::ActivityLogService::Stub> activities;
     std::unique_ptr<v1::ApiKeyService::Stub> keys;
     std::unique_ptr<v1::PartnerService::Stub> partners;
     std::unique_ptr<v1::AgreementService::Stub> agreements;
+    std::unique_ptr<v1::ContactService::Stub> contacts;
   };
 
   static grpc::Status CreateLibrary(Stubs& stubs, const std::string& id,
@@ -136,6 +139,22 @@ class AuthorizationTest : public ::testing::Test {
       r.set_name(out.name());
       grpc::ClientContext context;
       EXPECT_TRUE(admin_->agreements->DeleteAgreement(&context, r, &out).ok());
+    }
+    return out.name();
+  }
+  static std::string FreshContact(const std::string& library, bool deleted = false) {
+    v1::CreateContactRequest request;
+    request.set_parent("libraries/" + library);
+    request.mutable_contact()->set_family_name("Контактова");
+    request.mutable_contact()->set_given_name("Вера");
+    v1::Contact out;
+    grpc::ClientContext context;
+    EXPECT_TRUE(admin_->contacts->CreateContact(&context, request, &out).ok());
+    if (deleted) {
+      v1::DeleteContactRequest d;
+      d.set_name(out.name());
+      grpc::ClientContext c;
+      EXPECT_TRUE(admin_->contacts->DeleteContact(&c, d, &out).ok());
     }
     return out.name();
   }
@@ -427,6 +446,90 @@ class AuthorizationTest : public ::testing::Test {
            v1::Agreement out;
            grpc::ClientContext c;
            return s.agreements->RenewAgreement(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/GetContact",
+         [](Stubs& s, const std::string& t) {
+           v1::GetContactRequest r;
+           r.set_name(FreshContact(t));
+           v1::Contact out;
+           grpc::ClientContext c;
+           return s.contacts->GetContact(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/ListContacts",
+         [](Stubs& s, const std::string& t) {
+           v1::ListContactsRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListContactsResponse out;
+           grpc::ClientContext c;
+           return s.contacts->ListContacts(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/CreateContact",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateContactRequest r;
+           r.set_parent("libraries/" + t);
+           r.mutable_contact()->set_given_name("Новый");
+           v1::Contact out;
+           grpc::ClientContext c;
+           return s.contacts->CreateContact(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/UpdateContact",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateContactRequest r;
+           r.mutable_contact()->set_name(FreshContact(t));
+           r.mutable_contact()->set_given_name("Надежда");
+           r.mutable_update_mask()->add_paths("given_name");
+           v1::Contact out;
+           grpc::ClientContext c;
+           return s.contacts->UpdateContact(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/DeleteContact",
+         [](Stubs& s, const std::string& t) {
+           v1::DeleteContactRequest r;
+           r.set_name(FreshContact(t));
+           v1::Contact out;
+           grpc::ClientContext c;
+           return s.contacts->DeleteContact(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/UndeleteContact",
+         [](Stubs& s, const std::string& t) {
+           v1::UndeleteContactRequest r;
+           r.set_name(FreshContact(t, /*deleted=*/true));
+           v1::Contact out;
+           grpc::ClientContext c;
+           return s.contacts->UndeleteContact(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/FindDuplicateContacts",
+         [](Stubs& s, const std::string& t) {
+           v1::FindDuplicateContactsRequest r;
+           r.set_parent("libraries/" + t);
+           v1::FindDuplicateContactsResponse out;
+           grpc::ClientContext c;
+           return s.contacts->FindDuplicateContacts(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/MergeContacts",
+         [](Stubs& s, const std::string& t) {
+           v1::MergeContactsRequest r;
+           r.set_target(FreshContact(t));
+           r.add_sources(FreshContact(t));
+           v1::Contact out;
+           grpc::ClientContext c;
+           return s.contacts->MergeContacts(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/ExportContactData",
+         [](Stubs& s, const std::string& t) {
+           v1::ExportContactDataRequest r;
+           r.set_name(FreshContact(t));
+           v1::ExportContactDataResponse out;
+           grpc::ClientContext c;
+           return s.contacts->ExportContactData(&c, r, &out);
+         }},
+        {"allies.v1.ContactService/EraseContact",
+         [](Stubs& s, const std::string& t) {
+           v1::EraseContactRequest r;
+           r.set_name(FreshContact(t));
+           v1::Contact out;
+           grpc::ClientContext c;
+           return s.contacts->EraseContact(&c, r, &out);
          }},
         {"allies.v1.ApiKeyService/CreateApiKey",
          [](Stubs& s, const std::string& t) {

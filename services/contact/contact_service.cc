@@ -1,0 +1,461 @@
+#include "services/contact/contact_service.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "api/contact_points.h"
+#include "api/text.h"
+#include "services/activity/activity_service.h"
+#include "storage/activity_repository.h"
+#include "storage/idempotency.h"
+#include "storage/partnership_tables.h"
+
+namespace allies::services {
+namespace {
+
+using v1::Contact;
+
+constexpr size_t kMaxName = 100;
+constexpr size_t kMaxPosition = 300;
+constexpr size_t kMaxNotes = 10000;
+constexpr int kMaxContactPoints = 10;
+constexpr int kMaxMergeSources = 50;
+// At most this many contacts of one library are compared for duplicates.
+constexpr int kMaxDuplicateScan = 20000;
+// What erased personal text in activities is replaced with.
+constexpr char kErased[] = "[erased]";
+
+bool Wanted(const std::vector<std::string>& fields, absl::string_view f) {
+  return std::find(fields.begin(), fields.end(), f) != fields.end();
+}
+
+template <typename Check>
+void CheckList(api::FieldViolations& v, const std::string& path,
+               const google::protobuf::RepeatedPtrField<std::string>& values, Check check) {
+  if (values.size() > kMaxContactPoints) {
+    v.Add(path, absl::StrCat("at most ", kMaxContactPoints, ", got ", values.size()));
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const std::string item = absl::StrCat(path, "[", i, "]");
+    if (values[i].empty()) {
+      v.Add(item, "must not be empty");
+    } else if (!seen.insert(values[i]).second) {
+      v.Add(item, absl::StrCat(api::Quote(values[i]), " is listed twice"));
+    } else {
+      check(v, item, values[i]);
+    }
+  }
+}
+
+void CheckContact(const Contact& c, const std::vector<std::string>& fields,
+                  api::FieldViolations& v) {
+  if (Wanted(fields, "family_name")) {
+    api::CheckText(v, "contact.family_name", c.family_name(), kMaxName, false);
+  }
+  if (Wanted(fields, "given_name")) {
+    api::CheckText(v, "contact.given_name", c.given_name(), kMaxName, false);
+  }
+  if (Wanted(fields, "patronymic")) {
+    api::CheckText(v, "contact.patronymic", c.patronymic(), kMaxName, false);
+  }
+  if (Wanted(fields, "position")) {
+    api::CheckText(v, "contact.position", c.position(), kMaxPosition, false);
+  }
+  if (Wanted(fields, "partner") && !c.partner().empty()) {
+    auto key = storage::PartnersTable().ParseName(c.partner(), "contact.partner");
+    if (!key.ok()) v.Add("contact.partner", std::string(key.status().message()));
+  }
+  if (Wanted(fields, "emails")) CheckList(v, "contact.emails", c.emails(), api::CheckEmail);
+  if (Wanted(fields, "phones")) CheckList(v, "contact.phones", c.phones(), api::CheckPhone);
+  if (Wanted(fields, "preferred_channel") && !Contact::Channel_IsValid(c.preferred_channel())) {
+    v.Add("contact.preferred_channel", "must be EMAIL, PHONE, MESSENGER, MAIL or IN_PERSON");
+  }
+  if (Wanted(fields, "notes")) {
+    api::CheckText(v, "contact.notes", c.notes(), kMaxNotes, false, true);
+  }
+}
+
+std::string FullName(const Contact& c) {
+  return api::FoldName(absl::StrCat(c.family_name(), " ", c.given_name(), " ", c.patronymic()));
+}
+
+// Text with the contact's personal data (names in any declined form, e-mails, phones, also
+// without their "+") replaced.
+std::string Scrub(const std::string& text, const Contact& c) {
+  std::vector<std::string> values(c.emails().begin(), c.emails().end());
+  for (const auto& p : c.phones()) {
+    values.push_back(p);
+    values.push_back(p.substr(1));
+  }
+  return api::ErasePersonalText(text, {c.family_name(), c.given_name(), c.patronymic()}, values,
+                                kErased);
+}
+
+absl::Status Erased(const Contact& c) {
+  return api::Error(absl::StatusCode::kFailedPrecondition, "CONTACT_ERASED",
+                    absl::StrCat(c.name(), " was erased"), {{"resource", c.name()}});
+}
+
+}  // namespace
+
+ResourceRules<Contact> ContactRules() {
+  ResourceRules<Contact> rules;
+  rules.table = &storage::ContactsTable();
+  rules.service = v1::ContactService::service_full_name();
+  rules.type = "Contact";
+  rules.field = "contact";
+  rules.mutable_fields = {"family_name", "given_name", "patronymic",        "position", "partner",
+                          "emails",      "phones",     "preferred_channel", "notes"};
+  rules.normalize = [](Contact& c) {
+    c.set_family_name(std::string(absl::StripAsciiWhitespace(c.family_name())));
+    c.set_given_name(std::string(absl::StripAsciiWhitespace(c.given_name())));
+    c.set_patronymic(std::string(absl::StripAsciiWhitespace(c.patronymic())));
+    for (auto& e : *c.mutable_emails()) e = api::NormalizeEmail(e);
+    for (auto& p : *c.mutable_phones()) p = api::NormalizePhone(p);
+  };
+  rules.check = CheckContact;
+  rules.updatable = [](const Contact& current, const std::vector<std::string>&) {
+    return current.has_erase_time() ? Erased(current) : absl::OkStatus();
+  };
+  rules.check_write = [](storage::Session& s, const storage::ResourceKey& key, const Contact& c,
+                         const std::vector<std::string>& changed) -> absl::Status {
+    if (c.family_name().empty() && c.given_name().empty()) {
+      return api::InvalidField("contact.family_name",
+                               "family_name or given_name is required (the person's name)");
+    }
+    if (Wanted(changed, "partner") && !c.partner().empty()) {
+      return CheckReference(s, storage::PartnersTable(), key.library_id, c.partner(),
+                            "contact.partner");
+    }
+    return absl::OkStatus();
+  };
+  return rules;
+}
+
+std::vector<v1::DuplicateGroup> GroupDuplicates(const std::vector<Contact>& contacts) {
+  const size_t n = contacts.size();
+  std::vector<size_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  // key -> the contacts that have it; the key's kind is its prefix.
+  std::map<std::string, std::vector<size_t>> by_key;
+  for (size_t i = 0; i < n; ++i) {
+    const Contact& c = contacts[i];
+    if (c.has_erase_time()) continue;
+    std::set<std::string> keys;
+    for (const auto& e : c.emails()) keys.insert("email\t" + e);
+    for (const auto& p : c.phones()) keys.insert("phone\t" + p);
+    if (!c.family_name().empty() && !c.given_name().empty())
+      keys.insert("full_name\t" + FullName(c));
+    for (const auto& k : keys) by_key[k].push_back(i);
+  }
+  for (const auto& [key, members] : by_key) {
+    for (size_t j = 1; j < members.size(); ++j) parent[find(members[j])] = find(members[0]);
+  }
+  std::map<size_t, std::set<std::string>> reasons;
+  for (const auto& [key, members] : by_key) {
+    if (members.size() < 2) continue;
+    reasons[find(members[0])].insert(key.substr(0, key.find('\t')));
+  }
+  std::map<size_t, std::vector<std::string>> groups;
+  for (size_t i = 0; i < n; ++i) {
+    if (reasons.count(find(i))) groups[find(i)].push_back(contacts[i].name());
+  }
+  std::vector<v1::DuplicateGroup> out;
+  for (auto& [root, names] : groups) {
+    std::sort(names.begin(), names.end());
+    v1::DuplicateGroup group;
+    for (const auto& name : names) group.add_contacts(name);
+    for (const auto& reason : reasons[root]) group.add_reasons(reason);
+    out.push_back(std::move(group));
+  }
+  std::sort(out.begin(), out.end(), [](const v1::DuplicateGroup& a, const v1::DuplicateGroup& b) {
+    return a.contacts(0) < b.contacts(0);
+  });
+  return out;
+}
+
+absl::Status ContactService::FindDuplicates(const api::Call& call,
+                                            const v1::FindDuplicateContactsRequest& request,
+                                            v1::FindDuplicateContactsResponse* out) {
+  auto library = api::ParseLibraryName(request.parent(), "parent");
+  if (!library.ok()) return library.status();
+  return storage::RunRead(pool_, [&](storage::Session& s) -> absl::Status {
+    absl::Status in_scope = storage::scope::Check(s, call.principal(), *library, request.parent());
+    if (!in_scope.ok()) return in_scope;
+    storage::ResourceListQuery query;
+    query.library_id = *library;
+    query.window.limit = kMaxDuplicateScan;
+    std::deque<Contact> read;  // stable addresses while rows are read into them
+    auto rows = contacts_.table().List(s, query, [&]() -> google::protobuf::Message* {
+      read.emplace_back();
+      return &read.back();
+    });
+    if (!rows.ok()) return rows.status();
+    for (auto& group : GroupDuplicates({read.begin(), read.end()})) {
+      *out->add_groups() = std::move(group);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContactsRequest& request,
+                                   Contact* out) {
+  const storage::ResourceTable& table = contacts_.table();
+  auto target = table.ParseName(request.target(), "target");
+  if (!target.ok()) return target.status();
+  api::FieldViolations v;
+  if (request.sources_size() == 0) v.Add("sources", "name at least one contact to merge");
+  if (request.sources_size() > kMaxMergeSources) {
+    v.Add("sources", absl::StrCat("at most ", kMaxMergeSources, ", got ", request.sources_size()));
+  }
+  std::vector<storage::ResourceKey> sources;
+  std::set<std::string> seen;
+  for (int i = 0; i < request.sources_size(); ++i) {
+    const std::string path = absl::StrCat("sources[", i, "]");
+    auto key = table.ParseName(request.sources(i), path);
+    if (!key.ok()) {
+      v.Add(path, std::string(key.status().message()));
+    } else if (key->library_id != target->library_id) {
+      v.Add(path, absl::StrCat("is in another library than the target (",
+                               api::LibraryName(target->library_id),
+                               "); only contacts of one library merge"));
+    } else if (request.sources(i) == request.target()) {
+      v.Add(path, "is the target itself");
+    } else if (!seen.insert(request.sources(i)).second) {
+      v.Add(path, "is listed twice");
+    } else {
+      sources.push_back(*key);
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  absl::Status valid = storage::ValidateRequestId(request.request_id());
+  if (!valid.ok()) return valid;
+
+  return storage::RunIdempotent(
+      pool_, call.principal().name, "allies.v1.ContactService/MergeContacts", request.request_id(),
+      request, out, [&](storage::Session& s) -> absl::Status {
+        storage::ResourceTable::Row target_row;
+        Contact merged;
+        absl::Status ok =
+            contacts_.LoadLive(s, call, *target, request.target(), "", &target_row, &merged);
+        if (ok.ok() && merged.has_erase_time()) ok = Erased(merged);
+        if (!ok.ok()) return ok;
+        const Contact before = merged;
+        const absl::Time now =
+            std::max(storage::NowMicros(), api::FromTimestamp(merged.update_time()));
+        for (size_t i = 0; i < sources.size(); ++i) {
+          const std::string& name = request.sources(static_cast<int>(i));
+          storage::ResourceTable::Row row;
+          Contact source;
+          ok = contacts_.LoadLive(s, call, sources[i], name, "", &row, &source);
+          if (ok.ok() && source.has_erase_time()) ok = Erased(source);
+          if (!ok.ok()) return ok;
+          // The target's empty fields from the sources, in order; e-mails and phones united.
+          for (const char* f :
+               {"family_name", "given_name", "patronymic", "position", "partner", "notes"}) {
+            const auto* d = Contact::descriptor()->FindFieldByName(f);
+            const auto* r = merged.GetReflection();
+            if (r->GetString(merged, d).empty()) r->SetString(&merged, d, r->GetString(source, d));
+          }
+          if (merged.preferred_channel() == Contact::CHANNEL_UNSPECIFIED) {
+            merged.set_preferred_channel(source.preferred_channel());
+          }
+          for (const auto& e : source.emails()) {
+            if (std::find(merged.emails().begin(), merged.emails().end(), e) ==
+                merged.emails().end()) {
+              merged.add_emails(e);
+            }
+          }
+          for (const auto& p : source.phones()) {
+            if (std::find(merged.phones().begin(), merged.phones().end(), p) ==
+                merged.phones().end()) {
+              merged.add_phones(p);
+            }
+          }
+          // Every reference to the source now names the target.
+          auto agreements =
+              storage::AgreementsTable().ReplaceValue(s, "signatories", name, request.target());
+          if (!agreements.ok()) return agreements.status();
+          for (const auto& key : *agreements) {
+            ok = storage::AgreementsTable().Touch(s, key, now);
+            if (ok.ok()) {
+              storage::Change change{
+                  key.library_id,
+                  call.principal().name,
+                  "UPDATE",
+                  storage::AgreementsTable().Name(key),
+                  {"signatories"},
+                  request.request_id().empty() ? call.request_id() : request.request_id(),
+                  now};
+              ok = storage::activities::RecordChange(s, change);
+            }
+            if (!ok.ok()) return ok;
+          }
+          auto activities = storage::activities::MoveRelated(s, name, request.target());
+          if (!activities.ok()) return activities.status();
+          // The source goes (soft-deleted), with its own entry.
+          api::ToTimestamp(now, source.mutable_delete_time());
+          ok = contacts_.Save(s, row, source);
+          if (ok.ok()) {
+            ok = contacts_.Record(s, call, "MERGE", sources[i], {"delete_time"},
+                                  request.request_id(), api::FromTimestamp(source.update_time()));
+          }
+          if (!ok.ok()) return ok;
+        }
+        std::vector<std::string> changed =
+            api::ChangedFields(before, merged, contacts_.rules().mutable_fields);
+        ok = contacts_.Save(s, target_row, merged);
+        if (ok.ok()) {
+          ok = contacts_.Record(s, call, "MERGE", *target, changed, request.request_id(),
+                                api::FromTimestamp(merged.update_time()));
+        }
+        if (!ok.ok()) return ok;
+        *out = merged;
+        return absl::OkStatus();
+      });
+}
+
+absl::Status ContactService::Export(const api::Call& call,
+                                    const v1::ExportContactDataRequest& request,
+                                    v1::ExportContactDataResponse* out) {
+  auto key = contacts_.table().ParseName(request.name(), "name");
+  if (!key.ok()) return key.status();
+  return storage::RunRead(pool_, [&](storage::Session& s) -> absl::Status {
+    absl::Status ok = storage::scope::Check(s, call.principal(), key->library_id, request.name());
+    storage::ResourceTable::Row row;
+    if (ok.ok())
+      ok = contacts_.table().Get(s, *key, storage::Lock::kNone, &row, out->mutable_contact());
+    if (!ok.ok()) return ok;
+    auto activities = storage::activities::Mentioning(s, key->library_id, request.name());
+    if (!activities.ok()) return activities.status();
+    for (const auto& a : *activities) ActivityToProto(a, out->add_activities());
+    auto agreements = storage::AgreementsTable().HoldingValue(s, "signatories", request.name());
+    if (!agreements.ok()) return agreements.status();
+    for (const auto& a : *agreements) out->add_agreements(storage::AgreementsTable().Name(a));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContactRequest& request,
+                                   Contact* out) {
+  auto key = contacts_.table().ParseName(request.name(), "name");
+  if (!key.ok()) return key.status();
+  absl::Status valid = storage::ValidateRequestId(request.request_id());
+  if (!valid.ok()) return valid;
+  return storage::RunIdempotent(
+      pool_, call.principal().name, "allies.v1.ContactService/EraseContact", request.request_id(),
+      request, out, [&](storage::Session& s) -> absl::Status {
+        storage::ResourceTable::Row row;
+        Contact contact;
+        // Deleted contacts are erased too: they still hold the data.
+        absl::Status ok =
+            contacts_.Load(s, call, *key, request.name(), request.etag(), &row, &contact);
+        if (ok.ok() && contact.has_erase_time()) ok = Erased(contact);
+        if (!ok.ok()) return ok;
+        const absl::Time now =
+            std::max(storage::NowMicros(), api::FromTimestamp(contact.update_time()));
+        // Activities that mention the person: their text loses the person's values.
+        auto activities = storage::activities::Mentioning(s, key->library_id, request.name());
+        if (!activities.ok()) return activities.status();
+        for (auto& a : *activities) {
+          const std::string subject = Scrub(a.subject, contact);
+          const std::string description = Scrub(a.description, contact);
+          if (subject == a.subject && description == a.description) continue;
+          a.subject = subject;
+          a.description = description;
+          ok = storage::activities::RewriteText(s, a, now);
+          if (!ok.ok()) return ok;
+        }
+        // Stored responses to earlier requests (replays) held the contact as it was.
+        auto forgotten = storage::ForgetResponsesContaining(s, request.name());
+        if (!forgotten.ok()) return forgotten.status();
+        // The record stays, with its links (partner, agreements, activities), for statistics.
+        std::vector<std::string> changed;
+        for (const char* f :
+             {"family_name", "given_name", "patronymic", "position", "emails", "phones", "notes"}) {
+          const auto* d = Contact::descriptor()->FindFieldByName(f);
+          const auto* r = contact.GetReflection();
+          if (d->is_repeated() ? r->FieldSize(contact, d) > 0 : r->HasField(contact, d)) {
+            changed.push_back(f);
+          }
+          r->ClearField(&contact, d);
+        }
+        changed.push_back("erase_time");
+        api::ToTimestamp(now, contact.mutable_erase_time());
+        ok = contacts_.Save(s, row, contact);
+        if (ok.ok()) {
+          ok = contacts_.Record(s, call, "ERASE", *key, changed, request.request_id(),
+                                api::FromTimestamp(contact.update_time()));
+        }
+        if (!ok.ok()) return ok;
+        *out = contact;
+        return absl::OkStatus();
+      });
+}
+
+ContactService::ContactService(const server::ServiceDeps& deps)
+    : AsyncServiceHost(deps.authenticator), pool_(deps.pool), contacts_(deps.pool, ContactRules()) {
+  using Async = v1::ContactService::AsyncService;
+  Unary<v1::GetContactRequest, Contact>("allies.v1.ContactService/GetContact",
+                                        &Async::RequestGetContact,
+                                        [this](const api::Call& c, const auto& r, auto* out) {
+                                          return contacts_.Get(c, r.name(), out);
+                                        });
+  Unary<v1::ListContactsRequest, v1::ListContactsResponse>(
+      "allies.v1.ContactService/ListContacts", &Async::RequestListContacts,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        ListArgs args{"ListContacts",   r.parent(), r.page_size(),
+                      r.page_token(),   r.filter(), r.order_by(),
+                      r.show_deleted(), {},         ""};
+        return contacts_.List(c, args, out->mutable_contacts(), out->mutable_next_page_token());
+      });
+  Unary<v1::CreateContactRequest, Contact>(
+      "allies.v1.ContactService/CreateContact", &Async::RequestCreateContact,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return contacts_.Create(c, r.parent(), r.contact(), r.contact_id(), r.request_id(), r, out);
+      });
+  Unary<v1::UpdateContactRequest, Contact>(
+      "allies.v1.ContactService/UpdateContact", &Async::RequestUpdateContact,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return contacts_.Update(c, r.contact(), r.update_mask(), out);
+      });
+  Unary<v1::DeleteContactRequest, Contact>(
+      "allies.v1.ContactService/DeleteContact", &Async::RequestDeleteContact,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return contacts_.Delete(c, r.name(), r.etag(), false, out);
+      });
+  Unary<v1::UndeleteContactRequest, Contact>(
+      "allies.v1.ContactService/UndeleteContact", &Async::RequestUndeleteContact,
+      [this](const api::Call& c, const auto& r, auto* out) {
+        return contacts_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+      });
+  Unary<v1::FindDuplicateContactsRequest, v1::FindDuplicateContactsResponse>(
+      "allies.v1.ContactService/FindDuplicateContacts", &Async::RequestFindDuplicateContacts,
+      [this](const api::Call& c, const auto& r, auto* out) { return FindDuplicates(c, r, out); });
+  Unary<v1::MergeContactsRequest, Contact>(
+      "allies.v1.ContactService/MergeContacts", &Async::RequestMergeContacts,
+      [this](const api::Call& c, const auto& r, auto* out) { return Merge(c, r, out); });
+  Unary<v1::ExportContactDataRequest, v1::ExportContactDataResponse>(
+      "allies.v1.ContactService/ExportContactData", &Async::RequestExportContactData,
+      [this](const api::Call& c, const auto& r, auto* out) { return Export(c, r, out); });
+  Unary<v1::EraseContactRequest, Contact>(
+      "allies.v1.ContactService/EraseContact", &Async::RequestEraseContact,
+      [this](const api::Call& c, const auto& r, auto* out) { return Erase(c, r, out); });
+}
+
+server::ServiceRegistration ContactServiceRegistration() {
+  return {v1::ContactService::service_full_name(),
+          [](const server::ServiceDeps& deps) { return std::make_unique<ContactService>(deps); }};
+}
+
+}  // namespace allies::services
