@@ -39,6 +39,9 @@ PROTO_FILES_WITH_SERVICES = [
     "allies/v1/library.proto",
     "allies/v1/api_key.proto",
     "allies/v1/activity.proto",
+    "allies/v1/partner.proto",
+    "allies/v1/contact.proto",
+    "allies/v1/agreement.proto",
     "grpc/health/v1/health.proto",
     "grpc/reflection/v1alpha/reflection.proto",
 ]
@@ -46,6 +49,7 @@ PROTO_FILES = PROTO_FILES_WITH_SERVICES + [
     "google/rpc/status.proto",
     "google/rpc/error_details.proto",
     "google/type/date.proto",
+    "google/type/money.proto",
 ]
 
 
@@ -103,6 +107,9 @@ class Stubs:
         grpc.__path__.append(os.path.join(stub_dir, "grpc"))
         from allies.v1 import activity_pb2, activity_pb2_grpc, library_pb2, library_pb2_grpc
         from allies.v1 import api_key_pb2, api_key_pb2_grpc
+        from allies.v1 import agreement_pb2, agreement_pb2_grpc, contact_pb2, contact_pb2_grpc
+        from allies.v1 import partner_pb2, partner_pb2_grpc
+        from google.type import date_pb2, money_pb2
         from google.protobuf import descriptor_pb2, field_mask_pb2
         from google.rpc import error_details_pb2, status_pb2
         from grpc.health.v1 import health_pb2, health_pb2_grpc
@@ -114,6 +121,14 @@ class Stubs:
         self.activity_pb2_grpc = activity_pb2_grpc
         self.api_key_pb2 = api_key_pb2
         self.api_key_pb2_grpc = api_key_pb2_grpc
+        self.partner_pb2 = partner_pb2
+        self.partner_pb2_grpc = partner_pb2_grpc
+        self.contact_pb2 = contact_pb2
+        self.contact_pb2_grpc = contact_pb2_grpc
+        self.agreement_pb2 = agreement_pb2
+        self.agreement_pb2_grpc = agreement_pb2_grpc
+        self.date_pb2 = date_pb2
+        self.money_pb2 = money_pb2
         self.descriptor_pb2 = descriptor_pb2
         self.field_mask_pb2 = field_mask_pb2
         self.status_pb2 = status_pb2
@@ -634,6 +649,94 @@ class KeysTest(ServerTestCase):
             ENV.anonymous_channel, bearer_interceptor(self.s.grpc, fresh.key)))
         self.assertRpcError(self.s.grpc.StatusCode.UNAUTHENTICATED, revoked.ListLibraries,
                             pb.ListLibrariesRequest())
+
+
+class PartnershipTest(ServerTestCase):
+    """A partner, a contact and an agreement, through the whole lifecycle, as a third party."""
+
+    def test_partner_contact_agreement_lifecycle(self):
+        s = self.s
+        ppb, cpb, apb = s.partner_pb2, s.contact_pb2, s.agreement_pb2
+        partners = s.partner_pb2_grpc.PartnerServiceStub(ENV.channel)
+        contacts = s.contact_pb2_grpc.ContactServiceStub(ENV.channel)
+        agreements = s.agreement_pb2_grpc.AgreementServiceStub(ENV.channel)
+        activities = s.activity_pb2_grpc.ActivityLogServiceStub(ENV.channel)
+        library = self.libraries.CreateLibrary(self.pb.CreateLibraryRequest(
+            library_id=unique_id("partnership"),
+            library=self.pb.Library(display_name="ЦБС «Ёлочка»", kind=self.pb.Library.BRANCH)),
+            timeout=RPC_TIMEOUT_S)
+
+        partner = partners.CreatePartner(ppb.CreatePartnerRequest(
+            parent=library.name, request_id=str(uuid.uuid4()), partner=ppb.Partner(
+                display_name="Книжный дом «Читай-город»", inn="7707083893",
+                kind=ppb.Partner.BUSINESS, support_forms=[ppb.Partner.MATERIAL],
+                tags=["книги"], phone="8 (817) 272-00-00")), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(partner.state, ppb.Partner.PROSPECT)
+        self.assertEqual(partner.phone, "+78172720000")
+        # A bad INN is refused with a field violation naming it.
+        try:
+            partners.CreatePartner(ppb.CreatePartnerRequest(parent=library.name, partner=ppb.Partner(
+                display_name="Ошибка", inn="7707083894", kind=ppb.Partner.BUSINESS)),
+                timeout=RPC_TIMEOUT_S)
+            self.fail("a bad INN was accepted")
+        except s.grpc.RpcError as error:
+            self.assertEqual(error.code(), s.grpc.StatusCode.INVALID_ARGUMENT)
+            bad = self.unpack_details(self.status_details(error), s.error_details_pb2.BadRequest)[0]
+            self.assertEqual([v.field for v in bad.field_violations], ["partner.inn"])
+        found = partners.ListPartners(ppb.ListPartnersRequest(
+            parent="libraries/-", filter='inn = "7707083893" AND support_forms: MATERIAL'),
+            timeout=RPC_TIMEOUT_S)
+        self.assertIn(partner.name, [p.name for p in found.partners])
+
+        contact = contacts.CreateContact(cpb.CreateContactRequest(
+            parent=library.name, contact=cpb.Contact(
+                family_name="Петрова", given_name="Алёна", partner=partner.name,
+                emails=["Alena@Example.RU"])), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(list(contact.emails), ["alena@example.ru"])
+
+        today = time.gmtime()
+        agreement = agreements.CreateAgreement(apb.CreateAgreementRequest(
+            parent=library.name, agreement=apb.Agreement(
+                partner=partner.name, number="12/2026-С", title="О поддержке летнего чтения",
+                kind=apb.Agreement.SPONSORSHIP, signatories=[contact.name],
+                end_date=s.date_pb2.Date(year=today.tm_year + 1, month=today.tm_mon, day=1),
+                value=s.money_pb2.Money(currency_code="RUB", units=50000))),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(agreement.state, apb.Agreement.DRAFT)
+        # The lifecycle: activate, suspend, resume, renew, terminate; a wrong move is refused.
+        name = agreement.name
+        self.assertEqual(agreements.ActivateAgreement(apb.ActivateAgreementRequest(name=name),
+                                                      timeout=RPC_TIMEOUT_S).state,
+                         apb.Agreement.ACTIVE)
+        self.assertRpcError(s.grpc.StatusCode.FAILED_PRECONDITION, agreements.ResumeAgreement,
+                            apb.ResumeAgreementRequest(name=name))
+        self.assertEqual(agreements.SuspendAgreement(apb.SuspendAgreementRequest(name=name),
+                                                     timeout=RPC_TIMEOUT_S).state,
+                         apb.Agreement.SUSPENDED)
+        self.assertRpcError(s.grpc.StatusCode.FAILED_PRECONDITION, partners.DeletePartner,
+                            ppb.DeletePartnerRequest(name=partner.name))
+        self.assertEqual(agreements.ResumeAgreement(apb.ResumeAgreementRequest(name=name),
+                                                    timeout=RPC_TIMEOUT_S).state,
+                         apb.Agreement.ACTIVE)
+        renewed = agreements.RenewAgreement(apb.RenewAgreementRequest(
+            name=name, new_end_date=s.date_pb2.Date(year=today.tm_year + 2, month=1, day=31)),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(renewed.end_date.year, today.tm_year + 2)
+        expiring = agreements.ListExpiringAgreements(apb.ListExpiringAgreementsRequest(
+            parent="libraries/-", within_days=1000), timeout=RPC_TIMEOUT_S)
+        self.assertIn(name, [a.name for a in expiring.agreements])
+        terminated = agreements.TerminateAgreement(apb.TerminateAgreementRequest(
+            name=name, reason="Партнёр закрыл магазин"), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(terminated.state, apb.Agreement.TERMINATED)
+
+        log = activities.ListActivities(s.activity_pb2.ListActivitiesRequest(
+            parent=library.name, filter='resource = "%s"' % name, order_by="create_time"),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual([a.verb for a in log.activities],
+                         ["CREATE", "ACTIVATE", "SUSPEND", "RESUME", "RENEW", "TERMINATE"])
+        exported = contacts.ExportContactData(cpb.ExportContactDataRequest(name=contact.name),
+                                              timeout=RPC_TIMEOUT_S)
+        self.assertEqual(list(exported.agreements), [name])
 
 
 def main():
