@@ -7,6 +7,11 @@
 //   raw_select  the same SELECT through the same pool, without gRPC
 //   create      LibraryService/CreateLibrary
 //   raw_insert  the same INSERT transaction through the same pool, without gRPC
+//   get_partner PartnerService/GetPartner, and raw_get_p the same SELECT without gRPC
+//   list_first  ListPartners filtered (state = ACTIVE), page 50, the first page, over
+//               --partners (100000) partners of one library
+//   list_deep   the same list, a page about 90% of the way through (keyset: no OFFSET)
+//   create_p    PartnerService/CreatePartner, and raw_ins_p the same INSERT without gRPC
 //
 // The last line is `get_vs_floor=<r> create_vs_raw=<r>`, where floor = 1/(1/noop + 1/raw_select)
 // at concurrency 32: the throughput a GetLibrary would have if it cost exactly one no-op RPC plus
@@ -33,8 +38,10 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "allies/v1/library.grpc.pb.h"
+#include "allies/v1/partner.grpc.pb.h"
 #include "api/log.h"
 #include "api/names.h"
+#include "api/proto_time.h"
 #include "clients/client_channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/all_services.h"
@@ -43,15 +50,17 @@
 #include "services/apikey/api_key_service.h"
 #include "storage/library_repository.h"
 #include "storage/migrations.h"
+#include "storage/partnership_tables.h"
 #include "storage/transaction.h"
 
 namespace allies::bench {
 namespace {
 
 struct Options {
-  double seconds = 2.0;  // per measurement
-  int repeat = 3;        // each cell is measured this often (interleaved); the median is shown
-  int seed = 10000;      // libraries to read from
+  double seconds = 2.0;   // per measurement
+  int repeat = 3;         // each cell is measured this often (interleaved); the median is shown
+  int seed = 10000;       // libraries to read from
+  int partners = 100000;  // partners of one library, for the partner operations
   std::vector<int> concurrency = {1, 8, 32};
 };
 
@@ -209,10 +218,45 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     }
   }
 
+  // Partners of one library (half ACTIVE), seeded with multi-row INSERTs.
+  const std::string partner_library = SeedId(0);
+  std::printf("seeding %d partners...\n", options.partners);
+  std::fflush(stdout);
+  constexpr int kBatch = 500;
+  for (int base = 0; base < options.partners; base += kBatch) {
+    const int end = std::min(base + kBatch, options.partners);
+    std::string sql =
+        "INSERT IGNORE INTO partners (library_id, id, display_name, legal_name, inn, ogrn, kind, "
+        "state, website, email, phone, address, notes, revision, create_time, update_time) VALUES ";
+    std::vector<storage::SqlValue> values;
+    for (int i = base; i < end; ++i) {
+      absl::StrAppend(&sql, i == base ? "" : ", ",
+                      "(?, ?, ?, '', NULL, '', 1, ?, '', '', '', 'г. Вологда', '', 1, ?, ?)");
+      values.push_back(partner_library);
+      values.push_back(absl::StrCat("p-", i));
+      values.push_back(absl::StrCat("Партнёр № ", i));
+      values.push_back(int64_t{i % 2 == 0 ? 2 : 1});  // ACTIVE or PROSPECT
+      values.push_back(now);
+      values.push_back(now);
+    }
+    absl::Status status = storage::RunInTransaction(pool, [&](storage::Session& s) {
+      return s.Run([&]() -> absl::Status {
+        s.ExecuteValues(sql, values);
+        return absl::OkStatus();
+      });
+    });
+    if (!status.ok()) {
+      std::fprintf(stderr, "allies-bench: seeding partners failed: %s\n",
+                   std::string(status.message()).c_str());
+      return 1;
+    }
+  }
+
   // Several channels, so that client-side HTTP/2 framing is not one serialized connection.
   constexpr int kChannels = 4;
   std::vector<std::unique_ptr<v1::LibraryService::Stub>> library_stubs;
   std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health_stubs;
+  std::vector<std::unique_ptr<v1::PartnerService::Stub>> partner_stubs;
   for (int c = 0; c < kChannels; ++c) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -220,7 +264,34 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     auto channel = client::CreateChannel(absl::StrCat("127.0.0.1:", *port), *admin_key, args);
     library_stubs.push_back(v1::LibraryService::NewStub(channel));
     health_stubs.push_back(grpc::health::v1::Health::NewStub(channel));
+    partner_stubs.push_back(v1::PartnerService::NewStub(channel));
   }
+  auto random_partner = [&](int thread, int64_t i) {
+    return absl::StrCat("p-", (thread * 7919 + i * 104729) % options.partners);
+  };
+  // The filtered list, and a page token about 90% of the way through it (found by paging).
+  v1::ListPartnersRequest first_page;
+  first_page.set_parent(api::LibraryName(partner_library));
+  first_page.set_filter("state = ACTIVE");
+  first_page.set_page_size(50);
+  v1::ListPartnersRequest deep_page = first_page;
+  {
+    const int pages = options.partners / 2 / 50;
+    std::printf("paging %d pages deep...\n", pages * 9 / 10);
+    std::fflush(stdout);
+    for (int page = 0; page < pages * 9 / 10; ++page) {
+      v1::ListPartnersResponse response;
+      grpc::ClientContext context;
+      grpc::Status status = partner_stubs[0]->ListPartners(&context, deep_page, &response);
+      if (!status.ok() || response.next_page_token().empty()) {
+        std::fprintf(stderr, "allies-bench: paging failed at page %d: %s\n", page,
+                     status.error_message().c_str());
+        return 1;
+      }
+      deep_page.set_page_token(response.next_page_token());
+    }
+  }
+  const std::string partner_select = storage::PartnersTable().GetSql(storage::Lock::kNone);
   auto random_id = [&](int thread, int64_t i) {
     return SeedId(static_cast<int>((thread * 7919 + i * 104729) % options.seed));
   };
@@ -293,6 +364,75 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
                     pool, [&](storage::Session& s) { return storage::libraries::Insert(s, r); })
              .ok();
        }},
+      {"get_partner",
+       [&](int t, int64_t i) {
+         v1::GetPartnerRequest request;
+         request.set_name(
+             absl::StrCat("libraries/", partner_library, "/partners/", random_partner(t, i)));
+         v1::Partner response;
+         grpc::ClientContext context;
+         return partner_stubs[t % kChannels]->GetPartner(&context, request, &response).ok();
+       }},
+      {"raw_get_p",
+       [&](int t, int64_t i) {
+         const std::string id = random_partner(t, i);
+         return storage::RunRead(pool,
+                                 [&](storage::Session& s) {
+                                   return s.Run([&]() -> absl::Status {
+                                     auto rs = s.Query(partner_select, partner_library, id);
+                                     if (!rs->next()) return absl::NotFoundError(id);
+                                     std::string sink;
+                                     const unsigned n = rs->getMetaData()->getColumnCount();
+                                     for (unsigned c = 1; c <= n; ++c) {
+                                       if (!rs->isNull(c)) sink += storage::GetString(*rs, c);
+                                     }
+                                     return absl::OkStatus();
+                                   });
+                                 })
+             .ok();
+       }},
+      {"list_first",
+       [&](int t, int64_t) {
+         v1::ListPartnersResponse response;
+         grpc::ClientContext context;
+         return partner_stubs[t % kChannels]->ListPartners(&context, first_page, &response).ok() &&
+                response.partners_size() == 50;
+       }},
+      {"list_deep",
+       [&](int t, int64_t) {
+         v1::ListPartnersResponse response;
+         grpc::ClientContext context;
+         return partner_stubs[t % kChannels]->ListPartners(&context, deep_page, &response).ok() &&
+                response.partners_size() == 50;
+       }},
+      {"create_p",
+       [&](int t, int64_t) {
+         v1::CreatePartnerRequest request;
+         request.set_parent(api::LibraryName(partner_library));
+         request.set_partner_id(absl::StrCat("c-", run_tag, "-", created++));
+         request.mutable_partner()->set_display_name("Новый партнёр");
+         request.mutable_partner()->set_kind(v1::Partner::NONPROFIT);
+         request.mutable_partner()->add_tags("бенчмарк");
+         v1::Partner response;
+         grpc::ClientContext context;
+         return partner_stubs[t % kChannels]->CreatePartner(&context, request, &response).ok();
+       }},
+      {"raw_ins_p",
+       [&](int, int64_t) {
+         v1::Partner p;
+         p.set_display_name("Новый партнёр");
+         p.set_kind(v1::Partner::NONPROFIT);
+         p.set_state(v1::Partner::PROSPECT);
+         p.add_tags("бенчмарк");
+         api::ToTimestamp(storage::NowMicros(), p.mutable_create_time());
+         *p.mutable_update_time() = p.create_time();
+         storage::ResourceTable::Row row;
+         row.key = {partner_library, absl::StrCat("r-", run_tag, "-", created++)};
+         return storage::RunInTransaction(
+                    pool,
+                    [&](storage::Session& s) { return storage::PartnersTable().Insert(s, row, p); })
+             .ok();
+       }},
   };
 
   // The per-RPC log lines are part of the server's cost; they go to /dev/null, not the screen.
@@ -333,6 +473,14 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
   const double raw_select = results[{"raw_select", top}].rps;
   const double floor = 1.0 / (1.0 / noop + 1.0 / raw_select);
   std::printf("floor(c=%d) = 1/(1/noop + 1/raw_select) = %.0f rps\n", top, floor);
+  auto ratio = [&](const char* a, const char* b) {
+    return results[{a, top}].rps / results[{b, top}].rps;
+  };
+  std::printf(
+      "partners(c=%d): get_partner_vs_raw=%.2f create_partner_vs_raw=%.2f "
+      "list_deep_vs_first=%.2f\n",
+      top, ratio("get_partner", "raw_get_p"), ratio("create_p", "raw_ins_p"),
+      ratio("list_deep", "list_first"));
   std::printf("get_vs_floor=%.2f create_vs_raw=%.2f\n", results[{"get", top}].rps / floor,
               results[{"create", top}].rps / results[{"raw_insert", top}].rps);
   return 0;
@@ -366,6 +514,11 @@ int main(int argc, char** argv) {
         }
         options.concurrency.push_back(c);
       }
+    } else if (absl::ConsumePrefix(&arg, "--partners=")) {
+      if (!absl::SimpleAtoi(arg, &options.partners) || options.partners < 1000) {
+        std::fprintf(stderr, "allies-bench: bad --partners (at least 1000)\n");
+        return 2;
+      }
     } else if (absl::ConsumePrefix(&arg, "--seed=")) {
       if (!absl::SimpleAtoi(arg, &options.seed) || options.seed <= 0) {
         std::fprintf(stderr, "allies-bench: bad --seed\n");
@@ -378,7 +531,8 @@ int main(int argc, char** argv) {
   auto db = allies::server::ParseDbConfig(
       static_cast<int>(db_args.size()), db_args.data(), "allies-bench",
       "Benchmarks the services against the raw database (flags: --seconds=N per measurement, "
-      "--repeat=N rounds per cell (median shown), --seed=N libraries, --concurrency=1,8,32, "
+      "--repeat=N rounds per cell (median shown), --seed=N libraries, --partners=N partners "
+      "(100000), --concurrency=1,8,32, "
       "plus the database flags below).");
   if (!db.ok()) return allies::server::ReportConfigError(db.status());
   return allies::bench::Run(options, *db);

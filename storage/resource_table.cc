@@ -406,12 +406,16 @@ SqlValue StoredValue(const Message& m, const FieldDescriptor* f, const FieldColu
 
 }  // namespace
 
+std::string ResourceTable::GetSql(Lock lock) const {
+  return absl::StrCat(select_, " WHERE t.library_id = ? AND t.id = ?",
+                      lock == Lock::kShare    ? " LOCK IN SHARE MODE"
+                      : lock == Lock::kUpdate ? " FOR UPDATE"
+                                              : "");
+}
+
 absl::Status ResourceTable::Get(Session& session, const ResourceKey& key, Lock lock, Row* row,
                                 Message* out) const {
-  const std::string sql = absl::StrCat(select_, " WHERE t.library_id = ? AND t.id = ?",
-                                       lock == Lock::kShare    ? " LOCK IN SHARE MODE"
-                                       : lock == Lock::kUpdate ? " FOR UPDATE"
-                                                               : "");
+  const std::string sql = GetSql(lock);
   return session.Run([&]() -> absl::Status {
     auto rs = session.Query(sql, key.library_id, key.id);
     if (!rs->next()) {

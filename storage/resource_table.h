@@ -90,6 +90,8 @@ class ResourceTable {
   const api::FilterSchema& schema() const { return schema_; }
   const std::vector<ColumnSpec>& columns() const { return columns_; }
 
+  // The SQL of Get (arguments: library_id, id), also for the benchmark's raw-database path.
+  std::string GetSql(Lock lock) const;
   // NOT_FOUND (reason RESOURCE_NOT_FOUND) when there is no such row, deleted or not.
   absl::Status Get(Session& session, const ResourceKey& key, Lock lock, Row* row,
                    google::protobuf::Message* out) const;
