@@ -30,7 +30,9 @@ using google::protobuf::Reflection;
 // Separates the values of a repeated field read back as one column (text fields reject
 // control characters, so it never occurs in a value).
 constexpr char kValueSeparator = '\x1f';
+// Where unset dates and times sort (before every real one).
 constexpr char kNoDateSortValue[] = "1000-01-01";
+constexpr char kNoTimeSortValue[] = "1000-01-01 00:00:00";
 
 enum class Codec { kString, kEnum, kBool, kInt32, kInt64, kTimestamp, kDate, kJson, kValues };
 
@@ -181,7 +183,7 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
       pattern_(absl::StrCat("libraries/{library}/", collection_, "/{id}")) {
   const std::string name_sql =
       absl::StrCat("CONCAT('libraries/', t.library_id, '/", collection_, "/', t.id)");
-  schema_.push_back({"name", api::FieldKind::kName, false, false, {}});
+  schema_.push_back({"name", api::FieldKind::kName, false, true, {}});
   columns_.push_back({"name", name_sql, "", "", ""});
 
   std::vector<std::string> select = {"t.library_id",  "t.id",          "t.revision",
@@ -239,13 +241,18 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
       default:
         break;
     }
+    if (codec == Codec::kString && (fc.null_if_empty || fc.name_valued)) {
+      // NULL sorts as the empty string it stands for, so keyset pages stay exact.
+      spec.sort_column = absl::StrCat("COALESCE(", read, ", '')");
+    }
     if (codec == Codec::kTimestamp) filter_field.kind = api::FieldKind::kTimestamp;
     if (codec == Codec::kDate) {
       filter_field.kind = api::FieldKind::kDate;
-      spec.sort_column = absl::StrCat("COALESCE(", read, ", '", kNoDateSortValue, "')");
+      spec.sort_column = absl::StrCat("COALESCE(", read, ", DATE '", kNoDateSortValue, "')");
     }
     if (codec == Codec::kTimestamp && filter_field.sortable) {
-      spec.sort_column = absl::StrCat("COALESCE(", read, ", '1000-01-01 00:00:00')");
+      // Typed, so that the keyset compares times, not text.
+      spec.sort_column = absl::StrCat("COALESCE(", read, ", TIMESTAMP '", kNoTimeSortValue, "')");
     }
     if (codec == Codec::kValues) {
       const std::string compare = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
@@ -484,7 +491,7 @@ std::vector<std::string> ResourceTable::SortKey(const Row& row, const Message& m
           break;
         case Codec::kTimestamp: {
           auto t = GetTimeField(m, f);
-          value = t ? ToSqlDatetime(*t) : "1000-01-01 00:00:00";
+          value = t ? ToSqlDatetime(*t) : kNoTimeSortValue;
           break;
         }
         case Codec::kDate: {

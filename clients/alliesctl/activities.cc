@@ -3,10 +3,8 @@
 #include <memory>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "allies/v1/activity.grpc.pb.h"
 #include "clients/alliesctl/errors.h"
@@ -62,8 +60,7 @@ int RunGet(Invocation& inv) {
 
 int RunList(Invocation& inv) {
   allies::v1::ListActivitiesRequest request;
-  request.set_parent(inv.operands().empty() ? "libraries/-"
-                                            : NormalizeLibraryName(inv.operands()[0]));
+  request.set_parent(ListParent(inv));
   if (int code = ApplyListFlags(inv, request); code != kExitOk) return code;
   if (inv.args().Has("related")) {
     // A shorthand for "what happened with this partner/contact/...", combined with --filter.
@@ -82,16 +79,8 @@ int RunList(Invocation& inv) {
       },
       [](allies::v1::ListActivitiesResponse* page) { return page->mutable_activities(); }, result);
   if (fetched != kExitOk) return fetched;
-  if (inv.options().output == OutputFormat::kTable && result.activities().empty()) {
-    inv.err() << "No activities found.\n";
-    return kExitOk;
-  }
-  const int code = inv.Print(result, ActivitiesTable(result.activities()));
-  if (code == kExitOk && inv.options().output == OutputFormat::kTable &&
-      !result.next_page_token().empty()) {
-    inv.err() << "next page: --page-token " << result.next_page_token() << "\n";
-  }
-  return code;
+  return PrintListPage(inv, result, ActivitiesTable(result.activities()),
+                       result.activities().empty(), result.next_page_token(), "activities");
 }
 
 int RunLog(Invocation& inv) {
@@ -125,11 +114,7 @@ absl::StatusOr<allies::v1::CreateActivityRequest> BuildLogActivityRequest(absl::
   if (!subject) return absl::InvalidArgumentError("--subject is required");
   activity->set_subject(*subject);
   if (auto description = args.Get("description")) activity->set_description(*description);
-  if (auto related = args.Get("related")) {
-    for (absl::string_view name : absl::StrSplit(*related, ',', absl::SkipWhitespace())) {
-      activity->add_related(std::string(absl::StripAsciiWhitespace(name)));
-    }
-  }
+  for (const std::string& name : args.GetList("related")) activity->add_related(name);
   if (auto when = args.Get("occurred-time")) {
     absl::Time t;
     std::string err;
@@ -140,16 +125,9 @@ absl::StatusOr<allies::v1::CreateActivityRequest> BuildLogActivityRequest(absl::
     activity->mutable_occurred_time()->set_seconds(absl::ToUnixSeconds(t));
   }
   if (auto date = args.Get("follow-up-date")) {
-    std::vector<absl::string_view> parts = absl::StrSplit(*date, '-');
-    int y = 0, m = 0, d = 0;
-    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &y) || !absl::SimpleAtoi(parts[1], &m) ||
-        !absl::SimpleAtoi(parts[2], &d)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--follow-up-date: expected YYYY-MM-DD, got \"", *date, "\""));
-    }
-    activity->mutable_follow_up_date()->set_year(y);
-    activity->mutable_follow_up_date()->set_month(m);
-    activity->mutable_follow_up_date()->set_day(d);
+    absl::StatusOr<google::type::Date> parsed_date = ParseDateFlag("follow-up-date", *date);
+    if (!parsed_date.ok()) return parsed_date.status();
+    *activity->mutable_follow_up_date() = *parsed_date;
   }
   if (auto rid = args.Get("request-id")) request.set_request_id(*rid);
   return request;
@@ -193,7 +171,9 @@ void RegisterActivityCommands(CommandRegistry* registry) {
       {"kind", '\0', true, "KIND", "MEETING, CALL, EMAIL, LETTER, EVENT, PUBLICATION or OTHER"},
       {"subject", '\0', true, "TEXT", "what it was about (required)"},
       {"description", '\0', true, "TEXT", "details"},
-      {"related", '\0', true, "NAMES", "comma-separated resource names it concerns"},
+      {"related", '\0', true, "NAME",
+       "a resource it concerns (a partner, contact, agreement, ...); repeatable or "
+       "comma-separated"},
       {"occurred-time", '\0', true, "TIME", "when, RFC 3339 (default: now)"},
       {"follow-up-date", '\0', true, "DATE", "when to follow up, YYYY-MM-DD"},
       {"request-id", '\0', true, "ID", "idempotency key: a retry with the same id records it once"},

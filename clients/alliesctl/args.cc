@@ -6,6 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 
 namespace allies::ctl {
 namespace {
@@ -41,12 +44,29 @@ std::optional<std::string> ParsedArgs::Get(absl::string_view name) const {
   return it->second;
 }
 
+std::vector<std::string> ParsedArgs::GetAll(absl::string_view name) const {
+  auto it = all_values_.find(name);
+  return it == all_values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<std::string> ParsedArgs::GetList(absl::string_view name) const {
+  std::vector<std::string> items;
+  for (const std::string& value : GetAll(name)) {
+    for (absl::string_view item : absl::StrSplit(value, ',')) {
+      item = absl::StripAsciiWhitespace(item);
+      if (!item.empty()) items.emplace_back(item);
+    }
+  }
+  return items;
+}
+
 bool ParsedArgs::GetBool(absl::string_view name) const {
   auto it = values_.find(name);
   return it != values_.end() && it->second == "true";
 }
 
 void ParsedArgs::Set(const std::string& name, std::string value) {
+  all_values_[name].push_back(value);
   auto [it, inserted] = values_.insert_or_assign(name, std::move(value));
   (void)it;
   if (inserted) order_.push_back(name);
@@ -140,6 +160,119 @@ absl::StatusOr<double> ParsePositiveSecondsFlag(absl::string_view flag, absl::st
         absl::StrCat("--", flag, ": \"", value, "\" is not a positive number of seconds"));
   }
   return result;
+}
+
+absl::StatusOr<int> ParseEnumFlag(absl::string_view flag,
+                                  const google::protobuf::EnumDescriptor& type,
+                                  absl::string_view value) {
+  if (value.empty()) return 0;
+  std::string upper = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(value));
+  for (char& c : upper) {
+    if (c == '-' || c == ' ') c = '_';
+  }
+  const google::protobuf::EnumValueDescriptor* found = type.FindValueByName(upper);
+  if (found == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": unknown value \"", value,
+                                                   "\" (want ", EnumValueNames(type), ")"));
+  }
+  return found->number();
+}
+
+std::string EnumValueNames(const google::protobuf::EnumDescriptor& type) {
+  std::vector<std::string> names;
+  for (int i = 0; i < type.value_count(); ++i) {
+    if (type.value(i)->number() != 0) names.push_back(type.value(i)->name());
+  }
+  if (names.size() < 2) return absl::StrJoin(names, "");
+  const std::string last = names.back();
+  names.pop_back();
+  return absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
+}
+
+absl::StatusOr<google::type::Date> ParseDateFlag(absl::string_view flag, absl::string_view value) {
+  auto error = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": expected a date YYYY-MM-DD, got \"", value, "\""));
+  };
+  const std::vector<absl::string_view> parts = absl::StrSplit(value, '-');
+  if (parts.size() != 3 || parts[0].size() != 4 || parts[1].size() != 2 || parts[2].size() != 2) {
+    return error();
+  }
+  int numbers[3];
+  for (int i = 0; i < 3; ++i) {
+    for (char c : parts[i]) {
+      if (!absl::ascii_isdigit(c)) return error();
+    }
+    if (!absl::SimpleAtoi(parts[i], &numbers[i])) return error();
+  }
+  // CivilDay normalizes (2026-02-30 becomes 2026-03-02): a date that changes does not exist.
+  const absl::CivilDay day(numbers[0], numbers[1], numbers[2]);
+  if (numbers[0] == 0 || day.year() != numbers[0] || day.month() != numbers[1] ||
+      day.day() != numbers[2]) {
+    return error();
+  }
+  google::type::Date date;
+  date.set_year(numbers[0]);
+  date.set_month(numbers[1]);
+  date.set_day(numbers[2]);
+  return date;
+}
+
+absl::StatusOr<google::type::Money> ParseMoneyFlag(absl::string_view flag,
+                                                   absl::string_view value) {
+  auto error = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, ": expected AMOUNT CURRENCY like \"150000.50 RUB\", got \"", value, "\""));
+  };
+  const std::vector<absl::string_view> parts =
+      absl::StrSplit(absl::StripAsciiWhitespace(value), ' ', absl::SkipEmpty());
+  if (parts.size() != 2) return error();
+  absl::string_view amount = parts[0];
+  const absl::string_view currency = parts[1];
+  if (currency.size() != 3 || !absl::ascii_isalpha(currency[0]) ||
+      !absl::ascii_isalpha(currency[1]) || !absl::ascii_isalpha(currency[2])) {
+    return error();
+  }
+  const bool negative = absl::ConsumePrefix(&amount, "-");
+  const size_t point = amount.find_first_of(".,");
+  const absl::string_view whole = amount.substr(0, point);
+  const absl::string_view fraction =
+      point == absl::string_view::npos ? absl::string_view() : amount.substr(point + 1);
+  if (whole.empty() || fraction.size() > 9 ||
+      (point != absl::string_view::npos && fraction.empty())) {
+    return error();
+  }
+  for (absl::string_view digits : {whole, fraction}) {
+    for (char c : digits) {
+      if (!absl::ascii_isdigit(c)) return error();
+    }
+  }
+  int64_t units = 0;
+  if (!absl::SimpleAtoi(whole, &units)) return error();
+  int32_t nanos = 0;
+  if (!fraction.empty()) {
+    std::string padded(fraction);
+    padded.resize(9, '0');
+    if (!absl::SimpleAtoi(padded, &nanos)) return error();
+  }
+  google::type::Money money;
+  money.set_currency_code(absl::AsciiStrToUpper(currency));
+  money.set_units(negative ? -units : units);
+  money.set_nanos(negative ? -nanos : nanos);
+  return money;
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParsePairFlag(absl::string_view flag,
+                                                                  absl::string_view format,
+                                                                  absl::string_view value) {
+  const size_t eq = value.find('=');
+  if (eq != absl::string_view::npos) {
+    const absl::string_view key = absl::StripAsciiWhitespace(value.substr(0, eq));
+    const absl::string_view rest = absl::StripAsciiWhitespace(value.substr(eq + 1));
+    if (!key.empty() && !rest.empty()) return std::make_pair(std::string(key), std::string(rest));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, ": expected ", format, ", got \"", value, "\""));
 }
 
 }  // namespace allies::ctl

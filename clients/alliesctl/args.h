@@ -8,11 +8,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "google/type/date.pb.h"
+#include "google/type/money.pb.h"
 
 namespace allies::ctl {
 
@@ -35,6 +39,11 @@ class ParsedArgs {
   // The value of a value flag, or nullopt when the flag was not given. The
   // value may be empty ("--parent=" or --parent ""). The last occurrence wins.
   std::optional<std::string> Get(absl::string_view name) const;
+  // Every value of a repeatable value flag, in command-line order (empty when absent).
+  std::vector<std::string> GetAll(absl::string_view name) const;
+  // Every value of a repeatable flag split at commas, each trimmed of surrounding whitespace,
+  // empty items dropped: "--tag a,b --tag c" gives {"a", "b", "c"}; "--tag ''" gives {}.
+  std::vector<std::string> GetList(absl::string_view name) const;
   // The value of a boolean flag: false when absent, true for "--flag", and the
   // parsed value for "--flag=true|false|1|0|yes|no".
   bool GetBool(absl::string_view name) const;
@@ -46,6 +55,7 @@ class ParsedArgs {
  private:
   std::vector<std::string> positionals_;
   std::map<std::string, std::string, std::less<>> values_;
+  std::map<std::string, std::vector<std::string>, std::less<>> all_values_;
   std::vector<std::string> order_;
 };
 
@@ -62,6 +72,29 @@ absl::Status CheckFlagSpecsConsistent(const std::vector<FlagSpec>& specs);
 // Value parsers with user-facing error messages naming the flag.
 absl::StatusOr<int32_t> ParseInt32Flag(absl::string_view flag, absl::string_view value);
 absl::StatusOr<double> ParsePositiveSecondsFlag(absl::string_view flag, absl::string_view value);
+
+// An enum value by name, case-insensitive, with "-" and " " read as "_" ("central-system" is
+// CENTRAL_SYSTEM). The empty string is the zero value (*_UNSPECIFIED: clears the field on
+// update); an unknown name is InvalidArgument listing the accepted ones.
+absl::StatusOr<int> ParseEnumFlag(absl::string_view flag,
+                                  const google::protobuf::EnumDescriptor& type,
+                                  absl::string_view value);
+// The names ParseEnumFlag accepts (all but the zero value), for help text: "A, B or C".
+std::string EnumValueNames(const google::protobuf::EnumDescriptor& type);
+
+// A calendar date written YYYY-MM-DD ("2026-12-31"); an impossible date (2026-02-30) is an error.
+absl::StatusOr<google::type::Date> ParseDateFlag(absl::string_view flag, absl::string_view value);
+
+// An amount of money written "AMOUNT CURRENCY": "150000.50 RUB", "1500 rub", "0,5 EUR" (a decimal
+// point or comma, at most 9 fractional digits, an optional leading "-"; the currency is 3 ASCII
+// letters, uppercased). units and nanos get the same sign.
+absl::StatusOr<google::type::Money> ParseMoneyFlag(absl::string_view flag, absl::string_view value);
+
+// "KEY=VALUE" split at the first "=", both parts trimmed and required: "Договор=https://x.ru/1"
+// gives {"Договор", "https://x.ru/1"}. `format` names the parts in the error ("TITLE=URI").
+absl::StatusOr<std::pair<std::string, std::string>> ParsePairFlag(absl::string_view flag,
+                                                                  absl::string_view format,
+                                                                  absl::string_view value);
 
 }  // namespace allies::ctl
 

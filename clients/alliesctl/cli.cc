@@ -9,12 +9,17 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "clients/alliesctl/activities.h"
+#include "clients/alliesctl/agreements.h"
+#include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
+#include "clients/alliesctl/partners.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -207,14 +212,18 @@ std::string FindApiKey() {
   return "";
 }
 
-std::vector<FlagSpec> ListFlagSpecs(absl::string_view items, bool filter_and_order) {
-  std::vector<FlagSpec> flags = {
+std::vector<FlagSpec> PageFlagSpecs(absl::string_view items) {
+  return {
       {"page-size", '\0', true, "N",
        absl::StrCat(items, " per page (server default 50, at most 1000)")},
       {"page-token", '\0', true, "TOKEN", "continue from this page token"},
       {"all", '\0', false, "", "follow next_page_token until the last page"},
-      {"show-deleted", '\0', false, "", absl::StrCat("include soft-deleted ", items)},
   };
+}
+
+std::vector<FlagSpec> ListFlagSpecs(absl::string_view items, bool filter_and_order) {
+  std::vector<FlagSpec> flags = PageFlagSpecs(items);
+  flags.push_back({"show-deleted", '\0', false, "", absl::StrCat("include soft-deleted ", items)});
   if (filter_and_order) {
     flags.push_back({"filter", '\0', true, "FILTER", "AIP-160 filter (see above)"});
     flags.push_back(
@@ -223,9 +232,248 @@ std::vector<FlagSpec> ListFlagSpecs(absl::string_view items, bool filter_and_ord
   return flags;
 }
 
+int PrintListPage(Invocation& inv, const google::protobuf::Message& response, const Table& table,
+                  bool empty, const std::string& next_page_token, absl::string_view noun) {
+  const bool as_table = inv.options().output == OutputFormat::kTable;
+  if (as_table && empty) {
+    inv.err() << "No " << noun << " found.\n";
+  } else {
+    const int code = inv.Print(response, table);
+    if (code != kExitOk) return code;
+  }
+  if (as_table && !next_page_token.empty()) {
+    inv.err() << "next page: --page-token " << next_page_token << "\n";
+  }
+  return kExitOk;
+}
+
+// ---- Building blocks of resource commands ----
+
+Command NewCommand(std::string resource, std::string verb, std::string operand_usage,
+                   std::string summary) {
+  Command command;
+  for (absl::string_view word : absl::StrSplit(operand_usage, ' ', absl::SkipEmpty())) {
+    ++command.max_operands;
+    if (!absl::StartsWith(word, "[")) ++command.min_operands;
+  }
+  command.resource = std::move(resource);
+  command.verb = std::move(verb);
+  command.operand_usage = std::move(operand_usage);
+  command.summary = std::move(summary);
+  return command;
+}
+
+FlagSpec EtagFlag(absl::string_view noun) {
+  return {"etag", '\0', true, "ETAG",
+          absl::StrCat("fail with ABORTED unless this is the ", noun, "'s current etag")};
+}
+
+FlagSpec RequestIdFlag() {
+  return {"request-id", '\0', true, "ID",
+          "idempotency key: a retry with the same id returns the first result"};
+}
+
+FlagSpec IdFlag(absl::string_view noun) {
+  return {"id", '\0', true, "ID",
+          absl::StrCat(noun, " id, [a-z][a-z0-9-]{0,62} (generated when omitted)")};
+}
+
+std::vector<FlagSpec> FieldFlagSpecs(const std::vector<FieldFlag>& fields) {
+  std::vector<FlagSpec> specs;
+  for (const FieldFlag& field : fields) {
+    specs.push_back({field.flag, '\0', !field.value_name.empty(), field.value_name, field.help});
+  }
+  return specs;
+}
+
+namespace {
+
+using google::protobuf::FieldDescriptor;
+
+// FieldFlag::set when it is empty: by the type of the field.
+absl::Status SetFieldByType(const FieldFlag& flag, const ParsedArgs& args,
+                            google::protobuf::Message* resource) {
+  const FieldDescriptor* field = resource->GetDescriptor()->FindFieldByName(flag.field);
+  if (field == nullptr) {
+    return absl::InternalError(
+        absl::StrCat(resource->GetDescriptor()->full_name(), " has no field ", flag.field));
+  }
+  const google::protobuf::Reflection* reflection = resource->GetReflection();
+  const auto unsupported = [&] {
+    return absl::InternalError(absl::StrCat("--", flag.flag, ": no setter for ", field->type_name(),
+                                            " field ", field->full_name()));
+  };
+  if (field->is_repeated()) {
+    reflection->ClearField(resource, field);
+    for (const std::string& item : args.GetList(flag.flag)) {
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+        reflection->AddString(resource, field, item);
+      } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+        absl::StatusOr<int> number = ParseEnumFlag(flag.flag, *field->enum_type(), item);
+        if (!number.ok()) return number.status();
+        reflection->AddEnumValue(resource, field, *number);
+      } else {
+        return unsupported();
+      }
+    }
+    return absl::OkStatus();
+  }
+  const std::string value = args.Get(flag.flag).value_or("");
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      reflection->SetString(resource, field, value);
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      absl::StatusOr<int> number = ParseEnumFlag(flag.flag, *field->enum_type(), value);
+      if (!number.ok()) return number.status();
+      reflection->SetEnumValue(resource, field, *number);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_BOOL:
+      reflection->SetBool(resource, field, args.GetBool(flag.flag));
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_INT32: {
+      absl::StatusOr<int32_t> number = ParseInt32Flag(flag.flag, value);
+      if (!number.ok()) return number.status();
+      reflection->SetInt32(resource, field, *number);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (value.empty()) {
+        reflection->ClearField(resource, field);
+        return absl::OkStatus();
+      }
+      if (field->message_type() == google::type::Date::descriptor()) {
+        absl::StatusOr<google::type::Date> date = ParseDateFlag(flag.flag, value);
+        if (!date.ok()) return date.status();
+        reflection->MutableMessage(resource, field)->CopyFrom(*date);
+        return absl::OkStatus();
+      }
+      if (field->message_type() == google::type::Money::descriptor()) {
+        absl::StatusOr<google::type::Money> money = ParseMoneyFlag(flag.flag, value);
+        if (!money.ok()) return money.status();
+        reflection->MutableMessage(resource, field)->CopyFrom(*money);
+        return absl::OkStatus();
+      }
+      return unsupported();
+    default:
+      return unsupported();
+  }
+}
+
+// The field `name` of `message`, or null.
+const FieldDescriptor* FindField(const google::protobuf::Message& message, absl::string_view name) {
+  return message.GetDescriptor()->FindFieldByName(std::string(name));
+}
+
+void SetStringIfPresent(google::protobuf::Message* message, absl::string_view name,
+                        const std::string& value) {
+  const FieldDescriptor* field = FindField(*message, name);
+  if (field != nullptr && !field->is_repeated() &&
+      field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+    message->GetReflection()->SetString(message, field, value);
+  }
+}
+
+absl::StatusOr<google::protobuf::Message*> MutableMessageField(google::protobuf::Message* message,
+                                                               absl::string_view name) {
+  const FieldDescriptor* field = FindField(*message, name);
+  if (field == nullptr || field->is_repeated() ||
+      field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+    return absl::InternalError(
+        absl::StrCat(message->GetDescriptor()->full_name(), " has no message field ", name));
+  }
+  return message->GetReflection()->MutableMessage(message, field);
+}
+
+}  // namespace
+
+absl::Status ApplyFieldFlags(const std::vector<FieldFlag>& fields, const ParsedArgs& args,
+                             google::protobuf::Message* resource,
+                             google::protobuf::FieldMask* mask) {
+  for (const FieldFlag& field : fields) {
+    if (!args.Has(field.flag)) continue;
+    absl::Status status =
+        field.set ? field.set(args, resource) : SetFieldByType(field, args, resource);
+    if (!status.ok()) return status;
+    if (mask != nullptr) mask->add_paths(field.field);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FillCreateRequest(const std::vector<FieldFlag>& fields,
+                               absl::string_view resource_field,
+                               const std::optional<std::string>& parent, const ParsedArgs& args,
+                               google::protobuf::Message* request) {
+  for (const FieldFlag& field : fields) {
+    if (field.required && !args.Has(field.flag)) {
+      return absl::InvalidArgumentError(absl::StrCat("--", field.flag, " is required"));
+    }
+  }
+  if (parent.has_value()) SetStringIfPresent(request, "parent", NormalizeLibraryName(*parent));
+  if (std::optional<std::string> id = args.Get("id")) {
+    SetStringIfPresent(request, absl::StrCat(resource_field, "_id"), *id);
+  }
+  if (std::optional<std::string> rid = args.Get("request-id")) {
+    SetStringIfPresent(request, "request_id", *rid);
+  }
+  absl::StatusOr<google::protobuf::Message*> resource =
+      MutableMessageField(request, resource_field);
+  if (!resource.ok()) return resource.status();
+  return ApplyFieldFlags(fields, args, *resource, nullptr);
+}
+
+absl::Status FillUpdateRequest(const std::vector<FieldFlag>& fields,
+                               absl::string_view resource_field, absl::string_view name,
+                               const ParsedArgs& args, google::protobuf::Message* request) {
+  absl::StatusOr<google::protobuf::Message*> resource =
+      MutableMessageField(request, resource_field);
+  if (!resource.ok()) return resource.status();
+  SetStringIfPresent(*resource, "name", std::string(name));
+  if (std::optional<std::string> etag = args.Get("etag")) {
+    SetStringIfPresent(*resource, "etag", *etag);
+  }
+  google::protobuf::FieldMask mask;
+  absl::Status status = ApplyFieldFlags(fields, args, *resource, &mask);
+  if (!status.ok()) return status;
+  if (mask.paths().empty()) {
+    std::vector<std::string> flags;
+    for (const FieldFlag& field : fields) flags.push_back(absl::StrCat("--", field.flag));
+    return absl::InvalidArgumentError(
+        absl::StrCat("nothing to update: give at least one of ", absl::StrJoin(flags, ", ")));
+  }
+  absl::StatusOr<google::protobuf::Message*> mask_field =
+      MutableMessageField(request, "update_mask");
+  if (!mask_field.ok()) return mask_field.status();
+  (*mask_field)->CopyFrom(mask);
+  return absl::OkStatus();
+}
+
+void FillNamedRequest(absl::string_view name, const ParsedArgs& args,
+                      google::protobuf::Message* request) {
+  SetStringIfPresent(request, "name", std::string(name));
+  if (std::optional<std::string> etag = args.Get("etag"))
+    SetStringIfPresent(request, "etag", *etag);
+  if (std::optional<std::string> rid = args.Get("request-id")) {
+    SetStringIfPresent(request, "request_id", *rid);
+  }
+  const FieldDescriptor* force = FindField(*request, "force");
+  if (force != nullptr && force->cpp_type() == FieldDescriptor::CPPTYPE_BOOL &&
+      !force->is_repeated()) {
+    request->GetReflection()->SetBool(request, force, args.GetBool("force"));
+  }
+}
+
+std::string ListParent(const Invocation& inv) {
+  return inv.operands().empty() ? "libraries/-" : NormalizeLibraryName(inv.operands()[0]);
+}
+
 CommandRegistry DefaultRegistry() {
   CommandRegistry registry;
   RegisterLibraryCommands(&registry);
+  RegisterPartnerCommands(&registry);
+  RegisterContactCommands(&registry);
+  RegisterAgreementCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterKeyCommands(&registry);
   return registry;

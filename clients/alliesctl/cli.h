@@ -11,9 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "clients/alliesctl/args.h"
+#include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/output.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -119,11 +123,10 @@ class CommandRegistry {
   std::vector<Command> commands_;
 };
 
-// The flags every command accepts: --endpoint, -o/--output, --timeout, -h/--help.
-// Applies the list flags every List command shares (--page-size, --page-token, --filter,
-// --order-by, --show-deleted) to `request`. Returns kExitOk or a usage error's exit code.
+// Applies the paging flags every List command shares (--page-size, --page-token) to `request`.
+// Returns kExitOk or a usage error's exit code.
 template <typename Request>
-int ApplyListFlags(Invocation& inv, Request& request) {
+int ApplyPageFlags(Invocation& inv, Request& request) {
   if (std::optional<std::string> size = inv.args().Get("page-size")) {
     absl::StatusOr<int32_t> page_size = ParseInt32Flag("page-size", *size);
     if (!page_size.ok()) return inv.UsageError(page_size.status().message());
@@ -132,12 +135,20 @@ int ApplyListFlags(Invocation& inv, Request& request) {
   if (std::optional<std::string> token = inv.args().Get("page-token")) {
     request.set_page_token(*token);
   }
+  return kExitOk;
+}
+
+// Applies the list flags every List command shares (--page-size, --page-token, --filter,
+// --order-by, --show-deleted) to `request`. Returns kExitOk or a usage error's exit code.
+template <typename Request>
+int ApplyListFlags(Invocation& inv, Request& request) {
+  if (int code = ApplyPageFlags(inv, request); code != kExitOk) return code;
   if (std::optional<std::string> filter = inv.args().Get("filter")) request.set_filter(*filter);
   if (std::optional<std::string> order = inv.args().Get("order-by")) {
     request.set_order_by(*order);
   }
   request.set_show_deleted(inv.args().GetBool("show-deleted"));
-  return 0;
+  return kExitOk;
 }
 
 // Calls `call(context, request, page)` once, or with --all until the last page, appending each
@@ -166,10 +177,199 @@ int FetchPages(Invocation& inv, Request request, Call call, Items items, Respons
   }
 }
 
-// The flags of ApplyListFlags, for a command's flag list (filter/order-by/show-deleted only
-// when the method has them).
+// The flags of ApplyPageFlags and --all (for FetchPages).
+std::vector<FlagSpec> PageFlagSpecs(absl::string_view items);
+// The flags of ApplyListFlags and --all (filter/order-by only when the method has them).
 std::vector<FlagSpec> ListFlagSpecs(absl::string_view items, bool filter_and_order);
 
+// Prints a List result: in table output an empty one is "No <noun> found." on stderr, and the
+// token of the next page, if any, follows on stderr. Returns an exit code.
+int PrintListPage(Invocation& inv, const google::protobuf::Message& response, const Table& table,
+                  bool empty, const std::string& next_page_token, absl::string_view noun);
+
+// ---- Building blocks of resource commands ----
+// A resource file declares its fields as FieldFlags and its commands with these; see
+// partners.cc for the standard methods and agreements.cc for custom ones.
+
+// A command "<resource> <verb>" taking the operands of `operand_usage`: each word is required,
+// a word in brackets ("[LIBRARY]") optional.
+Command NewCommand(std::string resource, std::string verb, std::string operand_usage,
+                   std::string summary);
+
+// Flags many commands share: --etag ("fail with ABORTED unless this is the <noun>'s current
+// etag"), --request-id (idempotency key), --id (the id of a created <noun>).
+FlagSpec EtagFlag(absl::string_view noun);
+FlagSpec RequestIdFlag();
+FlagSpec IdFlag(absl::string_view noun);
+
+// A field of a resource message set from a flag by Create and Update commands.
+struct FieldFlag {
+  std::string flag;        // "display-name".
+  std::string field;       // "display_name": the message field, also its update_mask path.
+  std::string value_name;  // "NAME"; empty for a boolean flag (--auto-renew, --auto-renew=false).
+  std::string help;
+  bool required = false;  // On create.
+  // Sets the field from the flag. When empty, the field's type decides: text; an enum by name
+  // (ParseEnumFlag); bool; int32; google.type.Date (ParseDateFlag) and google.type.Money
+  // (ParseMoneyFlag), which an empty value clears; repeated text or enums from every occurrence
+  // of the flag, comma-separated (ParsedArgs::GetList).
+  std::function<absl::Status(const ParsedArgs& args, google::protobuf::Message* resource)> set =
+      nullptr;
+};
+
+std::vector<FlagSpec> FieldFlagSpecs(const std::vector<FieldFlag>& fields);
+
+// Sets on `resource` the field of each flag of `fields` that `args` has and, when `mask` is not
+// null, lists it there, in the order of `fields`.
+absl::Status ApplyFieldFlags(const std::vector<FieldFlag>& fields, const ParsedArgs& args,
+                             google::protobuf::Message* resource,
+                             google::protobuf::FieldMask* mask);
+
+// Fills a Create request: its message field `resource_field` ("partner") from the field flags
+// (the required ones must be given), "<resource_field>_id" from --id, request_id from
+// --request-id, and parent (a library, x or libraries/x) when `parent` is set. Errors are usage
+// errors.
+absl::Status FillCreateRequest(const std::vector<FieldFlag>& fields,
+                               absl::string_view resource_field,
+                               const std::optional<std::string>& parent, const ParsedArgs& args,
+                               google::protobuf::Message* request);
+
+// Fills an Update request: its message field `resource_field` gets `name`, the etag of --etag and
+// the fields of the flags given, and update_mask lists exactly those fields. InvalidArgument when
+// no field flag is given.
+absl::Status FillUpdateRequest(const std::vector<FieldFlag>& fields,
+                               absl::string_view resource_field, absl::string_view name,
+                               const ParsedArgs& args, google::protobuf::Message* request);
+
+// Fills a request about one resource: name, and those of etag, request_id and force the request
+// has, from --etag, --request-id and --force.
+void FillNamedRequest(absl::string_view name, const ParsedArgs& args,
+                      google::protobuf::Message* request);
+
+template <typename Request>
+absl::StatusOr<Request> BuildCreateRequest(const std::vector<FieldFlag>& fields,
+                                           absl::string_view resource_field,
+                                           const std::optional<std::string>& parent,
+                                           const ParsedArgs& args) {
+  Request request;
+  absl::Status status = FillCreateRequest(fields, resource_field, parent, args, &request);
+  if (!status.ok()) return status;
+  return request;
+}
+
+template <typename Request>
+absl::StatusOr<Request> BuildUpdateRequest(const std::vector<FieldFlag>& fields,
+                                           absl::string_view resource_field, absl::string_view name,
+                                           const ParsedArgs& args) {
+  Request request;
+  absl::Status status = FillUpdateRequest(fields, resource_field, name, args, &request);
+  if (!status.ok()) return status;
+  return request;
+}
+
+// A unary method of a generated stub, e.g. &v1::PartnerService::Stub::GetPartner.
+template <typename Service, typename Request, typename Response>
+using UnaryMethod = grpc::Status (Service::Stub::*)(grpc::ClientContext*, const Request&,
+                                                    Response*);
+
+// Sends `request` with `method` on a new stub of Service (with the deadline and key of
+// PrepareContext) into `response`. Returns kExitOk, or prints the error and returns its exit code.
+template <typename Service, typename Request, typename Response>
+int Call(Invocation& inv, UnaryMethod<Service, Request, Response> method, const Request& request,
+         Response* response) {
+  std::unique_ptr<typename Service::Stub> stub = Service::NewStub(inv.Channel());
+  grpc::ClientContext context;
+  inv.PrepareContext(&context);
+  grpc::Status status = (stub.get()->*method)(&context, request, response);
+  return status.ok() ? kExitOk : inv.RpcFailed(status);
+}
+
+// Call, then prints the response (`to_table(response)` in table and CSV output, e.g. a Columns).
+// Returns an exit code.
+template <typename Service, typename Request, typename Response, typename ToTable>
+int CallAndPrint(Invocation& inv, UnaryMethod<Service, Request, Response> method,
+                 const Request& request, const ToTable& to_table) {
+  Response response;
+  if (int code = Call<Service>(inv, method, request, &response); code != kExitOk) return code;
+  return inv.Print(response, to_table(response));
+}
+
+// A command handler: `build(inv)` makes the request (an error is a usage error), CallAndPrint
+// sends it.
+template <typename Service, typename Request, typename Response, typename Build, typename ToTable>
+std::function<int(Invocation&)> Send(UnaryMethod<Service, Request, Response> method, Build build,
+                                     ToTable to_table) {
+  return [method, build, to_table](Invocation& inv) {
+    absl::StatusOr<Request> request = build(inv);
+    if (!request.ok()) return inv.UsageError(request.status().message());
+    return CallAndPrint<Service>(inv, method, *request, to_table);
+  };
+}
+
+// What NamedCall adds to a request by default: nothing.
+struct NothingMore {
+  template <typename Request>
+  absl::Status operator()(const ParsedArgs&, Request*) const {
+    return absl::OkStatus();
+  }
+};
+
+// A command handler for a method on the resource named by the first operand: FillNamedRequest,
+// then `more(args, &request)` for the command's own flags (an error is a usage error).
+template <typename Service, typename Request, typename Response, typename ToTable,
+          typename More = NothingMore>
+std::function<int(Invocation&)> NamedCall(UnaryMethod<Service, Request, Response> method,
+                                          ToTable to_table, More more = More()) {
+  return Send<Service>(
+      method,
+      [more](Invocation& inv) -> absl::StatusOr<Request> {
+        Request request;
+        FillNamedRequest(inv.operands()[0], inv.args(), &request);
+        if (absl::Status status = more(inv.args(), &request); !status.ok()) return status;
+        return request;
+      },
+      to_table);
+}
+
+// The parent of a List command: its LIBRARY operand (x, libraries/x, or - for every library the
+// caller may see), "libraries/-" when there is none.
+std::string ListParent(const Invocation& inv);
+
+// The flags of a List command by default: the shared list flags.
+struct SharedListFlags {
+  template <typename Request>
+  int operator()(Invocation& inv, Request& request) const {
+    return ApplyListFlags(inv, request);
+  }
+};
+
+// A command handler for a List method under ListParent: `flags(inv, request)` applies the flags
+// (an exit code), FetchPages follows pages, and PrintListPage prints the `items` of the result
+// (e.g. [](v1::ListPartnersResponse* r) { return r->mutable_partners(); }) with `to_table`.
+template <typename Service, typename Request, typename Response, typename Items, typename ToTable,
+          typename Flags = SharedListFlags>
+std::function<int(Invocation&)> ListCall(UnaryMethod<Service, Request, Response> method,
+                                         Items items, ToTable to_table, std::string noun,
+                                         Flags flags = Flags()) {
+  return [method, items, to_table, noun, flags](Invocation& inv) {
+    Request request;
+    request.set_parent(ListParent(inv));
+    if (int code = flags(inv, request); code != kExitOk) return code;
+    std::unique_ptr<typename Service::Stub> stub = Service::NewStub(inv.Channel());
+    Response result;
+    const int fetched = FetchPages(
+        inv, request,
+        [&](grpc::ClientContext* context, const Request& r, Response* page) {
+          return (stub.get()->*method)(context, r, page);
+        },
+        items, result);
+    if (fetched != kExitOk) return fetched;
+    return PrintListPage(inv, result, to_table(*items(&result)), items(&result)->empty(),
+                         result.next_page_token(), noun);
+  };
+}
+
+// The flags every command accepts: --endpoint, -o/--output, --timeout, TLS files, -h/--help.
 const std::vector<FlagSpec>& GlobalFlags();
 
 // A registry with every resource of the client registered.

@@ -6,11 +6,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "clients/alliesctl/errors.h"
 #include "grpcpp/client_context.h"
@@ -19,146 +16,62 @@ namespace allies::ctl {
 namespace {
 
 using allies::v1::Library;
+using allies::v1::LibraryService;
 
 constexpr char kResource[] = "libraries";
 constexpr char kNamePrefix[] = "libraries/";
-constexpr const char* kNone = kEmptyCell;
 
-// A settable field of Library: its flag, its update_mask path and a setter
-// that validates and stores the flag's value.
-struct FieldFlag {
-  const char* flag;
-  const char* path;
-  const char* value_name;
-  const char* help;
-  absl::Status (*set)(Library* library, const std::string& value);
-};
-
+// The settable fields of Library, as flags of create and update.
 const std::vector<FieldFlag>& FieldFlags() {
   static const auto* const fields = new std::vector<FieldFlag>{
       {"display-name", "display_name", "NAME", "display name (at most 300 characters)",
-       [](Library* library, const std::string& value) {
-         library->set_display_name(value);
-         return absl::OkStatus();
-       }},
+       /*required=*/true},
       {"parent", "parent", "PARENT", "parent library, libraries/x or x (\"\" for a root library)",
-       [](Library* library, const std::string& value) {
-         library->set_parent(NormalizeLibraryName(value));
+       /*required=*/false,
+       [](const ParsedArgs& args, google::protobuf::Message* library) {
+         static_cast<Library*>(library)->set_parent(NormalizeLibraryName(*args.Get("parent")));
          return absl::OkStatus();
        }},
       {"kind", "kind", "KIND",
-       "REGIONAL, CENTRAL_SYSTEM, CENTRAL_LIBRARY, BRANCH, UNIVERSITY, SCHOOL or SPECIAL "
-       "(case-insensitive)",
-       [](Library* library, const std::string& value) {
-         absl::StatusOr<Library::Kind> kind = ParseLibraryKind(value);
-         if (!kind.ok()) return kind.status();
-         library->set_kind(*kind);
-         return absl::OkStatus();
-       }},
-      {"region", "region", "REGION", "region (at most 300 characters)",
-       [](Library* library, const std::string& value) {
-         library->set_region(value);
-         return absl::OkStatus();
-       }},
-      {"address", "address", "ADDRESS", "postal address (at most 1000 characters)",
-       [](Library* library, const std::string& value) {
-         library->set_address(value);
-         return absl::OkStatus();
-       }},
-      {"website", "website", "URL", "http or https URL",
-       [](Library* library, const std::string& value) {
-         library->set_website(value);
-         return absl::OkStatus();
-       }},
+       absl::StrCat(EnumValueNames(*Library::Kind_descriptor()), " (case-insensitive)"),
+       /*required=*/true},
+      {"region", "region", "REGION", "region (at most 300 characters)"},
+      {"address", "address", "ADDRESS", "postal address (at most 1000 characters)"},
+      {"website", "website", "URL", "http or https URL"},
   };
   return *fields;
 }
 
-std::vector<FlagSpec> FieldFlagSpecs() {
-  std::vector<FlagSpec> specs;
-  for (const FieldFlag& field : FieldFlags()) {
-    specs.push_back({field.flag, '\0', true, field.value_name, field.help});
-  }
-  return specs;
-}
-
-std::string OrNone(std::string value) { return value.empty() ? kNone : std::move(value); }
-
-std::string KindName(int kind) {
-  const std::string& name = allies::v1::Library_Kind_Name(kind);
-  return name.empty() ? absl::StrCat(kind) : name;
-}
-
-std::unique_ptr<allies::v1::LibraryService::Stub> Stub(Invocation& inv) {
-  return allies::v1::LibraryService::NewStub(inv.Channel());
-}
-
-int PrintLibrary(Invocation& inv, const Library& library) {
-  google::protobuf::RepeatedPtrField<Library> one;
-  *one.Add() = library;
-  return inv.Print(library, LibrariesTable(one));
+const Columns<Library>& LibraryColumns() {
+  static const auto* const columns =
+      new Columns<Library>{{"NAME", "DISPLAY NAME", "KIND", "PARENT", "REGION", "UPDATED"},
+                           [](const Library& library) -> std::vector<std::string> {
+                             return {library.name(),
+                                     OrNone(library.display_name()),
+                                     EnumName(*Library::Kind_descriptor(), library.kind()),
+                                     OrNone(library.parent()),
+                                     OrNone(library.region()),
+                                     OrNone(FormatTimestamp(library.update_time()))};
+                           }};
+  return *columns;
 }
 
 // ---- Handlers ----
 
-int RunGet(Invocation& inv) {
-  allies::v1::GetLibraryRequest request;
-  request.set_name(NormalizeLibraryName(inv.operands()[0]));
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
-  Library response;
-  grpc::Status status = Stub(inv)->GetLibrary(&context, request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintLibrary(inv, response);
+// A request about the library named by the operand (libraries/x or x).
+template <typename Request>
+absl::StatusOr<Request> NamedLibraryRequest(Invocation& inv) {
+  Request request;
+  FillNamedRequest(NormalizeLibraryName(inv.operands()[0]), inv.args(), &request);
+  return request;
 }
 
-int RunCreate(Invocation& inv) {
-  absl::StatusOr<allies::v1::CreateLibraryRequest> request = BuildCreateLibraryRequest(inv.args());
-  if (!request.ok()) return inv.UsageError(request.status().message());
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
-  Library response;
-  grpc::Status status = Stub(inv)->CreateLibrary(&context, *request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintLibrary(inv, response);
+absl::StatusOr<allies::v1::CreateLibraryRequest> CreateRequest(Invocation& inv) {
+  return BuildCreateLibraryRequest(inv.args());
 }
 
-int RunUpdate(Invocation& inv) {
-  absl::StatusOr<allies::v1::UpdateLibraryRequest> request =
-      BuildUpdateLibraryRequest(inv.operands()[0], inv.args());
-  if (!request.ok()) return inv.UsageError(request.status().message());
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
-  Library response;
-  grpc::Status status = Stub(inv)->UpdateLibrary(&context, *request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintLibrary(inv, response);
-}
-
-int RunDelete(Invocation& inv) {
-  allies::v1::DeleteLibraryRequest request;
-  request.set_name(NormalizeLibraryName(inv.operands()[0]));
-  if (std::optional<std::string> etag = inv.args().Get("etag")) request.set_etag(*etag);
-  request.set_force(inv.args().GetBool("force"));
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
-  Library response;
-  grpc::Status status = Stub(inv)->DeleteLibrary(&context, request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintLibrary(inv, response);
-}
-
-int RunUndelete(Invocation& inv) {
-  allies::v1::UndeleteLibraryRequest request;
-  request.set_name(NormalizeLibraryName(inv.operands()[0]));
-  if (std::optional<std::string> etag = inv.args().Get("etag")) request.set_etag(*etag);
-  if (std::optional<std::string> rid = inv.args().Get("request-id")) request.set_request_id(*rid);
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
-  Library response;
-  grpc::Status status = Stub(inv)->UndeleteLibrary(&context, request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintLibrary(inv, response);
+absl::StatusOr<allies::v1::UpdateLibraryRequest> UpdateRequest(Invocation& inv) {
+  return BuildUpdateLibraryRequest(inv.operands()[0], inv.args());
 }
 
 int RunList(Invocation& inv) {
@@ -167,7 +80,7 @@ int RunList(Invocation& inv) {
     request.set_parent(NormalizeLibraryName(*parent));
   }
   if (int code = ApplyListFlags(inv, request); code != kExitOk) return code;
-  std::unique_ptr<allies::v1::LibraryService::Stub> stub = Stub(inv);
+  std::unique_ptr<LibraryService::Stub> stub = LibraryService::NewStub(inv.Channel());
   allies::v1::ListLibrariesResponse result;
   const int fetched = FetchPages(
       inv, request,
@@ -176,17 +89,8 @@ int RunList(Invocation& inv) {
       },
       [](allies::v1::ListLibrariesResponse* page) { return page->mutable_libraries(); }, result);
   if (fetched != kExitOk) return fetched;
-
-  if (inv.options().output == OutputFormat::kTable && result.libraries().empty()) {
-    inv.err() << "No libraries found.\n";
-  } else {
-    const int code = inv.Print(result, LibrariesTable(result.libraries()));
-    if (code != kExitOk) return code;
-  }
-  if (inv.options().output == OutputFormat::kTable && !result.next_page_token().empty()) {
-    inv.err() << "next page: --page-token " << result.next_page_token() << "\n";
-  }
-  return kExitOk;
+  return PrintListPage(inv, result, LibrariesTable(result.libraries()), result.libraries().empty(),
+                       result.next_page_token(), "libraries");
 }
 
 }  // namespace
@@ -197,86 +101,30 @@ std::string NormalizeLibraryName(absl::string_view name) {
 }
 
 absl::StatusOr<Library::Kind> ParseLibraryKind(absl::string_view value) {
-  if (value.empty()) return Library::KIND_UNSPECIFIED;
-  const std::string upper =
-      absl::AsciiStrToUpper(absl::StrReplaceAll(value, {{"-", "_"}, {" ", "_"}}));
-  Library::Kind kind = Library::KIND_UNSPECIFIED;
-  if (!Library::Kind_Parse(upper, &kind)) {
-    std::vector<std::string> names;
-    for (int i = Library::Kind_MIN + 1; i <= Library::Kind_MAX; ++i) {
-      if (Library::Kind_IsValid(i)) names.push_back(Library::Kind_Name(i));
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown library kind \"", value, "\" (want one of ", absl::StrJoin(names, ", "), ")"));
-  }
-  return kind;
+  absl::StatusOr<int> kind = ParseEnumFlag("kind", *Library::Kind_descriptor(), value);
+  if (!kind.ok()) return kind.status();
+  return static_cast<Library::Kind>(*kind);
 }
 
 absl::StatusOr<allies::v1::CreateLibraryRequest> BuildCreateLibraryRequest(const ParsedArgs& args) {
-  for (const char* required : {"display-name", "kind"}) {
-    if (!args.Has(required)) {
-      return absl::InvalidArgumentError(absl::StrCat("--", required, " is required"));
-    }
-  }
-  allies::v1::CreateLibraryRequest request;
-  if (std::optional<std::string> id = args.Get("id")) request.set_library_id(*id);
-  if (std::optional<std::string> rid = args.Get("request-id")) request.set_request_id(*rid);
-  for (const FieldFlag& field : FieldFlags()) {
-    if (std::optional<std::string> value = args.Get(field.flag)) {
-      absl::Status status = field.set(request.mutable_library(), *value);
-      if (!status.ok()) return status;
-    }
-  }
-  return request;
+  return BuildCreateRequest<allies::v1::CreateLibraryRequest>(FieldFlags(), "library", std::nullopt,
+                                                              args);
 }
 
 absl::StatusOr<allies::v1::UpdateLibraryRequest> BuildUpdateLibraryRequest(absl::string_view name,
                                                                            const ParsedArgs& args) {
-  allies::v1::UpdateLibraryRequest request;
-  Library* library = request.mutable_library();
-  library->set_name(NormalizeLibraryName(name));
-  if (std::optional<std::string> etag = args.Get("etag")) library->set_etag(*etag);
-  for (const FieldFlag& field : FieldFlags()) {
-    if (std::optional<std::string> value = args.Get(field.flag)) {
-      absl::Status status = field.set(library, *value);
-      if (!status.ok()) return status;
-      request.mutable_update_mask()->add_paths(field.path);
-    }
-  }
-  if (request.update_mask().paths().empty()) {
-    std::vector<std::string> flags;
-    for (const FieldFlag& field : FieldFlags()) flags.push_back(absl::StrCat("--", field.flag));
-    return absl::InvalidArgumentError(
-        absl::StrCat("nothing to update: give at least one of ", absl::StrJoin(flags, ", ")));
-  }
-  return request;
+  return BuildUpdateRequest<allies::v1::UpdateLibraryRequest>(FieldFlags(), "library",
+                                                              NormalizeLibraryName(name), args);
 }
 
 Table LibrariesTable(const google::protobuf::RepeatedPtrField<Library>& libraries) {
-  bool any_deleted = false;
-  for (const Library& library : libraries) any_deleted |= library.has_delete_time();
-  Table table;
-  table.headers = {"NAME", "DISPLAY NAME", "KIND", "PARENT", "REGION", "UPDATED"};
-  if (any_deleted) table.headers.push_back("DELETED");
-  for (const Library& library : libraries) {
-    std::vector<std::string> row = {
-        library.name(),           OrNone(library.display_name()),
-        KindName(library.kind()), OrNone(library.parent()),
-        OrNone(library.region()), OrNone(FormatTimestamp(library.update_time())),
-    };
-    if (any_deleted) {
-      row.push_back(library.has_delete_time() ? FormatTimestamp(library.delete_time()) : kNone);
-    }
-    table.rows.push_back(std::move(row));
-  }
-  return table;
+  return LibraryColumns()(libraries);
 }
 
 void RegisterLibraryCommands(CommandRegistry* registry) {
   registry->AddResource({kResource, {"library", "lib", "libs"}, "the library network"});
 
-  const FlagSpec etag{"etag", '\0', true, "ETAG",
-                      "fail with ABORTED unless this is the library's current etag"};
+  const FlagSpec etag = EtagFlag("library");
 
   Command get;
   get.resource = kResource;
@@ -284,7 +132,9 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   get.operand_usage = "NAME";
   get.summary = "Show a library (NAME is libraries/x or x), including a deleted one.";
   get.min_operands = get.max_operands = 1;
-  get.run = RunGet;
+  get.run =
+      Send<LibraryService>(&LibraryService::Stub::GetLibrary,
+                           NamedLibraryRequest<allies::v1::GetLibraryRequest>, LibraryColumns());
   registry->AddCommand(std::move(get));
 
   Command list;
@@ -308,12 +158,10 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   create.resource = kResource;
   create.verb = "create";
   create.summary = "Create a library; --display-name and --kind are required.";
-  create.flags = {
-      {"id", '\0', true, "ID", "library id, [a-z][a-z0-9-]{0,62} (generated when omitted)"},
-      {"request-id", '\0', true, "ID",
-       "idempotency key: a retry with the same id returns the first result"}};
-  for (FlagSpec& spec : FieldFlagSpecs()) create.flags.push_back(std::move(spec));
-  create.run = RunCreate;
+  create.flags = {IdFlag("library"), RequestIdFlag()};
+  for (FlagSpec& spec : FieldFlagSpecs(FieldFlags())) create.flags.push_back(std::move(spec));
+  create.run =
+      Send<LibraryService>(&LibraryService::Stub::CreateLibrary, CreateRequest, LibraryColumns());
   registry->AddCommand(std::move(create));
 
   Command update;
@@ -325,9 +173,10 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
       "The update_mask holds exactly the field flags given; --parent \"\" makes the\n"
       "library a root. At least one field flag is required.\n";
   update.min_operands = update.max_operands = 1;
-  update.flags = FieldFlagSpecs();
+  update.flags = FieldFlagSpecs(FieldFlags());
   update.flags.push_back(etag);
-  update.run = RunUpdate;
+  update.run =
+      Send<LibraryService>(&LibraryService::Stub::UpdateLibrary, UpdateRequest, LibraryColumns());
   registry->AddCommand(std::move(update));
 
   Command del;
@@ -337,7 +186,9 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   del.summary = "Soft-delete a library (with --force, also its live subtree).";
   del.min_operands = del.max_operands = 1;
   del.flags = {etag, {"force", '\0', false, "", "also delete the live libraries under it"}};
-  del.run = RunDelete;
+  del.run =
+      Send<LibraryService>(&LibraryService::Stub::DeleteLibrary,
+                           NamedLibraryRequest<allies::v1::DeleteLibraryRequest>, LibraryColumns());
   registry->AddCommand(std::move(del));
 
   Command undelete;
@@ -346,10 +197,10 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   undelete.operand_usage = "NAME";
   undelete.summary = "Bring back a soft-deleted library (not its children).";
   undelete.min_operands = undelete.max_operands = 1;
-  undelete.flags = {etag,
-                    {"request-id", '\0', true, "ID",
-                     "idempotency key: a retry with the same id returns the first result"}};
-  undelete.run = RunUndelete;
+  undelete.flags = {etag, RequestIdFlag()};
+  undelete.run = Send<LibraryService>(&LibraryService::Stub::UndeleteLibrary,
+                                      NamedLibraryRequest<allies::v1::UndeleteLibraryRequest>,
+                                      LibraryColumns());
   registry->AddCommand(std::move(undelete));
 }
 

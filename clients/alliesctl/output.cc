@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "api/utf8.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -93,6 +94,46 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
   char buffer[64];
   const size_t n = std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return std::string(buffer, n);
+}
+
+std::string FormatDate(const google::type::Date& date) {
+  if (date.year() == 0 && date.month() == 0 && date.day() == 0) return "";
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+std::string FormatMoney(const google::type::Money& money) {
+  if (money.currency_code().empty() && money.units() == 0 && money.nanos() == 0) return "";
+  const bool negative = money.units() < 0 || money.nanos() < 0;
+  const uint64_t units = money.units() < 0 ? 0 - static_cast<uint64_t>(money.units())
+                                           : static_cast<uint64_t>(money.units());
+  std::string amount = absl::StrCat(negative ? "-" : "", units);
+  if (money.nanos() != 0) {
+    std::string fraction =
+        absl::StrFormat("%09d", money.nanos() < 0 ? -money.nanos() : money.nanos());
+    while (fraction.size() > 2 && fraction.back() == '0') fraction.pop_back();
+    absl::StrAppend(&amount, ".", fraction);
+  }
+  return money.currency_code().empty() ? amount : absl::StrCat(amount, " ", money.currency_code());
+}
+
+std::string EnumName(const google::protobuf::EnumDescriptor& type, int number) {
+  const google::protobuf::EnumValueDescriptor* value = type.FindValueByNumber(number);
+  return value != nullptr ? value->name() : absl::StrCat(number);
+}
+
+std::string OrNone(std::string value) { return value.empty() ? kEmptyCell : std::move(value); }
+
+std::string DeleteTimeCell(const google::protobuf::Message& resource) {
+  const google::protobuf::FieldDescriptor* field =
+      resource.GetDescriptor()->FindFieldByName("delete_time");
+  if (field == nullptr || field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE ||
+      field->message_type() != google::protobuf::Timestamp::descriptor() ||
+      !resource.GetReflection()->HasField(resource, field)) {
+    return "";
+  }
+  google::protobuf::Timestamp time;
+  time.CopyFrom(resource.GetReflection()->GetMessage(resource, field));
+  return FormatTimestamp(time);
 }
 
 absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& message) {

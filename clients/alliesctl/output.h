@@ -4,13 +4,19 @@
 #define ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "google/type/date.pb.h"
+#include "google/type/money.pb.h"
 
 namespace allies::ctl {
 
@@ -45,6 +51,51 @@ std::string RenderTable(const Table& table);
 // "2024-05-01T12:34:56Z" (UTC, whole seconds); empty for an unset (zero)
 // timestamp.
 std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
+
+// "2026-12-31"; empty for an unset (all zero) date.
+std::string FormatDate(const google::type::Date& date);
+
+// "150000.50 RUB", "1500 RUB" (fraction with trailing zeros dropped, at least two digits);
+// empty for unset money (no currency, zero amount).
+std::string FormatMoney(const google::type::Money& money);
+
+// The name of enum value `number` of `type` ("BUSINESS"), or the number when it has none.
+std::string EnumName(const google::protobuf::EnumDescriptor& type, int number);
+
+// `value`, or kEmptyCell when it is empty.
+std::string OrNone(std::string value);
+
+// The delete_time of a resource message, formatted; empty when it has none (or no such field).
+std::string DeleteTimeCell(const google::protobuf::Message& resource);
+
+// How a table shows resource messages of type M: the headers and one row per message. Applied
+// to messages, it adds a DELETED column when any of them has delete_time.
+template <typename M>
+struct Columns {
+  std::vector<std::string> headers;
+  std::function<std::vector<std::string>(const M&)> row;
+
+  Table operator()(const google::protobuf::RepeatedPtrField<M>& items) const {
+    Table table{headers, {}};
+    bool any_deleted = false;
+    for (const M& item : items) {
+      table.rows.push_back(row(item));
+      any_deleted |= !DeleteTimeCell(item).empty();
+    }
+    if (any_deleted) {
+      table.headers.push_back("DELETED");
+      for (int i = 0; i < items.size(); ++i) {
+        table.rows[i].push_back(OrNone(DeleteTimeCell(items[i])));
+      }
+    }
+    return table;
+  }
+  Table operator()(const M& item) const {
+    google::protobuf::RepeatedPtrField<M> one;
+    *one.Add() = item;
+    return (*this)(one);
+  }
+};
 
 // The message as JSON with lowerCamelCase field names, indented, ending with a
 // newline.

@@ -45,6 +45,62 @@ expect 0 "what happened with the bank" -- "$ctl" activities list --related libra
 contains "$tmp/out" '"subject": "Встреча с банком"' "the meeting is found by its related partner"
 expect 2 "a system kind cannot be logged" -- "$ctl" activities log oblast --kind system --subject x
 expect 3 "an invalid related name is exit 3" -- "$ctl" activities log oblast --kind call --subject x --related "not a name"
+
+# Partners, contacts and agreements: a sponsor, its representative, a signed agreement.
+partner=libraries/oblast/partners/sber
+contact=libraries/oblast/contacts/ivanova
+agreement=libraries/oblast/agreements/sponsorship
+today=$(date -u +%F)
+end_date=$(date -u -d '+365 days' +%F)
+expect 0 "create a partner" -- "$ctl" partners create oblast --id sber --display-name "Сбербанк, Вологодское отделение" --legal-name "ПАО Сбербанк" --inn 7707083893 --kind business --support-form material,informational --tag банк --tag спонсор --phone "8 (8172) 21-00-00"
+contains "$tmp/out" "$partner" "create prints the partner"
+contains "$tmp/out" "PROSPECT" "a new partner is a prospect"
+expect 3 "a bad INN is exit 3" -- "$ctl" partners create oblast --display-name "Ошибка" --kind business --inn 7707083894
+contains "$tmp/err" "partner.inn" "the violation names partner.inn"
+expect 6 "the same INN twice in a library is exit 6" -- "$ctl" partners create oblast --display-name "Сбер" --kind business --inn 7707083893
+contains "$tmp/err" "PARTNER_INN_TAKEN" "the reason is printed"
+expect 0 "who works with this INN, across libraries" -- "$ctl" partners list libraries/- --filter 'inn = "7707083893"'
+contains "$tmp/out" "$partner" "the partner is found across libraries"
+contains "$tmp/out" "Сбербанк, Вологодское отделение" "the table shows its Cyrillic name"
+expect 0 "filter by support form and tag" -- "$ctl" partners list - --filter 'support_forms: MATERIAL AND tags: "банк"' -o csv
+contains "$tmp/out" "$partner,\"Сбербанк, Вологодское отделение\",BUSINESS,PROSPECT,7707083893," "csv output of partners"
+expect 0 "get a partner as json" -- "$ctl" partners get "$partner" -o json
+cp "$tmp/out" "$tmp/partner.json"
+contains "$tmp/partner.json" '"phone": "+78172210000"' "the phone is normalized"
+expect 1 "no last interaction before one is recorded" -- grep -q lastInteractionTime "$tmp/partner.json"
+expect 0 "create a contact of the partner" -- "$ctl" contacts create oblast --id ivanova --family-name "Иванова" --given-name "Мария" --patronymic "Петровна" --partner "$partner" --email M.Ivanova@Example.ru --phone "+7 900 123-45-67"
+contains "$tmp/out" "$contact" "create prints the contact"
+expect 0 "the partner's contacts" -- "$ctl" contacts list oblast --filter "partner = \"$partner\""
+contains "$tmp/out" "Иванова" "the contact is listed under its partner"
+expect 0 "create an agreement signed by the contact" -- "$ctl" agreements create oblast --id sponsorship --partner "$partner" --number "12/2026-С" --title "О спонсорской помощи" --kind sponsorship --sign-date "$today" --start-date "$today" --end-date "$end_date" --value "150000.50 RUB" --signatory "$contact" --document "Договор=https://example.ru/docs/12-2026.pdf?v=1"
+contains "$tmp/out" "DRAFT" "a new agreement is a draft"
+contains "$tmp/out" "150000.50 RUB" "the value is shown as money"
+expect 0 "activate the agreement" -- "$ctl" agreements activate "$agreement"
+contains "$tmp/out" "ACTIVE" "the agreement is active"
+expect 0 "agreements expiring within 400 days" -- "$ctl" agreements expiring libraries/- --within-days 400
+contains "$tmp/out" "$agreement" "the agreement ends within 400 days"
+contains "$tmp/out" "$end_date" "with its end date"
+expect 0 "none within the default 30 days" -- "$ctl" agreements expiring
+contains "$tmp/err" "No expiring agreements found." "an empty list says so"
+expect 0 "the agreement as json" -- "$ctl" agreements get "$agreement" -o json
+contains "$tmp/out" '"currencyCode": "RUB"' "money keeps its currency"
+contains "$tmp/out" '"uri": "https://example.ru/docs/12-2026.pdf?v=1"' "the document's URI is kept whole"
+expect 6 "a partner with an active agreement stays" -- "$ctl" partners delete "$partner"
+contains "$tmp/err" "PARTNER_HAS_AGREEMENTS" "the reason is printed"
+expect 2 "terminate needs a reason" -- "$ctl" agreements terminate "$agreement"
+expect 0 "record a meeting with the partner" -- "$ctl" activities log oblast --kind meeting --subject "Подписание договора" --related "$partner" --related "$contact"
+expect 0 "the partner shows its last interaction" -- "$ctl" partners get "$partner" -o json
+contains "$tmp/out" '"lastInteractionTime"' "last_interaction_time is set by the meeting"
+expect 0 "export a contact's data" -- "$ctl" contacts export "$contact" -o json
+contains "$tmp/out" "$agreement" "the export names the agreement the contact signed"
+contains "$tmp/out" "Подписание договора" "and the meeting that mentions the contact"
+expect 2 "erasing needs --yes" -- "$ctl" contacts erase "$contact"
+contains "$tmp/err" "cannot be undone" "the usage error says why"
+expect 0 "erase a contact" -- "$ctl" contacts erase "$contact" --yes
+expect 0 "get the erased contact" -- "$ctl" contacts get "$contact" -o json
+cp "$tmp/out" "$tmp/contact.json"
+contains "$tmp/contact.json" '"eraseTime"' "the contact is marked erased"
+expect 1 "the erased contact keeps no name" -- grep -q "Иванова" "$tmp/contact.json"
 expect 0 "create a key" -- "$ctl" keys create --display-name "Методист ЦБС" --role methodist --library oblast
 contains "$tmp/out" "The key (shown only now; keep it safe):" "the secret is printed once"
 key_name=$(grep -o 'apiKeys/[a-z0-9-]*' "$tmp/out" | head -1)

@@ -7,11 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "clients/alliesctl/activities.h"
+#include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/args.h"
 #include "clients/alliesctl/cli.h"
+#include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/output.h"
+#include "clients/alliesctl/partners.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -440,6 +444,447 @@ TEST(CsvTest, QuotesWhatNeedsQuoting) {
             "NAME,DISPLAY NAME,REGION\r\n"
             "libraries/a,\"Библиотека, \"\"Ёлка\"\"\",\r\n"
             "libraries/b,\"две\nстроки\",Вологда\r\n");
+}
+
+}  // namespace
+}  // namespace allies::ctl
+
+namespace allies::ctl {
+namespace {
+
+using allies::v1::Agreement;
+using allies::v1::Partner;
+
+std::vector<std::string> Paths(const google::protobuf::FieldMask& mask) {
+  return {mask.paths().begin(), mask.paths().end()};
+}
+
+ParsedArgs AllArgs(const std::vector<std::string>& words) {
+  return ParseArgs(words, DefaultRegistry().AllFlags()).value();
+}
+
+// ---- Shared value parsers ----
+
+TEST(ValueParsersTest, RepeatedAndCommaSeparatedFlags) {
+  ParsedArgs args = AllArgs({"--tag", "банк, спонсор", "--tag", "с,,", "--tag", " ", "-o", "json"});
+  EXPECT_EQ(args.GetAll("tag"), (std::vector<std::string>{"банк, спонсор", "с,,", " "}));
+  EXPECT_EQ(args.GetList("tag"), (std::vector<std::string>{"банк", "спонсор", "с"}));
+  EXPECT_EQ(args.Get("tag"), " ");  // The last one, as for any flag.
+  EXPECT_TRUE(args.GetAll("source").empty());
+  EXPECT_TRUE(AllArgs({"--tag="}).GetList("tag").empty());
+}
+
+TEST(ValueParsersTest, EnumByName) {
+  const auto& kind = *Partner::Kind_descriptor();
+  EXPECT_EQ(ParseEnumFlag("kind", kind, "business").value(), Partner::BUSINESS);
+  EXPECT_EQ(ParseEnumFlag("kind", kind, "Nonprofit").value(), Partner::NONPROFIT);
+  EXPECT_EQ(ParseEnumFlag("support-form", *Partner::SupportForm_descriptor(), "venue").value(),
+            Partner::VENUE);
+  EXPECT_EQ(ParseEnumFlag("kind", *Agreement::Kind_descriptor(), "information-support").value(),
+            Agreement::INFORMATION_SUPPORT);
+  EXPECT_EQ(ParseEnumFlag("kind", kind, "").value(), Partner::KIND_UNSPECIFIED);
+  absl::StatusOr<int> bad = ParseEnumFlag("kind", kind, "bank");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "--kind: unknown value \"bank\" (want BUSINESS, NONPROFIT, GOVERNMENT, MEDIA, "
+            "EDUCATION, CULTURE, RELIGIOUS or INDIVIDUAL)");
+  EXPECT_EQ(EnumValueNames(*Partner::State_descriptor()), "PROSPECT, ACTIVE, PAUSED or FORMER");
+}
+
+TEST(ValueParsersTest, Dates) {
+  google::type::Date date = ParseDateFlag("end-date", "2026-12-31").value();
+  EXPECT_EQ(date.year(), 2026);
+  EXPECT_EQ(date.month(), 12);
+  EXPECT_EQ(date.day(), 31);
+  EXPECT_EQ(FormatDate(date), "2026-12-31");
+  EXPECT_EQ(FormatDate(ParseDateFlag("d", "2028-02-29").value()), "2028-02-29");  // Leap year.
+  EXPECT_EQ(FormatDate(google::type::Date()), "");
+  for (const char* bad :
+       {"", "2026-02-29", "2026-13-01", "2026-04-31", "2026-00-10", "2026-1-5", "26-01-05",
+        "2026/01/05", "2026-01-05T00:00:00Z", "0000-01-01", "2026-+1-05", "завтра"}) {
+    absl::StatusOr<google::type::Date> parsed = ParseDateFlag("end-date", bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().message(),
+              absl::StrCat("--end-date: expected a date YYYY-MM-DD, got \"", bad, "\""));
+  }
+}
+
+TEST(ValueParsersTest, Money) {
+  google::type::Money money = ParseMoneyFlag("value", "150000.50 RUB").value();
+  EXPECT_EQ(money.currency_code(), "RUB");
+  EXPECT_EQ(money.units(), 150000);
+  EXPECT_EQ(money.nanos(), 500000000);
+  EXPECT_EQ(FormatMoney(money), "150000.50 RUB");
+
+  money = ParseMoneyFlag("value", "  1500 rub ").value();
+  EXPECT_EQ(money.units(), 1500);
+  EXPECT_EQ(money.nanos(), 0);
+  EXPECT_EQ(FormatMoney(money), "1500 RUB");
+
+  money = ParseMoneyFlag("value", "0,000000001 EUR").value();  // A decimal comma.
+  EXPECT_EQ(money.units(), 0);
+  EXPECT_EQ(money.nanos(), 1);
+  EXPECT_EQ(FormatMoney(money), "0.000000001 EUR");
+
+  money = ParseMoneyFlag("value", "-1.25 USD").value();  // The server refuses it, not the parser.
+  EXPECT_EQ(money.units(), -1);
+  EXPECT_EQ(money.nanos(), -250000000);
+  EXPECT_EQ(FormatMoney(money), "-1.25 USD");
+  money = ParseMoneyFlag("value", "-0.5 USD").value();
+  EXPECT_EQ(money.units(), 0);
+  EXPECT_EQ(money.nanos(), -500000000);
+  EXPECT_EQ(FormatMoney(money), "-0.50 USD");
+
+  EXPECT_EQ(FormatMoney(google::type::Money()), "");
+  for (const char* bad :
+       {"", "150000.50", "RUB 150000.50", "150 000 RUB", "1.2345678901 RUB", "1. RUB", ".5 RUB",
+        "1e3 RUB", "10 RUBL", "10 RU", "10 Р", "99999999999999999999 RUB", "+5 RUB", "--5 RUB"}) {
+    absl::StatusOr<google::type::Money> parsed = ParseMoneyFlag("value", bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(std::string(parsed.status().message()).find("--value: expected AMOUNT CURRENCY"),
+              std::string::npos);
+  }
+}
+
+TEST(ValueParsersTest, Pairs) {
+  EXPECT_EQ(
+      ParsePairFlag("document", "TITLE=URI", "Договор №12 = https://x.ru/d?id=12&v=2").value(),
+      std::make_pair(std::string("Договор №12"), std::string("https://x.ru/d?id=12&v=2")));
+  for (const char* bad : {"", "Договор", "=https://x.ru", "Договор=", " = "}) {
+    absl::StatusOr<std::pair<std::string, std::string>> parsed =
+        ParsePairFlag("document", "TITLE=URI", bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().message(),
+              absl::StrCat("--document: expected TITLE=URI, got \"", bad, "\""));
+  }
+}
+
+// ---- Shared command building blocks ----
+
+TEST(CommandBlocksTest, NewCommandCountsOperands) {
+  Command command = NewCommand("partners", "get", "NAME", "Show");
+  EXPECT_EQ(command.min_operands, 1u);
+  EXPECT_EQ(command.max_operands, 1u);
+  command = NewCommand("partners", "list", "[LIBRARY]", "List");
+  EXPECT_EQ(command.min_operands, 0u);
+  EXPECT_EQ(command.max_operands, 1u);
+  command = NewCommand("x", "y", "", "z");
+  EXPECT_EQ(command.min_operands, 0u);
+  EXPECT_EQ(command.max_operands, 0u);
+}
+
+TEST(CommandBlocksTest, FillNamedRequestSetsWhatTheRequestHas) {
+  const ParsedArgs args = AllArgs({"--etag", "e1", "--request-id", "r1", "--force"});
+  allies::v1::DeletePartnerRequest del;
+  FillNamedRequest("libraries/a/partners/b", args, &del);
+  EXPECT_EQ(del.name(), "libraries/a/partners/b");
+  EXPECT_EQ(del.etag(), "e1");
+  EXPECT_TRUE(del.force());
+  allies::v1::ActivateAgreementRequest activate;
+  FillNamedRequest("libraries/a/agreements/c", args, &activate);
+  EXPECT_EQ(activate.etag(), "e1");
+  EXPECT_EQ(activate.request_id(), "r1");
+  allies::v1::GetPartnerRequest get;
+  FillNamedRequest("libraries/a/partners/b", args, &get);
+  EXPECT_EQ(get.name(), "libraries/a/partners/b");
+}
+
+TEST(CommandBlocksTest, ColumnsAddDeletedOnlyWhenNeeded) {
+  google::protobuf::RepeatedPtrField<Partner> partners;
+  Partner* sber = partners.Add();
+  sber->set_name("libraries/obl/partners/sber");
+  sber->set_display_name("Сбербанк");
+  sber->set_kind(Partner::BUSINESS);
+  sber->set_state(Partner::ACTIVE);
+  sber->set_inn("7707083893");
+  sber->mutable_last_interaction_time()->set_seconds(1714566896);
+  Partner* club = partners.Add();
+  club->set_name("libraries/obl/partners/club");
+  club->set_display_name("Клуб «Ёлочка»");
+  club->set_kind(Partner::NONPROFIT);
+  club->set_state(Partner::PROSPECT);
+  EXPECT_EQ(RenderTable(PartnersTable(partners)),
+            "NAME                          DISPLAY NAME    KIND        STATE      INN          "
+            "LAST INTERACTION\n"
+            "libraries/obl/partners/sber   Сбербанк        BUSINESS    ACTIVE     7707083893   "
+            "2024-05-01T12:34:56Z\n"
+            "libraries/obl/partners/club   Клуб «Ёлочка»   NONPROFIT   PROSPECT   <none>       "
+            "<none>\n");
+  club->mutable_delete_time()->set_seconds(1714566896);
+  const Table table = PartnersTable(partners);
+  ASSERT_EQ(table.headers.size(), 7u);
+  EXPECT_EQ(table.headers.back(), "DELETED");
+  EXPECT_EQ(table.rows[0].back(), "<none>");
+  EXPECT_EQ(table.rows[1].back(), "2024-05-01T12:34:56Z");
+}
+
+// ---- Partners ----
+
+TEST(PartnersTest, BuildCreateRequest) {
+  allies::v1::CreatePartnerRequest request =
+      BuildCreatePartnerRequest("obl", AllArgs({"--id",           "sber",
+                                                "--display-name", "Сбербанк",
+                                                "--kind",         "business",
+                                                "--inn",          "7707083893",
+                                                "--support-form", "material,informational",
+                                                "--support-form", "venue",
+                                                "--tag",          "банк",
+                                                "--tag",          "спонсор",
+                                                "--state",        "active",
+                                                "--request-id",   "r1"}))
+          .value();
+  EXPECT_EQ(request.parent(), "libraries/obl");
+  EXPECT_EQ(request.partner_id(), "sber");
+  EXPECT_EQ(request.request_id(), "r1");
+  const Partner& partner = request.partner();
+  EXPECT_EQ(partner.display_name(), "Сбербанк");
+  EXPECT_EQ(partner.kind(), Partner::BUSINESS);
+  EXPECT_EQ(partner.state(), Partner::ACTIVE);
+  EXPECT_EQ(partner.inn(), "7707083893");
+  ASSERT_EQ(partner.support_forms_size(), 3);
+  EXPECT_EQ(partner.support_forms(0), Partner::MATERIAL);
+  EXPECT_EQ(partner.support_forms(1), Partner::INFORMATIONAL);
+  EXPECT_EQ(partner.support_forms(2), Partner::VENUE);
+  EXPECT_EQ(std::vector<std::string>(partner.tags().begin(), partner.tags().end()),
+            (std::vector<std::string>{"банк", "спонсор"}));
+  EXPECT_EQ(
+      BuildCreatePartnerRequest("libraries/-", AllArgs({"--display-name", "x", "--kind", "media"}))
+          ->parent(),
+      "libraries/-");
+}
+
+TEST(PartnersTest, BuildCreateRequestErrors) {
+  absl::StatusOr<allies::v1::CreatePartnerRequest> missing =
+      BuildCreatePartnerRequest("obl", AllArgs({"--kind", "media"}));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "--display-name is required");
+  EXPECT_FALSE(BuildCreatePartnerRequest("obl", AllArgs({"--display-name", "x"})).ok());
+  absl::StatusOr<allies::v1::CreatePartnerRequest> bad_form = BuildCreatePartnerRequest(
+      "obl", AllArgs({"--display-name", "x", "--kind", "media", "--support-form", "money"}));
+  ASSERT_FALSE(bad_form.ok());
+  EXPECT_NE(std::string(bad_form.status().message()).find("--support-form: unknown value"),
+            std::string::npos);
+}
+
+TEST(PartnersTest, BuildUpdateRequestMaskFollowsTheFlags) {
+  allies::v1::UpdatePartnerRequest request =
+      BuildUpdatePartnerRequest("libraries/obl/partners/sber",
+                                AllArgs({"--tag", "", "--notes", "Звонить после 10:00", "--inn",
+                                         "7707083893", "--etag", "e1"}))
+          .value();
+  EXPECT_EQ(request.partner().name(), "libraries/obl/partners/sber");
+  EXPECT_EQ(request.partner().etag(), "e1");
+  EXPECT_EQ(request.partner().tags_size(), 0);
+  EXPECT_EQ(Paths(request.update_mask()), (std::vector<std::string>{"inn", "tags", "notes"}));
+  absl::StatusOr<allies::v1::UpdatePartnerRequest> nothing =
+      BuildUpdatePartnerRequest("libraries/obl/partners/sber", AllArgs({"--etag", "e1"}));
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_NE(std::string(nothing.status().message()).find("nothing to update"), std::string::npos);
+}
+
+// ---- Contacts ----
+
+TEST(ContactsTest, BuildCreateAndUpdateRequests) {
+  allies::v1::CreateContactRequest create =
+      BuildCreateContactRequest(
+          "obl", AllArgs({"--family-name", "Иванова", "--given-name", "Мария", "--partner",
+                          "libraries/obl/partners/sber", "--email", "a@x.ru,b@x.ru", "--phone",
+                          "+7 900 123-45-67", "--preferred-channel", "in-person"}))
+          .value();
+  EXPECT_EQ(create.parent(), "libraries/obl");
+  EXPECT_EQ(create.contact().family_name(), "Иванова");
+  EXPECT_EQ(create.contact().partner(), "libraries/obl/partners/sber");
+  EXPECT_EQ(create.contact().emails_size(), 2);
+  EXPECT_EQ(create.contact().phones(0), "+7 900 123-45-67");
+  EXPECT_EQ(create.contact().preferred_channel(), allies::v1::Contact::IN_PERSON);
+
+  allies::v1::UpdateContactRequest update =
+      BuildUpdateContactRequest("libraries/obl/contacts/ivanova",
+                                AllArgs({"--phone", "", "--position", "директор"}))
+          .value();
+  EXPECT_EQ(update.contact().name(), "libraries/obl/contacts/ivanova");
+  EXPECT_EQ(Paths(update.update_mask()), (std::vector<std::string>{"position", "phones"}));
+}
+
+TEST(ContactsTest, MergeNeedsSources) {
+  allies::v1::MergeContactsRequest request =
+      BuildMergeContactsRequest(
+          "libraries/o/contacts/a",
+          AllArgs({"--source", "libraries/o/contacts/b,libraries/o/contacts/c", "--source",
+                   "libraries/o/contacts/d"}))
+          .value();
+  EXPECT_EQ(request.target(), "libraries/o/contacts/a");
+  EXPECT_EQ(std::vector<std::string>(request.sources().begin(), request.sources().end()),
+            (std::vector<std::string>{"libraries/o/contacts/b", "libraries/o/contacts/c",
+                                      "libraries/o/contacts/d"}));
+  EXPECT_FALSE(BuildMergeContactsRequest("libraries/o/contacts/a", AllArgs({})).ok());
+}
+
+TEST(ContactsTest, DuplicatesTableHasARowPerContact) {
+  allies::v1::FindDuplicateContactsResponse response;
+  allies::v1::DuplicateGroup* group = response.add_groups();
+  group->add_contacts("libraries/o/contacts/a");
+  group->add_contacts("libraries/o/contacts/b");
+  group->add_reasons("email");
+  group->add_reasons("full_name");
+  response.add_groups()->add_contacts("libraries/o/contacts/c");
+  const Table table = DuplicatesTable(response);
+  ASSERT_EQ(table.rows.size(), 3u);
+  EXPECT_EQ(table.rows[1],
+            (std::vector<std::string>{"1", "libraries/o/contacts/b", "email, full_name"}));
+  EXPECT_EQ(table.rows[2], (std::vector<std::string>{"2", "libraries/o/contacts/c", "<none>"}));
+}
+
+// ---- Agreements ----
+
+TEST(AgreementsTest, BuildCreateRequest) {
+  allies::v1::CreateAgreementRequest request =
+      BuildCreateAgreementRequest("obl", AllArgs({"--partner",
+                                                  "libraries/obl/partners/sber",
+                                                  "--number",
+                                                  "12/2026-С",
+                                                  "--title",
+                                                  "Договор",
+                                                  "--kind",
+                                                  "sponsorship",
+                                                  "--sign-date",
+                                                  "2026-11-20",
+                                                  "--end-date",
+                                                  "2027-11-19",
+                                                  "--value",
+                                                  "150000.50 RUB",
+                                                  "--auto-renew",
+                                                  "--renewal-months",
+                                                  "12",
+                                                  "--signatory",
+                                                  "libraries/obl/contacts/a",
+                                                  "--signatory",
+                                                  "libraries/obl/contacts/b",
+                                                  "--document",
+                                                  "Договор=https://x.ru/12.pdf",
+                                                  "--document",
+                                                  "Акт сверки=https://x.ru/a?x=1"}))
+          .value();
+  const Agreement& agreement = request.agreement();
+  EXPECT_EQ(request.parent(), "libraries/obl");
+  EXPECT_EQ(agreement.kind(), Agreement::SPONSORSHIP);
+  EXPECT_EQ(FormatDate(agreement.sign_date()), "2026-11-20");
+  EXPECT_FALSE(agreement.has_start_date());
+  EXPECT_EQ(FormatDate(agreement.end_date()), "2027-11-19");
+  EXPECT_EQ(FormatMoney(agreement.value()), "150000.50 RUB");
+  EXPECT_TRUE(agreement.auto_renew());
+  EXPECT_EQ(agreement.renewal_months(), 12);
+  EXPECT_EQ(agreement.signatories_size(), 2);
+  ASSERT_EQ(agreement.documents_size(), 2);
+  EXPECT_EQ(agreement.documents(1).title(), "Акт сверки");
+  EXPECT_EQ(agreement.documents(1).uri(), "https://x.ru/a?x=1");
+}
+
+TEST(AgreementsTest, BuildCreateRequestErrorsNameTheFlag) {
+  const std::vector<std::string> required = {
+      "--partner", "libraries/o/partners/p", "--number", "1", "--title", "t", "--kind", "other"};
+  EXPECT_TRUE(BuildCreateAgreementRequest("o", AllArgs(required)).ok());
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> words = required;
+    words.insert(words.end(), more.begin(), more.end());
+    absl::StatusOr<allies::v1::CreateAgreementRequest> request =
+        BuildCreateAgreementRequest("o", AllArgs(words));
+    return request.ok() ? std::string() : std::string(request.status().message());
+  };
+  EXPECT_EQ(with({"--end-date", "31.12.2026"}).rfind("--end-date: ", 0), 0u);
+  EXPECT_EQ(with({"--value", "150000"}).rfind("--value: ", 0), 0u);
+  EXPECT_EQ(with({"--document", "Договор"}).rfind("--document: ", 0), 0u);
+  EXPECT_EQ(with({"--renewal-months", "year"}).rfind("--renewal-months: ", 0), 0u);
+  EXPECT_EQ(BuildCreateAgreementRequest("o", AllArgs({"--number", "1"})).status().message(),
+            "--partner is required");
+}
+
+TEST(AgreementsTest, BuildUpdateRequestClearsAndTurnsOff) {
+  allies::v1::UpdateAgreementRequest request =
+      BuildUpdateAgreementRequest("libraries/o/agreements/a",
+                                  AllArgs({"--auto-renew=false", "--value", "", "--document", ""}))
+          .value();
+  EXPECT_FALSE(request.agreement().auto_renew());
+  EXPECT_FALSE(request.agreement().has_value());
+  EXPECT_EQ(request.agreement().documents_size(), 0);
+  EXPECT_EQ(Paths(request.update_mask()),
+            (std::vector<std::string>{"auto_renew", "value", "documents"}));
+}
+
+TEST(AgreementsTest, Table) {
+  google::protobuf::RepeatedPtrField<Agreement> agreements;
+  Agreement* a = agreements.Add();
+  a->set_name("libraries/o/agreements/a");
+  a->set_number("12/2026-С");
+  a->set_partner("libraries/o/partners/sber");
+  a->set_state(Agreement::ACTIVE);
+  *a->mutable_end_date() = ParseDateFlag("end-date", "2027-11-19").value();
+  *a->mutable_value() = ParseMoneyFlag("value", "150000.5 RUB").value();
+  agreements.Add()->set_name("libraries/o/agreements/b");
+  const Table table = AgreementsTable(agreements);
+  EXPECT_EQ(table.headers,
+            (std::vector<std::string>{"NAME", "NUMBER", "PARTNER", "STATE", "END DATE", "VALUE"}));
+  EXPECT_EQ(table.rows[0], (std::vector<std::string>{"libraries/o/agreements/a", "12/2026-С",
+                                                     "libraries/o/partners/sber", "ACTIVE",
+                                                     "2027-11-19", "150000.50 RUB"}));
+  EXPECT_EQ(table.rows[1], (std::vector<std::string>{"libraries/o/agreements/b", "<none>", "<none>",
+                                                     "STATE_UNSPECIFIED", "<none>", "<none>"}));
+}
+
+// ---- Activities ----
+
+TEST(ActivitiesTest, LogTakesRelatedRepeatedOrCommaSeparated) {
+  allies::v1::CreateActivityRequest request =
+      BuildLogActivityRequest(
+          "obl", AllArgs({"--kind", "meeting", "--subject", "Встреча", "--related",
+                          "libraries/obl/partners/sber, libraries/obl/contacts/a", "--related",
+                          "libraries/obl/agreements/b", "--follow-up-date", "2026-12-15"}))
+          .value();
+  EXPECT_EQ(std::vector<std::string>(request.activity().related().begin(),
+                                     request.activity().related().end()),
+            (std::vector<std::string>{"libraries/obl/partners/sber", "libraries/obl/contacts/a",
+                                      "libraries/obl/agreements/b"}));
+  EXPECT_EQ(FormatDate(request.activity().follow_up_date()), "2026-12-15");
+  EXPECT_FALSE(BuildLogActivityRequest("obl", AllArgs({"--kind", "call", "--subject", "x",
+                                                       "--follow-up-date", "15.12"}))
+                   .ok());
+}
+
+// ---- Dispatch of the new resources (usage errors make no RPC) ----
+
+TEST(RunCliTest, HelpListsThePartnershipResources) {
+  const std::string help = RunCtl({"help"}).out;
+  for (const char* word : {"partners", "contacts", "agreements", "duplicates, merge, export, erase",
+                           "terminate, renew, expiring"}) {
+    EXPECT_NE(help.find(word), std::string::npos) << word;
+  }
+  CliResult result = RunCtl({"agreements", "create", "--help"});
+  EXPECT_EQ(result.code, 0);
+  EXPECT_NE(result.out.find("--value MONEY"), std::string::npos);
+  EXPECT_NE(result.out.find("150000.50 RUB"), std::string::npos);
+  EXPECT_EQ(RunCtl({"partner", "list", "-h"}).code, 0);  // Alias.
+}
+
+TEST(RunCliTest, PartnershipUsageErrorsExitTwo) {
+  CliResult erase = RunCtl({"contacts", "erase", "libraries/o/contacts/a"});
+  EXPECT_EQ(erase.code, 2);
+  EXPECT_NE(erase.err.find("cannot be undone"), std::string::npos) << erase.err;
+  EXPECT_NE(erase.err.find("--yes"), std::string::npos) << erase.err;
+  EXPECT_EQ(RunCtl({"contacts", "merge", "libraries/o/contacts/a"}).code, 2);
+  EXPECT_EQ(RunCtl({"agreements", "terminate", "libraries/o/agreements/a"}).code, 2);
+  EXPECT_EQ(RunCtl({"agreements", "terminate", "libraries/o/agreements/a", "--reason="}).code, 2);
+  EXPECT_EQ(RunCtl({"agreements", "renew", "libraries/o/agreements/a"}).code, 2);
+  EXPECT_EQ(
+      RunCtl({"agreements", "renew", "libraries/o/agreements/a", "--new-end-date", "soon"}).code,
+      2);
+  EXPECT_EQ(RunCtl({"agreements", "expiring", "--within-days", "month"}).code, 2);
+  EXPECT_EQ(RunCtl({"agreements", "expiring", "--filter", "x"}).code, 2);  // No filter there.
+  EXPECT_EQ(RunCtl({"partners", "create"}).code, 2);                       // LIBRARY missing.
+  EXPECT_EQ(RunCtl({"partners", "create", "obl", "--display-name", "x"}).code, 2);
+  EXPECT_EQ(RunCtl({"partners", "update", "libraries/o/partners/p"}).code, 2);
+  EXPECT_EQ(RunCtl({"partners", "get", "a", "--force"}).code, 2);
+  EXPECT_EQ(RunCtl({"contacts", "delete", "a", "--force"}).code, 2);  // Contacts have no force.
+  EXPECT_EQ(RunCtl({"partners", "list", "a", "b"}).code, 2);
 }
 
 }  // namespace

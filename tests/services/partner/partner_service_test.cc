@@ -255,6 +255,8 @@ TEST_F(PartnerServiceTest, FiltersOnEveryKindOfField) {
   EXPECT_EQ(ListNames("libraries/-", "name = \"libraries/village/partners/paper\""), (Names{news}));
   EXPECT_EQ(ListNames("libraries/-", "", "display_name desc"), (Names{sber, book, news}));
   EXPECT_EQ(ListNames("libraries/-", "", "kind, display_name"), (Names{sber, news, book}));
+  EXPECT_EQ(ListNames("libraries/-", "", "name desc"), (Names{news, sber, book}));
+
 
   v1::ListPartnersRequest bad;
   bad.set_parent("libraries/-");
@@ -264,6 +266,27 @@ TEST_F(PartnerServiceTest, FiltersOnEveryKindOfField) {
   grpc::Status status = partners_->ListPartners(&context, bad, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(status), (std::vector<std::string>{"filter"}));
+}
+
+TEST_F(PartnerServiceTest, SortingOnAnOftenEmptyFieldPagesExactly) {
+  // Empty INNs are stored as NULL; pages of 2 must neither skip nor repeat them.
+  Partner out;
+  ASSERT_TRUE(Create("city", Bank(), &out, "sber").ok());
+  std::vector<std::string> empty;
+  for (const char* id : {"a", "b", "c", "d", "e"}) {
+    Partner p;
+    p.set_display_name(std::string("Без ИНН ") + id);
+    p.set_kind(Partner::CULTURE);
+    ASSERT_TRUE(Create("city", p, &out, id).ok());
+    empty.push_back(out.name());
+  }
+  std::vector<std::string> ascending = empty;
+  ascending.push_back("libraries/city/partners/sber");
+  EXPECT_EQ(ListNames("libraries/city", "", "inn"), ascending);
+  std::vector<std::string> descending = {"libraries/city/partners/sber"};
+  descending.insert(descending.end(), empty.begin(), empty.end());
+  EXPECT_EQ(ListNames("libraries/city", "", "inn desc"), descending);
+  EXPECT_EQ(ListNames("libraries/city", "", "last_interaction_time desc").size(), 6u);
 }
 
 TEST_F(PartnerServiceTest, UpdateDeleteUndeleteAreLogged) {
