@@ -39,6 +39,18 @@ void FieldViolations::Add(std::string field, std::string description) {
   violations_.emplace_back(std::move(field), std::move(description));
 }
 
+void FieldViolations::AddFrom(const absl::Status& status, absl::string_view field) {
+  if (status.ok()) return;
+  google::rpc::BadRequest bad_request;
+  auto payload = status.GetPayload(TypeUrl<google::rpc::BadRequest>());
+  if (payload && bad_request.ParseFromString(std::string(*payload)) &&
+      bad_request.field_violations_size() > 0) {
+    for (const auto& v : bad_request.field_violations()) Add(v.field(), v.description());
+    return;
+  }
+  Add(std::string(field), std::string(status.message()));
+}
+
 absl::Status FieldViolations::ToStatus(absl::string_view reason) const {
   if (violations_.empty()) return absl::OkStatus();
   std::string message;

@@ -26,6 +26,9 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string
 class FieldViolations {
  public:
   void Add(std::string field, std::string description);
+  // Adds the field violations an INVALID_ARGUMENT status carries (its message under `field`
+  // when it carries none).
+  void AddFrom(const absl::Status& status, absl::string_view field);
   bool empty() const { return violations_.empty(); }
   // INVALID_ARGUMENT with a BadRequest detail and ErrorInfo reason (default INVALID_ARGUMENT).
   absl::Status ToStatus(absl::string_view reason = "INVALID_ARGUMENT") const;

@@ -118,7 +118,7 @@ absl::Status ApplyFields(const v1::Activity& in, const std::vector<std::string>&
     if (in.has_follow_up_date()) {
       auto date = api::FromProtoDate(in.follow_up_date(), "activity.follow_up_date");
       if (!date.ok()) {
-        v.Add("activity.follow_up_date", std::string(date.status().message()));
+        v.AddFrom(date.status(), "activity.follow_up_date");
       } else {
         r.follow_up_date = *date;
       }

@@ -39,7 +39,7 @@ void CheckDate(api::FieldViolations& v, const std::string& path, bool has,
                const google::type::Date& date) {
   if (!has) return;
   auto parsed = api::FromProtoDate(date, path);
-  if (!parsed.ok()) v.Add(path, std::string(parsed.status().message()));
+  if (!parsed.ok()) v.AddFrom(parsed.status(), path);
 }
 
 void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
@@ -49,7 +49,7 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
       v.Add("agreement.partner", "is required (libraries/{library}/partners/{partner})");
     } else {
       auto key = storage::PartnersTable().ParseName(a.partner(), "agreement.partner");
-      if (!key.ok()) v.Add("agreement.partner", std::string(key.status().message()));
+      if (!key.ok()) v.AddFrom(key.status(), "agreement.partner");
     }
   }
   if (Wanted(fields, "number")) {
@@ -104,7 +104,7 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
       const std::string path = absl::StrCat("agreement.signatories[", i, "]");
       auto key = storage::ContactsTable().ParseName(a.signatories(i), path);
       if (!key.ok()) {
-        v.Add(path, std::string(key.status().message()));
+        v.AddFrom(key.status(), path);
       } else if (!seen.insert(a.signatories(i)).second) {
         v.Add(path, absl::StrCat(a.signatories(i), " is listed twice"));
       }

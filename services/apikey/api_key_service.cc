@@ -115,7 +115,7 @@ absl::Status ApiKeyService::CreateApiKey(const api::Call& call,
   } else {
     auto id = api::ParseLibraryName(in.library(), "api_key.library");
     if (!id.ok()) {
-      v.Add("api_key.library", std::string(id.status().message()));
+      v.AddFrom(id.status(), "api_key.library");
     } else {
       library_id = *id;
     }

@@ -182,7 +182,7 @@ class ResourceMethods {
                       const google::protobuf::Message& request, M* out) {
     api::FieldViolations violations;
     auto library = api::ParseLibraryName(parent, "parent");
-    if (!library.ok()) violations.Add("parent", std::string(library.status().message()));
+    if (!library.ok()) violations.AddFrom(library.status(), "parent");
     if (!id.empty() && !api::IsValidResourceId(id)) {
       violations.Add(absl::StrCat(rules_.field, "_id"),
                      absl::StrCat("must match [a-z][a-z0-9-]{0,62}, got ", api::Quote(id)));

@@ -69,7 +69,7 @@ void CheckContact(const Contact& c, const std::vector<std::string>& fields,
   }
   if (Wanted(fields, "partner") && !c.partner().empty()) {
     auto key = storage::PartnersTable().ParseName(c.partner(), "contact.partner");
-    if (!key.ok()) v.Add("contact.partner", std::string(key.status().message()));
+    if (!key.ok()) v.AddFrom(key.status(), "contact.partner");
   }
   if (Wanted(fields, "emails")) CheckList(v, "contact.emails", c.emails(), api::CheckEmail);
   if (Wanted(fields, "phones")) CheckList(v, "contact.phones", c.phones(), api::CheckPhone);
@@ -224,7 +224,7 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
     const std::string path = absl::StrCat("sources[", i, "]");
     auto key = table.ParseName(request.sources(i), path);
     if (!key.ok()) {
-      v.Add(path, std::string(key.status().message()));
+      v.AddFrom(key.status(), path);
     } else if (key->library_id != target->library_id) {
       v.Add(path, absl::StrCat("is in another library than the target (",
                                api::LibraryName(target->library_id),

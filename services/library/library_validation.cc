@@ -52,7 +52,7 @@ void CheckLibraryFields(const v1::Library& library, const std::vector<std::strin
   }
   if (wanted("parent") && !library.parent().empty()) {
     auto parent = api::ParseLibraryName(library.parent(), "library.parent");
-    if (!parent.ok()) v.Add("library.parent", std::string(parent.status().message()));
+    if (!parent.ok()) v.AddFrom(parent.status(), "library.parent");
   }
   if (wanted("kind")) {
     if (library.kind() == v1::Library::KIND_UNSPECIFIED) {

@@ -88,3 +88,20 @@ TEST(ErrorsTest, OkStaysOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); 
 
 }  // namespace
 }  // namespace allies::api
+
+namespace allies::api {
+namespace {
+
+TEST(FieldViolationsTest, AddFromTakesTheViolationsOfAnotherStatus) {
+  FieldViolations inner;
+  inner.Add("agreement.partner", "is malformed");
+  FieldViolations outer;
+  outer.AddFrom(inner.ToStatus(), "ignored");
+  outer.AddFrom(absl::InvalidArgumentError("plain"), "parent");
+  outer.AddFrom(absl::OkStatus(), "nothing");
+  const absl::Status status = outer.ToStatus();
+  EXPECT_EQ(status.message(), "agreement.partner: is malformed; parent: plain");
+}
+
+}  // namespace
+}  // namespace allies::api
