@@ -13,6 +13,7 @@
 #include "allies/v1/agreement.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/rpc_errors.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -49,29 +50,10 @@ class AgreementServiceTest : public ::testing::Test {
     partners_ = v1::PartnerService::NewStub(channel);
     agreements_ = v1::AgreementService::NewStub(channel);
     activities_ = v1::ActivityLogService::NewStub(channel);
-    for (const char* id : {"city", "village"}) {
-      v1::CreateLibraryRequest request;
-      request.set_library_id(id);
-      request.mutable_library()->set_display_name("Библиотека");
-      request.mutable_library()->set_kind(v1::Library::BRANCH);
-      v1::Library out;
-      grpc::ClientContext context;
-      ASSERT_TRUE(libraries_->CreateLibrary(&context, request, &out).ok());
-    }
-    partner_ = MakePartner("city", "bank");
-    MakePartner("village", "paper");
-  }
-
-  std::string MakePartner(const std::string& library, const std::string& id) {
-    v1::CreatePartnerRequest request;
-    request.set_parent("libraries/" + library);
-    request.set_partner_id(id);
-    request.mutable_partner()->set_display_name("Партнёр " + id);
-    request.mutable_partner()->set_kind(v1::Partner::BUSINESS);
-    v1::Partner out;
-    grpc::ClientContext context;
-    EXPECT_TRUE(partners_->CreatePartner(&context, request, &out).ok());
-    return out.name();
+    ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "city").ok());
+    ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "village").ok());
+    partner_ = allies::testing::CreatePartner(*partners_, "city", "bank");
+    allies::testing::CreatePartner(*partners_, "village", "paper");
   }
 
   Agreement Draft(const std::string& number) {

@@ -14,6 +14,7 @@
 #include "allies/v1/contact.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/rpc_errors.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -81,24 +82,9 @@ class ContactServiceTest : public ::testing::Test {
     contacts_ = v1::ContactService::NewStub(channel);
     agreements_ = v1::AgreementService::NewStub(channel);
     activities_ = v1::ActivityLogService::NewStub(channel);
-    for (const char* id : {"city", "village"}) {
-      v1::CreateLibraryRequest request;
-      request.set_library_id(id);
-      request.mutable_library()->set_display_name("Библиотека");
-      request.mutable_library()->set_kind(v1::Library::BRANCH);
-      v1::Library out;
-      grpc::ClientContext context;
-      ASSERT_TRUE(libraries_->CreateLibrary(&context, request, &out).ok());
-    }
-    v1::CreatePartnerRequest partner;
-    partner.set_parent("libraries/city");
-    partner.set_partner_id("bank");
-    partner.mutable_partner()->set_display_name("Банк");
-    partner.mutable_partner()->set_kind(v1::Partner::BUSINESS);
-    v1::Partner p;
-    grpc::ClientContext context;
-    ASSERT_TRUE(partners_->CreatePartner(&context, partner, &p).ok());
-    partner_ = p.name();
+    ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "city").ok());
+    ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "village").ok());
+    partner_ = allies::testing::CreatePartner(*partners_, "city", "bank");
   }
 
   grpc::Status Create(const Contact& c, Contact* out, const std::string& library = "city",

@@ -9,6 +9,7 @@
 #include "allies/v1/activity.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/rpc_errors.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -34,20 +35,9 @@ class PartnerServiceTest : public ::testing::Test {
     libraries_ = v1::LibraryService::NewStub(server_->channel());
     partners_ = v1::PartnerService::NewStub(server_->channel());
     activities_ = v1::ActivityLogService::NewStub(server_->channel());
-    ASSERT_TRUE(CreateLibrary("oblast", "").ok());
-    ASSERT_TRUE(CreateLibrary("city", "libraries/oblast").ok());
-    ASSERT_TRUE(CreateLibrary("village", "libraries/oblast").ok());
-  }
-
-  grpc::Status CreateLibrary(const std::string& id, const std::string& parent) {
-    v1::CreateLibraryRequest request;
-    request.set_library_id(id);
-    request.mutable_library()->set_display_name("Библиотека " + id);
-    request.mutable_library()->set_kind(v1::Library::BRANCH);
-    request.mutable_library()->set_parent(parent);
-    v1::Library out;
-    grpc::ClientContext context;
-    return libraries_->CreateLibrary(&context, request, &out);
+    ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "oblast").ok());
+    ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "city", "libraries/oblast").ok());
+    ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "village", "libraries/oblast").ok());
   }
 
   static Partner Bank() {
@@ -256,7 +246,6 @@ TEST_F(PartnerServiceTest, FiltersOnEveryKindOfField) {
   EXPECT_EQ(ListNames("libraries/-", "", "display_name desc"), (Names{sber, book, news}));
   EXPECT_EQ(ListNames("libraries/-", "", "kind, display_name"), (Names{sber, news, book}));
   EXPECT_EQ(ListNames("libraries/-", "", "name desc"), (Names{news, sber, book}));
-
 
   v1::ListPartnersRequest bad;
   bad.set_parent("libraries/-");
