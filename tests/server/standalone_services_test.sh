@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Every service as its own microservice binary over the one shared database: each serves its
+# own API and nothing else (another service's call is UNIMPLEMENTED, exit 1), and together they
+# do what the all-in-one server does.
+# Usage: standalone_services_test.sh ALLIESCTL BIN_DIR DBCTL ALLIES_MIGRATE
+set -uo pipefail
+ctl=$1 bin_dir=$2 dbctl=$3 migrate_bin=$4
+server_bin=$bin_dir/allies-server
+source "$(dirname "$0")/../support/e2e_lib.sh"
+
+start_database
+declare -A at
+for service in library activity api-key partner contact agreement; do
+  at[$service]=127.0.0.1:$(free_port)
+  server_bin=$bin_dir/allies-$service-service
+  start_server "${at[$service]}"
+done
+on() { local service=$1; shift; "$ctl" --endpoint "${at[$service]}" "$@"; }
+
+expect 0 "library service creates a library" -- \
+  on library libraries create --id gorod --display-name "Городская ЦБС" --kind CENTRAL_SYSTEM
+expect 1 "library service does not serve partners" -- on library partners list
+expect 0 "partner service creates a partner" -- \
+  on partner partners create gorod --id bank --display-name "Банк «Ёлка»" --kind BUSINESS \
+  --inn 7707083893
+expect 1 "partner service does not serve libraries" -- on partner libraries list
+expect 0 "contact service creates a contact of that partner" -- \
+  on contact contacts create gorod --id petrova --family-name Петрова --given-name Алёна \
+  --partner libraries/gorod/partners/bank
+expect 1 "contact service does not serve agreements" -- on contact agreements list
+expect 0 "agreement service creates an agreement signed by the contact" -- \
+  on agreement agreements create gorod --id a1 --partner libraries/gorod/partners/bank \
+  --number 1/2026 --title "О сотрудничестве" --kind COOPERATION --end-date 2099-12-31 \
+  --signatory libraries/gorod/contacts/petrova
+expect 0 "and activates it" -- on agreement agreements activate libraries/gorod/agreements/a1
+expect 1 "agreement service does not serve contacts" -- on agreement contacts list
+expect 0 "activity service shows what the others logged" -- \
+  on activity activities list gorod --filter 'verb = ACTIVATE' -o json
+contains "$tmp/out" "libraries/gorod/agreements/a1" "the ACTIVATE entry of the agreement"
+expect 1 "activity service does not serve partners" -- on activity partners list
+expect 0 "api key service lists keys" -- on api-key keys list
+expect 1 "api key service does not serve activities" -- on api-key activities list
+
+finish
