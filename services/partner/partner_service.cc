@@ -108,6 +108,24 @@ ResourceRules<v1::Partner> PartnerRules() {
     if (p.state() == v1::Partner::STATE_UNSPECIFIED) p.set_state(v1::Partner::PROSPECT);
   };
   rules.check = CheckPartner;
+  // The registry numbers must fit the kind: an individual (entrepreneur) has a 12-digit INN and
+  // a 15-digit OGRNIP, an organization a 10-digit INN and a 13-digit OGRN.
+  rules.check_write = [](storage::Session&, const storage::ResourceKey&, const v1::Partner& p,
+                         const std::vector<std::string>&) -> absl::Status {
+    const bool individual = p.kind() == v1::Partner::INDIVIDUAL;
+    api::FieldViolations v;
+    if (!p.inn().empty() && p.inn().size() != (individual ? 12u : 10u)) {
+      v.Add("partner.inn", individual ? "an INDIVIDUAL partner has a 12-digit INN"
+                                      : "an organization has a 10-digit INN (12 digits: kind "
+                                        "INDIVIDUAL)");
+    }
+    if (!p.ogrn().empty() && p.ogrn().size() != (individual ? 15u : 13u)) {
+      v.Add("partner.ogrn", individual ? "an INDIVIDUAL partner has a 15-digit OGRNIP"
+                                       : "an organization has a 13-digit OGRN (15 digits: kind "
+                                         "INDIVIDUAL)");
+    }
+    return v.ToStatus();
+  };
   rules.before_delete = [](storage::Session& s, const storage::ResourceKey& key,
                            const v1::Partner& partner, bool force) -> absl::Status {
     if (force) return absl::OkStatus();

@@ -182,6 +182,14 @@ TEST_F(PartnerServiceTest, RejectsBadFieldsAllAtOnce) {
   ip.set_inn("500100732259");
   ip.set_ogrn("304500116000157");
   EXPECT_TRUE(Create("city", ip, &out).ok());
+  // ... but not for an organization, nor the other way round.
+  ip.set_kind(Partner::BUSINESS);
+  EXPECT_EQ(ViolatedFields(Create("city", ip, &out)),
+            (std::vector<std::string>{"partner.inn", "partner.ogrn"}));
+  Partner org = Bank();
+  org.set_kind(Partner::INDIVIDUAL);
+  EXPECT_EQ(ViolatedFields(Create("village", org, &out)),
+            (std::vector<std::string>{"partner.inn", "partner.ogrn"}));
 }
 
 TEST_F(PartnerServiceTest, InnIsUniquePerLibraryAndVisibleAcrossTheNetwork) {
