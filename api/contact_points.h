@@ -28,10 +28,12 @@ void CheckPhone(FieldViolations& violations, absl::string_view field, absl::stri
 // one space, trimmed ("  Алёна   ИВАНОВА" -> "алена иванова").
 std::string FoldName(absl::string_view name);
 
-// `text` with a person's data replaced by `marker`: every exact occurrence of `values` (e-mail
-// addresses, phone numbers), and every word that begins with the stem of one of `names` (the
-// name without its last letters, so that declined forms go too: "Зябликова" also removes
-// "Зябликовой"), compared folded.
+// `text` with a person's data replaced by `marker`: its e-mail addresses (`values` with an "@",
+// in any case), its phone numbers (the other `values`, however written: "+7 911 765-43-21",
+// "8 (911) 7654321", "9117654321"), and every word that is a form of one of `names` (each part
+// of a name, split at spaces, hyphens and apostrophes, without the letters declension changes:
+// "Зябликова" also removes "Зябликовой", "Павел" also "Павла"), compared folded. Name parts
+// of one or two letters only match themselves.
 std::string ErasePersonalText(absl::string_view text, const std::vector<std::string>& names,
                               const std::vector<std::string>& values, absl::string_view marker);
 

@@ -48,6 +48,12 @@ size_t CharCount(absl::string_view text) {
   return count;
 }
 
+std::string TruncateChars(absl::string_view text, size_t max_chars) {
+  size_t pos = 0;
+  for (size_t chars = 0; chars < max_chars && pos < text.size(); ++chars) DecodeUtf8(text, &pos);
+  return std::string(text.substr(0, pos));
+}
+
 std::string ToValidUtf8(absl::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -18,6 +18,9 @@ int32_t DecodeUtf8(absl::string_view text, size_t* pos);
 // Code points in text (an invalid byte counts as one).
 size_t CharCount(absl::string_view text);
 
+// At most the first max_chars code points of text (cut at a code point boundary).
+std::string TruncateChars(absl::string_view text, size_t max_chars);
+
 // text with every invalid byte replaced by U+FFFD.
 std::string ToValidUtf8(absl::string_view text);
 

@@ -189,16 +189,20 @@ absl::Status RecordChange(Session& session, const Change& change) {
   return Insert(session, r);
 }
 
-absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session,
-                                                       absl::string_view library_id,
-                                                       absl::string_view resource) {
-  static const std::string kSql =
-      "SELECT " ALLIES_ACTIVITY_COLUMNS
-      " FROM activities a WHERE a.library_id = ? AND (a.resource = ? OR EXISTS (SELECT 1 FROM "
-      "activity_related r WHERE r.activity_id = a.id AND r.resource = ?)) ORDER BY a.create_time, "
-      "a.id";
+absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session, absl::string_view resource,
+                                                       const std::optional<std::string>& within,
+                                                       bool for_update) {
+  // Related resources may name another library's resources, so the search spans libraries.
+  SqlClause where{
+      "(a.resource = ? OR a.id IN (SELECT r.activity_id FROM activity_related r WHERE "
+      "r.resource = ?))",
+      {std::string(resource), std::string(resource)}};
+  if (within) where = AllOf({std::move(where), scope::WithinSubtree("a.library_id", *within)});
+  const std::string sql =
+      absl::StrCat("SELECT " ALLIES_ACTIVITY_COLUMNS " FROM activities a WHERE ", where.sql,
+                   " ORDER BY a.create_time, a.id", for_update ? " FOR UPDATE" : "");
   return session.Run([&]() -> absl::StatusOr<std::vector<ActivityRecord>> {
-    auto rs = session.Query(kSql, library_id, resource, resource);
+    auto rs = session.QueryValues(sql, where.params);
     std::vector<ActivityRecord> out;
     while (rs->next()) out.push_back(ReadRow(*rs));
     return out;

@@ -71,11 +71,12 @@ absl::Status Update(Session& session, const ActivityRecord& record);
 // A SYSTEM entry for `change`.
 absl::Status RecordChange(Session& session, const Change& change);
 
-// The activities of a library about `resource` or with it among their related resources
-// (deleted ones too), oldest first.
-absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session,
-                                                       absl::string_view library_id,
-                                                       absl::string_view resource);
+// The activities about `resource` or with it among their related resources (deleted ones
+// too), in any library or, with `within`, in that library's subtree; oldest first. With
+// `for_update` the rows are locked.
+absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session, absl::string_view resource,
+                                                       const std::optional<std::string>& within,
+                                                       bool for_update = false);
 // Every related-resource reference to `from` becomes one to `to` (an activity that already
 // names `to` keeps one). Returns the activities changed.
 absl::StatusOr<std::vector<std::string>> MoveRelated(Session& session, absl::string_view from,

@@ -125,11 +125,35 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
   return status;
 }
 
-absl::StatusOr<int64_t> ForgetResponsesContaining(Session& session, absl::string_view text) {
-  static const std::string kSql =
-      "DELETE FROM request_log WHERE LOCATE(CAST(? AS BINARY), response) > 0";
+absl::StatusOr<int64_t> ForgetResponsesContaining(Session& session, absl::string_view name) {
+  static const std::string kFind =
+      "SELECT principal, request_id, method, response FROM request_log WHERE "
+      "LOCATE(CAST(? AS BINARY), response) > 0 FOR UPDATE";
+  static const std::string kDelete =
+      "DELETE FROM request_log WHERE principal = ? AND request_id = ? AND method = ?";
+  // The name itself, not a longer one it begins ("…/contacts/ivan" is not "…/contacts/ivan-2"):
+  // the byte after it cannot continue an id.
+  auto names_it = [&](absl::string_view response) {
+    for (size_t at = response.find(name); at != absl::string_view::npos;
+         at = response.find(name, at + 1)) {
+      const size_t end = at + name.size();
+      if (end == response.size()) return true;
+      const char c = response[end];
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return true;
+    }
+    return false;
+  };
   return session.Run([&]() -> absl::StatusOr<int64_t> {
-    return static_cast<int64_t>(session.Execute(kSql, text));
+    std::vector<std::vector<std::string>> keys;
+    auto rs = session.Query(kFind, name);
+    while (rs->next()) {
+      const std::string response = GetString(*rs, 4);
+      if (names_it(response)) {
+        keys.push_back({GetString(*rs, 1), GetString(*rs, 2), GetString(*rs, 3)});
+      }
+    }
+    for (const auto& k : keys) session.Execute(kDelete, k[0], k[1], k[2]);
+    return static_cast<int64_t>(keys.size());
   });
 }
 

@@ -33,9 +33,10 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
                            google::protobuf::Message* response,
                            absl::FunctionRef<absl::Status(Session&)> change);
 
-// Forgets every stored response that contains `text` (bytes), e.g. a resource name whose
-// personal data is being erased; returns how many went. Inside the caller's transaction.
-absl::StatusOr<int64_t> ForgetResponsesContaining(Session& session, absl::string_view text);
+// Forgets every stored response that names the resource `name` (not merely a longer name that
+// begins with it), e.g. one whose personal data is being erased; returns how many went. Inside
+// the caller's transaction.
+absl::StatusOr<int64_t> ForgetResponsesContaining(Session& session, absl::string_view name);
 
 // Forgets request ids older than the retention; returns how many rows went.
 absl::StatusOr<int64_t> PruneRequestLog(ConnectionPool& pool, absl::Time now);

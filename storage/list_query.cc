@@ -98,6 +98,7 @@ absl::Status Compile(const api::FilterExpr& e, const std::vector<ColumnSpec>& co
     out.params.push_back(ContainsPattern(std::get<std::string>(e.value)));
     return absl::OkStatus();
   }
+  std::optional<std::string> e_value;  // a name value without its column's prefix
   if (e.field->kind == api::FieldKind::kName) {
     std::string value = std::get<std::string>(e.value);
     if (value.empty()) {  // "no such reference": NULL
@@ -106,12 +107,16 @@ absl::Status Compile(const api::FilterExpr& e, const std::vector<ColumnSpec>& co
       return absl::OkStatus();
     }
     if (absl::StartsWith(value, column->name_prefix)) value.erase(0, column->name_prefix.size());
-    absl::StrAppend(&out.sql, column->column, " ", SqlComparator(e.comparator), " ?");
-    out.params.push_back(value);
-    return absl::OkStatus();
+    e_value = std::move(value);
   }
-  absl::StrAppend(&out.sql, column->column, " ", SqlComparator(e.comparator), " ?");
-  out.params.push_back(ToSqlValue(e.value));
+  const SqlValue param = e_value ? SqlValue(*e_value) : ToSqlValue(e.value);
+  if (e.comparator == api::Comparator::kNe) {
+    // "Not equal" includes rows without a value (NULL), as NOT does.
+    absl::StrAppend(&out.sql, "(", column->column, " <> ? OR ", column->column, " IS NULL)");
+  } else {
+    absl::StrAppend(&out.sql, column->column, " ", SqlComparator(e.comparator), " ?");
+  }
+  out.params.push_back(param);
   return absl::OkStatus();
 }
 

@@ -97,6 +97,21 @@ std::string Scrub(const std::string& text, const Contact& c) {
                                 kErased);
 }
 
+// Clears the fields that hold personal data; returns those that had a value.
+std::vector<std::string> ClearPersonalData(Contact& contact) {
+  std::vector<std::string> cleared;
+  for (const char* f :
+       {"family_name", "given_name", "patronymic", "position", "emails", "phones", "notes"}) {
+    const auto* d = Contact::descriptor()->FindFieldByName(f);
+    const auto* r = contact.GetReflection();
+    if (d->is_repeated() ? r->FieldSize(contact, d) > 0 : r->HasField(contact, d)) {
+      cleared.push_back(f);
+    }
+    r->ClearField(&contact, d);
+  }
+  return cleared;
+}
+
 absl::Status Erased(const Contact& c) {
   return api::Error(absl::StatusCode::kFailedPrecondition, "CONTACT_ERASED",
                     absl::StrCat(c.name(), " was erased"), {{"resource", c.name()}});
@@ -261,8 +276,13 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
           if (ok.ok() && source.has_erase_time()) ok = Erased(source);
           if (!ok.ok()) return ok;
           // The target's empty fields from the sources, in order; e-mails and phones united.
-          for (const char* f :
-               {"family_name", "given_name", "patronymic", "position", "partner", "notes"}) {
+          if (merged.partner().empty() && !source.partner().empty() &&
+              CheckReference(s, storage::PartnersTable(), target->library_id, source.partner(),
+                             "contact.partner")
+                  .ok()) {
+            merged.set_partner(source.partner());
+          }
+          for (const char* f : {"family_name", "given_name", "patronymic", "position", "notes"}) {
             const auto* d = Contact::descriptor()->FindFieldByName(f);
             const auto* r = merged.GetReflection();
             if (r->GetString(merged, d).empty()) r->SetString(&merged, d, r->GetString(source, d));
@@ -303,13 +323,18 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
           }
           auto activities = storage::activities::MoveRelated(s, name, request.target());
           if (!activities.ok()) return activities.status();
-          // The source goes (soft-deleted), with its own entry.
+          // The source goes: soft-deleted and emptied (its data lives on in the target, and
+          // erasing the target must not leave a copy behind), with its own entry.
+          std::vector<std::string> emptied = ClearPersonalData(source);
+          emptied.push_back("delete_time");
           api::ToTimestamp(now, source.mutable_delete_time());
+          api::ToTimestamp(now, source.mutable_erase_time());
           ok = contacts_.Save(s, row, source);
           if (ok.ok()) {
-            ok = contacts_.Record(s, call, "MERGE", sources[i], {"delete_time"},
-                                  request.request_id(), api::FromTimestamp(source.update_time()));
+            ok = contacts_.Record(s, call, "MERGE", sources[i], emptied, request.request_id(),
+                                  api::FromTimestamp(source.update_time()));
           }
+          if (ok.ok()) ok = storage::ForgetResponsesContaining(s, name).status();
           if (!ok.ok()) return ok;
         }
         std::vector<std::string> changed =
@@ -336,7 +361,9 @@ absl::Status ContactService::Export(const api::Call& call,
     if (ok.ok())
       ok = contacts_.table().Get(s, *key, storage::Lock::kNone, &row, out->mutable_contact());
     if (!ok.ok()) return ok;
-    auto activities = storage::activities::Mentioning(s, key->library_id, request.name());
+    // Activities in any library may mention the person; the caller sees those it may see.
+    auto activities =
+        storage::activities::Mentioning(s, request.name(), storage::scope::Root(call.principal()));
     if (!activities.ok()) return activities.status();
     for (const auto& a : *activities) ActivityToProto(a, out->add_activities());
     auto agreements = storage::AgreementsTable().HoldingValue(s, "signatories", request.name());
@@ -365,11 +392,14 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
         const absl::Time now =
             std::max(storage::NowMicros(), api::FromTimestamp(contact.update_time()));
         // Activities that mention the person: their text loses the person's values.
-        auto activities = storage::activities::Mentioning(s, key->library_id, request.name());
+        // In every library, whoever recorded them: erasure is complete or it is not erasure.
+        auto activities = storage::activities::Mentioning(s, request.name(), std::nullopt,
+                                                          /*for_update=*/true);
         if (!activities.ok()) return activities.status();
         for (auto& a : *activities) {
-          const std::string subject = Scrub(a.subject, contact);
-          const std::string description = Scrub(a.description, contact);
+          // The marker may be longer than what it replaces; the columns' limits still hold.
+          const std::string subject = api::TruncateChars(Scrub(a.subject, contact), 300);
+          const std::string description = api::TruncateChars(Scrub(a.description, contact), 10000);
           if (subject == a.subject && description == a.description) continue;
           a.subject = subject;
           a.description = description;
@@ -380,16 +410,7 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
         auto forgotten = storage::ForgetResponsesContaining(s, request.name());
         if (!forgotten.ok()) return forgotten.status();
         // The record stays, with its links (partner, agreements, activities), for statistics.
-        std::vector<std::string> changed;
-        for (const char* f :
-             {"family_name", "given_name", "patronymic", "position", "emails", "phones", "notes"}) {
-          const auto* d = Contact::descriptor()->FindFieldByName(f);
-          const auto* r = contact.GetReflection();
-          if (d->is_repeated() ? r->FieldSize(contact, d) > 0 : r->HasField(contact, d)) {
-            changed.push_back(f);
-          }
-          r->ClearField(&contact, d);
-        }
+        std::vector<std::string> changed = ClearPersonalData(contact);
         changed.push_back("erase_time");
         api::ToTimestamp(now, contact.mutable_erase_time());
         ok = contacts_.Save(s, row, contact);

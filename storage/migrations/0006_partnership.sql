@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS agreements (
   library_obligations TEXT NOT NULL,
   partner_obligations TEXT NOT NULL,
   value               TEXT NOT NULL,
-  documents           TEXT NOT NULL,
+  documents           MEDIUMTEXT NOT NULL,
   termination_reason  VARCHAR(1000) NOT NULL DEFAULT '',
   revision            BIGINT NOT NULL DEFAULT 1,
   create_time         DATETIME(6) NOT NULL,

@@ -22,7 +22,9 @@ TEST(ContactPointsTest, ChecksEmailsAndPhones) {
   CheckPhone(ok, "p", "+74951234567");
   CheckPhone(ok, "p", "");
   EXPECT_TRUE(ok.empty());
-  for (const char* bad : {"plain", "@x.ru", "a@b", "a@@b.ru", "a b@c.ru", "a@b.ru.", "a@.ru"}) {
+  for (const char* bad : {"plain", "@x.ru", "a@b", "a@@b.ru", "a b@c.ru", "a@b.ru.", "a@.ru",
+                          "a\x1f"
+                          "b@x.ru"}) {
     FieldViolations v;
     CheckEmail(v, "e", bad);
     EXPECT_FALSE(v.empty()) << bad;
@@ -48,8 +50,16 @@ TEST(ContactPointsTest, ErasesNamesInAnyFormAndExactValues) {
   const std::string erased = ErasePersonalText(text, {"Зябликова", "Евлампия", "Ферапонтовна"},
                                                {"+79117654321", "evlampia@x.ru"}, "[x]");
   EXPECT_EQ(erased, "Встреча с [x] [x] ([x] Е. Ф.), тел. [x], почта [x]; [x] привет. Зяблик поёт.");
-  // Too-short names erase nothing on their own; no names, no change.
-  EXPECT_EQ(ErasePersonalText("Ия и Ян", {"Ия", "Ян"}, {}, "[x]"), "Ия и Ян");
+  // Phones however written, e-mails in any case; other numbers stay.
+  EXPECT_EQ(ErasePersonalText("8 (911) 765-43-21, 9117654321 или 7 911 765 43 22; EVLAMPIA@X.RU",
+                              {}, {"+79117654321", "evlampia@x.ru"}, "[x]"),
+            "[x], [x] или 7 911 765 43 22; [x]");
+  // Fleeting vowels, hyphenated and accented names, and short names as whole words only.
+  EXPECT_EQ(ErasePersonalText(
+                "У Павла и Льва Орлова; Салтыкову-Щедрину; Müllers; Ян, Яна, Янтарь; д’Артаньяна",
+                {"Павел", "Лев Орлов", "Салтыков-Щедрин", "Müller", "Ян", "д’Артаньян"}, {}, "[x]"),
+            "У [x] и [x] [x]; [x]-[x]; [x]; [x], Яна, Янтарь; [x]’[x]");
+  EXPECT_EQ(ErasePersonalText("Ия и Ян", {}, {}, "[x]"), "Ия и Ян");
   EXPECT_EQ(ErasePersonalText("", {"Иванов"}, {"1"}, "[x]"), "");
 }
 

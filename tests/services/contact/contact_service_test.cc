@@ -338,8 +338,11 @@ TEST_F(ContactServiceTest, MergeMovesEveryReferenceInOneTransaction) {
   EXPECT_EQ(
       std::vector<std::string>(deduped_meeting.related().begin(), deduped_meeting.related().end()),
       (std::vector<std::string>{target}));
-  // Sources are soft-deleted; everything is logged.
+  // Sources are soft-deleted and emptied (their data now lives in the target only).
   EXPECT_TRUE(Get(source).has_delete_time());
+  EXPECT_TRUE(Get(source).has_erase_time());
+  EXPECT_EQ(Get(source).family_name(), "");
+  EXPECT_EQ(Get(source).emails_size(), 0);
   EXPECT_TRUE(Get(second).has_delete_time());
   EXPECT_EQ(SystemVerbs(target), (std::vector<std::string>{"CREATE", "MERGE"}));
   EXPECT_EQ(SystemVerbs(source), (std::vector<std::string>{"CREATE", "MERGE"}));
@@ -371,6 +374,23 @@ TEST_F(ContactServiceTest, ExportReturnsEverythingHeldOnThePerson) {
   EXPECT_EQ(response.activities_size(), 2);
 }
 
+TEST_F(ContactServiceTest, EraseForgetsOnlyTheErasedContactsStoredResponses) {
+  Contact first, second, replay;
+  ASSERT_TRUE(Create(Person("Иванов", "Иван"), &first, "city", "ivan", "req-ivan").ok());
+  ASSERT_TRUE(Create(Person("Иванов", "Пётр"), &second, "city", "ivan-2", "req-ivan-2").ok());
+  v1::EraseContactRequest request;
+  request.set_name(first.name());
+  Contact erased;
+  grpc::ClientContext context;
+  ASSERT_TRUE(contacts_->EraseContact(&context, request, &erased).ok());
+  // ivan-2's replay still answers with its first response; ivan's is gone with its data (a
+  // retry now finds the id taken).
+  ASSERT_TRUE(Create(Person("Иванов", "Пётр"), &replay, "city", "ivan-2", "req-ivan-2").ok());
+  EXPECT_EQ(replay.etag(), second.etag());
+  EXPECT_EQ(Create(Person("Иванов", "Иван"), &replay, "city", "ivan", "req-ivan").error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+}
+
 TEST_F(ContactServiceTest, EraseLeavesNoPersonalValueInAnyTable) {
   Contact in = Person("Зябликова", "Евлампия", "evlampia.z@example.ru", "+7 911 765-43-21");
   in.set_patronymic("Ферапонтовна");
@@ -391,11 +411,29 @@ TEST_F(ContactServiceTest, EraseLeavesNoPersonalValueInAnyTable) {
   }
   const v1::Agreement agreement = SignedAgreement("ERASE-1", {name});
   const v1::Activity meeting =
-      Meeting({name, partner_}, "Встреча с Евлампией Зябликовой, тел. +79117654321");
+      Meeting({name, partner_}, "Встреча с Евлампией Зябликовой, тел. 8 (911) 765-43-21");
+  // Another library's staff may record a meeting with her too.
+  v1::Activity far;
+  {
+    v1::CreateActivityRequest request;
+    request.set_parent("libraries/village");
+    request.mutable_activity()->set_kind(v1::Activity::CALL);
+    request.mutable_activity()->set_subject("Звонок Зябликовой");
+    request.mutable_activity()->set_description("EVLAMPIA.Z@EXAMPLE.RU ответила");
+    request.mutable_activity()->add_related(name);
+    grpc::ClientContext context;
+    ASSERT_TRUE(activities_->CreateActivity(&context, request, &far).ok());
+  }
+  // A duplicate merged into her first: its data lives on in her, and nowhere else.
+  const std::string dup =
+      MustCreate(Person("Зябликова", "Е.", "old.mail@example.ru", "+7 911 000-99-88"), "dup");
+  Contact merged;
+  ASSERT_TRUE(Merge(name, {dup}, &merged).ok());
 
   const std::vector<std::string> personal = {
       "Зябликов",    "Евлампи",     "Ферапонтовн",      "evlampia.z@example.ru",
-      "79117654321", "79210001122", "Главный бухгалтер"};
+      "EVLAMPIA.Z",  "79117654321", "765-43-21",        "79210001122",
+      "79110009988", "old.mail@",   "Главный бухгалтер"};
   for (const auto& value : personal) {
     EXPECT_FALSE(ColumnsHolding(value).empty()) << value << " was never stored: a weak scan";
   }
@@ -420,6 +458,7 @@ TEST_F(ContactServiceTest, EraseLeavesNoPersonalValueInAnyTable) {
   EXPECT_EQ(std::set<std::string>(scrubbed.related().begin(), scrubbed.related().end()),
             (std::set<std::string>{name, partner_}));
   EXPECT_NE(scrubbed.description().find("[erased]"), std::string::npos);
+  EXPECT_EQ(GetActivity(far.name()).subject(), "Звонок [erased]");
   // Logged, without the values; the erased contact takes no edits.
   const auto verbs = SystemVerbs(name);
   EXPECT_EQ(verbs.back(), "ERASE");

@@ -248,6 +248,8 @@ TEST_F(PartnerServiceTest, FiltersOnEveryKindOfField) {
   EXPECT_EQ(ListNames("libraries/-", "display_name: \"КНИГ\""), (Names{book}));
   EXPECT_EQ(ListNames("libraries/-", "state = ACTIVE AND kind = MEDIA"), (Names{news}));
   EXPECT_EQ(ListNames("libraries/-", "NOT state = ACTIVE"), (Names{sber}));
+  // "Not equal" includes partners without the value (no INN).
+  EXPECT_EQ(ListNames("libraries/-", "inn != \"7707083893\""), (Names{book, news}));
   EXPECT_EQ(ListNames("libraries/city", ""), (Names{book, sber}));
   EXPECT_EQ(ListNames("libraries/-", "phone = \"+74955005550\""), (Names{sber}));
   EXPECT_EQ(ListNames("libraries/-", "name = \"libraries/village/partners/paper\""), (Names{news}));
