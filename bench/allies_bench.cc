@@ -292,6 +292,8 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     }
   }
   const std::string partner_select = storage::PartnersTable().GetSql(storage::Lock::kNone);
+  // Partners are created in another library, so that the listed one stays as seeded.
+  const std::string create_library = SeedId(1);
   auto random_id = [&](int thread, int64_t i) {
     return SeedId(static_cast<int>((thread * 7919 + i * 104729) % options.seed));
   };
@@ -408,7 +410,7 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
       {"create_p",
        [&](int t, int64_t) {
          v1::CreatePartnerRequest request;
-         request.set_parent(api::LibraryName(partner_library));
+         request.set_parent(api::LibraryName(create_library));
          request.set_partner_id(absl::StrCat("c-", run_tag, "-", created++));
          request.mutable_partner()->set_display_name("Новый партнёр");
          request.mutable_partner()->set_kind(v1::Partner::NONPROFIT);
@@ -427,7 +429,7 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
          api::ToTimestamp(storage::NowMicros(), p.mutable_create_time());
          *p.mutable_update_time() = p.create_time();
          storage::ResourceTable::Row row;
-         row.key = {partner_library, absl::StrCat("r-", run_tag, "-", created++)};
+         row.key = {create_library, absl::StrCat("r-", run_tag, "-", created++)};
          return storage::RunInTransaction(
                     pool,
                     [&](storage::Session& s) { return storage::PartnersTable().Insert(s, row, p); })
