@@ -64,6 +64,10 @@ absl::StatusOr<std::vector<std::string>> ResolveUpdateMask(
   return fields;
 }
 
+bool HasPath(const std::vector<std::string>& fields, absl::string_view field) {
+  return std::find(fields.begin(), fields.end(), field) != fields.end();
+}
+
 void CopyFields(const Message& from, const std::vector<std::string>& fields, Message* to) {
   std::unique_ptr<Message> copy(from.New());
   copy->CopyFrom(from);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace allies::api {
 
@@ -19,6 +20,9 @@ namespace allies::api {
 absl::StatusOr<std::vector<std::string>> ResolveUpdateMask(
     const google::protobuf::FieldMask& mask, const std::vector<std::string>& mutable_fields,
     const google::protobuf::Descriptor* message);
+
+// Whether `fields` (as ResolveUpdateMask gives them) names `field`.
+bool HasPath(const std::vector<std::string>& fields, absl::string_view field);
 
 // Sets each named top-level field of `to` to its value in `from` (same message type).
 void CopyFields(const google::protobuf::Message& from, const std::vector<std::string>& fields,

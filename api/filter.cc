@@ -201,22 +201,6 @@ std::string FieldNames(const FilterSchema& schema, bool sortable_only) {
   return absl::StrJoin(names, ", ");
 }
 
-bool ParseDate(absl::string_view text, Date& date) {
-  std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
-  if (parts.size() != 3 || parts[0].size() != 4 || parts[1].size() != 2 || parts[2].size() != 2) {
-    return false;
-  }
-  if (!absl::SimpleAtoi(parts[0], &date.year) || !absl::SimpleAtoi(parts[1], &date.month) ||
-      !absl::SimpleAtoi(parts[2], &date.day)) {
-    return false;
-  }
-  if (date.year < 1 || date.month < 1 || date.month > 12 || date.day < 1) return false;
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (date.year % 4 == 0 && date.year % 100 != 0) || date.year % 400 == 0;
-  const int days = date.month == 2 && !leap ? 28 : kDays[date.month - 1];
-  return date.day <= days;
-}
-
 class Parser {
  public:
   Parser(std::vector<Token> tokens, const FilterSchema& schema)
@@ -422,25 +406,24 @@ class Parser {
       case FieldKind::kTimestamp: {
         absl::Time t;
         std::string err;
-        Date date;
         if (absl::ParseTime(absl::RFC3339_full, value.text, &t, &err)) {
           node.value = t;
           return absl::OkStatus();
         }
-        if (ParseDate(value.text, date)) {
-          node.value =
-              absl::FromCivil(absl::CivilDay(date.year, date.month, date.day), absl::UTCTimeZone());
+        if (std::optional<Date> date = ParseDate(value.text)) {
+          node.value = absl::FromCivil(absl::CivilDay(date->year, date->month, date->day),
+                                       absl::UTCTimeZone());
           return absl::OkStatus();
         }
         return bad(absl::StrCat("expected a timestamp like \"2026-11-26T10:00:00Z\", got ",
                                 Quote(value.text)));
       }
       case FieldKind::kDate: {
-        Date date;
-        if (!ParseDate(value.text, date)) {
+        std::optional<Date> date = ParseDate(value.text);
+        if (!date) {
           return bad(absl::StrCat("expected a date like \"2027-01-31\", got ", Quote(value.text)));
         }
-        node.value = date;
+        node.value = *date;
         return absl::OkStatus();
       }
       case FieldKind::kName:
@@ -496,7 +479,7 @@ void AppendCanonical(const FilterExpr& e, std::string& out) {
       } else if (auto* t = std::get_if<absl::Time>(&e.value)) {
         absl::StrAppend(&out, "t", absl::ToUnixMicros(*t));
       } else if (auto* d = std::get_if<Date>(&e.value)) {
-        absl::StrAppendFormat(&out, "d%04d-%02d-%02d", d->year, d->month, d->day);
+        absl::StrAppend(&out, "d", FormatDate(*d));
       }
       return;
   }
@@ -559,6 +542,33 @@ std::string CanonicalOrder(const std::vector<OrderTerm>& order) {
   std::string out;
   for (const auto& t : order) absl::StrAppend(&out, t.field->name, t.descending ? " desc," : ",");
   return out;
+}
+
+std::string FormatDate(const Date& date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year, date.month, date.day);
+}
+
+std::optional<Date> ParseDate(absl::string_view text) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
+  if (parts.size() != 3 || parts[0].size() != 4 || parts[1].size() != 2 || parts[2].size() != 2) {
+    return std::nullopt;
+  }
+  for (absl::string_view part : parts) {
+    for (char c : part) {
+      if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    }
+  }
+  Date date;
+  if (!absl::SimpleAtoi(parts[0], &date.year) || !absl::SimpleAtoi(parts[1], &date.month) ||
+      !absl::SimpleAtoi(parts[2], &date.day)) {
+    return std::nullopt;
+  }
+  if (date.year < 1 || date.month < 1 || date.month > 12 || date.day < 1) return std::nullopt;
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (date.year % 4 == 0 && date.year % 100 != 0) || date.year % 400 == 0;
+  const int days = date.month == 2 && !leap ? 28 : kDays[date.month - 1];
+  if (date.day > days) return std::nullopt;
+  return date;
 }
 
 }  // namespace allies::api

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -59,6 +60,11 @@ struct Date {
     return year == o.year && month == o.month && day == o.day;
   }
 };
+
+// "YYYY-MM-DD": how dates are written in filters, page tokens and SQL.
+std::string FormatDate(const Date& date);
+// A real calendar date written "YYYY-MM-DD" (digits only), or nullopt.
+std::optional<Date> ParseDate(absl::string_view text);
 
 using FilterValue = std::variant<std::string, int64_t, bool, absl::Time, Date>;
 

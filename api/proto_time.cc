@@ -36,6 +36,10 @@ void ToProtoDate(const Date& d, google::type::Date* out) {
   out->set_day(d.day);
 }
 
+std::string FormatDate(const google::type::Date& d) {
+  return FormatDate(Date{d.year(), d.month(), d.day()});
+}
+
 absl::StatusOr<Date> FromProtoDate(const google::type::Date& d, absl::string_view field) {
   const absl::CivilDay day(d.year(), d.month(), d.day());
   if (d.year() < 1 || d.year() > 9999 || day.year() != d.year() || day.month() != d.month() ||

@@ -19,6 +19,8 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& t);
 absl::Status CheckTimestamp(const google::protobuf::Timestamp& t, absl::string_view field);
 
 void ToProtoDate(const Date& d, google::type::Date* out);
+// "YYYY-MM-DD" of a google.type.Date.
+std::string FormatDate(const google::type::Date& d);
 // A full date (year, month and day all set and valid), or INVALID_ARGUMENT on `field`.
 absl::StatusOr<Date> FromProtoDate(const google::type::Date& d, absl::string_view field);
 

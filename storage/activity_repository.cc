@@ -28,19 +28,9 @@ std::vector<std::string> SplitList(const std::string& text, char separator) {
   return out;
 }
 
-std::optional<api::Date> ParseDate(const std::string& text) {
-  std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
-  api::Date d;
-  if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &d.year) ||
-      !absl::SimpleAtoi(parts[1], &d.month) || !absl::SimpleAtoi(parts[2], &d.day)) {
-    return std::nullopt;
-  }
-  return d;
-}
-
 std::optional<std::string> DateText(const std::optional<api::Date>& d) {
   if (!d) return std::nullopt;
-  return absl::StrFormat("%04d-%02d-%02d", d->year, d->month, d->day);
+  return api::FormatDate(*d);
 }
 
 ActivityRecord ReadRow(sql::ResultSet& rs) {
@@ -56,7 +46,7 @@ ActivityRecord ReadRow(sql::ResultSet& rs) {
   r.subject = GetString(rs, 9);
   r.description = GetString(rs, 10);
   r.occurred_time = GetTime(rs, 11);
-  if (!rs.isNull(12)) r.follow_up_date = ParseDate(GetString(rs, 12));
+  if (!rs.isNull(12)) r.follow_up_date = api::ParseDate(GetString(rs, 12));
   r.revision = rs.getInt64(13);
   r.create_time = GetTime(rs, 14);
   r.update_time = GetTime(rs, 15);

@@ -48,8 +48,8 @@ const char kInsertSql[] =
     "revision, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 absl::StatusOr<LibraryRecord> Get(Session& session, absl::string_view id, Lock lock) {
-  static const std::string kShare = absl::StrCat(kSelectByIdSql, " LOCK IN SHARE MODE");
-  static const std::string kUpdate = absl::StrCat(kSelectByIdSql, " FOR UPDATE");
+  static const std::string kShare = absl::StrCat(kSelectByIdSql, LockSuffix(Lock::kShare));
+  static const std::string kUpdate = absl::StrCat(kSelectByIdSql, LockSuffix(Lock::kUpdate));
   static const std::string kPlain = kSelectByIdSql;
   const std::string& sql = lock == Lock::kShare ? kShare : lock == Lock::kUpdate ? kUpdate : kPlain;
   return session.Run([&]() -> absl::StatusOr<LibraryRecord> {

@@ -57,7 +57,7 @@ SqlValue ToSqlValue(const api::FilterValue& v) {
   if (auto* b = std::get_if<bool>(&v)) return *b;
   if (auto* t = std::get_if<absl::Time>(&v)) return *t;
   const auto& d = std::get<api::Date>(v);
-  return absl::StrFormat("%04d-%02d-%02d", d.year, d.month, d.day);
+  return api::FormatDate(d);
 }
 
 absl::Status Compile(const api::FilterExpr& e, const std::vector<ColumnSpec>& columns,

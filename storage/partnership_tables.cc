@@ -3,7 +3,6 @@
 #include "allies/v1/agreement.pb.h"
 #include "allies/v1/contact.pb.h"
 #include "allies/v1/partner.pb.h"
-#include "storage/activity_repository.h"
 
 namespace allies::storage {
 

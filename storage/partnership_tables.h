@@ -15,14 +15,8 @@ const ResourceTable& PartnersTable();
 const ResourceTable& ContactsTable();
 const ResourceTable& AgreementsTable();
 
-// Agreement.State numbers as stored.
-inline constexpr int kAgreementDraft = 1;
-inline constexpr int kAgreementActive = 2;
-inline constexpr int kAgreementSuspended = 3;
-inline constexpr int kAgreementTerminated = 4;
-inline constexpr int kAgreementExpired = 5;
-
-// SQL (over the agreements row "t") of an agreement's state and end date as they read today
+// SQL (over the agreements row "t"; Agreement.State numbers: 2 ACTIVE, 3 SUSPENDED, 5 EXPIRED) of
+// an agreement's state and end date as they read today
 // (UTC): an ACTIVE one past its end date is EXPIRED, or, when it renews itself, ACTIVE with its
 // end date moved on by whole renewal periods.
 extern const char kAgreementStateSql[];

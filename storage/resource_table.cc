@@ -111,19 +111,6 @@ std::optional<absl::Time> GetTimeField(const Message& m, const char* field) {
   return GetTimeField(m, Standard(m, field));
 }
 
-std::string DateText(const google::type::Date& d) { return SqlDate(d.year(), d.month(), d.day()); }
-
-void ParseDate(const std::string& text, google::type::Date* out) {
-  std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
-  int y = 0, m = 0, d = 0;
-  if (parts.size() == 3 && absl::SimpleAtoi(parts[0], &y) && absl::SimpleAtoi(parts[1], &m) &&
-      absl::SimpleAtoi(parts[2], &d)) {
-    out->set_year(y);
-    out->set_month(m);
-    out->set_day(d);
-  }
-}
-
 std::string ToJson(const Message& m, const FieldDescriptor* f) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -169,10 +156,6 @@ std::string EscapeSqlLiteral(absl::string_view text) {
 }
 
 }  // namespace
-
-std::string SqlDate(int year, int month, int day) {
-  return absl::StrFormat("%04d-%02d-%02d", year, month, day);
-}
 
 ResourceTable::ResourceTable(std::string table, std::string collection, const Descriptor* message,
                              std::vector<FieldColumn> fields)
@@ -275,6 +258,10 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
   columns_.push_back({"delete_time", "t.delete_time", "", "", ""});
 
   select_ = absl::StrCat("SELECT ", absl::StrJoin(select, ", "), " FROM ", table_, " t");
+  for (Lock lock : {Lock::kNone, Lock::kShare, Lock::kUpdate}) {
+    get_sql_[static_cast<int>(lock)] =
+        absl::StrCat(select_, " WHERE t.library_id = ? AND t.id = ?", LockSuffix(lock));
+  }
   insert_sql_ =
       absl::StrCat("INSERT INTO ", table_, " (", absl::StrJoin(stored, ", "), ") VALUES (",
                    absl::StrJoin(std::vector<std::string>(stored.size(), "?"), ", "), ")");
@@ -356,7 +343,8 @@ struct RowReader {
       }
       case Codec::kDate: {
         auto* d = dynamic_cast<google::type::Date*>(r->MutableMessage(m, f));
-        if (d != nullptr) ParseDate(GetString(rs, column), d);
+        std::optional<api::Date> date = api::ParseDate(GetString(rs, column));
+        if (d != nullptr && date) api::ToProtoDate(*date, d);
         return;
       }
       case Codec::kJson:
@@ -401,7 +389,7 @@ SqlValue StoredValue(const Message& m, const FieldDescriptor* f, const FieldColu
       if (!r->HasField(m, f)) return Null{};
       const auto* d = dynamic_cast<const google::type::Date*>(&r->GetMessage(m, f));
       if (d == nullptr) return Null{};
-      return DateText(*d);
+      return api::FormatDate(*d);
     }
     case Codec::kJson:
       return ToJson(m, f);
@@ -413,16 +401,13 @@ SqlValue StoredValue(const Message& m, const FieldDescriptor* f, const FieldColu
 
 }  // namespace
 
-std::string ResourceTable::GetSql(Lock lock) const {
-  return absl::StrCat(select_, " WHERE t.library_id = ? AND t.id = ?",
-                      lock == Lock::kShare    ? " LOCK IN SHARE MODE"
-                      : lock == Lock::kUpdate ? " FOR UPDATE"
-                                              : "");
+const std::string& ResourceTable::GetSql(Lock lock) const {
+  return get_sql_[static_cast<int>(lock)];
 }
 
 absl::Status ResourceTable::Get(Session& session, const ResourceKey& key, Lock lock, Row* row,
                                 Message* out) const {
-  const std::string sql = GetSql(lock);
+  const std::string& sql = GetSql(lock);
   return session.Run([&]() -> absl::Status {
     auto rs = session.Query(sql, key.library_id, key.id);
     if (!rs->next()) {
@@ -496,7 +481,7 @@ std::vector<std::string> ResourceTable::SortKey(const Row& row, const Message& m
         }
         case Codec::kDate: {
           const auto* d = dynamic_cast<const google::type::Date*>(&r->GetMessage(m, f));
-          value = r->HasField(m, f) && d != nullptr ? DateText(*d) : kNoDateSortValue;
+          value = r->HasField(m, f) && d != nullptr ? api::FormatDate(*d) : kNoDateSortValue;
           break;
         }
         default:
@@ -524,30 +509,7 @@ absl::Status DuplicateError(const sql::SQLException& e, const std::string& name)
 
 }  // namespace
 
-absl::Status ResourceTable::Insert(Session& session, const Row& row, const Message& m) const {
-  std::vector<SqlValue> values = {row.key.library_id,
-                                  row.key.id,
-                                  row.revision,
-                                  GetTimeField(m, "create_time").value_or(absl::UnixEpoch()),
-                                  GetTimeField(m, "update_time").value_or(absl::UnixEpoch()),
-                                  Null{}};
-  if (auto t = GetTimeField(m, "delete_time")) values.back() = *t;
-  for (size_t i = 0; i < fields_.size(); ++i) {
-    if (fields_[i].column.empty() || CodecOf(descriptors_[i]) == Codec::kValues) continue;
-    values.push_back(StoredValue(m, descriptors_[i], fields_[i]));
-  }
-  return session.Run([&]() -> absl::Status {
-    try {
-      session.ExecuteValues(insert_sql_, values);
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != kErDupEntry) throw;
-      return DuplicateError(e, Name(row.key));
-    }
-    return WriteValues(session, row, m, /*replace=*/false);
-  });
-}
-
-absl::Status ResourceTable::Update(Session& session, const Row& row, const Message& m) const {
+std::vector<SqlValue> ResourceTable::StoredValues(const Row& row, const Message& m) const {
   std::vector<SqlValue> values = {
       row.revision, GetTimeField(m, "create_time").value_or(absl::UnixEpoch()),
       GetTimeField(m, "update_time").value_or(absl::UnixEpoch()), Null{}};
@@ -556,17 +518,34 @@ absl::Status ResourceTable::Update(Session& session, const Row& row, const Messa
     if (fields_[i].column.empty() || CodecOf(descriptors_[i]) == Codec::kValues) continue;
     values.push_back(StoredValue(m, descriptors_[i], fields_[i]));
   }
-  values.push_back(row.key.library_id);
-  values.push_back(row.key.id);
+  return values;
+}
+
+absl::Status ResourceTable::Write(Session& session, const std::string& sql,
+                                  const std::vector<SqlValue>& values, const Row& row,
+                                  const Message& m, bool replace_values) const {
   return session.Run([&]() -> absl::Status {
     try {
-      session.ExecuteValues(update_sql_, values);
+      session.ExecuteValues(sql, values);
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != kErDupEntry) throw;
       return DuplicateError(e, Name(row.key));
     }
-    return WriteValues(session, row, m, /*replace=*/true);
+    return WriteValues(session, row, m, replace_values);
   });
+}
+
+absl::Status ResourceTable::Insert(Session& session, const Row& row, const Message& m) const {
+  std::vector<SqlValue> values = {row.key.library_id, row.key.id};
+  for (SqlValue& v : StoredValues(row, m)) values.push_back(std::move(v));
+  return Write(session, insert_sql_, values, row, m, /*replace_values=*/false);
+}
+
+absl::Status ResourceTable::Update(Session& session, const Row& row, const Message& m) const {
+  std::vector<SqlValue> values = StoredValues(row, m);
+  values.push_back(row.key.library_id);
+  values.push_back(row.key.id);
+  return Write(session, update_sql_, values, row, m, /*replace_values=*/true);
 }
 
 // Inside Session::Run.
@@ -641,11 +620,8 @@ absl::StatusOr<std::vector<ResourceKey>> ResourceTable::ReplaceValue(Session& se
 absl::StatusOr<ResourceTable::RowState> ResourceTable::State(Session& session,
                                                              const ResourceKey& key,
                                                              Lock lock) const {
-  const std::string sql =
-      absl::StrCat("SELECT delete_time IS NULL FROM ", table_, " WHERE library_id = ? AND id = ?",
-                   lock == Lock::kShare    ? " LOCK IN SHARE MODE"
-                   : lock == Lock::kUpdate ? " FOR UPDATE"
-                                           : "");
+  const std::string sql = absl::StrCat("SELECT delete_time IS NULL FROM ", table_,
+                                       " WHERE library_id = ? AND id = ?", LockSuffix(lock));
   return session.Run([&]() -> absl::StatusOr<RowState> {
     auto rs = session.Query(sql, key.library_id, key.id);
     if (!rs->next()) return RowState::kMissing;

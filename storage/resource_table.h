@@ -91,7 +91,7 @@ class ResourceTable {
   const std::vector<ColumnSpec>& columns() const { return columns_; }
 
   // The SQL of Get (arguments: library_id, id), also for the benchmark's raw-database path.
-  std::string GetSql(Lock lock) const;
+  const std::string& GetSql(Lock lock) const;
   // NOT_FOUND (reason RESOURCE_NOT_FOUND) when there is no such row, deleted or not.
   absl::Status Get(Session& session, const ResourceKey& key, Lock lock, Row* row,
                    google::protobuf::Message* out) const;
@@ -134,6 +134,13 @@ class ResourceTable {
 
  private:
   const FieldColumn* Find(absl::string_view field) const;
+  // revision, create_time, update_time, delete_time, then every stored field: the values of
+  // an Insert after the key, and of an Update before it.
+  std::vector<SqlValue> StoredValues(const Row& row, const google::protobuf::Message& m) const;
+  // Runs an INSERT or UPDATE of the row (a taken unique key is ALREADY_EXISTS) and its
+  // resource_values.
+  absl::Status Write(Session& session, const std::string& sql, const std::vector<SqlValue>& values,
+                     const Row& row, const google::protobuf::Message& m, bool replace_values) const;
   // Rewrites the resource_values rows of the row's repeated scalar fields (inside Session::Run).
   absl::Status WriteValues(Session& session, const Row& row,
                            const google::protobuf::Message& message, bool replace) const;
@@ -146,13 +153,11 @@ class ResourceTable {
   api::NamePattern pattern_;
   api::FilterSchema schema_;
   std::vector<ColumnSpec> columns_;
-  std::string select_;  // "SELECT ... FROM <table> t"
+  std::string select_;      // "SELECT ... FROM <table> t"
+  std::string get_sql_[3];  // select_ for one row, by Lock
   std::string insert_sql_;
   std::string update_sql_;
 };
-
-// "%04d-%02d-%02d" of a google.type.Date-like triple.
-std::string SqlDate(int year, int month, int day);
 
 }  // namespace allies::storage
 

@@ -32,6 +32,11 @@ namespace allies::storage {
 // Row locks a read may take (inside a transaction).
 enum class Lock { kNone, kShare, kUpdate };
 
+// What a SELECT ends with to take `lock` ("", " LOCK IN SHARE MODE" or " FOR UPDATE").
+inline const char* LockSuffix(Lock lock) {
+  return lock == Lock::kShare ? " LOCK IN SHARE MODE" : lock == Lock::kUpdate ? " FOR UPDATE" : "";
+}
+
 // SQL NULL as a statement argument.
 struct Null {};
 

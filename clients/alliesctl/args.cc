@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/civil_time.h"
+#include "api/proto_time.h"
 
 namespace allies::ctl {
 namespace {
@@ -190,31 +190,13 @@ std::string EnumValueNames(const google::protobuf::EnumDescriptor& type) {
 }
 
 absl::StatusOr<google::type::Date> ParseDateFlag(absl::string_view flag, absl::string_view value) {
-  auto error = [&] {
+  const std::optional<api::Date> parsed = api::ParseDate(value);
+  if (!parsed) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", flag, ": expected a date YYYY-MM-DD, got \"", value, "\""));
-  };
-  const std::vector<absl::string_view> parts = absl::StrSplit(value, '-');
-  if (parts.size() != 3 || parts[0].size() != 4 || parts[1].size() != 2 || parts[2].size() != 2) {
-    return error();
-  }
-  int numbers[3];
-  for (int i = 0; i < 3; ++i) {
-    for (char c : parts[i]) {
-      if (!absl::ascii_isdigit(c)) return error();
-    }
-    if (!absl::SimpleAtoi(parts[i], &numbers[i])) return error();
-  }
-  // CivilDay normalizes (2026-02-30 becomes 2026-03-02): a date that changes does not exist.
-  const absl::CivilDay day(numbers[0], numbers[1], numbers[2]);
-  if (numbers[0] == 0 || day.year() != numbers[0] || day.month() != numbers[1] ||
-      day.day() != numbers[2]) {
-    return error();
   }
   google::type::Date date;
-  date.set_year(numbers[0]);
-  date.set_month(numbers[1]);
-  date.set_day(numbers[2]);
+  api::ToProtoDate(*parsed, &date);
   return date;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "api/proto_time.h"
 #include "api/utf8.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -98,7 +99,7 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
 
 std::string FormatDate(const google::type::Date& date) {
   if (date.year() == 0 && date.month() == 0 && date.day() == 0) return "";
-  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+  return api::FormatDate(date);
 }
 
 std::string FormatMoney(const google::type::Money& money) {

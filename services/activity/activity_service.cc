@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "api/errors.h"
 #include "api/etag.h"
+#include "api/fields.h"
 #include "api/list_request.h"
 #include "api/names.h"
 #include "api/pagination.h"
@@ -66,9 +66,7 @@ namespace {
 absl::Status ApplyFields(const v1::Activity& in, const std::vector<std::string>& fields,
                          absl::Time now, ActivityRecord& r) {
   api::FieldViolations v;
-  auto wanted = [&](absl::string_view f) {
-    return std::find(fields.begin(), fields.end(), f) != fields.end();
-  };
+  auto wanted = [&](absl::string_view f) { return api::HasPath(fields, f); };
   if (wanted("kind")) {
     if (in.kind() == v1::Activity::KIND_UNSPECIFIED || in.kind() == v1::Activity::SYSTEM ||
         !v1::Activity::Kind_IsValid(in.kind())) {
@@ -271,33 +269,15 @@ absl::Status ActivityLogService::UpdateActivity(const api::Call& call,
   const std::string& name = request.activity().name();
   auto ids = ActivityNamePattern().Parse(name, "activity.name");
   if (!ids.ok()) return ids.status();
-  const auto& paths = request.update_mask().paths();
-  if (paths.empty()) {
-    return api::InvalidField(
-        "update_mask", absl::StrCat("is required: name the fields to change (",
-                                    absl::StrJoin(MutableActivityFields(), ", "), ") or \"*\""));
-  }
-  std::vector<std::string> fields;
-  api::FieldViolations mask_violations;
-  for (const std::string& path : paths) {
-    const auto& all = MutableActivityFields();
-    if (path == "*") {
-      fields = all;
-    } else if (std::find(all.begin(), all.end(), path) != all.end()) {
-      fields.push_back(path);
-    } else {
-      mask_violations.Add(
-          "update_mask", absl::StrCat(api::Quote(path), " cannot be changed; updatable fields are ",
-                                      absl::StrJoin(all, ", ")));
-    }
-  }
-  if (!mask_violations.empty()) return mask_violations.ToStatus();
+  auto fields = api::ResolveUpdateMask(request.update_mask(), MutableActivityFields(),
+                                       v1::Activity::descriptor());
+  if (!fields.ok()) return fields.status();
   return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
     auto current = LockForChange(s, call.principal(), *ids, name, request.activity().etag(), false);
     if (!current.ok()) return current.status();
     ActivityRecord record = *std::move(current);
     const absl::Time now = std::max(storage::NowMicros(), record.update_time);
-    absl::Status valid = ApplyFields(request.activity(), fields, now, record);
+    absl::Status valid = ApplyFields(request.activity(), *fields, now, record);
     if (!valid.ok()) return valid;
     record.revision += 1;
     record.update_time = now;

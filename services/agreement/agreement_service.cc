@@ -6,6 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "api/fields.h"
+#include "api/proto_time.h"
 #include "api/text.h"
 #include "storage/partnership_tables.h"
 
@@ -31,10 +33,6 @@ const std::vector<std::string>& InForceFields() {
   return *fields;
 }
 
-bool Wanted(const std::vector<std::string>& fields, absl::string_view f) {
-  return std::find(fields.begin(), fields.end(), f) != fields.end();
-}
-
 void CheckDate(api::FieldViolations& v, const std::string& path, bool has,
                const google::type::Date& date) {
   if (!has) return;
@@ -44,7 +42,7 @@ void CheckDate(api::FieldViolations& v, const std::string& path, bool has,
 
 void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
                     api::FieldViolations& v) {
-  if (Wanted(fields, "partner")) {
+  if (api::HasPath(fields, "partner")) {
     if (a.partner().empty()) {
       v.Add("agreement.partner", "is required (libraries/{library}/partners/{partner})");
     } else {
@@ -52,37 +50,38 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
       if (!key.ok()) v.AddFrom(key.status(), "agreement.partner");
     }
   }
-  if (Wanted(fields, "number")) {
+  if (api::HasPath(fields, "number")) {
     api::CheckText(v, "agreement.number", a.number(), kMaxNumber, true);
   }
-  if (Wanted(fields, "title")) api::CheckText(v, "agreement.title", a.title(), kMaxTitle, true);
-  if (Wanted(fields, "kind")) {
+  if (api::HasPath(fields, "title"))
+    api::CheckText(v, "agreement.title", a.title(), kMaxTitle, true);
+  if (api::HasPath(fields, "kind")) {
     if (a.kind() == Agreement::KIND_UNSPECIFIED || !Agreement::Kind_IsValid(a.kind())) {
       v.Add("agreement.kind",
             "is required (COOPERATION, SPONSORSHIP, DONATION, INFORMATION_SUPPORT, VOLUNTEERING "
             "or OTHER)");
     }
   }
-  if (Wanted(fields, "sign_date")) {
+  if (api::HasPath(fields, "sign_date")) {
     CheckDate(v, "agreement.sign_date", a.has_sign_date(), a.sign_date());
   }
-  if (Wanted(fields, "start_date")) {
+  if (api::HasPath(fields, "start_date")) {
     CheckDate(v, "agreement.start_date", a.has_start_date(), a.start_date());
   }
-  if (Wanted(fields, "end_date")) {
+  if (api::HasPath(fields, "end_date")) {
     CheckDate(v, "agreement.end_date", a.has_end_date(), a.end_date());
   }
-  if (Wanted(fields, "renewal_months") &&
+  if (api::HasPath(fields, "renewal_months") &&
       (a.renewal_months() < 0 || a.renewal_months() > kMaxRenewalMonths)) {
     v.Add("agreement.renewal_months", absl::StrCat("must be 0-", kMaxRenewalMonths));
   }
   for (const char* f : {"subject", "library_obligations", "partner_obligations"}) {
-    if (!Wanted(fields, f)) continue;
+    if (!api::HasPath(fields, f)) continue;
     const auto* d = Agreement::descriptor()->FindFieldByName(f);
     api::CheckText(v, absl::StrCat("agreement.", f), a.GetReflection()->GetString(a, d), kMaxText,
                    false, true);
   }
-  if (Wanted(fields, "value") && a.has_value()) {
+  if (api::HasPath(fields, "value") && a.has_value()) {
     const auto& money = a.value();
     std::string code = money.currency_code();
     if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) {
@@ -95,7 +94,7 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
       v.Add("agreement.value", "must be a non-negative amount (nanos 0-999999999)");
     }
   }
-  if (Wanted(fields, "signatories")) {
+  if (api::HasPath(fields, "signatories")) {
     if (a.signatories_size() > kMaxSignatories) {
       v.Add("agreement.signatories", absl::StrCat("at most ", kMaxSignatories));
     }
@@ -110,7 +109,7 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
       }
     }
   }
-  if (Wanted(fields, "documents")) {
+  if (api::HasPath(fields, "documents")) {
     if (a.documents_size() > kMaxDocuments) {
       v.Add("agreement.documents", absl::StrCat("at most ", kMaxDocuments));
     }
@@ -124,10 +123,6 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
       }
     }
   }
-}
-
-std::string DateText(const google::type::Date& d) {
-  return storage::SqlDate(d.year(), d.month(), d.day());
 }
 
 std::string StateName(int state) {
@@ -183,7 +178,7 @@ ResourceRules<Agreement> AgreementRules() {
     if (current.state() == Agreement::DRAFT) return absl::OkStatus();
     if (In(current, {Agreement::ACTIVE, Agreement::SUSPENDED})) {
       for (const std::string& f : fields) {
-        if (Wanted(InForceFields(), f)) continue;
+        if (api::HasPath(InForceFields(), f)) continue;
         return api::Error(
             absl::StatusCode::kFailedPrecondition, "AGREEMENT_STATE",
             absl::StrCat(current.name(), " is ", StateName(current.state()), ": ", f,
@@ -201,22 +196,22 @@ ResourceRules<Agreement> AgreementRules() {
   rules.check_write = [](storage::Session& s, const storage::ResourceKey& key, const Agreement& a,
                          const std::vector<std::string>& changed) -> absl::Status {
     if (a.has_start_date() && a.has_end_date() &&
-        DateText(a.start_date()) > DateText(a.end_date())) {
+        api::FormatDate(a.start_date()) > api::FormatDate(a.end_date())) {
       return api::InvalidField(
           "agreement.end_date",
-          absl::StrCat("must not be before start_date (", DateText(a.start_date()), "), got ",
-                       DateText(a.end_date())));
+          absl::StrCat("must not be before start_date (", api::FormatDate(a.start_date()),
+                       "), got ", api::FormatDate(a.end_date())));
     }
     if (a.auto_renew() && a.renewal_months() == 0) {
       return api::InvalidField("agreement.renewal_months",
                                "is required (1-120) when auto_renew is set");
     }
-    if (Wanted(changed, "partner")) {
+    if (api::HasPath(changed, "partner")) {
       absl::Status ok = CheckReference(s, storage::PartnersTable(), key.library_id, a.partner(),
                                        "agreement.partner");
       if (!ok.ok()) return ok;
     }
-    if (Wanted(changed, "signatories")) {
+    if (api::HasPath(changed, "signatories")) {
       for (int i = 0; i < a.signatories_size(); ++i) {
         absl::Status ok =
             CheckReference(s, storage::ContactsTable(), key.library_id, a.signatories(i),
@@ -306,7 +301,7 @@ absl::Status AgreementService::Renew(const api::Call& call,
   }
   auto date = api::FromProtoDate(request.new_end_date(), "new_end_date");
   if (!date.ok()) return date.status();
-  const std::string new_end = DateText(request.new_end_date());
+  const std::string new_end = api::FormatDate(request.new_end_date());
   return agreements_.Change(
       call, "Renew", "RENEW", request.name(), request.etag(), request.request_id(), request,
       [&](storage::Session& s, const storage::ResourceKey&,
@@ -321,10 +316,10 @@ absl::Status AgreementService::Renew(const api::Call& call,
               "new_end_date",
               absl::StrCat("must not be in the past (today is ", *today, "), got ", new_end));
         }
-        if (a.has_end_date() && new_end <= DateText(a.end_date())) {
+        if (a.has_end_date() && new_end <= api::FormatDate(a.end_date())) {
           return api::InvalidField("new_end_date",
                                    absl::StrCat("must be after the current end_date (",
-                                                DateText(a.end_date()), "), got ", new_end));
+                                                api::FormatDate(a.end_date()), "), got ", new_end));
         }
         std::vector<std::string> changed = {"end_date"};
         if (a.state() != Agreement::ACTIVE) changed.insert(changed.begin(), "state");

@@ -112,6 +112,23 @@ inline absl::Status CheckReference(storage::Session& s, const storage::ResourceT
   return absl::OkStatus();
 }
 
+// The system entry for a change of resource `key` of `table` by the caller, in the change's
+// transaction; its request id is `request_id`, or the call's when there is none.
+inline absl::Status RecordChange(storage::Session& s, const api::Call& call,
+                                 const storage::ResourceTable& table, absl::string_view verb,
+                                 const storage::ResourceKey& key, std::vector<std::string> fields,
+                                 absl::string_view request_id, absl::Time when) {
+  storage::Change change;
+  change.library_id = key.library_id;
+  change.actor = call.principal().name;
+  change.verb = std::string(verb);
+  change.resource = table.Name(key);
+  change.changed_fields = std::move(fields);
+  change.request_id = request_id.empty() ? call.request_id() : std::string(request_id);
+  change.time = when;
+  return storage::activities::RecordChange(s, change);
+}
+
 template <typename M>
 class ResourceMethods {
  public:
@@ -366,15 +383,7 @@ class ResourceMethods {
   absl::Status Record(Session& s, const api::Call& call, absl::string_view verb,
                       const ResourceKey& key, std::vector<std::string> fields,
                       absl::string_view request_id, absl::Time when) {
-    storage::Change change;
-    change.library_id = key.library_id;
-    change.actor = call.principal().name;
-    change.verb = std::string(verb);
-    change.resource = table_.Name(key);
-    change.changed_fields = std::move(fields);
-    change.request_id = request_id.empty() ? call.request_id() : std::string(request_id);
-    change.time = when;
-    return storage::activities::RecordChange(s, change);
+    return RecordChange(s, call, table_, verb, key, std::move(fields), request_id, when);
   }
 
  private:
@@ -409,7 +418,7 @@ class ResourceMethods {
       if (!ok.ok()) return ok;
     }
     for (const auto& [field, reason] : rules_.unique_fields) {
-      if (std::find(changed.begin(), changed.end(), field) == changed.end()) continue;
+      if (!api::HasPath(changed, field)) continue;
       absl::Status ok = CheckUnique(s, key, record, field, reason);
       if (!ok.ok()) return ok;
     }

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "api/contact_points.h"
+#include "api/fields.h"
 #include "api/text.h"
 #include "services/activity/activity_service.h"
 #include "storage/activity_repository.h"
@@ -29,10 +30,6 @@ constexpr int kMaxMergeSources = 50;
 constexpr int kMaxDuplicateScan = 20000;
 // What erased personal text in activities is replaced with.
 constexpr char kErased[] = "[erased]";
-
-bool Wanted(const std::vector<std::string>& fields, absl::string_view f) {
-  return std::find(fields.begin(), fields.end(), f) != fields.end();
-}
 
 template <typename Check>
 void CheckList(api::FieldViolations& v, const std::string& path,
@@ -55,28 +52,29 @@ void CheckList(api::FieldViolations& v, const std::string& path,
 
 void CheckContact(const Contact& c, const std::vector<std::string>& fields,
                   api::FieldViolations& v) {
-  if (Wanted(fields, "family_name")) {
+  if (api::HasPath(fields, "family_name")) {
     api::CheckText(v, "contact.family_name", c.family_name(), kMaxName, false);
   }
-  if (Wanted(fields, "given_name")) {
+  if (api::HasPath(fields, "given_name")) {
     api::CheckText(v, "contact.given_name", c.given_name(), kMaxName, false);
   }
-  if (Wanted(fields, "patronymic")) {
+  if (api::HasPath(fields, "patronymic")) {
     api::CheckText(v, "contact.patronymic", c.patronymic(), kMaxName, false);
   }
-  if (Wanted(fields, "position")) {
+  if (api::HasPath(fields, "position")) {
     api::CheckText(v, "contact.position", c.position(), kMaxPosition, false);
   }
-  if (Wanted(fields, "partner") && !c.partner().empty()) {
+  if (api::HasPath(fields, "partner") && !c.partner().empty()) {
     auto key = storage::PartnersTable().ParseName(c.partner(), "contact.partner");
     if (!key.ok()) v.AddFrom(key.status(), "contact.partner");
   }
-  if (Wanted(fields, "emails")) CheckList(v, "contact.emails", c.emails(), api::CheckEmail);
-  if (Wanted(fields, "phones")) CheckList(v, "contact.phones", c.phones(), api::CheckPhone);
-  if (Wanted(fields, "preferred_channel") && !Contact::Channel_IsValid(c.preferred_channel())) {
+  if (api::HasPath(fields, "emails")) CheckList(v, "contact.emails", c.emails(), api::CheckEmail);
+  if (api::HasPath(fields, "phones")) CheckList(v, "contact.phones", c.phones(), api::CheckPhone);
+  if (api::HasPath(fields, "preferred_channel") &&
+      !Contact::Channel_IsValid(c.preferred_channel())) {
     v.Add("contact.preferred_channel", "must be EMAIL, PHONE, MESSENGER, MAIL or IN_PERSON");
   }
-  if (Wanted(fields, "notes")) {
+  if (api::HasPath(fields, "notes")) {
     api::CheckText(v, "contact.notes", c.notes(), kMaxNotes, false, true);
   }
 }
@@ -144,7 +142,7 @@ ResourceRules<Contact> ContactRules() {
       return api::InvalidField("contact.family_name",
                                "family_name or given_name is required (the person's name)");
     }
-    if (Wanted(changed, "partner") && !c.partner().empty()) {
+    if (api::HasPath(changed, "partner") && !c.partner().empty()) {
       return CheckReference(s, storage::PartnersTable(), key.library_id, c.partner(),
                             "contact.partner");
     }
@@ -309,15 +307,8 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
           for (const auto& key : *agreements) {
             ok = storage::AgreementsTable().Touch(s, key, now);
             if (ok.ok()) {
-              storage::Change change{
-                  key.library_id,
-                  call.principal().name,
-                  "UPDATE",
-                  storage::AgreementsTable().Name(key),
-                  {"signatories"},
-                  request.request_id().empty() ? call.request_id() : request.request_id(),
-                  now};
-              ok = storage::activities::RecordChange(s, change);
+              ok = RecordChange(s, call, storage::AgreementsTable(), "UPDATE", key, {"signatories"},
+                                request.request_id(), now);
             }
             if (!ok.ok()) return ok;
           }

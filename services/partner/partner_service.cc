@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "api/contact_points.h"
+#include "api/fields.h"
 #include "api/registry_numbers.h"
 #include "api/text.h"
 #include "storage/partnership_tables.h"
@@ -21,21 +22,17 @@ constexpr size_t kMaxNotes = 10000;
 constexpr size_t kMaxTag = 100;
 constexpr int kMaxTags = 50;
 
-bool Wanted(const std::vector<std::string>& fields, absl::string_view f) {
-  return std::find(fields.begin(), fields.end(), f) != fields.end();
-}
-
 void CheckPartner(const v1::Partner& p, const std::vector<std::string>& fields,
                   api::FieldViolations& v) {
-  if (Wanted(fields, "display_name")) {
+  if (api::HasPath(fields, "display_name")) {
     api::CheckText(v, "partner.display_name", p.display_name(), kMaxDisplayName, true);
   }
-  if (Wanted(fields, "legal_name")) {
+  if (api::HasPath(fields, "legal_name")) {
     api::CheckText(v, "partner.legal_name", p.legal_name(), kMaxLegalName, false);
   }
-  if (Wanted(fields, "inn")) api::CheckInn(v, "partner.inn", p.inn());
-  if (Wanted(fields, "ogrn")) api::CheckOgrn(v, "partner.ogrn", p.ogrn());
-  if (Wanted(fields, "kind")) {
+  if (api::HasPath(fields, "inn")) api::CheckInn(v, "partner.inn", p.inn());
+  if (api::HasPath(fields, "ogrn")) api::CheckOgrn(v, "partner.ogrn", p.ogrn());
+  if (api::HasPath(fields, "kind")) {
     if (p.kind() == v1::Partner::KIND_UNSPECIFIED) {
       v.Add("partner.kind",
             "is required (BUSINESS, NONPROFIT, GOVERNMENT, MEDIA, EDUCATION, CULTURE, RELIGIOUS "
@@ -44,7 +41,7 @@ void CheckPartner(const v1::Partner& p, const std::vector<std::string>& fields,
       v.Add("partner.kind", absl::StrCat("unknown kind ", p.kind()));
     }
   }
-  if (Wanted(fields, "support_forms")) {
+  if (api::HasPath(fields, "support_forms")) {
     std::set<int> seen;
     for (int i = 0; i < p.support_forms_size(); ++i) {
       const int form = p.support_forms(i);
@@ -58,17 +55,18 @@ void CheckPartner(const v1::Partner& p, const std::vector<std::string>& fields,
       }
     }
   }
-  if (Wanted(fields, "state") &&
+  if (api::HasPath(fields, "state") &&
       (p.state() == v1::Partner::STATE_UNSPECIFIED || !v1::Partner::State_IsValid(p.state()))) {
     v.Add("partner.state", "must be PROSPECT, ACTIVE, PAUSED or FORMER");
   }
-  if (Wanted(fields, "website")) api::CheckUrl(v, "partner.website", p.website(), kMaxWebsite);
-  if (Wanted(fields, "email")) api::CheckEmail(v, "partner.email", p.email());
-  if (Wanted(fields, "phone")) api::CheckPhone(v, "partner.phone", p.phone());
-  if (Wanted(fields, "address")) {
+  if (api::HasPath(fields, "website"))
+    api::CheckUrl(v, "partner.website", p.website(), kMaxWebsite);
+  if (api::HasPath(fields, "email")) api::CheckEmail(v, "partner.email", p.email());
+  if (api::HasPath(fields, "phone")) api::CheckPhone(v, "partner.phone", p.phone());
+  if (api::HasPath(fields, "address")) {
     api::CheckText(v, "partner.address", p.address(), kMaxAddress, false, true);
   }
-  if (Wanted(fields, "tags")) {
+  if (api::HasPath(fields, "tags")) {
     if (p.tags_size() > kMaxTags) {
       v.Add("partner.tags", absl::StrCat("at most ", kMaxTags, " tags, got ", p.tags_size()));
     }
@@ -81,7 +79,7 @@ void CheckPartner(const v1::Partner& p, const std::vector<std::string>& fields,
       }
     }
   }
-  if (Wanted(fields, "notes")) {
+  if (api::HasPath(fields, "notes")) {
     api::CheckText(v, "partner.notes", p.notes(), kMaxNotes, false, true);
   }
 }
