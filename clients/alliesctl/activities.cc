@@ -14,17 +14,9 @@ namespace allies::ctl {
 namespace {
 
 using allies::v1::Activity;
+using allies::v1::ActivityLogService;
 
 constexpr char kResource[] = "activities";
-
-std::unique_ptr<allies::v1::ActivityLogService::Stub> Stub(Invocation& inv) {
-  return allies::v1::ActivityLogService::NewStub(inv.Channel());
-}
-
-std::string Timestamp(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(t.seconds()),
-                          absl::UTCTimeZone());
-}
 
 Table ActivitiesTable(const google::protobuf::RepeatedPtrField<Activity>& activities) {
   Table table;
@@ -35,8 +27,8 @@ Table ActivitiesTable(const google::protobuf::RepeatedPtrField<Activity>& activi
                                  ? absl::StrCat(a.verb(), " ", a.resource(), " (",
                                                 absl::StrJoin(a.changed_fields(), ", "), ")")
                                  : a.subject();
-    table.rows.push_back(
-        {a.name(), Activity::Kind_Name(a.kind()), Timestamp(a.occurred_time()), a.actor(), what});
+    table.rows.push_back({a.name(), Activity::Kind_Name(a.kind()),
+                          FormatTimestamp(a.occurred_time()), a.actor(), what});
   }
   return table;
 }
@@ -50,12 +42,10 @@ int PrintActivity(Invocation& inv, const Activity& activity) {
 int RunGet(Invocation& inv) {
   allies::v1::GetActivityRequest request;
   request.set_name(inv.operands()[0]);
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
   Activity response;
-  grpc::Status status = Stub(inv)->GetActivity(&context, request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintActivity(inv, response);
+  const int code =
+      Call<ActivityLogService>(inv, &ActivityLogService::Stub::GetActivity, request, &response);
+  return code != kExitOk ? code : PrintActivity(inv, response);
 }
 
 int RunList(Invocation& inv) {
@@ -70,7 +60,7 @@ int RunList(Invocation& inv) {
     }
     request.set_filter(filter);
   }
-  auto stub = Stub(inv);
+  auto stub = ActivityLogService::NewStub(inv.Channel());
   allies::v1::ListActivitiesResponse result;
   const int fetched = FetchPages(
       inv, request,
@@ -86,12 +76,10 @@ int RunList(Invocation& inv) {
 int RunLog(Invocation& inv) {
   auto request = BuildLogActivityRequest(inv.operands()[0], inv.args());
   if (!request.ok()) return inv.UsageError(request.status().message());
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
   Activity response;
-  grpc::Status status = Stub(inv)->CreateActivity(&context, *request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintActivity(inv, response);
+  const int code =
+      Call<ActivityLogService>(inv, &ActivityLogService::Stub::CreateActivity, *request, &response);
+  return code != kExitOk ? code : PrintActivity(inv, response);
 }
 
 }  // namespace
@@ -136,37 +124,26 @@ absl::StatusOr<allies::v1::CreateActivityRequest> BuildLogActivityRequest(absl::
 void RegisterActivityCommands(CommandRegistry* registry) {
   registry->AddResource({kResource, {"activity", "act"}, "the activity log"});
 
-  Command get;
-  get.resource = kResource;
-  get.verb = "get";
-  get.operand_usage = "NAME";
-  get.summary = "Show an activity (libraries/x/activities/y).";
-  get.min_operands = get.max_operands = 1;
+  Command get =
+      NewCommand(kResource, "get", "NAME", "Show an activity (libraries/x/activities/y).");
   get.run = RunGet;
   registry->AddCommand(std::move(get));
 
-  Command list;
-  list.resource = kResource;
-  list.verb = "list";
-  list.operand_usage = "[LIBRARY]";
-  list.summary = "List the activity log of a library (default: every library), newest first.";
+  Command list =
+      NewCommand(kResource, "list", "[LIBRARY]",
+                 "List the activity log of a library (default: every library), newest first.");
   list.details =
       "Filter fields: kind, actor, verb, resource, related, subject, description,\n"
       "occurred_time, create_time, follow_up_date; e.g. --filter 'kind = MEETING'.\n"
       "Sortable: occurred_time, create_time, kind.\n";
-  list.max_operands = 1;
   list.flags = ListFlagSpecs("activities", /*filter_and_order=*/true);
   list.flags.push_back(
       {"related", '\0', true, "NAME", "only activities about this resource (e.g. a partner)"});
   list.run = RunList;
   registry->AddCommand(std::move(list));
 
-  Command log;
-  log.resource = kResource;
-  log.verb = "log";
-  log.operand_usage = "LIBRARY";
-  log.summary = "Record a meeting, call, letter, ... in a library's log.";
-  log.min_operands = log.max_operands = 1;
+  Command log = NewCommand(kResource, "log", "LIBRARY",
+                           "Record a meeting, call, letter, ... in a library's log.");
   log.flags = {
       {"kind", '\0', true, "KIND", "MEETING, CALL, EMAIL, LETTER, EVENT, PUBLICATION or OTHER"},
       {"subject", '\0', true, "TEXT", "what it was about (required)"},
@@ -176,7 +153,7 @@ void RegisterActivityCommands(CommandRegistry* registry) {
        "comma-separated"},
       {"occurred-time", '\0', true, "TIME", "when, RFC 3339 (default: now)"},
       {"follow-up-date", '\0', true, "DATE", "when to follow up, YYYY-MM-DD"},
-      {"request-id", '\0', true, "ID", "idempotency key: a retry with the same id records it once"},
+      RequestIdFlag(),
   };
   log.run = RunLog;
   registry->AddCommand(std::move(log));

@@ -14,12 +14,9 @@ namespace allies::ctl {
 namespace {
 
 using allies::v1::ApiKey;
+using allies::v1::ApiKeyService;
 
 constexpr char kResource[] = "keys";
-
-std::unique_ptr<allies::v1::ApiKeyService::Stub> Stub(Invocation& inv) {
-  return allies::v1::ApiKeyService::NewStub(inv.Channel());
-}
 
 std::string NormalizeKeyName(absl::string_view name) {
   return absl::StartsWith(name, "apiKeys/") ? std::string(name) : absl::StrCat("apiKeys/", name);
@@ -68,11 +65,9 @@ int RunCreate(Invocation& inv) {
     key->mutable_expire_time()->set_seconds(absl::ToUnixSeconds(t));
   }
   if (auto rid = inv.args().Get("request-id")) request.set_request_id(*rid);
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
   allies::v1::CreateApiKeyResponse response;
-  grpc::Status status = Stub(inv)->CreateApiKey(&context, request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
+  const int code = Call<ApiKeyService>(inv, &ApiKeyService::Stub::CreateApiKey, request, &response);
+  if (code != kExitOk) return code;
   if (inv.options().output == OutputFormat::kTable) {
     const int code = PrintKey(inv, response.api_key());
     if (!response.key().empty()) {
@@ -86,25 +81,17 @@ int RunCreate(Invocation& inv) {
 int RunGet(Invocation& inv) {
   allies::v1::GetApiKeyRequest request;
   request.set_name(NormalizeKeyName(inv.operands()[0]));
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
   ApiKey response;
-  grpc::Status status = Stub(inv)->GetApiKey(&context, request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintKey(inv, response);
+  const int code = Call<ApiKeyService>(inv, &ApiKeyService::Stub::GetApiKey, request, &response);
+  return code != kExitOk ? code : PrintKey(inv, response);
 }
 
 int RunList(Invocation& inv) {
   allies::v1::ListApiKeysRequest request;
-  if (auto size = inv.args().Get("page-size")) {
-    absl::StatusOr<int32_t> page_size = ParseInt32Flag("page-size", *size);
-    if (!page_size.ok()) return inv.UsageError(page_size.status().message());
-    request.set_page_size(*page_size);
-  }
-  if (auto token = inv.args().Get("page-token")) request.set_page_token(*token);
+  if (int code = ApplyPageFlags(inv, request); code != kExitOk) return code;
   if (auto filter = inv.args().Get("filter")) request.set_filter(*filter);
   request.set_show_revoked(inv.args().GetBool("show-revoked"));
-  auto stub = Stub(inv);
+  auto stub = ApiKeyService::NewStub(inv.Channel());
   allies::v1::ListApiKeysResponse result;
   const int fetched = FetchPages(
       inv, request,
@@ -121,67 +108,43 @@ int RunRevoke(Invocation& inv) {
   request.set_name(NormalizeKeyName(inv.operands()[0]));
   if (auto etag = inv.args().Get("etag")) request.set_etag(*etag);
   if (auto rid = inv.args().Get("request-id")) request.set_request_id(*rid);
-  grpc::ClientContext context;
-  inv.PrepareContext(&context);
   ApiKey response;
-  grpc::Status status = Stub(inv)->RevokeApiKey(&context, request, &response);
-  if (!status.ok()) return inv.RpcFailed(status);
-  return PrintKey(inv, response);
+  const int code = Call<ApiKeyService>(inv, &ApiKeyService::Stub::RevokeApiKey, request, &response);
+  return code != kExitOk ? code : PrintKey(inv, response);
 }
 
 }  // namespace
 
 void RegisterKeyCommands(CommandRegistry* registry) {
   registry->AddResource({kResource, {"key", "apikeys"}, "API keys (credentials)"});
-  const FlagSpec request_id{"request-id", '\0', true, "ID",
-                            "idempotency key: a retry with the same id acts once"};
-
-  Command create;
-  create.resource = kResource;
-  create.verb = "create";
-  create.summary = "Create an API key; its secret is printed once.";
+  Command create =
+      NewCommand(kResource, "create", "", "Create an API key; its secret is printed once.");
   create.flags = {
       {"display-name", '\0', true, "NAME", "who or what uses the key (required)"},
       {"role", '\0', true, "ROLE", "ADMIN, METHODIST, LIBRARIAN, COORDINATOR or INTEGRATION"},
       {"library", '\0', true, "LIBRARY",
        "the library whose subtree it reaches (omit for the whole network; ADMIN only)"},
       {"expire-time", '\0', true, "TIME", "when it stops working, RFC 3339"},
-      request_id,
+      RequestIdFlag(),
   };
   create.run = RunCreate;
   registry->AddCommand(std::move(create));
 
-  Command get;
-  get.resource = kResource;
-  get.verb = "get";
-  get.operand_usage = "NAME";
-  get.summary = "Show an API key (apiKeys/x or x); never its secret.";
-  get.min_operands = get.max_operands = 1;
+  Command get =
+      NewCommand(kResource, "get", "NAME", "Show an API key (apiKeys/x or x); never its secret.");
   get.run = RunGet;
   registry->AddCommand(std::move(get));
 
-  Command list;
-  list.resource = kResource;
-  list.verb = "list";
-  list.summary = "List API keys.";
-  list.flags = {
-      {"filter", '\0', true, "FILTER", "AIP-160 over display_name, role, library, ..."},
-      {"page-size", '\0', true, "N", "keys per page"},
-      {"page-token", '\0', true, "TOKEN", "continue from this page token"},
-      {"all", '\0', false, "", "follow next_page_token until the last page"},
-      {"show-revoked", '\0', false, "", "include revoked keys"},
-  };
+  Command list = NewCommand(kResource, "list", "", "List API keys.");
+  list.flags = PageFlagSpecs("keys");
+  list.flags.push_back(
+      {"filter", '\0', true, "FILTER", "AIP-160 over display_name, role, library, ..."});
+  list.flags.push_back({"show-revoked", '\0', false, "", "include revoked keys"});
   list.run = RunList;
   registry->AddCommand(std::move(list));
 
-  Command revoke;
-  revoke.resource = kResource;
-  revoke.verb = "revoke";
-  revoke.operand_usage = "NAME";
-  revoke.summary = "Revoke an API key: it stops working.";
-  revoke.min_operands = revoke.max_operands = 1;
-  revoke.flags = {{"etag", '\0', true, "ETAG", "fail unless this is the key's current etag"},
-                  request_id};
+  Command revoke = NewCommand(kResource, "revoke", "NAME", "Revoke an API key: it stops working.");
+  revoke.flags = {EtagFlag("key"), RequestIdFlag()};
   revoke.run = RunRevoke;
   registry->AddCommand(std::move(revoke));
 }
