@@ -24,15 +24,6 @@ std::vector<const FieldDescriptor*> Descriptors(const Message& m,
   return out;
 }
 
-// A fresh message holding only field f of m.
-std::unique_ptr<Message> OnlyField(const Message& m, const FieldDescriptor* f) {
-  std::unique_ptr<Message> copy(m.New());
-  copy->CopyFrom(m);
-  std::unique_ptr<Message> only(m.New());
-  only->GetReflection()->SwapFields(copy.get(), only.get(), {f});
-  return only;
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> ResolveUpdateMask(
@@ -77,11 +68,9 @@ void CopyFields(const Message& from, const std::vector<std::string>& fields, Mes
 std::vector<std::string> ChangedFields(const Message& before, const Message& after,
                                        const std::vector<std::string>& fields) {
   std::vector<std::string> changed;
+  google::protobuf::util::MessageDifferencer differencer;
   for (const FieldDescriptor* f : Descriptors(before, fields)) {
-    if (!google::protobuf::util::MessageDifferencer::Equals(*OnlyField(before, f),
-                                                            *OnlyField(after, f))) {
-      changed.push_back(f->name());
-    }
+    if (!differencer.CompareWithFields(before, after, {f}, {f})) changed.push_back(f->name());
   }
   return changed;
 }

@@ -80,15 +80,11 @@ class ResourceTable {
   ResourceTable(std::string table, std::string collection,
                 const google::protobuf::Descriptor* message, std::vector<FieldColumn> fields);
 
-  const std::string& table() const { return table_; }
-  const std::string& collection() const { return collection_; }
-  const std::vector<FieldColumn>& fields() const { return fields_; }
   std::string Name(const ResourceKey& key) const;
   // The key of "libraries/{library}/{collection}/{id}", or INVALID_ARGUMENT on `field`.
   absl::StatusOr<ResourceKey> ParseName(absl::string_view name, absl::string_view field) const;
   // Every filterable field, for api::ParseList (messages stored as JSON are not filterable).
   const api::FilterSchema& schema() const { return schema_; }
-  const std::vector<ColumnSpec>& columns() const { return columns_; }
 
   // The SQL of Get (arguments: library_id, id), also for the benchmark's raw-database path.
   const std::string& GetSql(Lock lock) const;
