@@ -20,12 +20,16 @@ namespace {
 constexpr absl::string_view kPrefix = "allies_";
 constexpr size_t kSecretBytes = 32;
 
-std::string Sha256(absl::string_view data) {
+}  // namespace
+
+std::string HashSecret(absl::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
+
+namespace {
 
 absl::Status Unauthenticated(absl::string_view why) {
   return Error(absl::StatusCode::kUnauthenticated, "INVALID_CREDENTIALS", why);
@@ -42,7 +46,7 @@ NewKey GenerateKey() {
   NewKey key;
   key.id = GenerateResourceId();
   key.token = absl::StrCat(kPrefix, key.id, "_", encoded);
-  key.secret_hash = Sha256(encoded);
+  key.secret_hash = HashSecret(encoded);
   return key;
 }
 
@@ -56,7 +60,7 @@ absl::StatusOr<ParsedToken> ParseToken(absl::string_view token) {
   if (!IsValidResourceId(parsed.id) || secret.empty() || secret.size() > 100) {
     return Unauthenticated("malformed API key");
   }
-  parsed.secret_hash = Sha256(secret);
+  parsed.secret = std::string(secret);
   return parsed;
 }
 

@@ -21,7 +21,7 @@ NewKey GenerateKey();
 
 struct ParsedToken {
   std::string id;
-  std::string secret_hash;  // SHA-256 of the secret part
+  std::string secret;  // compare through HashSecret: only the hash is stored
 };
 
 // Parses a bearer token; UNAUTHENTICATED when it is not of our form.
@@ -30,7 +30,10 @@ absl::StatusOr<ParsedToken> ParseToken(absl::string_view token);
 // The token from "authorization" metadata ("Bearer <token>", scheme case-insensitive).
 absl::StatusOr<std::string> BearerToken(absl::string_view authorization);
 
-// Constant-time comparison of two hashes.
+// SHA-256 of a token's secret part: what is stored and compared.
+std::string HashSecret(absl::string_view secret);
+
+// Constant-time comparison of two hashes or secrets (only the length can be told apart).
 bool SameHash(absl::string_view a, absl::string_view b);
 
 }  // namespace allies::api

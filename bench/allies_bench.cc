@@ -34,11 +34,13 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "api/credentials.h"
 #include "api/log.h"
 #include "api/names.h"
 #include "api/proto_time.h"
@@ -48,6 +50,7 @@
 #include "server/config.h"
 #include "server/host.h"
 #include "services/apikey/api_key_service.h"
+#include "storage/activity_repository.h"
 #include "storage/library_repository.h"
 #include "storage/migrations.h"
 #include "storage/partnership_tables.h"
@@ -62,6 +65,8 @@ struct Options {
   int seed = 10000;       // libraries to read from
   int partners = 100000;  // partners of one library, for the partner operations
   std::vector<int> concurrency = {1, 8, 32};
+  int threads = 0;                // the server's serving threads (0: its default)
+  std::vector<std::string> only;  // --ops: measure only these operations (empty: all)
 };
 
 // CPU seconds used so far by this process and by the database server (when its pid is known).
@@ -165,6 +170,25 @@ Result Measure(int threads, double seconds, int db_pid, Op op) {
 
 std::string SeedId(int i) { return absl::StrCat("bench-", i); }
 
+// The fields the created resources set, as the services' CREATE entries list them.
+const std::vector<std::string> kLibraryFields = {"display_name", "kind", "region"};
+const std::vector<std::string> kPartnerFields = {"display_name", "kind", "state", "tags"};
+
+// The SYSTEM activity a create by `actor` writes, as the services build it.
+storage::Change SystemEntry(const std::string& actor, const std::string& library_id,
+                            const std::string& resource, const std::vector<std::string>& fields,
+                            absl::Time when) {
+  storage::Change change;
+  change.library_id = library_id;
+  change.actor = actor;
+  change.verb = "CREATE";
+  change.resource = resource;
+  change.changed_fields = fields;
+  change.request_id = api::GenerateResourceId();
+  change.time = when;
+  return change;
+}
+
 constexpr unsigned kLibraryColumns = 11;  // of libraries::kSelectByIdSql
 
 // The raw-database side of a Get: one row through the pool, every column read as text (as a
@@ -199,6 +223,7 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
   server::ServerConfig config;
   config.listen = "127.0.0.1:0";
   config.db = db;
+  config.threads = options.threads;
   server::ServerHost host(config, server::AllServices());
   auto port = host.Start();
   if (!port.ok()) {
@@ -214,6 +239,7 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
                  std::string(admin_key.status().message()).c_str());
     return 1;
   }
+  const std::string actor = absl::StrCat("apiKeys/", api::ParseToken(*admin_key)->id);
 
   // Seed the libraries GetLibrary reads (idempotent across runs on the same database).
   std::printf("seeding %d libraries...\n", options.seed);
@@ -384,8 +410,15 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
          r.kind = v1::Library::BRANCH;
          r.region = "Вологодская область";
          r.create_time = r.update_time = storage::NowMicros();
-         return storage::RunInTransaction(
-                    pool, [&](storage::Session& s) { return storage::libraries::Insert(s, r); })
+         // What CreateLibrary commits: the row and its SYSTEM activity, in one transaction.
+         return storage::RunInTransaction(pool,
+                                          [&](storage::Session& s) {
+                                            absl::Status ok = storage::libraries::Insert(s, r);
+                                            if (!ok.ok()) return ok;
+                                            return storage::activities::RecordChange(
+                                                s, SystemEntry(actor, r.id, api::LibraryName(r.id),
+                                                               kLibraryFields, r.create_time));
+                                          })
              .ok();
        }},
       {"get_partner",
@@ -439,12 +472,41 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
          *p.mutable_update_time() = p.create_time();
          storage::ResourceTable::Row row;
          row.key = {create_library, absl::StrCat("r-", run_tag, "-", created++)};
+         // What CreatePartner does: the library checked live (shared lock), the row, and its
+         // SYSTEM activity, in one transaction.
          return storage::RunInTransaction(
                     pool,
-                    [&](storage::Session& s) { return storage::PartnersTable().Insert(s, row, p); })
+                    [&](storage::Session& s) {
+                      auto library =
+                          storage::libraries::Get(s, create_library, storage::Lock::kShare);
+                      if (!library.ok()) return library.status();
+                      absl::Status ok = storage::PartnersTable().Insert(s, row, p);
+                      if (!ok.ok()) return ok;
+                      return storage::activities::RecordChange(
+                          s,
+                          SystemEntry(actor, create_library, storage::PartnersTable().Name(row.key),
+                                      kPartnerFields, api::FromTimestamp(p.create_time())));
+                    })
              .ok();
        }},
   };
+
+  std::vector<std::pair<std::string, OpFn>> selected;
+  for (const auto& op : ops) {
+    if (options.only.empty() ||
+        std::find(options.only.begin(), options.only.end(), op.first) != options.only.end()) {
+      selected.push_back(op);
+    }
+  }
+  for (const std::string& name : options.only) {
+    if (std::none_of(ops.begin(), ops.end(), [&](const auto& op) { return op.first == name; })) {
+      std::string known;
+      for (const auto& op : ops) absl::StrAppend(&known, known.empty() ? "" : ",", op.first);
+      std::fprintf(stderr, "allies-bench: unknown operation %s in --ops (known: %s)\n",
+                   name.c_str(), known.c_str());
+      return 2;
+    }
+  }
 
   // The per-RPC log lines are part of the server's cost; they go to /dev/null, not the screen.
   const int saved_stderr = dup(STDERR_FILENO);
@@ -457,13 +519,13 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     // Rounds interleave the operations, so a slow spell of the machine hits them all alike.
     std::map<std::string, std::vector<Result>> rounds;
     for (int round = 0; round < options.repeat; ++round) {
-      for (const auto& [name, op] : ops) {
+      for (const auto& [name, op] : selected) {
         dup2(devnull, STDERR_FILENO);
         rounds[name].push_back(Measure(concurrency, options.seconds, db_pid, op));
         dup2(saved_stderr, STDERR_FILENO);
       }
     }
-    for (const auto& [name, op] : ops) {
+    for (const auto& [name, op] : selected) {
       std::vector<Result>& runs = rounds[name];
       std::sort(runs.begin(), runs.end(),
                 [](const Result& a, const Result& b) { return a.rps < b.rps; });
@@ -480,20 +542,27 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
   host.Shutdown();
 
   const int top = options.concurrency.back();
-  const double noop = results[{"noop", top}].rps;
-  const double raw_select = results[{"raw_select", top}].rps;
+  auto measured = [&](const char* name) { return results.count({name, top}) > 0; };
+  const double noop = measured("noop") ? results[{"noop", top}].rps : 0;
+  const double raw_select = measured("raw_select") ? results[{"raw_select", top}].rps : 0;
   const double floor = 1.0 / (1.0 / noop + 1.0 / raw_select);
-  std::printf("floor(c=%d) = 1/(1/noop + 1/raw_select) = %.0f rps\n", top, floor);
-  auto ratio = [&](const char* a, const char* b) {
-    return results[{a, top}].rps / results[{b, top}].rps;
+  if (measured("noop") && measured("raw_select")) {
+    std::printf("floor(c=%d) = 1/(1/noop + 1/raw_select) = %.0f rps\n", top, floor);
+  }
+  // A ratio of two operations at the top concurrency, or "-" when one was not measured (--ops).
+  auto ratio = [&](const char* a, const char* b) -> std::string {
+    if (!measured(a) || !measured(b)) return "-";
+    return absl::StrFormat("%.2f", results[{a, top}].rps / results[{b, top}].rps);
   };
   std::printf(
-      "partners(c=%d): get_partner_vs_raw=%.2f create_partner_vs_raw=%.2f "
-      "list_deep_vs_first=%.2f\n",
-      top, ratio("get_partner", "raw_get_p"), ratio("create_p", "raw_ins_p"),
-      ratio("list_deep", "list_first"));
-  std::printf("get_vs_floor=%.2f create_vs_raw=%.2f\n", results[{"get", top}].rps / floor,
-              results[{"create", top}].rps / results[{"raw_insert", top}].rps);
+      "partners(c=%d): get_partner_vs_raw=%s create_partner_vs_raw=%s list_deep_vs_first=%s\n", top,
+      ratio("get_partner", "raw_get_p").c_str(), ratio("create_p", "raw_ins_p").c_str(),
+      ratio("list_deep", "list_first").c_str());
+  const std::string get_vs_floor = measured("get") && measured("noop") && measured("raw_select")
+                                       ? absl::StrFormat("%.2f", results[{"get", top}].rps / floor)
+                                       : "-";
+  std::printf("get_vs_floor=%s create_vs_raw=%s\n", get_vs_floor.c_str(),
+              ratio("create", "raw_insert").c_str());
   return 0;
 }
 
@@ -530,6 +599,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "allies-bench: bad --partners (at least 1000)\n");
         return 2;
       }
+    } else if (absl::ConsumePrefix(&arg, "--threads=")) {
+      if (!absl::SimpleAtoi(arg, &options.threads) || options.threads < 0) {
+        std::fprintf(stderr, "allies-bench: bad --threads\n");
+        return 2;
+      }
+    } else if (absl::ConsumePrefix(&arg, "--ops=")) {
+      options.only = absl::StrSplit(arg, ',', absl::SkipEmpty());
     } else if (absl::ConsumePrefix(&arg, "--seed=")) {
       if (!absl::SimpleAtoi(arg, &options.seed) || options.seed <= 0) {
         std::fprintf(stderr, "allies-bench: bad --seed\n");
@@ -543,7 +619,8 @@ int main(int argc, char** argv) {
       static_cast<int>(db_args.size()), db_args.data(), "allies-bench",
       "Benchmarks the services against the raw database (flags: --seconds=N per measurement, "
       "--repeat=N rounds per cell (median shown), --seed=N libraries, --partners=N partners "
-      "(100000), --concurrency=1,8,32, "
+      "(100000), --concurrency=1,8,32, --ops=noop,get,... (only these), --threads=N server "
+      "threads, "
       "plus the database flags below).");
   if (!db.ok()) return allies::server::ReportConfigError(db.status());
   return allies::bench::Run(options, *db);

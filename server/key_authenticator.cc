@@ -17,50 +17,55 @@ absl::Status Rejected(absl::string_view why) {
 
 }  // namespace
 
+bool KeyAuthenticator::Entry::Matches(absl::string_view secret) const {
+  {
+    absl::MutexLock lock(&mu);
+    if (!verified_secret.empty() && api::SameHash(verified_secret, secret)) return true;
+  }
+  if (!api::SameHash(api::HashSecret(secret), key.secret_hash)) return false;
+  absl::MutexLock lock(&mu);
+  verified_secret = std::string(secret);
+  return true;
+}
+
 absl::StatusOr<api::Principal> KeyAuthenticator::Authenticate(absl::string_view token) {
   auto parsed = api::ParseToken(token);
   if (!parsed.ok()) return parsed.status();
   const absl::Time now = absl::Now();
-  Entry entry;
-  bool cached = false;
+  std::shared_ptr<Entry> entry;
   {
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(parsed->id);
-    if (it != cache_.end() && now - it->second.fetched < cache_for_) {
-      entry = it->second;
-      cached = true;
-    }
+    if (it != cache_.end() && now - it->second->fetched < cache_for_) entry = it->second;
   }
-  if (!cached) {
+  if (!entry) {
+    auto fetched = std::make_shared<Entry>();
     absl::Status status = storage::RunRead(pool_, [&](storage::Session& s) -> absl::Status {
       auto key = storage::api_keys::Get(s, parsed->id);
       if (key.ok()) {
-        entry.found = true;
-        entry.key = *std::move(key);
+        fetched->found = true;
+        fetched->key = *std::move(key);
         return absl::OkStatus();
       }
       if (key.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
       return key.status();
     });
     if (!status.ok()) return status;  // UNAVAILABLE: cannot tell who this is
-    entry.fetched = now;
+    fetched->fetched = now;
+    fetched->principal.name = absl::StrCat("apiKeys/", fetched->key.id);
+    fetched->principal.role = static_cast<api::Role>(fetched->key.role);
+    fetched->principal.library_id = fetched->key.library_id;
     absl::MutexLock lock(&mu_);
     if (cache_.size() >= kMaxCachedKeys) cache_.clear();
-    cache_[parsed->id] = entry;
+    cache_[parsed->id] = entry = std::move(fetched);
   }
   // The same answer for an unknown key and a wrong secret.
-  if (!entry.found || !api::SameHash(entry.key.secret_hash, parsed->secret_hash)) {
-    return Rejected("unknown API key");
-  }
-  if (entry.key.revoke_time) return Rejected("the API key was revoked");
-  if (entry.key.expire_time && *entry.key.expire_time <= now) {
+  if (!entry->found || !entry->Matches(parsed->secret)) return Rejected("unknown API key");
+  if (entry->key.revoke_time) return Rejected("the API key was revoked");
+  if (entry->key.expire_time && *entry->key.expire_time <= now) {
     return Rejected("the API key has expired");
   }
-  api::Principal principal;
-  principal.name = absl::StrCat("apiKeys/", entry.key.id);
-  principal.role = static_cast<api::Role>(entry.key.role);
-  principal.library_id = entry.key.library_id;
-  return principal;
+  return entry->principal;
 }
 
 }  // namespace allies::server

@@ -4,6 +4,7 @@
 #ifndef ALLIES_SERVER_KEY_AUTHENTICATOR_H_
 #define ALLIES_SERVER_KEY_AUTHENTICATOR_H_
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -24,16 +25,24 @@ class KeyAuthenticator final : public api::Authenticator {
   absl::StatusOr<api::Principal> Authenticate(absl::string_view token) override;
 
  private:
+  // A key as read from the database, shared by the calls that use it until it is re-read.
   struct Entry {
     bool found = false;
     storage::ApiKeyRecord key;
+    api::Principal principal;
     absl::Time fetched;
+    // Whether `secret` is the key's. A secret once seen to match is kept (for the cache's
+    // lifetime, like the key), so that later calls compare bytes instead of hashing.
+    bool Matches(absl::string_view secret) const;
+
+    mutable absl::Mutex mu;
+    mutable std::string verified_secret ABSL_GUARDED_BY(mu);
   };
 
   storage::ConnectionPool& pool_;
   const absl::Duration cache_for_;
   absl::Mutex mu_;
-  std::unordered_map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::shared_ptr<Entry>> cache_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace allies::server

@@ -18,7 +18,7 @@ TEST(CredentialsTest, GeneratedKeysParseBackToTheirHash) {
     auto parsed = ParseToken(key.token);
     ASSERT_TRUE(parsed.ok()) << parsed.status();
     EXPECT_EQ(parsed->id, key.id);
-    EXPECT_TRUE(SameHash(parsed->secret_hash, key.secret_hash));
+    EXPECT_TRUE(SameHash(HashSecret(parsed->secret), key.secret_hash));
     tokens.insert(key.token);
   }
   EXPECT_EQ(tokens.size(), 100u);
@@ -30,7 +30,7 @@ TEST(CredentialsTest, WrongSecretHashesDifferently) {
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
   auto parsed = ParseToken(forged);
   ASSERT_TRUE(parsed.ok());
-  EXPECT_FALSE(SameHash(parsed->secret_hash, key.secret_hash));
+  EXPECT_FALSE(SameHash(HashSecret(parsed->secret), key.secret_hash));
 }
 
 TEST(CredentialsTest, MalformedTokensAreUnauthenticated) {

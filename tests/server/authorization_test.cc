@@ -681,6 +681,14 @@ TEST_F(AuthorizationTest, BadCredentialsAreUnauthenticated) {
   std::string forged = token;
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
   EXPECT_EQ(code(server_->ChannelWithKey(forged)), grpc::StatusCode::UNAUTHENTICATED);
+  // Once the real secret has been seen (and remembered by the key cache), a wrong one, a
+  // shorter one and a longer one are still refused, and the real one still works.
+  EXPECT_EQ(code(server_->ChannelWithKey(token)), grpc::StatusCode::OK);
+  EXPECT_EQ(code(server_->ChannelWithKey(forged)), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(server_->ChannelWithKey(token.substr(0, token.size() - 1))),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(server_->ChannelWithKey(token + "A")), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(server_->ChannelWithKey(token)), grpc::StatusCode::OK);
 
   // Revoked (before the key was ever used, so no cache holds it) and expired keys.
   std::string revoked_token;
