@@ -114,6 +114,7 @@ struct Result {
   double cpu_self_us = 0;  // CPU per operation in this process (client + server)
   double cpu_db_us = 0;    // CPU per operation in the database server
   double switches = 0;     // context switches per operation in this process
+  double statements = 0;   // statements the database server ran per operation
   double rps = 0;
   double p50_us = 0;
   double p99_us = 0;
@@ -122,7 +123,8 @@ struct Result {
 
 // Runs op(thread, i) from `threads` threads for `seconds` after a short warm-up.
 template <typename Op>
-Result Measure(int threads, double seconds, int db_pid, Op op) {
+Result Measure(int threads, double seconds, int db_pid,
+               const std::function<double()>& db_statements, Op op) {
   std::atomic<bool> measuring{false}, stop{false};
   std::vector<std::vector<int64_t>> latencies(threads);
   std::vector<int64_t> errors(threads, 0);
@@ -145,9 +147,11 @@ Result Measure(int threads, double seconds, int db_pid, Op op) {
   measuring = true;
   const absl::Time start = absl::Now();
   const CpuTimes cpu_start = ReadCpu(db_pid);
+  const double statements_start = db_statements();
   absl::SleepFor(absl::Seconds(seconds));
   measuring = false;
   const CpuTimes cpu_end = ReadCpu(db_pid);
+  const double statements_end = db_statements() - 1;  // less the one that read the counter
   const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
   stop = true;
   for (auto& w : workers) w.join();
@@ -163,6 +167,7 @@ Result Measure(int threads, double seconds, int db_pid, Op op) {
   r.cpu_self_us = (cpu_end.self - cpu_start.self) * 1e6 / static_cast<double>(all.size());
   r.switches = (cpu_end.switches - cpu_start.switches) / static_cast<double>(all.size());
   r.cpu_db_us = (cpu_end.db - cpu_start.db) * 1e6 / static_cast<double>(all.size());
+  r.statements = (statements_end - statements_start) / static_cast<double>(all.size());
   r.p50_us = static_cast<double>(all[all.size() / 2]);
   r.p99_us = static_cast<double>(all[std::min(all.size() - 1, all.size() * 99 / 100)]);
   return r;
@@ -513,15 +518,30 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
   const int devnull = open("/dev/null", O_WRONLY);
   std::map<std::pair<std::string, int>, Result> results;
   const int db_pid = DbPid(db);
-  std::printf("%-12s %5s %10s %10s %10s %7s %9s %9s %9s\n", "op", "conc", "rps", "p50_us", "p99_us",
-              "errors", "cpu_us", "db_cpu_us", "cswitch");
+  // The server's count of statements, read over a connection of its own.
+  auto counter = storage::ConnectionPool::Connect(db);
+  if (!counter.ok()) {
+    std::fprintf(stderr, "allies-bench: %s\n", std::string(counter.status().message()).c_str());
+    return 1;
+  }
+  auto statements = [&]() -> double {
+    double n = 0;
+    absl::Status read = (*counter)->Run([&]() -> absl::Status {
+      auto rs = (*counter)->Query("SHOW GLOBAL STATUS LIKE 'Questions'");
+      if (rs->next()) n = static_cast<double>(rs->getUInt64(2));
+      return absl::OkStatus();
+    });
+    return read.ok() ? n : 0;
+  };
+  std::printf("%-12s %5s %10s %10s %10s %7s %9s %9s %9s %7s\n", "op", "conc", "rps", "p50_us",
+              "p99_us", "errors", "cpu_us", "db_cpu_us", "cswitch", "db_stmt");
   for (int concurrency : options.concurrency) {
     // Rounds interleave the operations, so a slow spell of the machine hits them all alike.
     std::map<std::string, std::vector<Result>> rounds;
     for (int round = 0; round < options.repeat; ++round) {
       for (const auto& [name, op] : selected) {
         dup2(devnull, STDERR_FILENO);
-        rounds[name].push_back(Measure(concurrency, options.seconds, db_pid, op));
+        rounds[name].push_back(Measure(concurrency, options.seconds, db_pid, statements, op));
         dup2(saved_stderr, STDERR_FILENO);
       }
     }
@@ -531,9 +551,9 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
                 [](const Result& a, const Result& b) { return a.rps < b.rps; });
       const Result& r = runs[runs.size() / 2];  // the median run
       results[{name, concurrency}] = r;
-      std::printf("%-12s %5d %10.0f %10.0f %10.0f %7lld %9.1f %9.1f %9.1f\n", name.c_str(),
+      std::printf("%-12s %5d %10.0f %10.0f %10.0f %7lld %9.1f %9.1f %9.1f %7.2f\n", name.c_str(),
                   concurrency, r.rps, r.p50_us, r.p99_us, static_cast<long long>(r.errors),
-                  r.cpu_self_us, r.cpu_db_us, r.switches);
+                  r.cpu_self_us, r.cpu_db_us, r.switches, r.statements);
       std::fflush(stdout);
     }
   }
