@@ -7,6 +7,8 @@
 namespace allies::storage {
 
 #define ALLIES_AGREEMENT_PAST_END "t.state = 2 AND t.end_date < UTC_DATE()"
+// A suspended agreement is still in force: its term renews as an active one's does.
+#define ALLIES_AGREEMENT_IN_FORCE_PAST_END "t.state IN (2, 3) AND t.end_date < UTC_DATE()"
 #define ALLIES_AGREEMENT_RENEWS "t.auto_renew AND t.renewal_months > 0"
 // Whole renewal periods from end_date to today, rounded up.
 #define ALLIES_AGREEMENT_PERIODS \
@@ -17,7 +19,7 @@ const char kAgreementStateSql[] = "(CASE WHEN " ALLIES_AGREEMENT_PAST_END
 // end + m * k months is the first renewal end not before today: k periods, or one more when
 // k periods still end before today.
 const char kAgreementEndDateSql[] =
-    "(CASE WHEN " ALLIES_AGREEMENT_PAST_END " AND " ALLIES_AGREEMENT_RENEWS
+    "(CASE WHEN " ALLIES_AGREEMENT_IN_FORCE_PAST_END " AND " ALLIES_AGREEMENT_RENEWS
     " THEN DATE_ADD(t.end_date, INTERVAL t.renewal_months * (" ALLIES_AGREEMENT_PERIODS
     " + (DATE_ADD(t.end_date, INTERVAL t.renewal_months * " ALLIES_AGREEMENT_PERIODS
     " MONTH) < UTC_DATE())) MONTH) ELSE t.end_date END)";

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <type_traits>
+#include <variant>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -257,6 +259,13 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
   schema_.push_back({"delete_time", api::FieldKind::kTimestamp, false, false, {}});
   columns_.push_back({"delete_time", "t.delete_time", "", "", ""});
 
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (!fields_[i].column.empty() && !fields_[i].read_sql.empty() &&
+        CodecOf(descriptors_[i]) != Codec::kValues) {
+      anchored_.push_back(i);
+      select.push_back(absl::StrCat("t.", fields_[i].column));
+    }
+  }
   select_ = absl::StrCat("SELECT ", absl::StrJoin(select, ", "), " FROM ", table_, " t");
   for (Lock lock : {Lock::kNone, Lock::kShare, Lock::kUpdate}) {
     get_sql_[static_cast<int>(lock)] =
@@ -399,7 +408,52 @@ SqlValue StoredValue(const Message& m, const FieldDescriptor* f, const FieldColu
   return Null{};
 }
 
+// A stored column's value as StoredValue would have written it.
+SqlValue ReadStored(sql::ResultSet& rs, unsigned column, const FieldDescriptor* f) {
+  if (rs.isNull(column)) return Null{};
+  switch (CodecOf(f)) {
+    case Codec::kEnum:
+    case Codec::kInt32:
+    case Codec::kInt64:
+      return static_cast<int64_t>(rs.getInt64(column));
+    case Codec::kBool:
+      return static_cast<bool>(rs.getBoolean(column));
+    case Codec::kTimestamp:
+      return GetTime(rs, column);
+    case Codec::kString:
+    case Codec::kDate:
+    case Codec::kJson:
+    case Codec::kValues:
+      break;
+  }
+  return GetString(rs, column);
+}
+
+// Whether two values are the same value of the same type.
+bool SameValue(const SqlValue& a, const SqlValue& b) {
+  if (a.index() != b.index()) return false;
+  return std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, Null>) {
+          return true;
+        } else {
+          return x == std::get<T>(b);
+        }
+      },
+      a);
+}
+
 }  // namespace
+
+void ResourceTable::ReadAnchors(sql::ResultSet& rs, const Message& m, Row* row) const {
+  row->anchors.clear();
+  unsigned column = 7 + static_cast<unsigned>(descriptors_.size());
+  for (size_t i : anchored_) {
+    row->anchors[fields_[i].field] = {StoredValue(m, descriptors_[i], fields_[i]),
+                                      ReadStored(rs, column++, descriptors_[i])};
+  }
+}
 
 const std::string& ResourceTable::GetSql(Lock lock) const {
   return get_sql_[static_cast<int>(lock)];
@@ -416,6 +470,7 @@ absl::Status ResourceTable::Get(Session& session, const ResourceKey& key, Lock l
                         absl::StrCat(name, " does not exist"), {{"resource", name}});
     }
     RowReader{*this, descriptors_}.Read(*rs, row, out);
+    ReadAnchors(*rs, *out, row);
     return absl::OkStatus();
   });
 }
@@ -516,7 +571,12 @@ std::vector<SqlValue> ResourceTable::StoredValues(const Row& row, const Message&
   if (auto t = GetTimeField(m, "delete_time")) values.back() = *t;
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (fields_[i].column.empty() || CodecOf(descriptors_[i]) == Codec::kValues) continue;
-    values.push_back(StoredValue(m, descriptors_[i], fields_[i]));
+    SqlValue value = StoredValue(m, descriptors_[i], fields_[i]);
+    auto anchor = row.anchors.find(fields_[i].field);
+    if (anchor != row.anchors.end() && SameValue(value, anchor->second.first)) {
+      value = anchor->second.second;  // unchanged since read: keep what is stored
+    }
+    values.push_back(std::move(value));
   }
   return values;
 }

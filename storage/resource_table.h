@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -75,6 +76,11 @@ class ResourceTable {
   struct Row {
     ResourceKey key;
     int64_t revision = 1;
+    // Fields computed over a column of their own (an auto-renewing agreement's end date, an
+    // expired one's state), as Get read them: the value shown and the value stored. Update
+    // writes the stored value back while the message still shows what was read, so that
+    // saving a row never moves the anchor its computed value derives from.
+    std::map<std::string, std::pair<SqlValue, SqlValue>> anchors;
   };
 
   ResourceTable(std::string table, std::string collection,
@@ -130,6 +136,9 @@ class ResourceTable {
 
  private:
   const FieldColumn* Find(absl::string_view field) const;
+  // Fills row->anchors from the stored columns after the select list's fields (inside
+  // Session::Run).
+  void ReadAnchors(sql::ResultSet& rs, const google::protobuf::Message& m, Row* row) const;
   // revision, create_time, update_time, delete_time, then every stored field: the values of
   // an Insert after the key, and of an Update before it.
   std::vector<SqlValue> StoredValues(const Row& row, const google::protobuf::Message& m) const;
@@ -149,8 +158,11 @@ class ResourceTable {
   api::NamePattern pattern_;
   api::FilterSchema schema_;
   std::vector<ColumnSpec> columns_;
-  std::string select_;      // "SELECT ... FROM <table> t"
-  std::string get_sql_[3];  // select_ for one row, by Lock
+  std::string select_;
+  // Indexes (in fields_) of the fields computed over their own column; Get reads those columns
+  // after the rest.
+  std::vector<size_t> anchored_;  // "SELECT ... FROM <table> t"
+  std::string get_sql_[3];        // select_ for one row, by Lock
   std::string insert_sql_;
   std::string update_sql_;
 };

@@ -44,7 +44,8 @@ std::string Text(const google::type::Date& d) {
 class AgreementServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<TestServer>(TestDatabase::Shared().FreshSchema());
+    db_ = TestDatabase::Shared().FreshSchema();
+    server_ = std::make_unique<TestServer>(db_);
     auto channel = server_->channel();
     libraries_ = v1::LibraryService::NewStub(channel);
     partners_ = v1::PartnerService::NewStub(channel);
@@ -165,6 +166,7 @@ class AgreementServiceTest : public ::testing::Test {
     return names;
   }
 
+  storage::DbConfig db_;
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<v1::LibraryService::Stub> libraries_;
   std::unique_ptr<v1::PartnerService::Stub> partners_;
@@ -345,6 +347,35 @@ TEST_F(AgreementServiceTest, AutoRenewalMovesTheEndDateInsteadOfExpiring) {
   EXPECT_LE(Text(got.end_date()),
             Text(DaysFromToday(31)));  // the first period end not before today
   EXPECT_TRUE(ListNames("libraries/city", "state = EXPIRED").empty());
+
+  // Writing the agreement keeps the date its renewals count from: the stored end date stays
+  // the one agreed, while every read shows the current period's end.
+  auto stored_end = [&] {
+    return TestDatabase::Shared().Sql(
+        absl::StrCat("SELECT end_date FROM agreements WHERE number = 'AR-1'"), db_.database);
+  };
+  EXPECT_EQ(stored_end(), Text(DaysFromToday(-40)) + "\n");
+  v1::UpdateAgreementRequest update;
+  update.mutable_agreement()->set_name(got.name());
+  update.mutable_agreement()->set_title("Продлённое соглашение");
+  update.mutable_update_mask()->add_paths("title");
+  Agreement updated;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(agreements_->UpdateAgreement(&context, update, &updated).ok());
+  }
+  EXPECT_EQ(Text(updated.end_date()), Text(got.end_date()));
+  Agreement suspended;
+  ASSERT_TRUE(Transition("Suspend", got.name(), &suspended).ok());
+  EXPECT_EQ(Text(Get(got.name()).end_date()), Text(got.end_date()));  // still in force
+  ASSERT_TRUE(Transition("Resume", got.name(), &suspended).ok());
+  EXPECT_EQ(stored_end(), Text(DaysFromToday(-40)) + "\n");
+  EXPECT_EQ(Text(Get(got.name()).end_date()), Text(got.end_date()));
+
+  // An explicit renewal does move it.
+  google::type::Date next_year = DaysFromToday(400);
+  ASSERT_TRUE(Transition("Renew", got.name(), &suspended, &next_year).ok());
+  EXPECT_EQ(stored_end(), Text(next_year) + "\n");
 }
 
 TEST_F(AgreementServiceTest, EachStateTakesItsOwnSetOfEdits) {
