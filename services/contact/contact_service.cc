@@ -328,6 +328,19 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
           if (ok.ok()) ok = storage::ForgetResponsesContaining(s, name).status();
           if (!ok.ok()) return ok;
         }
+        // United, the contact points must still fit one contact; the caller trims them first.
+        for (const auto& [field, count] :
+             {std::pair<const char*, int>{"emails", merged.emails_size()},
+              {"phones", merged.phones_size()}}) {
+          if (count > kMaxContactPoints) {
+            return api::Error(absl::StatusCode::kFailedPrecondition,
+                              "MERGE_TOO_MANY_CONTACT_POINTS",
+                              absl::StrCat("merged, ", request.target(), " would have ", count, " ",
+                                           field, "; a contact holds at most ", kMaxContactPoints,
+                                           ": remove some from the target or the sources first"),
+                              {{"field", field}, {"count", absl::StrCat(count)}});
+          }
+        }
         std::vector<std::string> changed =
             api::ChangedFields(before, merged, contacts_.rules().mutable_fields);
         ok = contacts_.Save(s, target_row, merged);

@@ -349,6 +349,39 @@ TEST_F(ContactServiceTest, MergeMovesEveryReferenceInOneTransaction) {
   EXPECT_EQ(SystemVerbs(by_source.name()), (std::vector<std::string>{"CREATE", "UPDATE"}));
 }
 
+TEST_F(ContactServiceTest, MergeRefusesMoreContactPointsThanAContactHolds) {
+  Contact target_in = Person("Ёлкина", "Анна");
+  Contact source_in = Person("Ёлкина", "Анна");
+  for (int i = 0; i < 6; ++i) {
+    target_in.add_emails(absl::StrCat("anna", i, "@library.ru"));
+    source_in.add_emails(absl::StrCat("elkina", i, "@mail.ru"));
+  }
+  source_in.add_emails("anna0@library.ru");  // shared: counted once
+  const std::string target = MustCreate(target_in, "target");
+  const std::string source = MustCreate(source_in, "source");
+  Contact out;
+  grpc::Status refused = Merge(target, {source}, &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("12 emails"), std::string::npos)
+      << refused.error_message();
+  EXPECT_FALSE(Get(source).has_delete_time());  // nothing changed
+  EXPECT_EQ(Get(target).emails_size(), 6);
+
+  // Ten in all fit.
+  Contact trimmed = Get(source);
+  v1::UpdateContactRequest update;
+  *update.mutable_contact() = trimmed;
+  update.mutable_contact()->clear_emails();
+  for (int i = 0; i < 4; ++i) update.mutable_contact()->add_emails(trimmed.emails(i));
+  update.mutable_update_mask()->add_paths("emails");
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(contacts_->UpdateContact(&context, update, &trimmed).ok());
+  }
+  ASSERT_TRUE(Merge(target, {source}, &out).ok());
+  EXPECT_EQ(out.emails_size(), 10);
+}
+
 TEST_F(ContactServiceTest, ExportReturnsEverythingHeldOnThePerson) {
   Contact in = Person("Кузнецова", "Ольга", "olga@example.ru");
   in.set_notes("Предпочитает звонки после обеда");
