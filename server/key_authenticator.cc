@@ -19,7 +19,7 @@ absl::Status Rejected(absl::string_view why) {
 
 bool KeyAuthenticator::Entry::Matches(absl::string_view secret) const {
   {
-    absl::MutexLock lock(&mu);
+    absl::ReaderMutexLock lock(&mu);
     if (!verified_secret.empty() && api::SameHash(verified_secret, secret)) return true;
   }
   if (!api::SameHash(api::HashSecret(secret), key.secret_hash)) return false;
@@ -59,8 +59,12 @@ absl::StatusOr<api::Principal> KeyAuthenticator::Authenticate(absl::string_view 
     if (cache_.size() >= kMaxCachedKeys) cache_.clear();
     cache_[parsed->id] = entry = std::move(fetched);
   }
-  // The same answer for an unknown key and a wrong secret.
-  if (!entry->found || !entry->Matches(parsed->secret)) return Rejected("unknown API key");
+  // The same answer, and the same work (a hash), for an unknown key and a wrong secret.
+  if (!entry->found) {
+    (void)api::HashSecret(parsed->secret);
+    return Rejected("unknown API key");
+  }
+  if (!entry->Matches(parsed->secret)) return Rejected("unknown API key");
   if (entry->key.revoke_time) return Rejected("the API key was revoked");
   if (entry->key.expire_time && *entry->key.expire_time <= now) {
     return Rejected("the API key has expired");

@@ -564,7 +564,8 @@ absl::Status DuplicateError(const sql::SQLException& e, const std::string& name)
 
 }  // namespace
 
-std::vector<SqlValue> ResourceTable::StoredValues(const Row& row, const Message& m) const {
+std::vector<SqlValue> ResourceTable::StoredValues(const Row& row, const Message& m,
+                                                  std::vector<size_t>* kept) const {
   std::vector<SqlValue> values = {
       row.revision, GetTimeField(m, "create_time").value_or(absl::UnixEpoch()),
       GetTimeField(m, "update_time").value_or(absl::UnixEpoch()), Null{}};
@@ -573,8 +574,9 @@ std::vector<SqlValue> ResourceTable::StoredValues(const Row& row, const Message&
     if (fields_[i].column.empty() || CodecOf(descriptors_[i]) == Codec::kValues) continue;
     SqlValue value = StoredValue(m, descriptors_[i], fields_[i]);
     auto anchor = row.anchors.find(fields_[i].field);
-    if (anchor != row.anchors.end() && SameValue(value, anchor->second.first)) {
+    if (kept != nullptr && anchor != row.anchors.end() && SameValue(value, anchor->second.first)) {
       value = anchor->second.second;  // unchanged since read: keep what is stored
+      kept->push_back(i);
     }
     values.push_back(std::move(value));
   }
@@ -597,15 +599,44 @@ absl::Status ResourceTable::Write(Session& session, const std::string& sql,
 
 absl::Status ResourceTable::Insert(Session& session, const Row& row, const Message& m) const {
   std::vector<SqlValue> values = {row.key.library_id, row.key.id};
-  for (SqlValue& v : StoredValues(row, m)) values.push_back(std::move(v));
+  for (SqlValue& v : StoredValues(row, m, nullptr)) values.push_back(std::move(v));
   return Write(session, insert_sql_, values, row, m, /*replace_values=*/false);
 }
 
 absl::Status ResourceTable::Update(Session& session, const Row& row, const Message& m) const {
-  std::vector<SqlValue> values = StoredValues(row, m);
+  std::vector<size_t> kept;
+  std::vector<SqlValue> values = StoredValues(row, m, &kept);
   values.push_back(row.key.library_id);
   values.push_back(row.key.id);
-  return Write(session, update_sql_, values, row, m, /*replace_values=*/true);
+  absl::Status written = Write(session, update_sql_, values, row, m, /*replace_values=*/true);
+  if (!written.ok() || kept.empty()) return written;
+  // A kept anchor is right only while the row computes from it what the message shows: other
+  // fields it depends on may have changed (auto-renewal turned off, a termination). If any
+  // does not, every kept field is written as shown, as if there were no anchors.
+  std::vector<std::string> computed, assignments;
+  std::vector<SqlValue> shown;
+  for (size_t i : kept) {
+    computed.push_back(fields_[i].read_sql);
+    assignments.push_back(absl::StrCat(fields_[i].column, " = ?"));
+    shown.push_back(StoredValue(m, descriptors_[i], fields_[i]));
+  }
+  return session.Run([&]() -> absl::Status {
+    auto rs = session.Query(absl::StrCat("SELECT ", absl::StrJoin(computed, ", "), " FROM ", table_,
+                                         " t WHERE t.library_id = ? AND t.id = ?"),
+                            row.key.library_id, row.key.id);
+    bool same = rs->next();
+    for (size_t k = 0; same && k < kept.size(); ++k) {
+      same =
+          SameValue(ReadStored(*rs, static_cast<unsigned>(k + 1), descriptors_[kept[k]]), shown[k]);
+    }
+    if (same) return absl::OkStatus();
+    shown.push_back(row.key.library_id);
+    shown.push_back(row.key.id);
+    session.ExecuteValues(absl::StrCat("UPDATE ", table_, " SET ", absl::StrJoin(assignments, ", "),
+                                       " WHERE library_id = ? AND id = ?"),
+                          shown);
+    return absl::OkStatus();
+  });
 }
 
 // Inside Session::Run.

@@ -78,8 +78,9 @@ class ResourceTable {
     int64_t revision = 1;
     // Fields computed over a column of their own (an auto-renewing agreement's end date, an
     // expired one's state), as Get read them: the value shown and the value stored. Update
-    // writes the stored value back while the message still shows what was read, so that
-    // saving a row never moves the anchor its computed value derives from.
+    // writes the stored value back while the message still shows what was read and the row
+    // still computes that value from it, so that saving a row does not move the anchor its
+    // computed value derives from; otherwise it writes what the message shows.
     std::map<std::string, std::pair<SqlValue, SqlValue>> anchors;
   };
 
@@ -141,7 +142,10 @@ class ResourceTable {
   void ReadAnchors(sql::ResultSet& rs, const google::protobuf::Message& m, Row* row) const;
   // revision, create_time, update_time, delete_time, then every stored field: the values of
   // an Insert after the key, and of an Update before it.
-  std::vector<SqlValue> StoredValues(const Row& row, const google::protobuf::Message& m) const;
+  // With `kept`, a field computed over its own column that the message shows as read keeps
+  // its stored value (Row::anchors), and its index is added to `kept`.
+  std::vector<SqlValue> StoredValues(const Row& row, const google::protobuf::Message& m,
+                                     std::vector<size_t>* kept) const;
   // Runs an INSERT or UPDATE of the row (a taken unique key is ALREADY_EXISTS) and its
   // resource_values.
   absl::Status Write(Session& session, const std::string& sql, const std::vector<SqlValue>& values,
@@ -158,11 +162,11 @@ class ResourceTable {
   api::NamePattern pattern_;
   api::FilterSchema schema_;
   std::vector<ColumnSpec> columns_;
-  std::string select_;
+  std::string select_;  // "SELECT ... FROM <table> t"
   // Indexes (in fields_) of the fields computed over their own column; Get reads those columns
   // after the rest.
-  std::vector<size_t> anchored_;  // "SELECT ... FROM <table> t"
-  std::string get_sql_[3];        // select_ for one row, by Lock
+  std::vector<size_t> anchored_;
+  std::string get_sql_[3];  // select_ for one row, by Lock
   std::string insert_sql_;
   std::string update_sql_;
 };

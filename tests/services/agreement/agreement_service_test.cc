@@ -378,6 +378,52 @@ TEST_F(AgreementServiceTest, AutoRenewalMovesTheEndDateInsteadOfExpiring) {
   EXPECT_EQ(stored_end(), Text(next_year) + "\n");
 }
 
+TEST_F(AgreementServiceTest, EndingAutoRenewalKeepsTheCurrentPeriod) {
+  auto renewing = [&](const std::string& number) {
+    Agreement a = Draft(number);
+    *a.mutable_start_date() = DaysFromToday(-400);
+    *a.mutable_end_date() = DaysFromToday(-40);
+    a.set_auto_renew(true);
+    a.set_renewal_months(1);
+    Agreement out;
+    EXPECT_TRUE(Create(a, &out).ok());
+    EXPECT_TRUE(Transition("Activate", out.name(), &out).ok());
+    return Get(out.name());
+  };
+  auto stored_end = [&](const std::string& number) {
+    return TestDatabase::Shared().Sql(
+        absl::StrCat("SELECT end_date FROM agreements WHERE number = '", number, "'"),
+        db_.database);
+  };
+
+  // Renewal turned off: in force to the end of the period it is in, not expired at once.
+  const Agreement before = renewing("AR-2");
+  v1::UpdateAgreementRequest update;
+  update.mutable_agreement()->set_name(before.name());
+  update.mutable_agreement()->set_auto_renew(false);
+  update.mutable_update_mask()->add_paths("auto_renew");
+  Agreement updated;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(agreements_->UpdateAgreement(&context, update, &updated).ok());
+  }
+  const Agreement after = Get(before.name());
+  EXPECT_EQ(after.state(), Agreement::ACTIVE);
+  EXPECT_EQ(Text(after.end_date()), Text(before.end_date()));
+  EXPECT_EQ(stored_end("AR-2"), Text(before.end_date()) + "\n");
+  EXPECT_EQ(after.etag(), updated.etag());
+
+  // Terminated: the response and every later read agree on the end date.
+  const Agreement running = renewing("AR-3");
+  Agreement terminated;
+  ASSERT_TRUE(Transition("Terminate", running.name(), &terminated).ok());
+  const Agreement read = Get(running.name());
+  EXPECT_EQ(read.state(), Agreement::TERMINATED);
+  EXPECT_EQ(Text(read.end_date()), Text(terminated.end_date()));
+  EXPECT_EQ(Text(read.end_date()), Text(running.end_date()));
+  EXPECT_EQ(read.etag(), terminated.etag());
+}
+
 TEST_F(AgreementServiceTest, EachStateTakesItsOwnSetOfEdits) {
   Agreement out;
   // DRAFT: anything.
