@@ -97,24 +97,15 @@ absl::StatusOr<ActivityRecord> Get(Session& session, absl::string_view library_i
 }
 
 absl::StatusOr<std::vector<ActivityRecord>> List(Session& session, const ActivityListQuery& query) {
-  auto filter = CompileFilter(query.window.filter, Columns());
-  if (!filter.ok()) return filter.status();
-  auto keyset = KeysetClause(query.window.order, Columns(), {"a.id"}, query.window.after_key);
-  if (!keyset.ok()) return keyset.status();
   SqlClause library, live;
   if (query.library_id) library = {"a.library_id = ?", {*query.library_id}};
   if (!query.show_deleted) live = {"a.delete_time IS NULL", {}};
-  SqlClause within;
-  if (query.window.within) within = scope::WithinSubtree("a.library_id", *query.window.within);
-  SqlClause where = AllOf({std::move(library), std::move(live), std::move(within),
-                           *std::move(filter), *std::move(keyset)});
-  std::string sql = "SELECT " ALLIES_ACTIVITY_COLUMNS " FROM activities a";
-  if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
-  absl::StrAppend(&sql, " ", OrderByClause(query.window.order, Columns(), {"a.id"}), " LIMIT ?");
-  where.params.reserve(where.params.size() + 1);
-  where.params.emplace_back(std::in_place_type<int64_t>, query.window.limit);
+  auto statement =
+      scope::ListStatement("SELECT " ALLIES_ACTIVITY_COLUMNS " FROM activities a", Columns(),
+                           {"a.id"}, "a.library_id", {library, live}, query.window);
+  if (!statement.ok()) return statement.status();
   return session.Run([&]() -> absl::StatusOr<std::vector<ActivityRecord>> {
-    auto rs = session.QueryValues(sql, where.params);
+    auto rs = session.QueryValues(statement->sql, statement->params);
     std::vector<ActivityRecord> out;
     while (rs->next()) out.push_back(ReadRow(*rs));
     return out;

@@ -57,23 +57,13 @@ absl::StatusOr<ApiKeyRecord> Get(Session& session, absl::string_view id, bool fo
 }
 
 absl::StatusOr<std::vector<ApiKeyRecord>> List(Session& session, const ApiKeyListQuery& query) {
-  auto filter = CompileFilter(query.window.filter, Columns());
-  if (!filter.ok()) return filter.status();
-  auto keyset = KeysetClause({}, Columns(), {"id"}, query.window.after_key);
-  if (!keyset.ok()) return keyset.status();
   SqlClause live;
   if (!query.show_revoked) live = {"revoke_time IS NULL", {}};
-  SqlClause within;
-  if (query.window.within) within = scope::WithinSubtree("library_id", *query.window.within);
-  SqlClause where =
-      AllOf({*std::move(filter), std::move(live), std::move(within), *std::move(keyset)});
-  std::string sql = "SELECT " ALLIES_API_KEY_COLUMNS " FROM api_keys";
-  if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
-  absl::StrAppend(&sql, " ORDER BY id LIMIT ?");
-  where.params.reserve(where.params.size() + 1);
-  where.params.emplace_back(std::in_place_type<int64_t>, query.window.limit);
+  auto statement = scope::ListStatement("SELECT " ALLIES_API_KEY_COLUMNS " FROM api_keys",
+                                        Columns(), {"id"}, "library_id", {live}, query.window);
+  if (!statement.ok()) return statement.status();
   return session.Run([&]() -> absl::StatusOr<std::vector<ApiKeyRecord>> {
-    auto rs = session.QueryValues(sql, where.params);
+    auto rs = session.QueryValues(statement->sql, statement->params);
     std::vector<ApiKeyRecord> out;
     while (rs->next()) out.push_back(ReadRow(*rs));
     return out;

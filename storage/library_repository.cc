@@ -80,24 +80,14 @@ const std::vector<ColumnSpec>& Columns() {
 }
 
 absl::StatusOr<std::vector<LibraryRecord>> List(Session& session, const LibraryListQuery& query) {
-  auto filter = CompileFilter(query.window.filter, Columns());
-  if (!filter.ok()) return filter.status();
-  auto keyset = KeysetClause(query.window.order, Columns(), {"id"}, query.window.after_key);
-  if (!keyset.ok()) return keyset.status();
   SqlClause parent, live;
   if (query.parent_id) parent = {"parent_id = ?", {*query.parent_id}};
   if (!query.show_deleted) live = {"delete_time IS NULL", {}};
-  SqlClause within;
-  if (query.window.within) within = scope::WithinSubtree("id", *query.window.within);
-  SqlClause where = AllOf({*std::move(filter), std::move(parent), std::move(live),
-                           std::move(within), *std::move(keyset)});
-  std::string sql = "SELECT " ALLIES_LIBRARY_COLUMNS " FROM libraries";
-  if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
-  absl::StrAppend(&sql, " ", OrderByClause(query.window.order, Columns(), {"id"}), " LIMIT ?");
-  where.params.reserve(where.params.size() + 1);
-  where.params.emplace_back(std::in_place_type<int64_t>, query.window.limit);
+  auto statement = scope::ListStatement("SELECT " ALLIES_LIBRARY_COLUMNS " FROM libraries",
+                                        Columns(), {"id"}, "id", {parent, live}, query.window);
+  if (!statement.ok()) return statement.status();
   return session.Run([&]() -> absl::StatusOr<std::vector<LibraryRecord>> {
-    return ReadAll(*session.QueryValues(sql, where.params));
+    return ReadAll(*session.QueryValues(statement->sql, statement->params));
   });
 }
 

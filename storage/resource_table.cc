@@ -270,10 +270,16 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
   for (Lock lock : {Lock::kNone, Lock::kShare, Lock::kUpdate}) {
     get_sql_[static_cast<int>(lock)] =
         absl::StrCat(select_, " WHERE t.library_id = ? AND t.id = ?", LockSuffix(lock));
+    state_sql_[static_cast<int>(lock)] =
+        absl::StrCat("SELECT delete_time IS NULL FROM ", table_, " WHERE library_id = ? AND id = ?",
+                     LockSuffix(lock));
   }
   insert_sql_ =
       absl::StrCat("INSERT INTO ", table_, " (", absl::StrJoin(stored, ", "), ") VALUES (",
                    absl::StrJoin(std::vector<std::string>(stored.size(), "?"), ", "), ")");
+  touch_sql_ = absl::StrCat("UPDATE ", table_,
+                            " SET revision = revision + 1, update_time = GREATEST(update_time, ?) "
+                            "WHERE library_id = ? AND id = ?");
   update_sql_ = absl::StrCat("UPDATE ", table_,
                              " SET revision = ?, create_time = ?, update_time = ?, delete_time = ?",
                              assignments.empty() ? "" : ", ", absl::StrJoin(assignments, ", "),
@@ -429,6 +435,18 @@ SqlValue ReadStored(sql::ResultSet& rs, unsigned column, const FieldDescriptor* 
   return GetString(rs, column);
 }
 
+// A value as a page token keeps it, in the order the sort column gives (unset dates and times
+// where they sort, empty text for NULL).
+std::string SortText(const SqlValue& v, Codec codec) {
+  if (const auto* text = std::get_if<std::string>(&v)) return *text;
+  if (const auto* n = std::get_if<int64_t>(&v)) return absl::StrCat(*n);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "1" : "0";
+  if (const auto* t = std::get_if<absl::Time>(&v)) return ToSqlDatetime(*t);
+  if (codec == Codec::kDate) return kNoDateSortValue;
+  if (codec == Codec::kTimestamp) return kNoTimeSortValue;
+  return "";
+}
+
 // Whether two values are the same value of the same type.
 bool SameValue(const SqlValue& a, const SqlValue& b) {
   if (a.index() != b.index()) return false;
@@ -477,23 +495,14 @@ absl::Status ResourceTable::Get(Session& session, const ResourceKey& key, Lock l
 
 absl::StatusOr<std::vector<ResourceTable::Row>> ResourceTable::List(
     Session& session, const ResourceListQuery& query, const std::function<Message*()>& add) const {
-  static const std::vector<std::string> kKey = {"t.library_id", "t.id"};
-  auto filter = CompileFilter(query.window.filter, columns_);
-  if (!filter.ok()) return filter.status();
-  auto keyset = KeysetClause(query.window.order, columns_, kKey, query.window.after_key);
-  if (!keyset.ok()) return keyset.status();
-  SqlClause library, live, within;
+  SqlClause library, live;
   if (query.library_id) library = {"t.library_id = ?", {*query.library_id}};
   if (!query.show_deleted) live = {"t.delete_time IS NULL", {}};
-  if (query.window.within) within = scope::WithinSubtree("t.library_id", *query.window.within);
-  SqlClause where = AllOf({std::move(library), std::move(live), std::move(within), query.condition,
-                           *std::move(filter), *std::move(keyset)});
-  std::string sql = select_;
-  if (!where.sql.empty()) absl::StrAppend(&sql, " WHERE ", where.sql);
-  absl::StrAppend(&sql, " ", OrderByClause(query.window.order, columns_, kKey), " LIMIT ?");
-  where.params.emplace_back(std::in_place_type<int64_t>, query.window.limit);
+  auto statement = scope::ListStatement(select_, columns_, {"t.library_id", "t.id"}, "t.library_id",
+                                        {library, live, query.condition}, query.window);
+  if (!statement.ok()) return statement.status();
   return session.Run([&]() -> absl::StatusOr<std::vector<Row>> {
-    auto rs = session.QueryValues(sql, where.params);
+    auto rs = session.QueryValues(statement->sql, statement->params);
     RowReader reader{*this, descriptors_};
     std::vector<Row> rows;
     while (rs->next()) {
@@ -506,44 +515,12 @@ absl::StatusOr<std::vector<ResourceTable::Row>> ResourceTable::List(
 
 std::vector<std::string> ResourceTable::SortKey(const Row& row, const Message& m,
                                                 const std::vector<api::OrderTerm>& order) const {
+  static const FieldColumn kPlain("", "");  // the standard fields (create_time, ...)
   std::vector<std::string> key;
-  const Reflection* r = m.GetReflection();
   for (const auto& term : order) {
-    const std::string& name = term.field->name;
-    const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(name);
-    std::string value;
-    if (f != nullptr) {
-      switch (CodecOf(f)) {
-        case Codec::kString:
-          value = r->GetString(m, f);
-          break;
-        case Codec::kEnum:
-          value = absl::StrCat(r->GetEnumValue(m, f));
-          break;
-        case Codec::kBool:
-          value = r->GetBool(m, f) ? "1" : "0";
-          break;
-        case Codec::kInt32:
-          value = absl::StrCat(r->GetInt32(m, f));
-          break;
-        case Codec::kInt64:
-          value = absl::StrCat(r->GetInt64(m, f));
-          break;
-        case Codec::kTimestamp: {
-          auto t = GetTimeField(m, f);
-          value = t ? ToSqlDatetime(*t) : kNoTimeSortValue;
-          break;
-        }
-        case Codec::kDate: {
-          const auto* d = dynamic_cast<const google::type::Date*>(&r->GetMessage(m, f));
-          value = r->HasField(m, f) && d != nullptr ? api::FormatDate(*d) : kNoDateSortValue;
-          break;
-        }
-        default:
-          break;
-      }
-    }
-    key.push_back(std::move(value));
+    const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(term.field->name);
+    const FieldColumn* fc = Find(term.field->name);
+    key.push_back(f == nullptr ? "" : SortText(StoredValue(m, f, fc ? *fc : kPlain), CodecOf(f)));
   }
   key.push_back(row.key.library_id);
   key.push_back(row.key.id);
@@ -574,7 +551,9 @@ std::vector<SqlValue> ResourceTable::StoredValues(const Row& row, const Message&
     if (fields_[i].column.empty() || CodecOf(descriptors_[i]) == Codec::kValues) continue;
     SqlValue value = StoredValue(m, descriptors_[i], fields_[i]);
     auto anchor = row.anchors.find(fields_[i].field);
-    if (kept != nullptr && anchor != row.anchors.end() && SameValue(value, anchor->second.first)) {
+    // Only an anchor the shown value differs from needs keeping (and checking).
+    if (kept != nullptr && anchor != row.anchors.end() && SameValue(value, anchor->second.first) &&
+        !SameValue(anchor->second.first, anchor->second.second)) {
       value = anchor->second.second;  // unchanged since read: keep what is stored
       kept->push_back(i);
     }
@@ -664,12 +643,8 @@ absl::Status ResourceTable::WriteValues(Session& session, const Row& row, const 
 }
 
 absl::Status ResourceTable::Touch(Session& session, const ResourceKey& key, absl::Time when) const {
-  const std::string sql =
-      absl::StrCat("UPDATE ", table_,
-                   " SET revision = revision + 1, update_time = GREATEST(update_time, ?) WHERE "
-                   "library_id = ? AND id = ?");
   return session.Run([&]() -> absl::Status {
-    session.Execute(sql, when, key.library_id, key.id);
+    session.Execute(touch_sql_, when, key.library_id, key.id);
     return absl::OkStatus();
   });
 }
@@ -711,10 +686,8 @@ absl::StatusOr<std::vector<ResourceKey>> ResourceTable::ReplaceValue(Session& se
 absl::StatusOr<ResourceTable::RowState> ResourceTable::State(Session& session,
                                                              const ResourceKey& key,
                                                              Lock lock) const {
-  const std::string sql = absl::StrCat("SELECT delete_time IS NULL FROM ", table_,
-                                       " WHERE library_id = ? AND id = ?", LockSuffix(lock));
   return session.Run([&]() -> absl::StatusOr<RowState> {
-    auto rs = session.Query(sql, key.library_id, key.id);
+    auto rs = session.Query(state_sql_[static_cast<int>(lock)], key.library_id, key.id);
     if (!rs->next()) return RowState::kMissing;
     return rs->getBoolean(1) ? RowState::kLive : RowState::kDeleted;
   });

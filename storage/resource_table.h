@@ -166,7 +166,9 @@ class ResourceTable {
   // Indexes (in fields_) of the fields computed over their own column; Get reads those columns
   // after the rest.
   std::vector<size_t> anchored_;
-  std::string get_sql_[3];  // select_ for one row, by Lock
+  std::string get_sql_[3];    // select_ for one row, by Lock
+  std::string state_sql_[3];  // whether a row is live, by Lock
+  std::string touch_sql_;
   std::string insert_sql_;
   std::string update_sql_;
 };

@@ -52,4 +52,26 @@ SqlClause WithinSubtree(const std::string& column, const std::string& root) {
           {root}};
 }
 
+absl::StatusOr<SqlClause> ListStatement(const std::string& select,
+                                        const std::vector<ColumnSpec>& columns,
+                                        const std::vector<std::string>& key_columns,
+                                        const std::string& library_column,
+                                        std::vector<SqlClause> conditions,
+                                        const ListWindow& window) {
+  auto filter = CompileFilter(window.filter, columns);
+  if (!filter.ok()) return filter.status();
+  auto keyset = KeysetClause(window.order, columns, key_columns, window.after_key);
+  if (!keyset.ok()) return keyset.status();
+  if (window.within) conditions.push_back(WithinSubtree(library_column, *window.within));
+  conditions.push_back(*std::move(filter));
+  conditions.push_back(*std::move(keyset));
+  SqlClause where = AllOf(std::move(conditions));
+  SqlClause statement{select, std::move(where.params)};
+  if (!where.sql.empty()) absl::StrAppend(&statement.sql, " WHERE ", where.sql);
+  absl::StrAppend(&statement.sql, " ", OrderByClause(window.order, columns, key_columns),
+                  " LIMIT ?");
+  statement.params.emplace_back(std::in_place_type<int64_t>, window.limit);
+  return statement;
+}
+
 }  // namespace allies::storage::scope

@@ -6,8 +6,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "api/list_request.h"
 #include "api/policy.h"
 #include "storage/list_query.h"
@@ -31,6 +33,17 @@ ListWindow Window(const api::ListParams& list, const api::Principal& principal);
 
 // "`column` IN (the ids of `root` and every library below it)".
 SqlClause WithinSubtree(const std::string& column, const std::string& root);
+
+// The statement of one List page: `select` ("SELECT ... FROM <table> [alias]") with the
+// non-empty `conditions`, the window's filter (over `columns`), its scope (`library_column`
+// within the window's subtree) and keyset, ordered by the window's order then `key_columns`,
+// and the window's limit.
+absl::StatusOr<SqlClause> ListStatement(const std::string& select,
+                                        const std::vector<ColumnSpec>& columns,
+                                        const std::vector<std::string>& key_columns,
+                                        const std::string& library_column,
+                                        std::vector<SqlClause> conditions,
+                                        const ListWindow& window);
 
 }  // namespace allies::storage::scope
 

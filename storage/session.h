@@ -80,26 +80,13 @@ class Session {
     return static_cast<uint64_t>(stmt->executeUpdate());
   }
 
-  // Same, with arguments assembled at run time.
+  // Query and Execute with arguments assembled at run time.
   std::unique_ptr<sql::ResultSet> QueryValues(const std::string& sql,
                                               const std::vector<SqlValue>& args) {
-    sql::PreparedStatement* stmt = Prepare(sql);
-    unsigned index = 1;
-    for (const SqlValue& arg : args) {
-      std::visit([&](const auto& v) { BindOne(stmt, index, v); }, arg);
-      ++index;
-    }
-    return std::unique_ptr<sql::ResultSet>(stmt->executeQuery());
+    return std::unique_ptr<sql::ResultSet>(PrepareValues(sql, args)->executeQuery());
   }
-
   uint64_t ExecuteValues(const std::string& sql, const std::vector<SqlValue>& args) {
-    sql::PreparedStatement* stmt = Prepare(sql);
-    unsigned index = 1;
-    for (const SqlValue& arg : args) {
-      std::visit([&](const auto& v) { BindOne(stmt, index, v); }, arg);
-      ++index;
-    }
-    return static_cast<uint64_t>(stmt->executeUpdate());
+    return static_cast<uint64_t>(PrepareValues(sql, args)->executeUpdate());
   }
 
   // Runs a statement that cannot be prepared (DDL, SET, transaction control), unprepared.
@@ -121,6 +108,16 @@ class Session {
 
  private:
   sql::PreparedStatement* Prepare(const std::string& sql);
+  // Prepared, with `args` bound in order.
+  sql::PreparedStatement* PrepareValues(const std::string& sql, const std::vector<SqlValue>& args) {
+    sql::PreparedStatement* stmt = Prepare(sql);
+    unsigned index = 1;
+    for (const SqlValue& arg : args) {
+      std::visit([&](const auto& v) { BindOne(stmt, index, v); }, arg);
+      ++index;
+    }
+    return stmt;
+  }
 
   static void Bind(sql::PreparedStatement*, unsigned) {}
   template <typename T, typename... Rest>
