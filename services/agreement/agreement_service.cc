@@ -144,6 +144,17 @@ bool In(const Agreement& a, std::initializer_list<Agreement::State> states) {
   return std::find(states.begin(), states.end(), a.state()) != states.end();
 }
 
+// A lifecycle change that only moves the state from `from` to `to`.
+ResourceMethods<Agreement>::ChangeFn Move(absl::string_view action, Agreement::State from,
+                                          Agreement::State to) {
+  return [action, from, to](storage::Session&, const storage::ResourceKey&,
+                            Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
+    if (a.state() != from) return WrongState(a, action, {from});
+    a.set_state(to);
+    return std::vector<std::string>{"state"};
+  };
+}
+
 }  // namespace
 
 ResourceRules<Agreement> AgreementRules() {
@@ -248,30 +259,16 @@ absl::Status AgreementService::Activate(const api::Call& call,
 
 absl::Status AgreementService::Suspend(const api::Call& call,
                                        const v1::SuspendAgreementRequest& request, Agreement* out) {
-  return agreements_.Change(
-      call, "Suspend", "SUSPEND", request.name(), request.etag(), request.request_id(), request,
-      [&](storage::Session&, const storage::ResourceKey&,
-          Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
-        if (a.state() != Agreement::ACTIVE) return WrongState(a, "suspension", {Agreement::ACTIVE});
-        a.set_state(Agreement::SUSPENDED);
-        return std::vector<std::string>{"state"};
-      },
-      out);
+  return agreements_.Change(call, "Suspend", "SUSPEND", request.name(), request.etag(),
+                            request.request_id(), request,
+                            Move("suspension", Agreement::ACTIVE, Agreement::SUSPENDED), out);
 }
 
 absl::Status AgreementService::Resume(const api::Call& call,
                                       const v1::ResumeAgreementRequest& request, Agreement* out) {
-  return agreements_.Change(
-      call, "Resume", "RESUME", request.name(), request.etag(), request.request_id(), request,
-      [&](storage::Session&, const storage::ResourceKey&,
-          Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
-        if (a.state() != Agreement::SUSPENDED) {
-          return WrongState(a, "resuming", {Agreement::SUSPENDED});
-        }
-        a.set_state(Agreement::ACTIVE);
-        return std::vector<std::string>{"state"};
-      },
-      out);
+  return agreements_.Change(call, "Resume", "RESUME", request.name(), request.etag(),
+                            request.request_id(), request,
+                            Move("resuming", Agreement::SUSPENDED, Agreement::ACTIVE), out);
 }
 
 absl::Status AgreementService::Terminate(const api::Call& call,

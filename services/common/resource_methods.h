@@ -183,13 +183,11 @@ class ResourceMethods {
       out->Clear();
       auto rows = table_.List(s, query, [&]() -> google::protobuf::Message* { return out->Add(); });
       if (!rows.ok()) return rows.status();
-      *next_page_token = "";
-      if (static_cast<int>(rows->size()) > list->page_size) {
-        const int last = list->page_size - 1;
-        out->DeleteSubrange(list->page_size, out->size() - list->page_size);
-        *next_page_token = api::EncodePageToken(
-            list->fingerprint, table_.SortKey((*rows)[last], out->Get(last), list->order));
-      }
+      *next_page_token = api::NextPage(*rows, *list, [&](const Row& last) {
+        return table_.SortKey(last, out->Get(static_cast<int>(rows->size()) - 1), list->order);
+      });
+      const int page = static_cast<int>(rows->size());
+      if (out->size() > page) out->DeleteSubrange(page, out->size() - page);
       return absl::OkStatus();
     });
   }
@@ -248,25 +246,22 @@ class ResourceMethods {
     api::FieldViolations violations;
     rules_.check(input, *fields, violations);
     if (!violations.empty()) return violations.ToStatus();
-    const std::string& name = resource.name();
     return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-      Row row;
-      M record;
-      absl::Status ok = LoadLive(s, call, *key, name, resource.etag(), &row, &record);
-      if (!ok.ok()) return ok;
-      if (rules_.updatable) {
-        ok = rules_.updatable(record, *fields);
-        if (!ok.ok()) return ok;
-      }
-      const M before = record;
-      api::CopyFields(input, *fields, &record);
-      std::vector<std::string> changed = api::ChangedFields(before, record, *fields);
-      ok = CheckWrite(s, *key, record, changed);
-      if (ok.ok()) ok = Save(s, row, record);
-      if (ok.ok()) ok = Record(s, call, "UPDATE", *key, changed, "", UpdateTime(record));
-      if (!ok.ok()) return ok;
-      *out = record;
-      return absl::OkStatus();
+      return Modify(
+          s, call, *key, resource.name(), resource.etag(), /*allow_deleted=*/false, "UPDATE", "",
+          [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
+            if (rules_.updatable) {
+              absl::Status ok = rules_.updatable(record, *fields);
+              if (!ok.ok()) return ok;
+            }
+            const M before = record;
+            api::CopyFields(input, *fields, &record);
+            std::vector<std::string> changed = api::ChangedFields(before, record, *fields);
+            absl::Status ok = CheckWrite(s, *key, record, changed);
+            if (!ok.ok()) return ok;
+            return changed;
+          },
+          out);
     });
   }
 
@@ -275,17 +270,17 @@ class ResourceMethods {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
     return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-      Row row;
-      M record;
-      absl::Status ok = LoadLive(s, call, *key, name, etag, &row, &record);
-      if (ok.ok() && rules_.before_delete) ok = rules_.before_delete(s, *key, record, force);
-      if (!ok.ok()) return ok;
-      api::ToTimestamp(NextTime(record), record.mutable_delete_time());
-      ok = Save(s, row, record);
-      if (ok.ok()) ok = Record(s, call, "DELETE", *key, {"delete_time"}, "", UpdateTime(record));
-      if (!ok.ok()) return ok;
-      *out = record;
-      return absl::OkStatus();
+      return Modify(
+          s, call, *key, name, etag, /*allow_deleted=*/false, "DELETE", "",
+          [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
+            if (rules_.before_delete) {
+              absl::Status ok = rules_.before_delete(s, *key, record, force);
+              if (!ok.ok()) return ok;
+            }
+            api::ToTimestamp(NextTime(record), record.mutable_delete_time());
+            return std::vector<std::string>{"delete_time"};
+          },
+          out);
     });
   }
 
@@ -299,52 +294,41 @@ class ResourceMethods {
     return storage::RunIdempotent(
         pool_, call.principal().name, Method("Undelete"), request_id, request, out,
         [&](Session& s) -> absl::Status {
-          Row row;
-          M record;
-          absl::Status ok = Load(s, call, *key, name, etag, &row, &record);
-          if (!ok.ok()) return ok;
-          if (!record.has_delete_time()) {
-            return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
-                              absl::StrCat(name, " is not deleted"),
-                              {{"resource", std::string(name)}});
-          }
-          ok = CheckLibraryLive(s, key->library_id, api::LibraryName(key->library_id));
-          if (!ok.ok()) return ok;
-          record.clear_delete_time();
-          ok = Save(s, row, record);
-          if (ok.ok()) {
-            ok = Record(s, call, "UNDELETE", *key, {"delete_time"}, request_id, UpdateTime(record));
-          }
-          if (!ok.ok()) return ok;
-          *out = record;
-          return absl::OkStatus();
+          return Modify(
+              s, call, *key, name, etag, /*allow_deleted=*/true, "UNDELETE", request_id,
+              [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
+                if (!record.has_delete_time()) {
+                  return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
+                                    absl::StrCat(name, " is not deleted"),
+                                    {{"resource", std::string(name)}});
+                }
+                absl::Status ok =
+                    CheckLibraryLive(s, key->library_id, api::LibraryName(key->library_id));
+                if (!ok.ok()) return ok;
+                record.clear_delete_time();
+                return std::vector<std::string>{"delete_time"};
+              },
+              out);
         });
   }
 
   // A custom method that changes one live resource (ActivateAgreement, ...): scope, lock, etag,
-  // then `change`; the result is written with a system entry whose verb is `verb`.
+  // then `change`; the result is written with a system entry whose verb is `verb`. With
+  // `allow_deleted`, a deleted resource is changed too (erasure).
   absl::Status Change(const api::Call& call, absl::string_view method_verb, absl::string_view verb,
                       absl::string_view name, absl::string_view etag, absl::string_view request_id,
-                      const google::protobuf::Message& request, const ChangeFn& change, M* out) {
+                      const google::protobuf::Message& request, const ChangeFn& change, M* out,
+                      bool allow_deleted = false) {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
-    return storage::RunIdempotent(
-        pool_, call.principal().name, Method(method_verb), request_id, request, out,
-        [&](Session& s) -> absl::Status {
-          Row row;
-          M record;
-          absl::Status ok = LoadLive(s, call, *key, name, etag, &row, &record);
-          if (!ok.ok()) return ok;
-          auto changed = change(s, *key, record);
-          if (!changed.ok()) return changed.status();
-          ok = Save(s, row, record);
-          if (ok.ok()) ok = Record(s, call, verb, *key, *changed, request_id, UpdateTime(record));
-          if (!ok.ok()) return ok;
-          *out = record;
-          return absl::OkStatus();
-        });
+    return storage::RunIdempotent(pool_, call.principal().name, Method(method_verb), request_id,
+                                  request, out, [&](Session& s) -> absl::Status {
+                                    return Modify(
+                                        s, call, *key, name, etag, allow_deleted, verb, request_id,
+                                        [&](M& record) { return change(s, *key, record); }, out);
+                                  });
   }
 
   // Building blocks for methods that touch several resources in one transaction (merges).
@@ -387,6 +371,28 @@ class ResourceMethods {
   }
 
  private:
+  // What every single-resource change shares, inside its transaction: the resource loaded and
+  // locked (live, unless `allow_deleted`), changed by `change` (which returns the changed
+  // paths), saved, and recorded with `verb`; the result goes to `out`.
+  absl::Status Modify(Session& s, const api::Call& call, const ResourceKey& key,
+                      absl::string_view name, absl::string_view etag, bool allow_deleted,
+                      absl::string_view verb, absl::string_view request_id,
+                      const std::function<absl::StatusOr<std::vector<std::string>>(M&)>& change,
+                      M* out) {
+    Row row;
+    M record;
+    absl::Status ok = allow_deleted ? Load(s, call, key, name, etag, &row, &record)
+                                    : LoadLive(s, call, key, name, etag, &row, &record);
+    if (!ok.ok()) return ok;
+    auto changed = change(record);
+    if (!changed.ok()) return changed.status();
+    ok = Save(s, row, record);
+    if (ok.ok()) ok = Record(s, call, verb, key, *changed, request_id, UpdateTime(record));
+    if (!ok.ok()) return ok;
+    *out = record;
+    return absl::OkStatus();
+  }
+
   static absl::Time UpdateTime(const M& record) { return api::FromTimestamp(record.update_time()); }
   // A change's time: now, but never before the last one (clocks may step back).
   static absl::Time NextTime(const M& record) {

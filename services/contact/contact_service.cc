@@ -110,6 +110,14 @@ std::vector<std::string> ClearPersonalData(Contact& contact) {
   return cleared;
 }
 
+// Adds the values of `from` that `into` lacks, in order.
+void Unite(const google::protobuf::RepeatedPtrField<std::string>& from,
+           google::protobuf::RepeatedPtrField<std::string>* into) {
+  for (const auto& value : from) {
+    if (std::find(into->begin(), into->end(), value) == into->end()) *into->Add() = value;
+  }
+}
+
 absl::Status Erased(const Contact& c) {
   return api::Error(absl::StatusCode::kFailedPrecondition, "CONTACT_ERASED",
                     absl::StrCat(c.name(), " was erased"), {{"resource", c.name()}});
@@ -288,18 +296,8 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
           if (merged.preferred_channel() == Contact::CHANNEL_UNSPECIFIED) {
             merged.set_preferred_channel(source.preferred_channel());
           }
-          for (const auto& e : source.emails()) {
-            if (std::find(merged.emails().begin(), merged.emails().end(), e) ==
-                merged.emails().end()) {
-              merged.add_emails(e);
-            }
-          }
-          for (const auto& p : source.phones()) {
-            if (std::find(merged.phones().begin(), merged.phones().end(), p) ==
-                merged.phones().end()) {
-              merged.add_phones(p);
-            }
-          }
+          Unite(source.emails(), merged.mutable_emails());
+          Unite(source.phones(), merged.mutable_phones());
           // Every reference to the source now names the target.
           auto agreements =
               storage::AgreementsTable().ReplaceValue(s, "signatories", name, request.target());
@@ -379,20 +377,12 @@ absl::Status ContactService::Export(const api::Call& call,
 
 absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContactRequest& request,
                                    Contact* out) {
-  auto key = contacts_.table().ParseName(request.name(), "name");
-  if (!key.ok()) return key.status();
-  absl::Status valid = storage::ValidateRequestId(request.request_id());
-  if (!valid.ok()) return valid;
-  return storage::RunIdempotent(
-      pool_, call.principal().name, "allies.v1.ContactService/EraseContact", request.request_id(),
-      request, out, [&](storage::Session& s) -> absl::Status {
-        storage::ResourceTable::Row row;
-        Contact contact;
-        // Deleted contacts are erased too: they still hold the data.
-        absl::Status ok =
-            contacts_.Load(s, call, *key, request.name(), request.etag(), &row, &contact);
-        if (ok.ok() && contact.has_erase_time()) ok = Erased(contact);
-        if (!ok.ok()) return ok;
+  // Deleted contacts are erased too: they still hold the data.
+  return contacts_.Change(
+      call, "Erase", "ERASE", request.name(), request.etag(), request.request_id(), request,
+      [&](storage::Session& s, const storage::ResourceKey&,
+          Contact& contact) -> absl::StatusOr<std::vector<std::string>> {
+        if (contact.has_erase_time()) return Erased(contact);
         const absl::Time now =
             std::max(storage::NowMicros(), api::FromTimestamp(contact.update_time()));
         // Activities that mention the person: their text loses the person's values.
@@ -407,7 +397,7 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
           if (subject == a.subject && description == a.description) continue;
           a.subject = subject;
           a.description = description;
-          ok = storage::activities::RewriteText(s, a, now);
+          absl::Status ok = storage::activities::RewriteText(s, a, now);
           if (!ok.ok()) return ok;
         }
         // Stored responses to earlier requests (replays) held the contact as it was.
@@ -417,15 +407,9 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
         std::vector<std::string> changed = ClearPersonalData(contact);
         changed.push_back("erase_time");
         api::ToTimestamp(now, contact.mutable_erase_time());
-        ok = contacts_.Save(s, row, contact);
-        if (ok.ok()) {
-          ok = contacts_.Record(s, call, "ERASE", *key, changed, request.request_id(),
-                                api::FromTimestamp(contact.update_time()));
-        }
-        if (!ok.ok()) return ok;
-        *out = contact;
-        return absl::OkStatus();
-      });
+        return changed;
+      },
+      out, /*allow_deleted=*/true);
 }
 
 ContactService::ContactService(const server::ServiceDeps& deps)

@@ -124,13 +124,12 @@ ResourceRules<v1::Partner> PartnerRules() {
     }
     return v.ToStatus();
   };
-  rules.before_delete = [](storage::Session& s, const storage::ResourceKey& key,
+  rules.before_delete = [](storage::Session& s, const storage::ResourceKey&,
                            const v1::Partner& partner, bool force) -> absl::Status {
     if (force) return absl::OkStatus();
     auto agreement = storage::AnyLiveAgreement(s, partner.name());
     if (!agreement.ok()) return agreement.status();
     if (!*agreement) return absl::OkStatus();
-    (void)key;
     return api::Error(absl::StatusCode::kFailedPrecondition, "PARTNER_HAS_AGREEMENTS",
                       absl::StrCat(partner.name(), " has live agreements (e.g. ", **agreement,
                                    "); terminate them first or pass force"),
