@@ -134,10 +134,6 @@ absl::StatusOr<allies::v1::MergeContactsRequest> BuildMergeContactsRequest(absl:
   return request;
 }
 
-Table ContactsTable(const google::protobuf::RepeatedPtrField<Contact>& contacts) {
-  return ContactColumns()(contacts);
-}
-
 Table DuplicatesTable(const allies::v1::FindDuplicateContactsResponse& response) {
   Table table;
   table.headers = {"GROUP", "CONTACT", "REASONS"};

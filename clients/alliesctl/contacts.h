@@ -24,9 +24,6 @@ absl::StatusOr<allies::v1::UpdateContactRequest> BuildUpdateContactRequest(absl:
 absl::StatusOr<allies::v1::MergeContactsRequest> BuildMergeContactsRequest(absl::string_view target,
                                                                            const ParsedArgs& args);
 
-// Columns NAME, FAMILY NAME, GIVEN NAME, PARTNER (and DELETED when any is).
-Table ContactsTable(const google::protobuf::RepeatedPtrField<allies::v1::Contact>& contacts);
-
 // One row per contact of each group: GROUP (1, 2, ...), CONTACT, REASONS.
 Table DuplicatesTable(const allies::v1::FindDuplicateContactsResponse& response);
 

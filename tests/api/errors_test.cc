@@ -86,12 +86,6 @@ TEST(ErrorsTest, QuoteBoundsUserTextAtCharacterBoundaries) {
 
 TEST(ErrorsTest, OkStaysOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
 
-}  // namespace
-}  // namespace allies::api
-
-namespace allies::api {
-namespace {
-
 TEST(FieldViolationsTest, AddFromTakesTheViolationsOfAnotherStatus) {
   FieldViolations inner;
   inner.Add("agreement.partner", "is malformed");

@@ -22,7 +22,9 @@
 namespace allies::ctl {
 namespace {
 
+using allies::v1::Agreement;
 using allies::v1::Library;
+using allies::v1::Partner;
 
 // ---- Display width and tables ----
 
@@ -215,6 +217,10 @@ ParsedArgs Args(const std::vector<std::string>& words) {
   return ParseArgs(words, DefaultRegistry().AllFlags()).value();
 }
 
+std::vector<std::string> Paths(const google::protobuf::FieldMask& mask) {
+  return {mask.paths().begin(), mask.paths().end()};
+}
+
 TEST(LibrariesTest, BuildCreateRequest) {
   allies::v1::CreateLibraryRequest request =
       BuildCreateLibraryRequest(Args({"--id", "b1", "--display-name", "Филиал №1", "--kind",
@@ -244,8 +250,7 @@ TEST(LibrariesTest, BuildUpdateRequestMaskHoldsExactlyTheGivenFields) {
   EXPECT_EQ(request.library().display_name(), "Новое");
   EXPECT_EQ(request.library().parent(), "");
   EXPECT_EQ(request.library().website(), "https://x.ru");
-  EXPECT_EQ(std::vector<std::string>(request.update_mask().paths().begin(),
-                                     request.update_mask().paths().end()),
+  EXPECT_EQ(Paths(request.update_mask()),
             (std::vector<std::string>{"display_name", "parent", "website"}));
 }
 
@@ -396,12 +401,6 @@ TEST(RunCliTest, UnreachableServerIsUnavailable) {
   EXPECT_TRUE(result.out.empty());
 }
 
-}  // namespace
-}  // namespace allies::ctl
-
-namespace allies::ctl {
-namespace {
-
 TEST(YamlTest, ConvertsNestedJson) {
   auto yaml = JsonToYaml(R"({
  "name": "libraries/oblast",
@@ -446,32 +445,15 @@ TEST(CsvTest, QuotesWhatNeedsQuoting) {
             "libraries/b,\"две\nстроки\",Вологда\r\n");
 }
 
-}  // namespace
-}  // namespace allies::ctl
-
-namespace allies::ctl {
-namespace {
-
-using allies::v1::Agreement;
-using allies::v1::Partner;
-
-std::vector<std::string> Paths(const google::protobuf::FieldMask& mask) {
-  return {mask.paths().begin(), mask.paths().end()};
-}
-
-ParsedArgs AllArgs(const std::vector<std::string>& words) {
-  return ParseArgs(words, DefaultRegistry().AllFlags()).value();
-}
-
 // ---- Shared value parsers ----
 
 TEST(ValueParsersTest, RepeatedAndCommaSeparatedFlags) {
-  ParsedArgs args = AllArgs({"--tag", "банк, спонсор", "--tag", "с,,", "--tag", " ", "-o", "json"});
+  ParsedArgs args = Args({"--tag", "банк, спонсор", "--tag", "с,,", "--tag", " ", "-o", "json"});
   EXPECT_EQ(args.GetAll("tag"), (std::vector<std::string>{"банк, спонсор", "с,,", " "}));
   EXPECT_EQ(args.GetList("tag"), (std::vector<std::string>{"банк", "спонсор", "с"}));
   EXPECT_EQ(args.Get("tag"), " ");  // The last one, as for any flag.
   EXPECT_TRUE(args.GetAll("source").empty());
-  EXPECT_TRUE(AllArgs({"--tag="}).GetList("tag").empty());
+  EXPECT_TRUE(Args({"--tag="}).GetList("tag").empty());
 }
 
 TEST(ValueParsersTest, EnumByName) {
@@ -574,7 +556,7 @@ TEST(CommandBlocksTest, NewCommandCountsOperands) {
 }
 
 TEST(CommandBlocksTest, FillNamedRequestSetsWhatTheRequestHas) {
-  const ParsedArgs args = AllArgs({"--etag", "e1", "--request-id", "r1", "--force"});
+  const ParsedArgs args = Args({"--etag", "e1", "--request-id", "r1", "--force"});
   allies::v1::DeletePartnerRequest del;
   FillNamedRequest("libraries/a/partners/b", args, &del);
   EXPECT_EQ(del.name(), "libraries/a/partners/b");
@@ -622,16 +604,16 @@ TEST(CommandBlocksTest, ColumnsAddDeletedOnlyWhenNeeded) {
 
 TEST(PartnersTest, BuildCreateRequest) {
   allies::v1::CreatePartnerRequest request =
-      BuildCreatePartnerRequest("obl", AllArgs({"--id",           "sber",
-                                                "--display-name", "Сбербанк",
-                                                "--kind",         "business",
-                                                "--inn",          "7707083893",
-                                                "--support-form", "material,informational",
-                                                "--support-form", "venue",
-                                                "--tag",          "банк",
-                                                "--tag",          "спонсор",
-                                                "--state",        "active",
-                                                "--request-id",   "r1"}))
+      BuildCreatePartnerRequest("obl", Args({"--id",           "sber",
+                                             "--display-name", "Сбербанк",
+                                             "--kind",         "business",
+                                             "--inn",          "7707083893",
+                                             "--support-form", "material,informational",
+                                             "--support-form", "venue",
+                                             "--tag",          "банк",
+                                             "--tag",          "спонсор",
+                                             "--state",        "active",
+                                             "--request-id",   "r1"}))
           .value();
   EXPECT_EQ(request.parent(), "libraries/obl");
   EXPECT_EQ(request.partner_id(), "sber");
@@ -648,19 +630,19 @@ TEST(PartnersTest, BuildCreateRequest) {
   EXPECT_EQ(std::vector<std::string>(partner.tags().begin(), partner.tags().end()),
             (std::vector<std::string>{"банк", "спонсор"}));
   EXPECT_EQ(
-      BuildCreatePartnerRequest("libraries/-", AllArgs({"--display-name", "x", "--kind", "media"}))
+      BuildCreatePartnerRequest("libraries/-", Args({"--display-name", "x", "--kind", "media"}))
           ->parent(),
       "libraries/-");
 }
 
 TEST(PartnersTest, BuildCreateRequestErrors) {
   absl::StatusOr<allies::v1::CreatePartnerRequest> missing =
-      BuildCreatePartnerRequest("obl", AllArgs({"--kind", "media"}));
+      BuildCreatePartnerRequest("obl", Args({"--kind", "media"}));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().message(), "--display-name is required");
-  EXPECT_FALSE(BuildCreatePartnerRequest("obl", AllArgs({"--display-name", "x"})).ok());
+  EXPECT_FALSE(BuildCreatePartnerRequest("obl", Args({"--display-name", "x"})).ok());
   absl::StatusOr<allies::v1::CreatePartnerRequest> bad_form = BuildCreatePartnerRequest(
-      "obl", AllArgs({"--display-name", "x", "--kind", "media", "--support-form", "money"}));
+      "obl", Args({"--display-name", "x", "--kind", "media", "--support-form", "money"}));
   ASSERT_FALSE(bad_form.ok());
   EXPECT_NE(std::string(bad_form.status().message()).find("--support-form: unknown value"),
             std::string::npos);
@@ -669,15 +651,15 @@ TEST(PartnersTest, BuildCreateRequestErrors) {
 TEST(PartnersTest, BuildUpdateRequestMaskFollowsTheFlags) {
   allies::v1::UpdatePartnerRequest request =
       BuildUpdatePartnerRequest("libraries/obl/partners/sber",
-                                AllArgs({"--tag", "", "--notes", "Звонить после 10:00", "--inn",
-                                         "7707083893", "--etag", "e1"}))
+                                Args({"--tag", "", "--notes", "Звонить после 10:00", "--inn",
+                                      "7707083893", "--etag", "e1"}))
           .value();
   EXPECT_EQ(request.partner().name(), "libraries/obl/partners/sber");
   EXPECT_EQ(request.partner().etag(), "e1");
   EXPECT_EQ(request.partner().tags_size(), 0);
   EXPECT_EQ(Paths(request.update_mask()), (std::vector<std::string>{"inn", "tags", "notes"}));
   absl::StatusOr<allies::v1::UpdatePartnerRequest> nothing =
-      BuildUpdatePartnerRequest("libraries/obl/partners/sber", AllArgs({"--etag", "e1"}));
+      BuildUpdatePartnerRequest("libraries/obl/partners/sber", Args({"--etag", "e1"}));
   ASSERT_FALSE(nothing.ok());
   EXPECT_NE(std::string(nothing.status().message()).find("nothing to update"), std::string::npos);
 }
@@ -687,9 +669,9 @@ TEST(PartnersTest, BuildUpdateRequestMaskFollowsTheFlags) {
 TEST(ContactsTest, BuildCreateAndUpdateRequests) {
   allies::v1::CreateContactRequest create =
       BuildCreateContactRequest(
-          "obl", AllArgs({"--family-name", "Иванова", "--given-name", "Мария", "--partner",
-                          "libraries/obl/partners/sber", "--email", "a@x.ru,b@x.ru", "--phone",
-                          "+7 900 123-45-67", "--preferred-channel", "in-person"}))
+          "obl", Args({"--family-name", "Иванова", "--given-name", "Мария", "--partner",
+                       "libraries/obl/partners/sber", "--email", "a@x.ru,b@x.ru", "--phone",
+                       "+7 900 123-45-67", "--preferred-channel", "in-person"}))
           .value();
   EXPECT_EQ(create.parent(), "libraries/obl");
   EXPECT_EQ(create.contact().family_name(), "Иванова");
@@ -700,7 +682,7 @@ TEST(ContactsTest, BuildCreateAndUpdateRequests) {
 
   allies::v1::UpdateContactRequest update =
       BuildUpdateContactRequest("libraries/obl/contacts/ivanova",
-                                AllArgs({"--phone", "", "--position", "директор"}))
+                                Args({"--phone", "", "--position", "директор"}))
           .value();
   EXPECT_EQ(update.contact().name(), "libraries/obl/contacts/ivanova");
   EXPECT_EQ(Paths(update.update_mask()), (std::vector<std::string>{"position", "phones"}));
@@ -708,16 +690,15 @@ TEST(ContactsTest, BuildCreateAndUpdateRequests) {
 
 TEST(ContactsTest, MergeNeedsSources) {
   allies::v1::MergeContactsRequest request =
-      BuildMergeContactsRequest(
-          "libraries/o/contacts/a",
-          AllArgs({"--source", "libraries/o/contacts/b,libraries/o/contacts/c", "--source",
-                   "libraries/o/contacts/d"}))
+      BuildMergeContactsRequest("libraries/o/contacts/a",
+                                Args({"--source", "libraries/o/contacts/b,libraries/o/contacts/c",
+                                      "--source", "libraries/o/contacts/d"}))
           .value();
   EXPECT_EQ(request.target(), "libraries/o/contacts/a");
   EXPECT_EQ(std::vector<std::string>(request.sources().begin(), request.sources().end()),
             (std::vector<std::string>{"libraries/o/contacts/b", "libraries/o/contacts/c",
                                       "libraries/o/contacts/d"}));
-  EXPECT_FALSE(BuildMergeContactsRequest("libraries/o/contacts/a", AllArgs({})).ok());
+  EXPECT_FALSE(BuildMergeContactsRequest("libraries/o/contacts/a", Args({})).ok());
 }
 
 TEST(ContactsTest, DuplicatesTableHasARowPerContact) {
@@ -739,31 +720,31 @@ TEST(ContactsTest, DuplicatesTableHasARowPerContact) {
 
 TEST(AgreementsTest, BuildCreateRequest) {
   allies::v1::CreateAgreementRequest request =
-      BuildCreateAgreementRequest("obl", AllArgs({"--partner",
-                                                  "libraries/obl/partners/sber",
-                                                  "--number",
-                                                  "12/2026-С",
-                                                  "--title",
-                                                  "Договор",
-                                                  "--kind",
-                                                  "sponsorship",
-                                                  "--sign-date",
-                                                  "2026-11-20",
-                                                  "--end-date",
-                                                  "2027-11-19",
-                                                  "--value",
-                                                  "150000.50 RUB",
-                                                  "--auto-renew",
-                                                  "--renewal-months",
-                                                  "12",
-                                                  "--signatory",
-                                                  "libraries/obl/contacts/a",
-                                                  "--signatory",
-                                                  "libraries/obl/contacts/b",
-                                                  "--document",
-                                                  "Договор=https://x.ru/12.pdf",
-                                                  "--document",
-                                                  "Акт сверки=https://x.ru/a?x=1"}))
+      BuildCreateAgreementRequest("obl", Args({"--partner",
+                                               "libraries/obl/partners/sber",
+                                               "--number",
+                                               "12/2026-С",
+                                               "--title",
+                                               "Договор",
+                                               "--kind",
+                                               "sponsorship",
+                                               "--sign-date",
+                                               "2026-11-20",
+                                               "--end-date",
+                                               "2027-11-19",
+                                               "--value",
+                                               "150000.50 RUB",
+                                               "--auto-renew",
+                                               "--renewal-months",
+                                               "12",
+                                               "--signatory",
+                                               "libraries/obl/contacts/a",
+                                               "--signatory",
+                                               "libraries/obl/contacts/b",
+                                               "--document",
+                                               "Договор=https://x.ru/12.pdf",
+                                               "--document",
+                                               "Акт сверки=https://x.ru/a?x=1"}))
           .value();
   const Agreement& agreement = request.agreement();
   EXPECT_EQ(request.parent(), "libraries/obl");
@@ -783,26 +764,26 @@ TEST(AgreementsTest, BuildCreateRequest) {
 TEST(AgreementsTest, BuildCreateRequestErrorsNameTheFlag) {
   const std::vector<std::string> required = {
       "--partner", "libraries/o/partners/p", "--number", "1", "--title", "t", "--kind", "other"};
-  EXPECT_TRUE(BuildCreateAgreementRequest("o", AllArgs(required)).ok());
+  EXPECT_TRUE(BuildCreateAgreementRequest("o", Args(required)).ok());
   auto with = [&](std::vector<std::string> more) {
     std::vector<std::string> words = required;
     words.insert(words.end(), more.begin(), more.end());
     absl::StatusOr<allies::v1::CreateAgreementRequest> request =
-        BuildCreateAgreementRequest("o", AllArgs(words));
+        BuildCreateAgreementRequest("o", Args(words));
     return request.ok() ? std::string() : std::string(request.status().message());
   };
   EXPECT_EQ(with({"--end-date", "31.12.2026"}).rfind("--end-date: ", 0), 0u);
   EXPECT_EQ(with({"--value", "150000"}).rfind("--value: ", 0), 0u);
   EXPECT_EQ(with({"--document", "Договор"}).rfind("--document: ", 0), 0u);
   EXPECT_EQ(with({"--renewal-months", "year"}).rfind("--renewal-months: ", 0), 0u);
-  EXPECT_EQ(BuildCreateAgreementRequest("o", AllArgs({"--number", "1"})).status().message(),
+  EXPECT_EQ(BuildCreateAgreementRequest("o", Args({"--number", "1"})).status().message(),
             "--partner is required");
 }
 
 TEST(AgreementsTest, BuildUpdateRequestClearsAndTurnsOff) {
   allies::v1::UpdateAgreementRequest request =
       BuildUpdateAgreementRequest("libraries/o/agreements/a",
-                                  AllArgs({"--auto-renew=false", "--value", "", "--document", ""}))
+                                  Args({"--auto-renew=false", "--value", "", "--document", ""}))
           .value();
   EXPECT_FALSE(request.agreement().auto_renew());
   EXPECT_FALSE(request.agreement().has_value());
@@ -836,17 +817,17 @@ TEST(AgreementsTest, Table) {
 TEST(ActivitiesTest, LogTakesRelatedRepeatedOrCommaSeparated) {
   allies::v1::CreateActivityRequest request =
       BuildLogActivityRequest(
-          "obl", AllArgs({"--kind", "meeting", "--subject", "Встреча", "--related",
-                          "libraries/obl/partners/sber, libraries/obl/contacts/a", "--related",
-                          "libraries/obl/agreements/b", "--follow-up-date", "2026-12-15"}))
+          "obl", Args({"--kind", "meeting", "--subject", "Встреча", "--related",
+                       "libraries/obl/partners/sber, libraries/obl/contacts/a", "--related",
+                       "libraries/obl/agreements/b", "--follow-up-date", "2026-12-15"}))
           .value();
   EXPECT_EQ(std::vector<std::string>(request.activity().related().begin(),
                                      request.activity().related().end()),
             (std::vector<std::string>{"libraries/obl/partners/sber", "libraries/obl/contacts/a",
                                       "libraries/obl/agreements/b"}));
   EXPECT_EQ(FormatDate(request.activity().follow_up_date()), "2026-12-15");
-  EXPECT_FALSE(BuildLogActivityRequest("obl", AllArgs({"--kind", "call", "--subject", "x",
-                                                       "--follow-up-date", "15.12"}))
+  EXPECT_FALSE(BuildLogActivityRequest(
+                   "obl", Args({"--kind", "call", "--subject", "x", "--follow-up-date", "15.12"}))
                    .ok());
 }
 

@@ -19,6 +19,7 @@
 #include "api/policy.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/all_services.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
@@ -62,14 +63,8 @@ class AuthorizationTest : public ::testing::Test {
 
   static grpc::Status CreateLibrary(Stubs& stubs, const std::string& id,
                                     const std::string& parent) {
-    v1::CreateLibraryRequest request;
-    request.set_library_id(id);
-    request.mutable_library()->set_display_name("Библиотека " + id);
-    request.mutable_library()->set_kind(v1::Library::BRANCH);
-    if (!parent.empty()) request.mutable_library()->set_parent("libraries/" + parent);
-    v1::Library out;
-    grpc::ClientContext context;
-    return stubs.libraries->CreateLibrary(&context, request, &out);
+    return allies::testing::CreateLibrary(*stubs.libraries, id,
+                                          parent.empty() ? "" : "libraries/" + parent);
   }
 
   // A fresh library under `parent`, made by the admin, for calls that change it.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+#include "tests/support/test_database.h"
+
 namespace allies::testing {
 
 grpc::Status CreateLibrary(v1::LibraryService::Stub& stub, const std::string& id,
@@ -28,6 +31,36 @@ std::string CreatePartner(v1::PartnerService::Stub& stub, const std::string& lib
   grpc::Status status = stub.CreatePartner(&context, request, &out);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return out.name();
+}
+
+void ServiceTest::SetUp() {
+  db_ = TestDatabase::Shared().FreshSchema();
+  server_ = std::make_unique<TestServer>(db_);
+  auto channel = server_->channel();
+  libraries_ = v1::LibraryService::NewStub(channel);
+  partners_ = v1::PartnerService::NewStub(channel);
+  contacts_ = v1::ContactService::NewStub(channel);
+  agreements_ = v1::AgreementService::NewStub(channel);
+  activities_ = v1::ActivityLogService::NewStub(channel);
+}
+
+std::vector<v1::Activity> ServiceTest::SystemEntries(const std::string& resource) {
+  v1::ListActivitiesRequest request;
+  request.set_parent("libraries/-");
+  request.set_filter(absl::StrCat("resource = \"", resource, "\""));
+  request.set_order_by("create_time");
+  request.set_page_size(100);
+  v1::ListActivitiesResponse response;
+  grpc::ClientContext context;
+  grpc::Status status = activities_->ListActivities(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return {response.activities().begin(), response.activities().end()};
+}
+
+std::vector<std::string> ServiceTest::SystemVerbs(const std::string& resource) {
+  std::vector<std::string> verbs;
+  for (const auto& a : SystemEntries(resource)) verbs.push_back(a.verb());
+  return verbs;
 }
 
 }  // namespace allies::testing

@@ -3,11 +3,19 @@
 #define ALLIES_TESTS_SUPPORT_FIXTURES_H_
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "allies/v1/activity.grpc.pb.h"
+#include "allies/v1/agreement.grpc.pb.h"
+#include "allies/v1/contact.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "storage/db_config.h"
+#include "tests/support/test_server.h"
 
 namespace allies::testing {
 
@@ -19,6 +27,26 @@ grpc::Status CreateLibrary(v1::LibraryService::Stub& stub, const std::string& id
 // test failure when the call fails).
 std::string CreatePartner(v1::PartnerService::Stub& stub, const std::string& library,
                           const std::string& id);
+
+// The set-up the service tests of resources under a library share: a server over a fresh
+// schema, and a stub of every service they call.
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+
+  // The SYSTEM entries about `resource` (in any library), oldest first.
+  std::vector<v1::Activity> SystemEntries(const std::string& resource);
+  // Their verbs.
+  std::vector<std::string> SystemVerbs(const std::string& resource);
+
+  storage::DbConfig db_;
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<v1::LibraryService::Stub> libraries_;
+  std::unique_ptr<v1::PartnerService::Stub> partners_;
+  std::unique_ptr<v1::ContactService::Stub> contacts_;
+  std::unique_ptr<v1::AgreementService::Stub> agreements_;
+  std::unique_ptr<v1::ActivityLogService::Stub> activities_;
+};
 
 }  // namespace allies::testing
 

@@ -6,13 +6,13 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "allies/v1/activity.grpc.pb.h"
 #include "allies/v1/agreement.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "api/proto_time.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/rpc_errors.h"
 #include "tests/support/test_database.h"
@@ -37,20 +37,10 @@ google::type::Date DaysFromToday(int days) {
   return d;
 }
 
-std::string Text(const google::type::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
-
-class AgreementServiceTest : public ::testing::Test {
+class AgreementServiceTest : public allies::testing::ServiceTest {
  protected:
   void SetUp() override {
-    db_ = TestDatabase::Shared().FreshSchema();
-    server_ = std::make_unique<TestServer>(db_);
-    auto channel = server_->channel();
-    libraries_ = v1::LibraryService::NewStub(channel);
-    partners_ = v1::PartnerService::NewStub(channel);
-    agreements_ = v1::AgreementService::NewStub(channel);
-    activities_ = v1::ActivityLogService::NewStub(channel);
+    ServiceTest::SetUp();
     ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "city").ok());
     ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "village").ok());
     partner_ = allies::testing::CreatePartner(*partners_, "city", "bank");
@@ -166,12 +156,6 @@ class AgreementServiceTest : public ::testing::Test {
     return names;
   }
 
-  storage::DbConfig db_;
-  std::unique_ptr<TestServer> server_;
-  std::unique_ptr<v1::LibraryService::Stub> libraries_;
-  std::unique_ptr<v1::PartnerService::Stub> partners_;
-  std::unique_ptr<v1::AgreementService::Stub> agreements_;
-  std::unique_ptr<v1::ActivityLogService::Stub> activities_;
   std::string partner_;
   int counter_ = 0;
 };
@@ -184,7 +168,7 @@ TEST_F(AgreementServiceTest, CreatesADraftWithEveryField) {
   const Agreement got = Get(created.name());
   EXPECT_EQ(got.number(), "12/2026-С");
   EXPECT_EQ(got.partner(), partner_);
-  EXPECT_EQ(Text(got.end_date()), Text(DaysFromToday(365)));
+  EXPECT_EQ(api::FormatDate(got.end_date()), api::FormatDate(DaysFromToday(365)));
   EXPECT_EQ(got.value().currency_code(), "RUB");
   EXPECT_EQ(got.value().units(), 150000);
   ASSERT_EQ(got.documents_size(), 1);
@@ -289,16 +273,7 @@ TEST_F(AgreementServiceTest, TransitionsAreLoggedAndTerminationKeepsItsReason) {
   Agreement out;
   ASSERT_TRUE(Transition("Terminate", name, &out).ok());
   EXPECT_EQ(out.termination_reason(), "Партнёр прекратил деятельность");
-  v1::ListActivitiesRequest request;
-  request.set_parent("libraries/city");
-  request.set_filter(absl::StrCat("resource = \"", name, "\""));
-  request.set_order_by("create_time");
-  v1::ListActivitiesResponse response;
-  grpc::ClientContext context;
-  ASSERT_TRUE(activities_->ListActivities(&context, request, &response).ok());
-  std::vector<std::string> verbs;
-  for (const auto& a : response.activities()) verbs.push_back(a.verb());
-  EXPECT_EQ(verbs, (std::vector<std::string>{"CREATE", "ACTIVATE", "TERMINATE"}));
+  EXPECT_EQ(SystemVerbs(name), (std::vector<std::string>{"CREATE", "ACTIVATE", "TERMINATE"}));
 
   v1::TerminateAgreementRequest no_reason;
   no_reason.set_name(InState(Agreement::ACTIVE));
@@ -314,10 +289,10 @@ TEST_F(AgreementServiceTest, PastEndDateReadsAsExpiredEverywhere) {
   EXPECT_EQ(ListNames("libraries/-", "state = EXPIRED"), (std::vector<std::string>{expired}));
   EXPECT_EQ(ListNames("libraries/city", "state = ACTIVE"), (std::vector<std::string>{active}));
   EXPECT_EQ(ListNames("libraries/city", absl::StrCat("state = ACTIVE AND end_date <= \"",
-                                                     Text(DaysFromToday(400)), "\"")),
+                                                     api::FormatDate(DaysFromToday(400)), "\"")),
             (std::vector<std::string>{active}));
   EXPECT_TRUE(ListNames("libraries/city", absl::StrCat("state = ACTIVE AND end_date <= \"",
-                                                       Text(DaysFromToday(100)), "\""))
+                                                       api::FormatDate(DaysFromToday(100)), "\""))
                   .empty());
 
   // Renewing brings it back.
@@ -328,7 +303,7 @@ TEST_F(AgreementServiceTest, PastEndDateReadsAsExpiredEverywhere) {
   google::type::Date next_year = DaysFromToday(366);
   ASSERT_TRUE(Transition("Renew", expired, &out, &next_year).ok());
   EXPECT_EQ(out.state(), Agreement::ACTIVE);
-  EXPECT_EQ(Text(Get(expired).end_date()), Text(next_year));
+  EXPECT_EQ(api::FormatDate(Get(expired).end_date()), api::FormatDate(next_year));
 }
 
 TEST_F(AgreementServiceTest, AutoRenewalMovesTheEndDateInsteadOfExpiring) {
@@ -342,10 +317,10 @@ TEST_F(AgreementServiceTest, AutoRenewalMovesTheEndDateInsteadOfExpiring) {
   ASSERT_TRUE(Transition("Activate", out.name(), &out).ok());
   const Agreement got = Get(out.name());
   EXPECT_EQ(got.state(), Agreement::ACTIVE);
-  const std::string today = Text(DaysFromToday(0));
-  EXPECT_GE(Text(got.end_date()), today);
-  EXPECT_LE(Text(got.end_date()),
-            Text(DaysFromToday(31)));  // the first period end not before today
+  const std::string today = api::FormatDate(DaysFromToday(0));
+  EXPECT_GE(api::FormatDate(got.end_date()), today);
+  EXPECT_LE(api::FormatDate(got.end_date()),
+            api::FormatDate(DaysFromToday(31)));  // the first period end not before today
   EXPECT_TRUE(ListNames("libraries/city", "state = EXPIRED").empty());
 
   // Writing the agreement keeps the date its renewals count from: the stored end date stays
@@ -354,7 +329,7 @@ TEST_F(AgreementServiceTest, AutoRenewalMovesTheEndDateInsteadOfExpiring) {
     return TestDatabase::Shared().Sql(
         absl::StrCat("SELECT end_date FROM agreements WHERE number = 'AR-1'"), db_.database);
   };
-  EXPECT_EQ(stored_end(), Text(DaysFromToday(-40)) + "\n");
+  EXPECT_EQ(stored_end(), api::FormatDate(DaysFromToday(-40)) + "\n");
   v1::UpdateAgreementRequest update;
   update.mutable_agreement()->set_name(got.name());
   update.mutable_agreement()->set_title("Продлённое соглашение");
@@ -364,18 +339,19 @@ TEST_F(AgreementServiceTest, AutoRenewalMovesTheEndDateInsteadOfExpiring) {
     grpc::ClientContext context;
     ASSERT_TRUE(agreements_->UpdateAgreement(&context, update, &updated).ok());
   }
-  EXPECT_EQ(Text(updated.end_date()), Text(got.end_date()));
+  EXPECT_EQ(api::FormatDate(updated.end_date()), api::FormatDate(got.end_date()));
   Agreement suspended;
   ASSERT_TRUE(Transition("Suspend", got.name(), &suspended).ok());
-  EXPECT_EQ(Text(Get(got.name()).end_date()), Text(got.end_date()));  // still in force
+  EXPECT_EQ(api::FormatDate(Get(got.name()).end_date()),
+            api::FormatDate(got.end_date()));  // still in force
   ASSERT_TRUE(Transition("Resume", got.name(), &suspended).ok());
-  EXPECT_EQ(stored_end(), Text(DaysFromToday(-40)) + "\n");
-  EXPECT_EQ(Text(Get(got.name()).end_date()), Text(got.end_date()));
+  EXPECT_EQ(stored_end(), api::FormatDate(DaysFromToday(-40)) + "\n");
+  EXPECT_EQ(api::FormatDate(Get(got.name()).end_date()), api::FormatDate(got.end_date()));
 
   // An explicit renewal does move it.
   google::type::Date next_year = DaysFromToday(400);
   ASSERT_TRUE(Transition("Renew", got.name(), &suspended, &next_year).ok());
-  EXPECT_EQ(stored_end(), Text(next_year) + "\n");
+  EXPECT_EQ(stored_end(), api::FormatDate(next_year) + "\n");
 }
 
 TEST_F(AgreementServiceTest, EndingAutoRenewalKeepsTheCurrentPeriod) {
@@ -409,8 +385,8 @@ TEST_F(AgreementServiceTest, EndingAutoRenewalKeepsTheCurrentPeriod) {
   }
   const Agreement after = Get(before.name());
   EXPECT_EQ(after.state(), Agreement::ACTIVE);
-  EXPECT_EQ(Text(after.end_date()), Text(before.end_date()));
-  EXPECT_EQ(stored_end("AR-2"), Text(before.end_date()) + "\n");
+  EXPECT_EQ(api::FormatDate(after.end_date()), api::FormatDate(before.end_date()));
+  EXPECT_EQ(stored_end("AR-2"), api::FormatDate(before.end_date()) + "\n");
   EXPECT_EQ(after.etag(), updated.etag());
 
   // Terminated: the response and every later read agree on the end date.
@@ -419,8 +395,8 @@ TEST_F(AgreementServiceTest, EndingAutoRenewalKeepsTheCurrentPeriod) {
   ASSERT_TRUE(Transition("Terminate", running.name(), &terminated).ok());
   const Agreement read = Get(running.name());
   EXPECT_EQ(read.state(), Agreement::TERMINATED);
-  EXPECT_EQ(Text(read.end_date()), Text(terminated.end_date()));
-  EXPECT_EQ(Text(read.end_date()), Text(running.end_date()));
+  EXPECT_EQ(api::FormatDate(read.end_date()), api::FormatDate(terminated.end_date()));
+  EXPECT_EQ(api::FormatDate(read.end_date()), api::FormatDate(running.end_date()));
   EXPECT_EQ(read.etag(), terminated.etag());
 }
 

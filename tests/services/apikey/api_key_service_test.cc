@@ -9,8 +9,6 @@
 #include "allies/v1/api_key.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "api/credentials.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "tests/support/rpc_errors.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"

@@ -71,17 +71,10 @@ TEST(GroupDuplicatesTest, JoinsByEmailPhoneAndFoldedFullNameTransitively) {
   EXPECT_TRUE(services::GroupDuplicates({}).empty());
 }
 
-class ContactServiceTest : public ::testing::Test {
+class ContactServiceTest : public allies::testing::ServiceTest {
  protected:
   void SetUp() override {
-    db_ = TestDatabase::Shared().FreshSchema();
-    server_ = std::make_unique<TestServer>(db_);
-    auto channel = server_->channel();
-    libraries_ = v1::LibraryService::NewStub(channel);
-    partners_ = v1::PartnerService::NewStub(channel);
-    contacts_ = v1::ContactService::NewStub(channel);
-    agreements_ = v1::AgreementService::NewStub(channel);
-    activities_ = v1::ActivityLogService::NewStub(channel);
+    ServiceTest::SetUp();
     ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "city").ok());
     ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "village").ok());
     partner_ = allies::testing::CreatePartner(*partners_, "city", "bank");
@@ -172,19 +165,6 @@ class ContactServiceTest : public ::testing::Test {
     return out;
   }
 
-  std::vector<std::string> SystemVerbs(const std::string& resource) {
-    v1::ListActivitiesRequest request;
-    request.set_parent("libraries/-");
-    request.set_filter(absl::StrCat("resource = \"", resource, "\""));
-    request.set_order_by("create_time");
-    v1::ListActivitiesResponse response;
-    grpc::ClientContext context;
-    EXPECT_TRUE(activities_->ListActivities(&context, request, &response).ok());
-    std::vector<std::string> verbs;
-    for (const auto& a : response.activities()) verbs.push_back(a.verb());
-    return verbs;
-  }
-
   // "table.column" of every text or binary column of the schema that holds `value`.
   std::vector<std::string> ColumnsHolding(const std::string& value) {
     const std::string columns = TestDatabase::Shared().Sql(
@@ -209,13 +189,6 @@ class ContactServiceTest : public ::testing::Test {
     return holding;
   }
 
-  storage::DbConfig db_;
-  std::unique_ptr<TestServer> server_;
-  std::unique_ptr<v1::LibraryService::Stub> libraries_;
-  std::unique_ptr<v1::PartnerService::Stub> partners_;
-  std::unique_ptr<v1::ContactService::Stub> contacts_;
-  std::unique_ptr<v1::AgreementService::Stub> agreements_;
-  std::unique_ptr<v1::ActivityLogService::Stub> activities_;
   std::string partner_;
 };
 

@@ -28,13 +28,10 @@ constexpr char kSberInn[] = "7707083893";
 constexpr char kSberOgrn[] = "1027700132195";
 constexpr char kYandexInn[] = "7736207543";
 
-class PartnerServiceTest : public ::testing::Test {
+class PartnerServiceTest : public allies::testing::ServiceTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<TestServer>(TestDatabase::Shared().FreshSchema());
-    libraries_ = v1::LibraryService::NewStub(server_->channel());
-    partners_ = v1::PartnerService::NewStub(server_->channel());
-    activities_ = v1::ActivityLogService::NewStub(server_->channel());
+    ServiceTest::SetUp();
     ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "oblast").ok());
     ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "city", "libraries/oblast").ok());
     ASSERT_TRUE(allies::testing::CreateLibrary(*libraries_, "village", "libraries/oblast").ok());
@@ -97,23 +94,6 @@ class PartnerServiceTest : public ::testing::Test {
     } while (!request.page_token().empty());
     return names;
   }
-
-  std::vector<v1::Activity> SystemEntries(const std::string& resource) {
-    v1::ListActivitiesRequest request;
-    request.set_parent("libraries/-");
-    request.set_filter(absl::StrCat("resource = \"", resource, "\""));
-    request.set_order_by("create_time");
-    request.set_page_size(100);
-    v1::ListActivitiesResponse response;
-    grpc::ClientContext context;
-    EXPECT_TRUE(activities_->ListActivities(&context, request, &response).ok());
-    return {response.activities().begin(), response.activities().end()};
-  }
-
-  std::unique_ptr<TestServer> server_;
-  std::unique_ptr<v1::LibraryService::Stub> libraries_;
-  std::unique_ptr<v1::PartnerService::Stub> partners_;
-  std::unique_ptr<v1::ActivityLogService::Stub> activities_;
 };
 
 TEST_F(PartnerServiceTest, CreateGetRoundTripsCyrillicAndNormalizes) {
