@@ -171,8 +171,7 @@ void RegisterAgreementCommands(CommandRegistry* registry) {
       "Dates are YYYY-MM-DD; money is \"AMOUNT CURRENCY\" (--value \"150000.50 RUB\").\n"
       "--signatory and --document may be repeated: --signatory libraries/x/contacts/a\n"
       "--document \"Договор=https://example.ru/12.pdf\" --document \"Акт=https://...\".\n";
-  create.flags = {IdFlag("agreement"), RequestIdFlag()};
-  for (FlagSpec& spec : FieldFlagSpecs(FieldFlags())) create.flags.push_back(std::move(spec));
+  create.flags = CreateFlagSpecs("agreement", FieldFlags());
   create.run = Send<AgreementService>(&AgreementService::Stub::CreateAgreement, CreateRequest,
                                       AgreementColumns());
   registry->AddCommand(std::move(create));
@@ -185,8 +184,7 @@ void RegisterAgreementCommands(CommandRegistry* registry) {
       "and SUSPENDED agreements only --title, --auto-renew, --renewal-months, --signatory and\n"
       "--document (terms change by 'renew' or a new agreement); TERMINATED and EXPIRED ones\n"
       "none. --signatory and --document replace the whole list (\"\" clears it).\n";
-  update.flags = FieldFlagSpecs(FieldFlags());
-  update.flags.push_back(EtagFlag("agreement"));
+  update.flags = UpdateFlagSpecs("agreement", FieldFlags());
   update.run = Send<AgreementService>(&AgreementService::Stub::UpdateAgreement, UpdateRequest,
                                       AgreementColumns());
   registry->AddCommand(std::move(update));

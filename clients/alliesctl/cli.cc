@@ -263,6 +263,20 @@ Command NewCommand(std::string resource, std::string verb, std::string operand_u
   return command;
 }
 
+std::vector<FlagSpec> CreateFlagSpecs(absl::string_view noun,
+                                      const std::vector<FieldFlag>& fields) {
+  std::vector<FlagSpec> flags = {IdFlag(noun), RequestIdFlag()};
+  for (FlagSpec& spec : FieldFlagSpecs(fields)) flags.push_back(std::move(spec));
+  return flags;
+}
+
+std::vector<FlagSpec> UpdateFlagSpecs(absl::string_view noun,
+                                      const std::vector<FieldFlag>& fields) {
+  std::vector<FlagSpec> flags = FieldFlagSpecs(fields);
+  flags.push_back(EtagFlag(noun));
+  return flags;
+}
+
 FlagSpec EtagFlag(absl::string_view noun) {
   return {"etag", '\0', true, "ETAG",
           absl::StrCat("fail with ABORTED unless this is the ", noun, "'s current etag")};

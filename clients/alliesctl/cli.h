@@ -218,6 +218,10 @@ struct FieldFlag {
 };
 
 std::vector<FlagSpec> FieldFlagSpecs(const std::vector<FieldFlag>& fields);
+// The flags of a Create command: --id, --request-id, then one per field.
+std::vector<FlagSpec> CreateFlagSpecs(absl::string_view noun, const std::vector<FieldFlag>& fields);
+// The flags of an Update command: one per field, then --etag.
+std::vector<FlagSpec> UpdateFlagSpecs(absl::string_view noun, const std::vector<FieldFlag>& fields);
 
 // Sets on `resource` the field of each flag of `fields` that `args` has and, when `mask` is not
 // null, lists it there, in the order of `fields`.

@@ -175,8 +175,7 @@ void RegisterContactCommands(CommandRegistry* registry) {
   create.details =
       "--email and --phone take several values: --email a@x.ru --email b@x.ru, or\n"
       "--email a@x.ru,b@x.ru.\n";
-  create.flags = {IdFlag("contact"), RequestIdFlag()};
-  for (FlagSpec& spec : FieldFlagSpecs(FieldFlags())) create.flags.push_back(std::move(spec));
+  create.flags = CreateFlagSpecs("contact", FieldFlags());
   create.run =
       Send<ContactService>(&ContactService::Stub::CreateContact, CreateRequest, ContactColumns());
   registry->AddCommand(std::move(create));
@@ -187,8 +186,7 @@ void RegisterContactCommands(CommandRegistry* registry) {
   update.details =
       "The update_mask holds exactly the field flags given. --email and --phone replace the\n"
       "whole list (--email \"\" clears it). At least one field flag is required.\n";
-  update.flags = FieldFlagSpecs(FieldFlags());
-  update.flags.push_back(EtagFlag("contact"));
+  update.flags = UpdateFlagSpecs("contact", FieldFlags());
   update.run =
       Send<ContactService>(&ContactService::Stub::UpdateContact, UpdateRequest, ContactColumns());
   registry->AddCommand(std::move(update));

@@ -126,21 +126,16 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
 
   const FlagSpec etag = EtagFlag("library");
 
-  Command get;
-  get.resource = kResource;
-  get.verb = "get";
-  get.operand_usage = "NAME";
-  get.summary = "Show a library (NAME is libraries/x or x), including a deleted one.";
-  get.min_operands = get.max_operands = 1;
+  Command get = NewCommand(kResource, "get", "NAME",
+                           "Show a library (NAME is libraries/x or x), including a deleted one.");
   get.run =
       Send<LibraryService>(&LibraryService::Stub::GetLibrary,
                            NamedLibraryRequest<allies::v1::GetLibraryRequest>, LibraryColumns());
   registry->AddCommand(std::move(get));
 
-  Command list;
-  list.resource = kResource;
-  list.verb = "list";
-  list.summary = "List libraries (live ones unless --show-deleted), filtered and ordered.";
+  Command list = NewCommand(kResource, "list", "",
+                            "List libraries (live ones unless --show-deleted), filtered and "
+                            "ordered.");
   list.details =
       "Without --all, one page is printed; in table output the token of the next page\n"
       "follows on stderr as 'next page: --page-token TOKEN'.\n"
@@ -154,49 +149,34 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   list.run = RunList;
   registry->AddCommand(std::move(list));
 
-  Command create;
-  create.resource = kResource;
-  create.verb = "create";
-  create.summary = "Create a library; --display-name and --kind are required.";
-  create.flags = {IdFlag("library"), RequestIdFlag()};
-  for (FlagSpec& spec : FieldFlagSpecs(FieldFlags())) create.flags.push_back(std::move(spec));
+  Command create = NewCommand(kResource, "create", "",
+                              "Create a library; --display-name and --kind are required.");
+  create.flags = CreateFlagSpecs("library", FieldFlags());
   create.run =
       Send<LibraryService>(&LibraryService::Stub::CreateLibrary, CreateRequest, LibraryColumns());
   registry->AddCommand(std::move(create));
 
-  Command update;
-  update.resource = kResource;
-  update.verb = "update";
-  update.operand_usage = "NAME";
-  update.summary = "Update the fields given as flags (an empty value clears the field).";
+  Command update =
+      NewCommand(kResource, "update", "NAME",
+                 "Update the fields given as flags (an empty value clears the field).");
   update.details =
       "The update_mask holds exactly the field flags given; --parent \"\" makes the\n"
       "library a root. At least one field flag is required.\n";
-  update.min_operands = update.max_operands = 1;
-  update.flags = FieldFlagSpecs(FieldFlags());
-  update.flags.push_back(etag);
+  update.flags = UpdateFlagSpecs("library", FieldFlags());
   update.run =
       Send<LibraryService>(&LibraryService::Stub::UpdateLibrary, UpdateRequest, LibraryColumns());
   registry->AddCommand(std::move(update));
 
-  Command del;
-  del.resource = kResource;
-  del.verb = "delete";
-  del.operand_usage = "NAME";
-  del.summary = "Soft-delete a library (with --force, also its live subtree).";
-  del.min_operands = del.max_operands = 1;
+  Command del = NewCommand(kResource, "delete", "NAME",
+                           "Soft-delete a library (with --force, also its live subtree).");
   del.flags = {etag, {"force", '\0', false, "", "also delete the live libraries under it"}};
   del.run =
       Send<LibraryService>(&LibraryService::Stub::DeleteLibrary,
                            NamedLibraryRequest<allies::v1::DeleteLibraryRequest>, LibraryColumns());
   registry->AddCommand(std::move(del));
 
-  Command undelete;
-  undelete.resource = kResource;
-  undelete.verb = "undelete";
-  undelete.operand_usage = "NAME";
-  undelete.summary = "Bring back a soft-deleted library (not its children).";
-  undelete.min_operands = undelete.max_operands = 1;
+  Command undelete = NewCommand(kResource, "undelete", "NAME",
+                                "Bring back a soft-deleted library (not its children).");
   undelete.flags = {etag, RequestIdFlag()};
   undelete.run = Send<LibraryService>(&LibraryService::Stub::UndeleteLibrary,
                                       NamedLibraryRequest<allies::v1::UndeleteLibraryRequest>,

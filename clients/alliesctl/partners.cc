@@ -113,8 +113,7 @@ void RegisterPartnerCommands(CommandRegistry* registry) {
       "The same --inn twice in one library is ALREADY_EXISTS (PARTNER_INN_TAKEN).\n"
       "--support-form and --tag take several values: --tag банк --tag спонсор, or\n"
       "--tag банк,спонсор.\n";
-  create.flags = {IdFlag("partner"), RequestIdFlag()};
-  for (FlagSpec& spec : FieldFlagSpecs(FieldFlags())) create.flags.push_back(std::move(spec));
+  create.flags = CreateFlagSpecs("partner", FieldFlags());
   create.run =
       Send<PartnerService>(&PartnerService::Stub::CreatePartner, CreateRequest, PartnerColumns());
   registry->AddCommand(std::move(create));
@@ -125,8 +124,7 @@ void RegisterPartnerCommands(CommandRegistry* registry) {
   update.details =
       "The update_mask holds exactly the field flags given. --support-form and --tag replace\n"
       "the whole list (--tag \"\" clears it). At least one field flag is required.\n";
-  update.flags = FieldFlagSpecs(FieldFlags());
-  update.flags.push_back(EtagFlag("partner"));
+  update.flags = UpdateFlagSpecs("partner", FieldFlags());
   update.run =
       Send<PartnerService>(&PartnerService::Stub::UpdatePartner, UpdateRequest, PartnerColumns());
   registry->AddCommand(std::move(update));
