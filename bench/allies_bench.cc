@@ -16,12 +16,19 @@
 // The last line is `get_vs_floor=<r> create_vs_raw=<r>`, where floor = 1/(1/noop + 1/raw_select)
 // at concurrency 32: the throughput a GetLibrary would have if it cost exactly one no-op RPC plus
 // one raw SELECT. The server runs with its defaults (pool size, workers, per-RPC log lines, which
-// go to /dev/null). Besides rps and latency, each row shows CPU microseconds per operation in
-// this process (client and server) and in the database server, and context switches per
-// operation: where the time goes, not only how much.
+// go to /dev/null). Besides rps and latency, each row shows CPU microseconds per operation: in
+// this process's serving side (srv_us: every thread but the load generator's), in the load
+// generator (cli_us), in the database server (db_us); and context switches of this process and
+// statements the database ran, per operation: where the time goes, not only how much.
+//
+// The load generator keeps `concurrency` RPCs in flight from one thread per core over
+// completion queues, so that it costs little and the same per call however long a call takes;
+// the raw side blocks on one thread per concurrent operation, as the connector does.
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
+#include <pthread.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -71,35 +78,48 @@ struct Options {
   std::vector<std::string> only;  // --ops: measure only these operations (empty: all)
 };
 
-// CPU seconds used so far by this process and by the database server (when its pid is known).
+// How the load generator's threads are named (in top and perf).
+constexpr char kClientThread[] = "bench-client";
+
+// CPU seconds used so far by this process, by its load-generating threads, and by the database
+// server (when its pid is known).
 struct CpuTimes {
   double switches = 0;  // context switches of this process
   double self = 0;
+  double client = 0;  // the load generator's threads
   double db = 0;
 };
 
-CpuTimes ReadCpu(int db_pid) {
+// CPU seconds (user + system) in a /proc/<pid>/stat file.
+double ProcCpu(const std::string& path) {
+  std::ifstream stat(path);
+  std::string line;
+  std::getline(stat, line);
+  const size_t close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  // Fields after the ")" of the command: state is field 3; utime and stime are 14 and 15.
+  std::vector<std::string> fields = absl::StrSplit(line.substr(close + 2), ' ');
+  double utime = 0, stime = 0;
+  if (fields.size() <= 13 || !absl::SimpleAtod(fields[11], &utime) ||
+      !absl::SimpleAtod(fields[12], &stime)) {
+    return 0;
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// `clients` are the CPU clocks of the load generator's threads.
+CpuTimes ReadCpu(int db_pid, const std::vector<clockid_t>& clients) {
   CpuTimes t;
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   t.self = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
            usage.ru_stime.tv_usec / 1e6;
   t.switches = static_cast<double>(usage.ru_nvcsw + usage.ru_nivcsw);
-  if (db_pid > 0) {
-    std::ifstream stat(absl::StrCat("/proc/", db_pid, "/stat"));
-    std::string line;
-    std::getline(stat, line);
-    // Fields after the ")" of the command: state is field 3; utime, stime are 14 and 15.
-    size_t paren = line.rfind(')');
-    if (paren != std::string::npos) {
-      std::vector<std::string> fields = absl::StrSplit(line.substr(paren + 2), ' ');
-      double utime = 0, stime = 0;
-      if (fields.size() > 13 && absl::SimpleAtod(fields[11], &utime) &&
-          absl::SimpleAtod(fields[12], &stime)) {
-        t.db = (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-      }
-    }
+  for (clockid_t clock : clients) {
+    timespec ts{};
+    if (clock_gettime(clock, &ts) == 0) t.client += ts.tv_sec + ts.tv_nsec / 1e9;
   }
+  if (db_pid > 0) t.db = ProcCpu(absl::StrCat("/proc/", db_pid, "/stat"));
   return t;
 }
 
@@ -113,60 +133,200 @@ int DbPid(const storage::DbConfig& db) {
 }
 
 struct Result {
-  double cpu_self_us = 0;  // CPU per operation in this process (client + server)
-  double cpu_db_us = 0;    // CPU per operation in the database server
-  double switches = 0;     // context switches per operation in this process
-  double statements = 0;   // statements the database server ran per operation
+  double cpu_server_us = 0;  // CPU per operation in this process, less the load generator
+  double cpu_client_us = 0;  // CPU per operation in the load generator's threads
+  double cpu_db_us = 0;      // CPU per operation in the database server
+  double switches = 0;       // context switches per operation in this process
+  double statements = 0;     // statements the database server ran per operation
   double rps = 0;
   double p50_us = 0;
   double p99_us = 0;
   int64_t errors = 0;
 };
 
-// Runs op(thread, i) from `threads` threads for `seconds` after a short warm-up.
-template <typename Op>
-Result Measure(int threads, double seconds, int db_pid,
-               const std::function<double()>& db_statements, Op op) {
-  std::atomic<bool> measuring{false}, stop{false};
-  std::vector<std::vector<int64_t>> latencies(threads);
-  std::vector<int64_t> errors(threads, 0);
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      latencies[t].reserve(1 << 16);
+// One RPC in flight on a completion queue; asked whether it succeeded once it completes.
+class PendingCall {
+ public:
+  virtual ~PendingCall() = default;
+  virtual bool Succeeded() const = 0;
+};
+
+// Starts the call of slot `slot` (its i-th), with `tag` for its completion.
+using AsyncOp = std::function<std::unique_ptr<PendingCall>(int slot, int64_t i,
+                                                           grpc::CompletionQueue* cq, void* tag)>;
+// Runs one operation to its end on the calling thread; false when it failed.
+using BlockingOp = std::function<bool(int slot, int64_t i)>;
+
+// What is measured: RPCs are driven asynchronously, so that the load generator's threads do not
+// block per call and the server gets the CPU a real client elsewhere would leave it; the raw
+// database side blocks, as the connector does, on one thread per concurrent operation.
+struct Operation {
+  std::string name;
+  AsyncOp rpc;
+  BlockingOp blocking;
+};
+
+template <typename Response>
+class UnaryCall final : public PendingCall {
+ public:
+  using Prepare = std::function<std::unique_ptr<grpc::ClientAsyncResponseReader<Response>>(
+      grpc::ClientContext*, grpc::CompletionQueue*, int, int64_t)>;
+  using Check = std::function<bool(const grpc::Status&, const Response&)>;
+  UnaryCall(const Prepare& prepare, const Check& check, int slot, int64_t i,
+            grpc::CompletionQueue* cq, void* tag)
+      : check_(check) {
+    reader_ = prepare(&context_, cq, slot, i);
+    reader_->StartCall();
+    reader_->Finish(&response_, &status_, tag);
+  }
+  bool Succeeded() const override { return check_ ? check_(status_, response_) : status_.ok(); }
+
+ private:
+  const Check& check_;
+  grpc::ClientContext context_;
+  Response response_;
+  grpc::Status status_;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader_;
+};
+
+// An RPC operation: `prepare` builds the request of slot's i-th call and prepares it on the stub;
+// `check` (default: status OK) tells a success.
+template <typename Response>
+Operation Rpc(std::string name, typename UnaryCall<Response>::Prepare prepare,
+              typename UnaryCall<Response>::Check check = nullptr) {
+  auto shared = std::make_shared<
+      std::pair<typename UnaryCall<Response>::Prepare, typename UnaryCall<Response>::Check>>(
+      std::move(prepare), std::move(check));
+  return {std::move(name),
+          [shared](int slot, int64_t i, grpc::CompletionQueue* cq, void* tag) {
+            return std::make_unique<UnaryCall<Response>>(shared->first, shared->second, slot, i, cq,
+                                                         tag);
+          },
+          nullptr};
+}
+
+Operation Blocking(std::string name, BlockingOp op) {
+  return {std::move(name), nullptr, std::move(op)};
+}
+
+// Latencies (microseconds) and failures per slot; a slot is used by one thread only.
+struct Samples {
+  explicit Samples(int slots) : latencies(slots), errors(slots, 0) {}
+  std::vector<std::vector<int64_t>> latencies;
+  std::vector<int64_t> errors;
+  void Add(int slot, absl::Time start, bool ok) {
+    latencies[slot].push_back(absl::ToInt64Microseconds(absl::Now() - start));
+    if (!ok) ++errors[slot];
+  }
+};
+
+// `concurrency` threads, each running the blocking operation back to back.
+std::vector<std::thread> StartBlocking(int concurrency, const BlockingOp& op,
+                                       const std::atomic<bool>& measuring,
+                                       const std::atomic<bool>& stop, Samples& samples) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&op, &measuring, &stop, &samples, t] {
+      pthread_setname_np(pthread_self(), kClientThread);
       for (int64_t i = 0; !stop.load(std::memory_order_relaxed); ++i) {
         const absl::Time start = absl::Now();
         const bool ok = op(t, i);
-        const int64_t us = absl::ToInt64Microseconds(absl::Now() - start);
-        if (measuring.load(std::memory_order_relaxed)) {
-          latencies[t].push_back(us);
-          if (!ok) ++errors[t];
-        }
+        if (measuring.load(std::memory_order_relaxed)) samples.Add(t, start, ok);
       }
     });
+  }
+  return threads;
+}
+
+// `concurrency` calls kept in flight by one thread per core, each with a completion queue and an
+// equal share of the slots; a slot starts its next call as soon as the last one completes.
+std::vector<std::thread> StartAsync(int concurrency, const AsyncOp& op,
+                                    const std::atomic<bool>& measuring,
+                                    const std::atomic<bool>& stop, Samples& samples) {
+  const int threads =
+      std::max(1, std::min(concurrency, static_cast<int>(std::thread::hardware_concurrency())));
+  std::vector<std::thread> out;
+  for (int t = 0; t < threads; ++t) {
+    out.emplace_back([&op, &measuring, &stop, &samples, t, threads, concurrency] {
+      pthread_setname_np(pthread_self(), kClientThread);
+      struct Slot {
+        int index = 0;
+        int64_t i = 0;
+        absl::Time start;
+        std::unique_ptr<PendingCall> call;
+      };
+      grpc::CompletionQueue cq;
+      std::vector<Slot> slots;
+      for (int s = t; s < concurrency; s += threads) {
+        slots.emplace_back();
+        slots.back().index = s;
+      }
+      auto begin = [&](Slot& slot) {
+        slot.start = absl::Now();
+        slot.call = op(slot.index, slot.i++, &cq, &slot);
+      };
+      for (Slot& slot : slots) begin(slot);
+      size_t in_flight = slots.size();
+      void* tag = nullptr;
+      bool ok = false;
+      while (in_flight > 0 && cq.Next(&tag, &ok)) {
+        Slot& slot = *static_cast<Slot*>(tag);
+        if (measuring.load(std::memory_order_relaxed)) {
+          samples.Add(slot.index, slot.start, ok && slot.call->Succeeded());
+        }
+        slot.call.reset();
+        if (stop.load(std::memory_order_relaxed)) {
+          --in_flight;
+        } else {
+          begin(slot);
+        }
+      }
+      cq.Shutdown();
+      while (cq.Next(&tag, &ok)) {
+      }
+    });
+  }
+  return out;
+}
+
+// Runs the operation at `concurrency` for `seconds` after a short warm-up.
+Result Measure(int concurrency, double seconds, int db_pid,
+               const std::function<double()>& db_statements, const Operation& op) {
+  std::atomic<bool> measuring{false}, stop{false};
+  Samples samples(concurrency);
+  for (auto& l : samples.latencies) l.reserve(1 << 16);
+  std::vector<std::thread> workers =
+      op.rpc ? StartAsync(concurrency, op.rpc, measuring, stop, samples)
+             : StartBlocking(concurrency, op.blocking, measuring, stop, samples);
+  std::vector<clockid_t> client_clocks;
+  for (auto& w : workers) {
+    clockid_t clock;
+    if (pthread_getcpuclockid(w.native_handle(), &clock) == 0) client_clocks.push_back(clock);
   }
   absl::SleepFor(absl::Milliseconds(300));  // warm-up: connections, prepared statements
   measuring = true;
   const absl::Time start = absl::Now();
-  const CpuTimes cpu_start = ReadCpu(db_pid);
+  const CpuTimes cpu_start = ReadCpu(db_pid, client_clocks);
   const double statements_start = db_statements();
   absl::SleepFor(absl::Seconds(seconds));
   measuring = false;
-  const CpuTimes cpu_end = ReadCpu(db_pid);
+  const CpuTimes cpu_end = ReadCpu(db_pid, client_clocks);
   const double statements_end = db_statements() - 1;  // less the one that read the counter
   const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
   stop = true;
   for (auto& w : workers) w.join();
   std::vector<int64_t> all;
   Result r;
-  for (int t = 0; t < threads; ++t) {
-    all.insert(all.end(), latencies[t].begin(), latencies[t].end());
-    r.errors += errors[t];
+  for (int t = 0; t < concurrency; ++t) {
+    all.insert(all.end(), samples.latencies[t].begin(), samples.latencies[t].end());
+    r.errors += samples.errors[t];
   }
   if (all.empty()) return r;
   std::sort(all.begin(), all.end());
   r.rps = static_cast<double>(all.size()) / elapsed;
-  r.cpu_self_us = (cpu_end.self - cpu_start.self) * 1e6 / static_cast<double>(all.size());
+  const double ops = static_cast<double>(all.size());
+  r.cpu_client_us = (cpu_end.client - cpu_start.client) * 1e6 / ops;
+  r.cpu_server_us = (cpu_end.self - cpu_start.self) * 1e6 / ops - r.cpu_client_us;
   r.switches = (cpu_end.switches - cpu_start.switches) / static_cast<double>(all.size());
   r.cpu_db_us = (cpu_end.db - cpu_start.db) * 1e6 / static_cast<double>(all.size());
   r.statements = (statements_end - statements_start) / static_cast<double>(all.size());
@@ -374,145 +534,147 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
   std::atomic<int64_t> created{0};
   const std::string run_tag = api::GenerateResourceId().substr(0, 6);
 
-  using OpFn = std::function<bool(int, int64_t)>;
-  const std::vector<std::pair<std::string, OpFn>> ops = {
-      {"noop",
-       [&](int t, int64_t) {
-         grpc::health::v1::HealthCheckRequest request;
-         grpc::health::v1::HealthCheckResponse response;
-         grpc::ClientContext context;
-         return health_stubs[t % kChannels]->Check(&context, request, &response).ok();
-       }},
-      {"get_invalid",
-       [&](int t, int64_t) {
-         v1::GetLibraryRequest request;
-         request.set_name("bad");
-         v1::Library response;
-         grpc::ClientContext context;
-         return !library_stubs[t % kChannels]->GetLibrary(&context, request, &response).ok();
-       }},
-      {"get",
-       [&](int t, int64_t i) {
-         v1::GetLibraryRequest request;
-         request.set_name(api::LibraryName(random_id(t, i)));
-         v1::Library response;
-         grpc::ClientContext context;
-         return library_stubs[t % kChannels]->GetLibrary(&context, request, &response).ok();
-       }},
-      {"raw_select",
-       [&](int t, int64_t i) {
-         return RawRead(pool, storage::libraries::kSelectByIdSql, kLibraryColumns, random_id(t, i));
-       }},
-      {"create",
-       [&](int t, int64_t) {
-         v1::CreateLibraryRequest request;
-         request.set_library_id(absl::StrCat("c-", run_tag, "-", created++));
-         request.mutable_library()->set_display_name("Сельская библиотека-филиал");
-         request.mutable_library()->set_kind(v1::Library::BRANCH);
-         request.mutable_library()->set_region("Вологодская область");
-         v1::Library response;
-         grpc::ClientContext context;
-         return library_stubs[t % kChannels]->CreateLibrary(&context, request, &response).ok();
-       }},
-      {"raw_insert",
-       [&](int, int64_t) {
-         storage::LibraryRecord r;
-         r.id = absl::StrCat("r-", run_tag, "-", created++);
-         r.display_name = "Сельская библиотека-филиал";
-         r.kind = v1::Library::BRANCH;
-         r.region = "Вологодская область";
-         r.create_time = r.update_time = storage::NowMicros();
-         // What CreateLibrary commits: the row and its SYSTEM activity, in one transaction.
-         return storage::RunInTransaction(pool,
-                                          [&](storage::Session& s) {
-                                            absl::Status ok = storage::libraries::Insert(s, r);
-                                            if (!ok.ok()) return ok;
-                                            return storage::activities::RecordChange(
-                                                s, SystemEntry(actor, r.id, api::LibraryName(r.id),
-                                                               kLibraryFields, r.create_time));
-                                          })
-             .ok();
-       }},
-      {"get_partner",
-       [&](int t, int64_t i) {
-         v1::GetPartnerRequest request;
-         request.set_name(
-             absl::StrCat("libraries/", partner_library, "/partners/", random_partner(t, i)));
-         v1::Partner response;
-         grpc::ClientContext context;
-         return partner_stubs[t % kChannels]->GetPartner(&context, request, &response).ok();
-       }},
-      {"raw_get_p",
-       [&](int t, int64_t i) {
-         return RawRead(pool, partner_select, partner_columns, partner_library,
-                        random_partner(t, i));
-       }},
-      {"list_first",
-       [&](int t, int64_t) {
-         v1::ListPartnersResponse response;
-         grpc::ClientContext context;
-         return partner_stubs[t % kChannels]->ListPartners(&context, first_page, &response).ok() &&
-                response.partners_size() == 50;
-       }},
-      {"list_deep",
-       [&](int t, int64_t) {
-         v1::ListPartnersResponse response;
-         grpc::ClientContext context;
-         return partner_stubs[t % kChannels]->ListPartners(&context, deep_page, &response).ok() &&
-                response.partners_size() == 50;
-       }},
-      {"create_p",
-       [&](int t, int64_t) {
-         v1::CreatePartnerRequest request;
-         request.set_parent(api::LibraryName(create_library));
-         request.set_partner_id(absl::StrCat("c-", run_tag, "-", created++));
-         request.mutable_partner()->set_display_name("Новый партнёр");
-         request.mutable_partner()->set_kind(v1::Partner::NONPROFIT);
-         request.mutable_partner()->add_tags("бенчмарк");
-         v1::Partner response;
-         grpc::ClientContext context;
-         return partner_stubs[t % kChannels]->CreatePartner(&context, request, &response).ok();
-       }},
-      {"raw_ins_p",
-       [&](int, int64_t) {
-         v1::Partner p;
-         p.set_display_name("Новый партнёр");
-         p.set_kind(v1::Partner::NONPROFIT);
-         p.set_state(v1::Partner::PROSPECT);
-         p.add_tags("бенчмарк");
-         api::ToTimestamp(storage::NowMicros(), p.mutable_create_time());
-         *p.mutable_update_time() = p.create_time();
-         storage::ResourceTable::Row row;
-         row.key = {create_library, absl::StrCat("r-", run_tag, "-", created++)};
-         // What CreatePartner does: the library checked live (shared lock), the row, and its
-         // SYSTEM activity, in one transaction.
-         return storage::RunInTransaction(
-                    pool,
-                    [&](storage::Session& s) {
-                      auto library =
-                          storage::libraries::Get(s, create_library, storage::Lock::kShare);
-                      if (!library.ok()) return library.status();
-                      absl::Status ok = storage::PartnersTable().Insert(s, row, p);
-                      if (!ok.ok()) return ok;
-                      return storage::activities::RecordChange(
-                          s,
-                          SystemEntry(actor, create_library, storage::PartnersTable().Name(row.key),
-                                      kPartnerFields, api::FromTimestamp(p.create_time())));
-                    })
-             .ok();
-       }},
+  // The stub of slot t's channel.
+  auto library = [&](int t) { return library_stubs[t % kChannels].get(); };
+  auto partners = [&](int t) { return partner_stubs[t % kChannels].get(); };
+  // A page of list_first or list_deep counts when it is full.
+  auto full_page = [](const grpc::Status& status, const v1::ListPartnersResponse& response) {
+    return status.ok() && response.partners_size() == 50;
+  };
+  const std::vector<Operation> ops = {
+      Rpc<grpc::health::v1::HealthCheckResponse>(
+          "noop",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t) {
+            return health_stubs[t % kChannels]->PrepareAsyncCheck(
+                context, grpc::health::v1::HealthCheckRequest(), cq);
+          }),
+      Rpc<v1::Library>(
+          "get_invalid",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t) {
+            v1::GetLibraryRequest request;
+            request.set_name("bad");
+            return library(t)->PrepareAsyncGetLibrary(context, request, cq);
+          },
+          [](const grpc::Status& status, const v1::Library&) { return !status.ok(); }),
+      Rpc<v1::Library>(
+          "get",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t i) {
+            v1::GetLibraryRequest request;
+            request.set_name(api::LibraryName(random_id(t, i)));
+            return library(t)->PrepareAsyncGetLibrary(context, request, cq);
+          }),
+      Blocking("raw_select",
+               [&](int t, int64_t i) {
+                 return RawRead(pool, storage::libraries::kSelectByIdSql, kLibraryColumns,
+                                random_id(t, i));
+               }),
+      Rpc<v1::Library>(
+          "create",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t) {
+            v1::CreateLibraryRequest request;
+            request.set_library_id(absl::StrCat("c-", run_tag, "-", created++));
+            request.mutable_library()->set_display_name("Сельская библиотека-филиал");
+            request.mutable_library()->set_kind(v1::Library::BRANCH);
+            request.mutable_library()->set_region("Вологодская область");
+            return library(t)->PrepareAsyncCreateLibrary(context, request, cq);
+          }),
+      Blocking("raw_insert",
+               [&](int, int64_t) {
+                 storage::LibraryRecord r;
+                 r.id = absl::StrCat("r-", run_tag, "-", created++);
+                 r.display_name = "Сельская библиотека-филиал";
+                 r.kind = v1::Library::BRANCH;
+                 r.region = "Вологодская область";
+                 r.create_time = r.update_time = storage::NowMicros();
+                 // What CreateLibrary commits: the row and its SYSTEM activity, in one transaction.
+                 return storage::RunInTransaction(
+                            pool,
+                            [&](storage::Session& s) {
+                              absl::Status ok = storage::libraries::Insert(s, r);
+                              if (!ok.ok()) return ok;
+                              return storage::activities::RecordChange(
+                                  s, SystemEntry(actor, r.id, api::LibraryName(r.id),
+                                                 kLibraryFields, r.create_time));
+                            })
+                     .ok();
+               }),
+      Rpc<v1::Partner>(
+          "get_partner",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t i) {
+            v1::GetPartnerRequest request;
+            request.set_name(
+                absl::StrCat("libraries/", partner_library, "/partners/", random_partner(t, i)));
+            return partners(t)->PrepareAsyncGetPartner(context, request, cq);
+          }),
+      Blocking("raw_get_p",
+               [&](int t, int64_t i) {
+                 return RawRead(pool, partner_select, partner_columns, partner_library,
+                                random_partner(t, i));
+               }),
+      Rpc<v1::ListPartnersResponse>(
+          "list_first",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t) {
+            return partners(t)->PrepareAsyncListPartners(context, first_page, cq);
+          },
+          full_page),
+      Rpc<v1::ListPartnersResponse>(
+          "list_deep",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t) {
+            return partners(t)->PrepareAsyncListPartners(context, deep_page, cq);
+          },
+          full_page),
+      Rpc<v1::Partner>(
+          "create_p",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t) {
+            v1::CreatePartnerRequest request;
+            request.set_parent(api::LibraryName(create_library));
+            request.set_partner_id(absl::StrCat("c-", run_tag, "-", created++));
+            request.mutable_partner()->set_display_name("Новый партнёр");
+            request.mutable_partner()->set_kind(v1::Partner::NONPROFIT);
+            request.mutable_partner()->add_tags("бенчмарк");
+            return partners(t)->PrepareAsyncCreatePartner(context, request, cq);
+          }),
+      Blocking("raw_ins_p",
+               [&](int, int64_t) {
+                 v1::Partner p;
+                 p.set_display_name("Новый партнёр");
+                 p.set_kind(v1::Partner::NONPROFIT);
+                 p.set_state(v1::Partner::PROSPECT);
+                 p.add_tags("бенчмарк");
+                 api::ToTimestamp(storage::NowMicros(), p.mutable_create_time());
+                 *p.mutable_update_time() = p.create_time();
+                 storage::ResourceTable::Row row;
+                 row.key = {create_library, absl::StrCat("r-", run_tag, "-", created++)};
+                 // What CreatePartner does: the library checked live (shared lock), the row, and
+                 // its SYSTEM activity, in one transaction.
+                 return storage::RunInTransaction(
+                            pool,
+                            [&](storage::Session& s) {
+                              auto library =
+                                  storage::libraries::Get(s, create_library, storage::Lock::kShare);
+                              if (!library.ok()) return library.status();
+                              absl::Status ok = storage::PartnersTable().Insert(s, row, p);
+                              if (!ok.ok()) return ok;
+                              return storage::activities::RecordChange(
+                                  s,
+                                  SystemEntry(actor, create_library,
+                                              storage::PartnersTable().Name(row.key),
+                                              kPartnerFields, api::FromTimestamp(p.create_time())));
+                            })
+                     .ok();
+               }),
   };
 
-  std::vector<std::pair<std::string, OpFn>> selected;
-  for (const auto& op : ops) {
+  std::vector<const Operation*> selected;
+  for (const Operation& op : ops) {
     if (options.only.empty() ||
-        std::find(options.only.begin(), options.only.end(), op.first) != options.only.end()) {
-      selected.push_back(op);
+        std::find(options.only.begin(), options.only.end(), op.name) != options.only.end()) {
+      selected.push_back(&op);
     }
   }
   // kOperations (what --ops accepts) names every operation, in order.
   for (size_t i = 0; i < ops.size(); ++i) {
-    if (ops.size() != kOperations.size() || ops[i].first != kOperations[i]) std::abort();
+    if (ops.size() != kOperations.size() || ops[i].name != kOperations[i]) std::abort();
   }
 
   // The per-RPC log lines are part of the server's cost; they go to /dev/null, not the screen.
@@ -535,27 +697,29 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     });
     return read.ok() ? n : std::nan("");  // an unreadable counter shows as nan, not as 0
   };
-  std::printf("%-12s %5s %10s %10s %10s %7s %9s %9s %9s %7s\n", "op", "conc", "rps", "p50_us",
-              "p99_us", "errors", "cpu_us", "db_cpu_us", "cswitch", "db_stmt");
+  std::printf("%-12s %5s %10s %10s %10s %7s %8s %8s %8s %8s %7s\n", "op", "conc", "rps", "p50_us",
+              "p99_us", "errors", "srv_us", "cli_us", "db_us", "cswitch", "db_stmt");
   for (int concurrency : options.concurrency) {
     // Rounds interleave the operations, so a slow spell of the machine hits them all alike.
     std::map<std::string, std::vector<Result>> rounds;
     for (int round = 0; round < options.repeat; ++round) {
-      for (const auto& [name, op] : selected) {
+      for (const Operation* op : selected) {
         dup2(devnull, STDERR_FILENO);
-        rounds[name].push_back(Measure(concurrency, options.seconds, db_pid, statements, op));
+        rounds[op->name].push_back(Measure(concurrency, options.seconds, db_pid, statements, *op));
         dup2(saved_stderr, STDERR_FILENO);
       }
     }
-    for (const auto& [name, op] : selected) {
+    for (const Operation* op : selected) {
+      const std::string& name = op->name;
       std::vector<Result>& runs = rounds[name];
       std::sort(runs.begin(), runs.end(),
                 [](const Result& a, const Result& b) { return a.rps < b.rps; });
       const Result& r = runs[runs.size() / 2];  // the median run
       results[{name, concurrency}] = r;
-      std::printf("%-12s %5d %10.0f %10.0f %10.0f %7lld %9.1f %9.1f %9.1f %7.2f\n", name.c_str(),
-                  concurrency, r.rps, r.p50_us, r.p99_us, static_cast<long long>(r.errors),
-                  r.cpu_self_us, r.cpu_db_us, r.switches, r.statements);
+      std::printf("%-12s %5d %10.0f %10.0f %10.0f %7lld %8.1f %8.1f %8.1f %8.1f %7.2f\n",
+                  name.c_str(), concurrency, r.rps, r.p50_us, r.p99_us,
+                  static_cast<long long>(r.errors), r.cpu_server_us, r.cpu_client_us, r.cpu_db_us,
+                  r.switches, r.statements);
       std::fflush(stdout);
     }
   }
