@@ -472,6 +472,23 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     }
   }
 
+  // Fresh statistics of the seeded tables, as a settled database has them: right after a bulk
+  // load InnoDB's are stale for several seconds, and the optimizer then read a deep page of
+  // partners from the start of the library (measured at c=1: 127 against 750 rps).
+  absl::Status analyzed = storage::RunRead(pool, [](storage::Session& s) {
+    return s.Run([&]() -> absl::Status {
+      auto rs = s.Query("ANALYZE TABLE libraries, partners");
+      while (rs->next()) {
+      }
+      return absl::OkStatus();
+    });
+  });
+  if (!analyzed.ok()) {
+    std::fprintf(stderr, "allies-bench: analyzing the seeded tables failed: %s\n",
+                 std::string(analyzed.message()).c_str());
+    return 1;
+  }
+
   // Several channels, so that client-side HTTP/2 framing is not one serialized connection.
   constexpr int kChannels = 4;
   std::vector<std::unique_ptr<v1::LibraryService::Stub>> library_stubs;
