@@ -1,7 +1,5 @@
 #include "clients/alliesctl/activities.h"
 
-#include <memory>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -18,68 +16,38 @@ using allies::v1::ActivityLogService;
 
 constexpr char kResource[] = "activities";
 
-Table ActivitiesTable(const google::protobuf::RepeatedPtrField<Activity>& activities) {
-  Table table;
-  table.headers = {"NAME", "KIND", "WHEN", "ACTOR", "WHAT"};
-  for (const Activity& a : activities) {
-    // System entries say what changed; recorded ones what they were about.
-    const std::string what = a.kind() == Activity::SYSTEM
-                                 ? absl::StrCat(a.verb(), " ", a.resource(), " (",
-                                                absl::StrJoin(a.changed_fields(), ", "), ")")
-                                 : a.subject();
-    table.rows.push_back({a.name(), Activity::Kind_Name(a.kind()),
-                          FormatTimestamp(a.occurred_time()), a.actor(), what});
-  }
-  return table;
+const Columns<Activity>& ActivityColumns() {
+  static const auto* const columns = new Columns<Activity>{
+      {"NAME", "KIND", "WHEN", "ACTOR", "WHAT"}, [](const Activity& a) -> std::vector<std::string> {
+        // System entries say what changed; recorded ones what they were about.
+        const std::string what = a.kind() == Activity::SYSTEM
+                                     ? absl::StrCat(a.verb(), " ", a.resource(), " (",
+                                                    absl::StrJoin(a.changed_fields(), ", "), ")")
+                                     : a.subject();
+        return {a.name(), Activity::Kind_Name(a.kind()), FormatTimestamp(a.occurred_time()),
+                a.actor(), what};
+      }};
+  return *columns;
 }
 
-int PrintActivity(Invocation& inv, const Activity& activity) {
-  google::protobuf::RepeatedPtrField<Activity> one;
-  *one.Add() = activity;
-  return inv.Print(activity, ActivitiesTable(one));
-}
-
-int RunGet(Invocation& inv) {
-  allies::v1::GetActivityRequest request;
-  request.set_name(inv.operands()[0]);
-  Activity response;
-  const int code =
-      Call<ActivityLogService>(inv, &ActivityLogService::Stub::GetActivity, request, &response);
-  return code != kExitOk ? code : PrintActivity(inv, response);
-}
-
-int RunList(Invocation& inv) {
-  allies::v1::ListActivitiesRequest request;
-  request.set_parent(ListParent(inv));
-  if (int code = ApplyListFlags(inv, request); code != kExitOk) return code;
-  if (inv.args().Has("related")) {
-    // A shorthand for "what happened with this partner/contact/...", combined with --filter.
-    std::string filter = absl::StrCat("related: \"", *inv.args().Get("related"), "\"");
-    if (std::optional<std::string> more = inv.args().Get("filter")) {
-      filter = absl::StrCat("(", *more, ") AND ", filter);
+// The shared list flags, and --related: a shorthand for "what happened with this
+// partner/contact/...", combined with --filter.
+struct ActivityListFlags {
+  int operator()(Invocation& inv, allies::v1::ListActivitiesRequest& request) const {
+    if (int code = ApplyListFlags(inv, request); code != kExitOk) return code;
+    if (std::optional<std::string> related = inv.args().Get("related")) {
+      std::string filter = absl::StrCat("related: \"", *related, "\"");
+      if (std::optional<std::string> more = inv.args().Get("filter")) {
+        filter = absl::StrCat("(", *more, ") AND ", filter);
+      }
+      request.set_filter(filter);
     }
-    request.set_filter(filter);
+    return kExitOk;
   }
-  auto stub = ActivityLogService::NewStub(inv.Channel());
-  allies::v1::ListActivitiesResponse result;
-  const int fetched = FetchPages(
-      inv, request,
-      [&](grpc::ClientContext* c, const auto& r, auto* page) {
-        return stub->ListActivities(c, r, page);
-      },
-      [](allies::v1::ListActivitiesResponse* page) { return page->mutable_activities(); }, result);
-  if (fetched != kExitOk) return fetched;
-  return PrintListPage(inv, result, ActivitiesTable(result.activities()),
-                       result.activities().empty(), result.next_page_token(), "activities");
-}
+};
 
-int RunLog(Invocation& inv) {
-  auto request = BuildLogActivityRequest(inv.operands()[0], inv.args());
-  if (!request.ok()) return inv.UsageError(request.status().message());
-  Activity response;
-  const int code =
-      Call<ActivityLogService>(inv, &ActivityLogService::Stub::CreateActivity, *request, &response);
-  return code != kExitOk ? code : PrintActivity(inv, response);
+absl::StatusOr<allies::v1::CreateActivityRequest> LogRequest(Invocation& inv) {
+  return BuildLogActivityRequest(inv.operands()[0], inv.args());
 }
 
 }  // namespace
@@ -126,7 +94,8 @@ void RegisterActivityCommands(CommandRegistry* registry) {
 
   Command get =
       NewCommand(kResource, "get", "NAME", "Show an activity (libraries/x/activities/y).");
-  get.run = RunGet;
+  get.run =
+      NamedCall<ActivityLogService>(&ActivityLogService::Stub::GetActivity, ActivityColumns());
   registry->AddCommand(std::move(get));
 
   Command list =
@@ -139,7 +108,10 @@ void RegisterActivityCommands(CommandRegistry* registry) {
   list.flags = ListFlagSpecs("activities", /*filter_and_order=*/true);
   list.flags.push_back(
       {"related", '\0', true, "NAME", "only activities about this resource (e.g. a partner)"});
-  list.run = RunList;
+  list.run = ListCall<ActivityLogService>(
+      &ActivityLogService::Stub::ListActivities,
+      [](allies::v1::ListActivitiesResponse* page) { return page->mutable_activities(); },
+      ActivityColumns(), "activities", ActivityListFlags());
   registry->AddCommand(std::move(list));
 
   Command log = NewCommand(kResource, "log", "LIBRARY",
@@ -155,7 +127,8 @@ void RegisterActivityCommands(CommandRegistry* registry) {
       {"follow-up-date", '\0', true, "DATE", "when to follow up, YYYY-MM-DD"},
       RequestIdFlag(),
   };
-  log.run = RunLog;
+  log.run = Send<ActivityLogService>(&ActivityLogService::Stub::CreateActivity, LogRequest,
+                                     ActivityColumns());
   registry->AddCommand(std::move(log));
 }
 

@@ -22,23 +22,28 @@ std::string NormalizeKeyName(absl::string_view name) {
   return absl::StartsWith(name, "apiKeys/") ? std::string(name) : absl::StrCat("apiKeys/", name);
 }
 
-Table KeysTable(const google::protobuf::RepeatedPtrField<ApiKey>& keys) {
-  Table table;
-  table.headers = {"NAME", "DISPLAY NAME", "ROLE", "LIBRARY", "EXPIRES", "REVOKED"};
-  for (const ApiKey& k : keys) {
-    table.rows.push_back({k.name(), k.display_name(), ApiKey::Role_Name(k.role()),
-                          k.library().empty() ? "(whole network)" : k.library(),
-                          k.has_expire_time() ? FormatTimestamp(k.expire_time()) : kEmptyCell,
-                          k.has_revoke_time() ? FormatTimestamp(k.revoke_time()) : kEmptyCell});
-  }
-  return table;
+const Columns<ApiKey>& KeyColumns() {
+  static const auto* const columns = new Columns<ApiKey>{
+      {"NAME", "DISPLAY NAME", "ROLE", "LIBRARY", "EXPIRES", "REVOKED"},
+      [](const ApiKey& k) -> std::vector<std::string> {
+        return {k.name(),
+                k.display_name(),
+                ApiKey::Role_Name(k.role()),
+                k.library().empty() ? "(whole network)" : k.library(),
+                k.has_expire_time() ? FormatTimestamp(k.expire_time()) : kEmptyCell,
+                k.has_revoke_time() ? FormatTimestamp(k.revoke_time()) : kEmptyCell};
+      }};
+  return *columns;
 }
 
-int PrintKey(Invocation& inv, const ApiKey& key) {
-  google::protobuf::RepeatedPtrField<ApiKey> one;
-  *one.Add() = key;
-  return inv.Print(key, KeysTable(one));
-}
+// A key's operand may be "apiKeys/x" or just "x".
+struct KeyName {
+  template <typename Request>
+  absl::Status operator()(const ParsedArgs&, Request* request) const {
+    request->set_name(NormalizeKeyName(request->name()));
+    return absl::OkStatus();
+  }
+};
 
 int RunCreate(Invocation& inv) {
   allies::v1::CreateApiKeyRequest request;
@@ -69,21 +74,13 @@ int RunCreate(Invocation& inv) {
   const int code = Call<ApiKeyService>(inv, &ApiKeyService::Stub::CreateApiKey, request, &response);
   if (code != kExitOk) return code;
   if (inv.options().output == OutputFormat::kTable) {
-    const int code = PrintKey(inv, response.api_key());
+    const int code = inv.Print(response.api_key(), KeyColumns()(response.api_key()));
     if (!response.key().empty()) {
       inv.out() << "\nThe key (shown only now; keep it safe):\n" << response.key() << "\n";
     }
     return code;
   }
-  return inv.Print(response, KeysTable({}));
-}
-
-int RunGet(Invocation& inv) {
-  allies::v1::GetApiKeyRequest request;
-  request.set_name(NormalizeKeyName(inv.operands()[0]));
-  ApiKey response;
-  const int code = Call<ApiKeyService>(inv, &ApiKeyService::Stub::GetApiKey, request, &response);
-  return code != kExitOk ? code : PrintKey(inv, response);
+  return inv.Print(response, KeyColumns()(response.api_key()));
 }
 
 int RunList(Invocation& inv) {
@@ -93,24 +90,16 @@ int RunList(Invocation& inv) {
   request.set_show_revoked(inv.args().GetBool("show-revoked"));
   auto stub = ApiKeyService::NewStub(inv.Channel());
   allies::v1::ListApiKeysResponse result;
+  auto items = [](allies::v1::ListApiKeysResponse* page) { return page->mutable_api_keys(); };
   const int fetched = FetchPages(
       inv, request,
       [&](grpc::ClientContext* c, const auto& r, auto* page) {
         return stub->ListApiKeys(c, r, page);
       },
-      [](allies::v1::ListApiKeysResponse* page) { return page->mutable_api_keys(); }, result);
+      items, result);
   if (fetched != kExitOk) return fetched;
-  return inv.Print(result, KeysTable(result.api_keys()));
-}
-
-int RunRevoke(Invocation& inv) {
-  allies::v1::RevokeApiKeyRequest request;
-  request.set_name(NormalizeKeyName(inv.operands()[0]));
-  if (auto etag = inv.args().Get("etag")) request.set_etag(*etag);
-  if (auto rid = inv.args().Get("request-id")) request.set_request_id(*rid);
-  ApiKey response;
-  const int code = Call<ApiKeyService>(inv, &ApiKeyService::Stub::RevokeApiKey, request, &response);
-  return code != kExitOk ? code : PrintKey(inv, response);
+  return PrintListPage(inv, result, KeyColumns()(result.api_keys()), result.api_keys().empty(),
+                       result.next_page_token(), "keys");
 }
 
 }  // namespace
@@ -132,7 +121,7 @@ void RegisterKeyCommands(CommandRegistry* registry) {
 
   Command get =
       NewCommand(kResource, "get", "NAME", "Show an API key (apiKeys/x or x); never its secret.");
-  get.run = RunGet;
+  get.run = NamedCall<ApiKeyService>(&ApiKeyService::Stub::GetApiKey, KeyColumns(), KeyName());
   registry->AddCommand(std::move(get));
 
   Command list = NewCommand(kResource, "list", "", "List API keys.");
@@ -145,7 +134,8 @@ void RegisterKeyCommands(CommandRegistry* registry) {
 
   Command revoke = NewCommand(kResource, "revoke", "NAME", "Revoke an API key: it stops working.");
   revoke.flags = {EtagFlag("key"), RequestIdFlag()};
-  revoke.run = RunRevoke;
+  revoke.run =
+      NamedCall<ApiKeyService>(&ApiKeyService::Stub::RevokeApiKey, KeyColumns(), KeyName());
   registry->AddCommand(std::move(revoke));
 }
 
