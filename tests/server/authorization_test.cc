@@ -26,6 +26,7 @@
 namespace allies {
 namespace {
 
+using allies::testing::CallByName;
 using allies::testing::TestDatabase;
 using allies::testing::TestServer;
 
@@ -92,10 +93,9 @@ class AuthorizationTest : public ::testing::Test {
     grpc::ClientContext context;
     EXPECT_TRUE(admin_->partners->CreatePartner(&context, request, &out).ok());
     if (deleted) {
-      v1::DeletePartnerRequest d;
-      d.set_name(out.name());
-      grpc::ClientContext c;
-      EXPECT_TRUE(admin_->partners->DeletePartner(&c, d, &out).ok());
+      EXPECT_TRUE(
+          CallByName(*admin_->partners, &v1::PartnerService::Stub::DeletePartner, out.name(), &out)
+              .ok());
     }
     return out.name();
   }
@@ -118,22 +118,19 @@ class AuthorizationTest : public ::testing::Test {
       EXPECT_TRUE(admin_->agreements->CreateAgreement(&context, request, &out).ok());
     }
     if (state != v1::Agreement::DRAFT) {
-      v1::ActivateAgreementRequest r;
-      r.set_name(out.name());
-      grpc::ClientContext context;
-      EXPECT_TRUE(admin_->agreements->ActivateAgreement(&context, r, &out).ok());
+      EXPECT_TRUE(CallByName(*admin_->agreements, &v1::AgreementService::Stub::ActivateAgreement,
+                             out.name(), &out)
+                      .ok());
     }
     if (state == v1::Agreement::SUSPENDED) {
-      v1::SuspendAgreementRequest r;
-      r.set_name(out.name());
-      grpc::ClientContext context;
-      EXPECT_TRUE(admin_->agreements->SuspendAgreement(&context, r, &out).ok());
+      EXPECT_TRUE(CallByName(*admin_->agreements, &v1::AgreementService::Stub::SuspendAgreement,
+                             out.name(), &out)
+                      .ok());
     }
     if (deleted) {
-      v1::DeleteAgreementRequest r;
-      r.set_name(out.name());
-      grpc::ClientContext context;
-      EXPECT_TRUE(admin_->agreements->DeleteAgreement(&context, r, &out).ok());
+      EXPECT_TRUE(CallByName(*admin_->agreements, &v1::AgreementService::Stub::DeleteAgreement,
+                             out.name(), &out)
+                      .ok());
     }
     return out.name();
   }
@@ -146,10 +143,9 @@ class AuthorizationTest : public ::testing::Test {
     grpc::ClientContext context;
     EXPECT_TRUE(admin_->contacts->CreateContact(&context, request, &out).ok());
     if (deleted) {
-      v1::DeleteContactRequest d;
-      d.set_name(out.name());
-      grpc::ClientContext c;
-      EXPECT_TRUE(admin_->contacts->DeleteContact(&c, d, &out).ok());
+      EXPECT_TRUE(
+          CallByName(*admin_->contacts, &v1::ContactService::Stub::DeleteContact, out.name(), &out)
+              .ok());
     }
     return out.name();
   }
@@ -173,11 +169,7 @@ class AuthorizationTest : public ::testing::Test {
     static const auto* calls = new std::map<std::string, Call>{
         {"allies.v1.LibraryService/GetLibrary",
          [](Stubs& s, const std::string& t) {
-           v1::GetLibraryRequest r;
-           r.set_name("libraries/" + t);
-           v1::Library out;
-           grpc::ClientContext c;
-           return s.libraries->GetLibrary(&c, r, &out);
+           return CallByName(*s.libraries, &v1::LibraryService::Stub::GetLibrary, "libraries/" + t);
          }},
         {"allies.v1.LibraryService/ListLibraries",
          [](Stubs& s, const std::string& t) {
@@ -203,34 +195,18 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.LibraryService/DeleteLibrary",
          [](Stubs& s, const std::string& t) {
-           v1::DeleteLibraryRequest r;
-           r.set_name("libraries/" + FreshChild(t));
-           v1::Library out;
-           grpc::ClientContext c;
-           return s.libraries->DeleteLibrary(&c, r, &out);
+           return CallByName(*s.libraries, &v1::LibraryService::Stub::DeleteLibrary, "libraries/" + FreshChild(t));
          }},
         {"allies.v1.LibraryService/UndeleteLibrary",
          [](Stubs& s, const std::string& t) {
            const std::string name = "libraries/" + FreshChild(t);
-           v1::DeleteLibraryRequest d;
-           d.set_name(name);
-           v1::Library out;
-           {
-             grpc::ClientContext c;
-             EXPECT_TRUE(admin_->libraries->DeleteLibrary(&c, d, &out).ok());
-           }
-           v1::UndeleteLibraryRequest r;
-           r.set_name(name);
-           grpc::ClientContext c;
-           return s.libraries->UndeleteLibrary(&c, r, &out);
+           EXPECT_TRUE(
+               CallByName(*admin_->libraries, &v1::LibraryService::Stub::DeleteLibrary, name).ok());
+           return CallByName(*s.libraries, &v1::LibraryService::Stub::UndeleteLibrary, name);
          }},
         {"allies.v1.ActivityLogService/GetActivity",
          [](Stubs& s, const std::string& t) {
-           v1::GetActivityRequest r;
-           r.set_name(FreshActivity(t));
-           v1::Activity out;
-           grpc::ClientContext c;
-           return s.activities->GetActivity(&c, r, &out);
+           return CallByName(*s.activities, &v1::ActivityLogService::Stub::GetActivity, FreshActivity(t));
          }},
         {"allies.v1.ActivityLogService/ListActivities",
          [](Stubs& s, const std::string& t) {
@@ -262,34 +238,19 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.ActivityLogService/DeleteActivity",
          [](Stubs& s, const std::string& t) {
-           v1::DeleteActivityRequest r;
-           r.set_name(FreshActivity(t));
-           v1::Activity out;
-           grpc::ClientContext c;
-           return s.activities->DeleteActivity(&c, r, &out);
+           return CallByName(*s.activities, &v1::ActivityLogService::Stub::DeleteActivity, FreshActivity(t));
          }},
         {"allies.v1.ActivityLogService/UndeleteActivity",
          [](Stubs& s, const std::string& t) {
            const std::string name = FreshActivity(t);
-           v1::DeleteActivityRequest d;
-           d.set_name(name);
-           v1::Activity out;
-           {
-             grpc::ClientContext c;
-             EXPECT_TRUE(admin_->activities->DeleteActivity(&c, d, &out).ok());
-           }
-           v1::UndeleteActivityRequest r;
-           r.set_name(name);
-           grpc::ClientContext c;
-           return s.activities->UndeleteActivity(&c, r, &out);
+           EXPECT_TRUE(
+               CallByName(*admin_->activities, &v1::ActivityLogService::Stub::DeleteActivity, name)
+                   .ok());
+           return CallByName(*s.activities, &v1::ActivityLogService::Stub::UndeleteActivity, name);
          }},
         {"allies.v1.PartnerService/GetPartner",
          [](Stubs& s, const std::string& t) {
-           v1::GetPartnerRequest r;
-           r.set_name(FreshPartner(t));
-           v1::Partner out;
-           grpc::ClientContext c;
-           return s.partners->GetPartner(&c, r, &out);
+           return CallByName(*s.partners, &v1::PartnerService::Stub::GetPartner, FreshPartner(t));
          }},
         {"allies.v1.PartnerService/ListPartners",
          [](Stubs& s, const std::string& t) {
@@ -321,27 +282,15 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.PartnerService/DeletePartner",
          [](Stubs& s, const std::string& t) {
-           v1::DeletePartnerRequest r;
-           r.set_name(FreshPartner(t));
-           v1::Partner out;
-           grpc::ClientContext c;
-           return s.partners->DeletePartner(&c, r, &out);
+           return CallByName(*s.partners, &v1::PartnerService::Stub::DeletePartner, FreshPartner(t));
          }},
         {"allies.v1.PartnerService/UndeletePartner",
          [](Stubs& s, const std::string& t) {
-           v1::UndeletePartnerRequest r;
-           r.set_name(FreshPartner(t, /*deleted=*/true));
-           v1::Partner out;
-           grpc::ClientContext c;
-           return s.partners->UndeletePartner(&c, r, &out);
+           return CallByName(*s.partners, &v1::PartnerService::Stub::UndeletePartner, FreshPartner(t, /*deleted=*/true));
          }},
         {"allies.v1.AgreementService/GetAgreement",
          [](Stubs& s, const std::string& t) {
-           v1::GetAgreementRequest r;
-           r.set_name(FreshAgreement(t, v1::Agreement::DRAFT));
-           v1::Agreement out;
-           grpc::ClientContext c;
-           return s.agreements->GetAgreement(&c, r, &out);
+           return CallByName(*s.agreements, &v1::AgreementService::Stub::GetAgreement, FreshAgreement(t, v1::Agreement::DRAFT));
          }},
         {"allies.v1.AgreementService/ListAgreements",
          [](Stubs& s, const std::string& t) {
@@ -384,43 +333,23 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.AgreementService/DeleteAgreement",
          [](Stubs& s, const std::string& t) {
-           v1::DeleteAgreementRequest r;
-           r.set_name(FreshAgreement(t, v1::Agreement::DRAFT));
-           v1::Agreement out;
-           grpc::ClientContext c;
-           return s.agreements->DeleteAgreement(&c, r, &out);
+           return CallByName(*s.agreements, &v1::AgreementService::Stub::DeleteAgreement, FreshAgreement(t, v1::Agreement::DRAFT));
          }},
         {"allies.v1.AgreementService/UndeleteAgreement",
          [](Stubs& s, const std::string& t) {
-           v1::UndeleteAgreementRequest r;
-           r.set_name(FreshAgreement(t, v1::Agreement::DRAFT, /*deleted=*/true));
-           v1::Agreement out;
-           grpc::ClientContext c;
-           return s.agreements->UndeleteAgreement(&c, r, &out);
+           return CallByName(*s.agreements, &v1::AgreementService::Stub::UndeleteAgreement, FreshAgreement(t, v1::Agreement::DRAFT, /*deleted=*/true));
          }},
         {"allies.v1.AgreementService/ActivateAgreement",
          [](Stubs& s, const std::string& t) {
-           v1::ActivateAgreementRequest r;
-           r.set_name(FreshAgreement(t, v1::Agreement::DRAFT));
-           v1::Agreement out;
-           grpc::ClientContext c;
-           return s.agreements->ActivateAgreement(&c, r, &out);
+           return CallByName(*s.agreements, &v1::AgreementService::Stub::ActivateAgreement, FreshAgreement(t, v1::Agreement::DRAFT));
          }},
         {"allies.v1.AgreementService/SuspendAgreement",
          [](Stubs& s, const std::string& t) {
-           v1::SuspendAgreementRequest r;
-           r.set_name(FreshAgreement(t, v1::Agreement::ACTIVE));
-           v1::Agreement out;
-           grpc::ClientContext c;
-           return s.agreements->SuspendAgreement(&c, r, &out);
+           return CallByName(*s.agreements, &v1::AgreementService::Stub::SuspendAgreement, FreshAgreement(t, v1::Agreement::ACTIVE));
          }},
         {"allies.v1.AgreementService/ResumeAgreement",
          [](Stubs& s, const std::string& t) {
-           v1::ResumeAgreementRequest r;
-           r.set_name(FreshAgreement(t, v1::Agreement::SUSPENDED));
-           v1::Agreement out;
-           grpc::ClientContext c;
-           return s.agreements->ResumeAgreement(&c, r, &out);
+           return CallByName(*s.agreements, &v1::AgreementService::Stub::ResumeAgreement, FreshAgreement(t, v1::Agreement::SUSPENDED));
          }},
         {"allies.v1.AgreementService/TerminateAgreement",
          [](Stubs& s, const std::string& t) {
@@ -444,11 +373,7 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.ContactService/GetContact",
          [](Stubs& s, const std::string& t) {
-           v1::GetContactRequest r;
-           r.set_name(FreshContact(t));
-           v1::Contact out;
-           grpc::ClientContext c;
-           return s.contacts->GetContact(&c, r, &out);
+           return CallByName(*s.contacts, &v1::ContactService::Stub::GetContact, FreshContact(t));
          }},
         {"allies.v1.ContactService/ListContacts",
          [](Stubs& s, const std::string& t) {
@@ -479,19 +404,11 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.ContactService/DeleteContact",
          [](Stubs& s, const std::string& t) {
-           v1::DeleteContactRequest r;
-           r.set_name(FreshContact(t));
-           v1::Contact out;
-           grpc::ClientContext c;
-           return s.contacts->DeleteContact(&c, r, &out);
+           return CallByName(*s.contacts, &v1::ContactService::Stub::DeleteContact, FreshContact(t));
          }},
         {"allies.v1.ContactService/UndeleteContact",
          [](Stubs& s, const std::string& t) {
-           v1::UndeleteContactRequest r;
-           r.set_name(FreshContact(t, /*deleted=*/true));
-           v1::Contact out;
-           grpc::ClientContext c;
-           return s.contacts->UndeleteContact(&c, r, &out);
+           return CallByName(*s.contacts, &v1::ContactService::Stub::UndeleteContact, FreshContact(t, /*deleted=*/true));
          }},
         {"allies.v1.ContactService/FindDuplicateContacts",
          [](Stubs& s, const std::string& t) {
@@ -512,19 +429,11 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.ContactService/ExportContactData",
          [](Stubs& s, const std::string& t) {
-           v1::ExportContactDataRequest r;
-           r.set_name(FreshContact(t));
-           v1::ExportContactDataResponse out;
-           grpc::ClientContext c;
-           return s.contacts->ExportContactData(&c, r, &out);
+           return CallByName(*s.contacts, &v1::ContactService::Stub::ExportContactData, FreshContact(t));
          }},
         {"allies.v1.ContactService/EraseContact",
          [](Stubs& s, const std::string& t) {
-           v1::EraseContactRequest r;
-           r.set_name(FreshContact(t));
-           v1::Contact out;
-           grpc::ClientContext c;
-           return s.contacts->EraseContact(&c, r, &out);
+           return CallByName(*s.contacts, &v1::ContactService::Stub::EraseContact, FreshContact(t));
          }},
         {"allies.v1.ApiKeyService/CreateApiKey",
          [](Stubs& s, const std::string& t) {
@@ -538,11 +447,7 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.ApiKeyService/GetApiKey",
          [](Stubs& s, const std::string& t) {
-           v1::GetApiKeyRequest r;
-           r.set_name(FreshKey(t, v1::ApiKey::INTEGRATION));
-           v1::ApiKey out;
-           grpc::ClientContext c;
-           return s.keys->GetApiKey(&c, r, &out);
+           return CallByName(*s.keys, &v1::ApiKeyService::Stub::GetApiKey, FreshKey(t, v1::ApiKey::INTEGRATION));
          }},
         {"allies.v1.ApiKeyService/ListApiKeys",
          [](Stubs& s, const std::string& t) {
@@ -554,11 +459,7 @@ class AuthorizationTest : public ::testing::Test {
          }},
         {"allies.v1.ApiKeyService/RevokeApiKey",
          [](Stubs& s, const std::string& t) {
-           v1::RevokeApiKeyRequest r;
-           r.set_name(FreshKey(t, v1::ApiKey::INTEGRATION));
-           v1::ApiKey out;
-           grpc::ClientContext c;
-           return s.keys->RevokeApiKey(&c, r, &out);
+           return CallByName(*s.keys, &v1::ApiKeyService::Stub::RevokeApiKey, FreshKey(t, v1::ApiKey::INTEGRATION));
          }},
     };
     return *calls;
@@ -636,11 +537,7 @@ TEST_F(AuthorizationTest, OutOfScopeLooksTheSameWhetherOrNotItExists) {
   FreshKey("a", v1::ApiKey::ADMIN, &token);
   Stubs stubs(server_->ChannelWithKey(token));
   for (const char* name : {"libraries/b", "libraries/does-not-exist"}) {
-    v1::GetLibraryRequest r;
-    r.set_name(name);
-    v1::Library out;
-    grpc::ClientContext c;
-    grpc::Status status = stubs.libraries->GetLibrary(&c, r, &out);
+    grpc::Status status = CallByName(*stubs.libraries, &v1::LibraryService::Stub::GetLibrary, name);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << name;
   }
   // Lists across the network show only the caller's subtree.
@@ -662,11 +559,7 @@ TEST_F(AuthorizationTest, OutOfScopeLooksTheSameWhetherOrNotItExists) {
 TEST_F(AuthorizationTest, BadCredentialsAreUnauthenticated) {
   auto code = [](std::shared_ptr<grpc::Channel> channel) {
     auto stub = v1::LibraryService::NewStub(channel);
-    v1::GetLibraryRequest r;
-    r.set_name("libraries/a");
-    v1::Library out;
-    grpc::ClientContext c;
-    return stub->GetLibrary(&c, r, &out).error_code();
+    return CallByName(*stub, &v1::LibraryService::Stub::GetLibrary, "libraries/a").error_code();
   };
   EXPECT_EQ(code(server_->ChannelWithKey("")), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(code(server_->ChannelWithKey("allies_nokey_secret")),

@@ -28,6 +28,20 @@ grpc::Status CreateLibrary(v1::LibraryService::Stub& stub, const std::string& id
 std::string CreatePartner(v1::PartnerService::Stub& stub, const std::string& library,
                           const std::string& id);
 
+// Sends the request of `method` that carries only a name (Get, Delete, Undelete, Activate, ...)
+// to `name`; the response goes to *out when given. Requests that need more are built by hand.
+template <typename Stub, typename Request, typename Response>
+grpc::Status CallByName(Stub& stub,
+                        grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                     Response*),
+                        const std::string& name, Response* out = nullptr) {
+  Request request;
+  request.set_name(name);
+  Response ignored;
+  grpc::ClientContext context;
+  return (stub.*method)(&context, request, out != nullptr ? out : &ignored);
+}
+
 // The set-up the service tests of resources under a library share: a server over a fresh
 // schema, and a stub of every service they call.
 class ServiceTest : public ::testing::Test {
