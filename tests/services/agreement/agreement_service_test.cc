@@ -21,6 +21,7 @@
 namespace allies {
 namespace {
 
+using allies::testing::CallByName;
 using allies::testing::ErrorMetadata;
 using allies::testing::Reason;
 using allies::testing::TestDatabase;
@@ -95,22 +96,11 @@ class AgreementServiceTest : public allies::testing::ServiceTest {
   // Runs a lifecycle method by its verb.
   grpc::Status Transition(const std::string& verb, const std::string& name, Agreement* out,
                           const google::type::Date* new_end = nullptr) {
+    using Stub = v1::AgreementService::Stub;
+    if (verb == "Activate") return CallByName(*agreements_, &Stub::ActivateAgreement, name, out);
+    if (verb == "Suspend") return CallByName(*agreements_, &Stub::SuspendAgreement, name, out);
+    if (verb == "Resume") return CallByName(*agreements_, &Stub::ResumeAgreement, name, out);
     grpc::ClientContext context;
-    if (verb == "Activate") {
-      v1::ActivateAgreementRequest r;
-      r.set_name(name);
-      return agreements_->ActivateAgreement(&context, r, out);
-    }
-    if (verb == "Suspend") {
-      v1::SuspendAgreementRequest r;
-      r.set_name(name);
-      return agreements_->SuspendAgreement(&context, r, out);
-    }
-    if (verb == "Resume") {
-      v1::ResumeAgreementRequest r;
-      r.set_name(name);
-      return agreements_->ResumeAgreement(&context, r, out);
-    }
     if (verb == "Terminate") {
       v1::TerminateAgreementRequest r;
       r.set_name(name);

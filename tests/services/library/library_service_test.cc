@@ -10,12 +10,14 @@
 #include "allies/v1/library.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
 namespace allies {
 namespace {
 
+using allies::testing::CallByName;
 using allies::testing::TestDatabase;
 using allies::testing::TestServer;
 using v1::Library;
@@ -68,10 +70,7 @@ class LibraryServiceTest : public ::testing::Test {
     return status;
   }
   grpc::Status Get(const std::string& name, Library* out) {
-    v1::GetLibraryRequest request;
-    request.set_name(name);
-    grpc::ClientContext context;
-    return stub_->GetLibrary(&context, request, out);
+    return CallByName(*stub_, &v1::LibraryService::Stub::GetLibrary, name, out);
   }
   grpc::Status List(const v1::ListLibrariesRequest& request, v1::ListLibrariesResponse* out) {
     grpc::ClientContext context;
