@@ -17,6 +17,7 @@
 namespace allies {
 namespace {
 
+using allies::testing::CallByName;
 using allies::testing::ErrorMetadata;
 using allies::testing::Reason;
 using allies::testing::TestDatabase;
@@ -106,10 +107,8 @@ TEST_F(PartnerServiceTest, CreateGetRoundTripsCyrillicAndNormalizes) {
   EXPECT_FALSE(created.etag().empty());
 
   Partner got;
-  grpc::ClientContext context;
-  v1::GetPartnerRequest get;
-  get.set_name(created.name());
-  ASSERT_TRUE(partners_->GetPartner(&context, get, &got).ok());
+  ASSERT_TRUE(
+      CallByName(*partners_, &v1::PartnerService::Stub::GetPartner, created.name(), &got).ok());
   EXPECT_EQ(got.display_name(), "Сбербанк, отделение «Ёлочка»");
   EXPECT_EQ(got.notes(), "Многострочные\nзаметки");
   ASSERT_EQ(got.support_forms_size(), 2);
@@ -160,8 +159,8 @@ TEST_F(PartnerServiceTest, RepeatedFieldsKeepTheirOwnValuesInOrder) {
     EXPECT_EQ(std::vector<std::string>(got.tags().begin(), got.tags().end()), want_tags);
   };
   Partner got;
-  ASSERT_TRUE(allies::testing::CallByName(*partners_, &v1::PartnerService::Stub::GetPartner,
-                                          "libraries/city/partners/ordered", &got)
+  ASSERT_TRUE(CallByName(*partners_, &v1::PartnerService::Stub::GetPartner,
+                         "libraries/city/partners/ordered", &got)
                   .ok());
   check(got, tags);
 
@@ -182,8 +181,8 @@ TEST_F(PartnerServiceTest, RepeatedFieldsKeepTheirOwnValuesInOrder) {
   Partner updated;
   ASSERT_TRUE(Update(fewer, {"tags"}, &updated).ok());
   check(updated, {"один"});
-  ASSERT_TRUE(allies::testing::CallByName(*partners_, &v1::PartnerService::Stub::GetPartner,
-                                          "libraries/city/partners/ordered", &got)
+  ASSERT_TRUE(CallByName(*partners_, &v1::PartnerService::Stub::GetPartner,
+                         "libraries/city/partners/ordered", &got)
                   .ok());
   check(got, {"один"});
 }
@@ -410,10 +409,7 @@ TEST_F(PartnerServiceTest, LastInteractionFollowsTheActivityLog) {
   ASSERT_TRUE(activities_->CreateActivity(&context, request, &meeting).ok());
 
   Partner got;
-  grpc::ClientContext c2;
-  v1::GetPartnerRequest get;
-  get.set_name(p.name());
-  ASSERT_TRUE(partners_->GetPartner(&c2, get, &got).ok());
+  ASSERT_TRUE(CallByName(*partners_, &v1::PartnerService::Stub::GetPartner, p.name(), &got).ok());
   EXPECT_EQ(got.last_interaction_time().seconds(), 1790000000);
   EXPECT_EQ(ListNames("libraries/-", "last_interaction_time >= \"2026-01-01T00:00:00Z\""),
             (std::vector<std::string>{p.name()}));
