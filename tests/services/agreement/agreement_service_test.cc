@@ -265,10 +265,9 @@ TEST_F(AgreementServiceTest, TransitionsAreLoggedAndTerminationKeepsItsReason) {
   EXPECT_EQ(out.termination_reason(), "Партнёр прекратил деятельность");
   EXPECT_EQ(SystemVerbs(name), (std::vector<std::string>{"CREATE", "ACTIVATE", "TERMINATE"}));
 
-  v1::TerminateAgreementRequest no_reason;
-  no_reason.set_name(InState(Agreement::ACTIVE));
-  grpc::ClientContext c2;
-  EXPECT_EQ(ViolatedFields(agreements_->TerminateAgreement(&c2, no_reason, &out)),
+  // Without a reason.
+  EXPECT_EQ(ViolatedFields(CallByName(*agreements_, &v1::AgreementService::Stub::TerminateAgreement,
+                                      InState(Agreement::ACTIVE), &out)),
             (std::vector<std::string>{"reason"}));
 }
 

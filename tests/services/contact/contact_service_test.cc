@@ -22,6 +22,7 @@
 namespace allies {
 namespace {
 
+using allies::testing::CallByName;
 using allies::testing::Reason;
 using allies::testing::TestDatabase;
 using allies::testing::TestServer;
@@ -274,12 +275,7 @@ TEST_F(ContactServiceTest, MergeMovesEveryReferenceInOneTransaction) {
   EXPECT_EQ(cross.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(cross), (std::vector<std::string>{"sources[1]"}));
   const std::string gone = MustCreate(Person("Удалённый", "Контакт"), "gone");
-  {
-    v1::DeleteContactRequest d;
-    d.set_name(gone);
-    grpc::ClientContext context;
-    ASSERT_TRUE(contacts_->DeleteContact(&context, d, &out).ok());
-  }
+  ASSERT_TRUE(CallByName(*contacts_, &v1::ContactService::Stub::DeleteContact, gone, &out).ok());
   EXPECT_EQ(Merge(target, {source, gone}, &out).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(GetAgreement(by_source.name()).signatories(0), source);

@@ -248,10 +248,9 @@ TEST_F(PartnerServiceTest, InnIsUniquePerLibraryAndVisibleAcrossTheNetwork) {
             (std::vector<std::string>{"libraries/city/partners/sber",
                                       "libraries/village/partners/sberbank"}));
   // A deleted holder still holds the INN (undelete it instead of registering a second).
-  v1::DeletePartnerRequest del;
-  del.set_name("libraries/city/partners/sber");
-  grpc::ClientContext context;
-  ASSERT_TRUE(partners_->DeletePartner(&context, del, &out).ok());
+  ASSERT_TRUE(CallByName(*partners_, &v1::PartnerService::Stub::DeletePartner,
+                         "libraries/city/partners/sber", &out)
+                  .ok());
   EXPECT_EQ(Reason(Create("city", Bank(), &out)), "PARTNER_INN_TAKEN");
 }
 
