@@ -80,7 +80,12 @@ int RunCreate(Invocation& inv) {
     }
     return code;
   }
-  return inv.Print(response, KeyColumns()(response.api_key()));
+  // JSON and YAML print the whole response, secret included; CSV adds it as a column, since
+  // it is shown only now.
+  Table table = KeyColumns()(response.api_key());
+  table.headers.push_back("KEY");
+  table.rows.front().push_back(response.key());
+  return inv.Print(response, table);
 }
 
 int RunList(Invocation& inv) {

@@ -111,6 +111,9 @@ expect 6 "revoking twice is exit 6" -- "$ctl" keys revoke "$key_name"
 expect 2 "a network key needs ADMIN" -- "$ctl" keys create --display-name x --role nobody
 expect 0 "scoped key for a librarian" -- "$ctl" keys create --display-name "Библиотекарь" --role librarian --library cbs
 librarian_key=$(tail -1 "$tmp/out")
+expect 0 "a key created with CSV output" -- "$ctl" keys create --display-name "Координатор" --role coordinator --library cbs -o csv
+contains "$tmp/out" "NAME,DISPLAY NAME,ROLE,LIBRARY,EXPIRES,REVOKED,KEY" "CSV has a KEY column"
+contains "$tmp/out" ",allies_" "CSV carries the secret, shown only now"
 expect 7 "a librarian may not change libraries" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries update cbs --region x
 expect 7 "nor read outside its library" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries get oblast
 expect 0 "but reads its own" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries get cbs
