@@ -201,7 +201,7 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
       read = fc.read_sql.empty() ? absl::StrCat("t.", fc.column) : fc.read_sql;
     }
     if (codec == Codec::kValues) {
-      has_values_ = true;
+      value_fields_.push_back(f);
     } else {
       select.push_back(read);
     }
@@ -267,7 +267,7 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
   schema_.push_back({"delete_time", api::FieldKind::kTimestamp, false, false, {}});
   columns_.push_back({"delete_time", "t.delete_time", "", "", ""});
 
-  if (has_values_) {
+  if (!value_fields_.empty()) {
     select.push_back(absl::StrFormat(
         "(SELECT GROUP_CONCAT(v.field, '%c', v.value ORDER BY v.field, v.position SEPARATOR '%c') "
         "FROM resource_values v WHERE v.collection = '%s' AND v.library_id = t.library_id AND "
@@ -326,7 +326,8 @@ namespace {
 struct RowReader {
   const ResourceTable& table;
   const std::vector<const FieldDescriptor*>& descriptors;
-  bool has_values;  // the values of the repeated fields follow the other fields, in one column
+  // The repeated fields: their values follow the other fields, all in one column.
+  const std::vector<const FieldDescriptor*>& value_fields;
 
   void Read(sql::ResultSet& rs, ResourceTable::Row* row, Message* m) const {
     row->key.library_id = GetString(rs, 1);
@@ -350,7 +351,7 @@ struct RowReader {
         ReadField(rs, column++, f, m);
       }
     }
-    if (has_values) ReadValues(rs, column, m);
+    if (!value_fields.empty()) ReadValues(rs, column, m);
   }
 
   // The repeated fields' values: "field<kFieldSeparator>value" entries, by field and position.
@@ -362,10 +363,8 @@ struct RowReader {
       const size_t split = entry.find(kFieldSeparator);
       if (split == absl::string_view::npos) continue;
       const FieldDescriptor* f = nullptr;
-      for (const FieldDescriptor* candidate : descriptors) {
-        if (CodecOf(candidate) == Codec::kValues && candidate->name() == entry.substr(0, split)) {
-          f = candidate;
-        }
+      for (const FieldDescriptor* candidate : value_fields) {
+        if (candidate->name() == entry.substr(0, split)) f = candidate;
       }
       if (f == nullptr) continue;  // a field this table no longer declares
       const absl::string_view value = entry.substr(split + 1);
@@ -526,7 +525,7 @@ absl::Status ResourceTable::Get(Session& session, const ResourceKey& key, Lock l
       return api::Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
                         absl::StrCat(name, " does not exist"), {{"resource", name}});
     }
-    RowReader{*this, descriptors_, has_values_}.Read(*rs, row, out);
+    RowReader{*this, descriptors_, value_fields_}.Read(*rs, row, out);
     ReadAnchors(*rs, *out, row);
     return absl::OkStatus();
   });
@@ -542,7 +541,7 @@ absl::StatusOr<std::vector<ResourceTable::Row>> ResourceTable::List(
   if (!statement.ok()) return statement.status();
   return session.Run([&]() -> absl::StatusOr<std::vector<Row>> {
     auto rs = session.QueryValues(statement->sql, statement->params);
-    RowReader reader{*this, descriptors_, has_values_};
+    RowReader reader{*this, descriptors_, value_fields_};
     std::vector<Row> rows;
     while (rs->next()) {
       rows.emplace_back();

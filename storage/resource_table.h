@@ -166,7 +166,8 @@ class ResourceTable {
   // Indexes (in fields_) of the fields computed over their own column; Get reads those columns
   // after the rest.
   std::vector<size_t> anchored_;
-  bool has_values_ = false;      // any repeated scalar field (one select column reads them all)
+  // The repeated scalar fields, in declaration order (one select column reads them all).
+  std::vector<const google::protobuf::FieldDescriptor*> value_fields_;
   unsigned anchors_column_ = 0;  // the first of the anchored columns in the select list
   std::string get_sql_[3];       // select_ for one row, by Lock
   std::string state_sql_[3];     // whether a row is live, by Lock

@@ -30,11 +30,11 @@ const Columns<Activity>& ActivityColumns() {
   return *columns;
 }
 
-// The shared list flags, and --related: a shorthand for "what happened with this
+// The shared list request, and --related: a shorthand for "what happened with this
 // partner/contact/...", combined with --filter.
 struct ActivityListFlags {
   int operator()(Invocation& inv, allies::v1::ListActivitiesRequest& request) const {
-    if (int code = ApplyListFlags(inv, request); code != kExitOk) return code;
+    if (int code = SharedListFlags()(inv, request); code != kExitOk) return code;
     if (std::optional<std::string> related = inv.args().Get("related")) {
       std::string filter = absl::StrCat("related: \"", *related, "\"");
       if (std::optional<std::string> more = inv.args().Get("filter")) {

@@ -108,6 +108,7 @@ absl::Status NewEndDate(const ParsedArgs& args, allies::v1::RenewAgreementReques
 }
 
 int ExpiringFlags(Invocation& inv, allies::v1::ListExpiringAgreementsRequest& request) {
+  request.set_parent(ListParent(inv));
   if (int code = ApplyPageFlags(inv, request); code != kExitOk) return code;
   request.set_within_days(kDefaultWithinDays);
   if (std::optional<std::string> days = inv.args().Get("within-days")) {

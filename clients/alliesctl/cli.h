@@ -339,17 +339,19 @@ std::function<int(Invocation&)> NamedCall(UnaryMethod<Service, Request, Response
 // caller may see), "libraries/-" when there is none.
 std::string ListParent(const Invocation& inv);
 
-// The flags of a List command by default: the shared list flags.
+// The request of a List command by default: the parent of ListParent and the shared list flags.
 struct SharedListFlags {
   template <typename Request>
   int operator()(Invocation& inv, Request& request) const {
+    request.set_parent(ListParent(inv));
     return ApplyListFlags(inv, request);
   }
 };
 
-// A command handler for a List method under ListParent: `flags(inv, request)` applies the flags
-// (an exit code), FetchPages follows pages, and PrintListPage prints the `items` of the result
-// (e.g. [](v1::ListPartnersResponse* r) { return r->mutable_partners(); }) with `to_table`.
+// A command handler for a List method: `flags(inv, request)` fills the request from the
+// operands and flags (an exit code), FetchPages follows pages, and PrintListPage prints the
+// `items` of the result (e.g. [](v1::ListPartnersResponse* r) { return r->mutable_partners(); })
+// with `to_table`.
 template <typename Service, typename Request, typename Response, typename Items, typename ToTable,
           typename Flags = SharedListFlags>
 std::function<int(Invocation&)> ListCall(UnaryMethod<Service, Request, Response> method,
@@ -357,7 +359,6 @@ std::function<int(Invocation&)> ListCall(UnaryMethod<Service, Request, Response>
                                          Flags flags = Flags()) {
   return [method, items, to_table, noun, flags](Invocation& inv) {
     Request request;
-    request.set_parent(ListParent(inv));
     if (int code = flags(inv, request); code != kExitOk) return code;
     std::unique_ptr<typename Service::Stub> stub = Service::NewStub(inv.Channel());
     Response result;

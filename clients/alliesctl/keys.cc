@@ -88,24 +88,15 @@ int RunCreate(Invocation& inv) {
   return inv.Print(response, table);
 }
 
-int RunList(Invocation& inv) {
-  allies::v1::ListApiKeysRequest request;
-  if (int code = ApplyPageFlags(inv, request); code != kExitOk) return code;
-  if (auto filter = inv.args().Get("filter")) request.set_filter(*filter);
-  request.set_show_revoked(inv.args().GetBool("show-revoked"));
-  auto stub = ApiKeyService::NewStub(inv.Channel());
-  allies::v1::ListApiKeysResponse result;
-  auto items = [](allies::v1::ListApiKeysResponse* page) { return page->mutable_api_keys(); };
-  const int fetched = FetchPages(
-      inv, request,
-      [&](grpc::ClientContext* c, const auto& r, auto* page) {
-        return stub->ListApiKeys(c, r, page);
-      },
-      items, result);
-  if (fetched != kExitOk) return fetched;
-  return PrintListPage(inv, result, KeyColumns()(result.api_keys()), result.api_keys().empty(),
-                       result.next_page_token(), "keys");
-}
+// Keys belong to the network, not under a library: paging, --filter and --show-revoked.
+struct KeyListFlags {
+  int operator()(Invocation& inv, allies::v1::ListApiKeysRequest& request) const {
+    if (int code = ApplyPageFlags(inv, request); code != kExitOk) return code;
+    if (auto filter = inv.args().Get("filter")) request.set_filter(*filter);
+    request.set_show_revoked(inv.args().GetBool("show-revoked"));
+    return kExitOk;
+  }
+};
 
 }  // namespace
 
@@ -134,7 +125,10 @@ void RegisterKeyCommands(CommandRegistry* registry) {
   list.flags.push_back(
       {"filter", '\0', true, "FILTER", "AIP-160 over display_name, role, library, ..."});
   list.flags.push_back({"show-revoked", '\0', false, "", "include revoked keys"});
-  list.run = RunList;
+  list.run = ListCall<ApiKeyService>(
+      &ApiKeyService::Stub::ListApiKeys,
+      [](allies::v1::ListApiKeysResponse* page) { return page->mutable_api_keys(); }, KeyColumns(),
+      "keys", KeyListFlags());
   registry->AddCommand(std::move(list));
 
   Command revoke = NewCommand(kResource, "revoke", "NAME", "Revoke an API key: it stops working.");

@@ -74,26 +74,21 @@ absl::StatusOr<allies::v1::UpdateLibraryRequest> UpdateRequest(Invocation& inv) 
   return BuildUpdateLibraryRequest(inv.operands()[0], inv.args());
 }
 
-int RunList(Invocation& inv) {
-  allies::v1::ListLibrariesRequest request;
-  if (std::optional<std::string> parent = inv.args().Get("parent")) {
-    request.set_parent(NormalizeLibraryName(*parent));
+// Libraries are listed across the network, the children of one with --parent.
+struct LibraryListFlags {
+  int operator()(Invocation& inv, allies::v1::ListLibrariesRequest& request) const {
+    if (std::optional<std::string> parent = inv.args().Get("parent")) {
+      request.set_parent(NormalizeLibraryName(*parent));
+    }
+    return ApplyListFlags(inv, request);
   }
-  if (int code = ApplyListFlags(inv, request); code != kExitOk) return code;
-  std::unique_ptr<LibraryService::Stub> stub = LibraryService::NewStub(inv.Channel());
-  allies::v1::ListLibrariesResponse result;
-  const int fetched = FetchPages(
-      inv, request,
-      [&](grpc::ClientContext* c, const auto& r, auto* page) {
-        return stub->ListLibraries(c, r, page);
-      },
-      [](allies::v1::ListLibrariesResponse* page) { return page->mutable_libraries(); }, result);
-  if (fetched != kExitOk) return fetched;
-  return PrintListPage(inv, result, LibrariesTable(result.libraries()), result.libraries().empty(),
-                       result.next_page_token(), "libraries");
-}
+};
 
 }  // namespace
+
+Table LibrariesTable(const google::protobuf::RepeatedPtrField<Library>& libraries) {
+  return LibraryColumns()(libraries);
+}
 
 std::string NormalizeLibraryName(absl::string_view name) {
   if (name.empty() || absl::StartsWith(name, kNamePrefix)) return std::string(name);
@@ -115,10 +110,6 @@ absl::StatusOr<allies::v1::UpdateLibraryRequest> BuildUpdateLibraryRequest(absl:
                                                                            const ParsedArgs& args) {
   return BuildUpdateRequest<allies::v1::UpdateLibraryRequest>(FieldFlags(), "library",
                                                               NormalizeLibraryName(name), args);
-}
-
-Table LibrariesTable(const google::protobuf::RepeatedPtrField<Library>& libraries) {
-  return LibraryColumns()(libraries);
 }
 
 void RegisterLibraryCommands(CommandRegistry* registry) {
@@ -146,7 +137,10 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   list.flags = ListFlagSpecs("libraries", /*filter_and_order=*/true);
   list.flags.push_back(
       {"parent", '\0', true, "PARENT", "only the direct children of this library"});
-  list.run = RunList;
+  list.run = ListCall<LibraryService>(
+      &LibraryService::Stub::ListLibraries,
+      [](allies::v1::ListLibrariesResponse* page) { return page->mutable_libraries(); },
+      LibraryColumns(), "libraries", LibraryListFlags());
   registry->AddCommand(std::move(list));
 
   Command create = NewCommand(kResource, "create", "",
