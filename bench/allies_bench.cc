@@ -323,13 +323,13 @@ Result Measure(int concurrency, double seconds, int db_pid,
   }
   if (all.empty()) return r;
   std::sort(all.begin(), all.end());
-  r.rps = static_cast<double>(all.size()) / elapsed;
   const double ops = static_cast<double>(all.size());
+  r.rps = ops / elapsed;
   r.cpu_client_us = (cpu_end.client - cpu_start.client) * 1e6 / ops;
   r.cpu_server_us = (cpu_end.self - cpu_start.self) * 1e6 / ops - r.cpu_client_us;
-  r.switches = (cpu_end.switches - cpu_start.switches) / static_cast<double>(all.size());
-  r.cpu_db_us = (cpu_end.db - cpu_start.db) * 1e6 / static_cast<double>(all.size());
-  r.statements = (statements_end - statements_start) / static_cast<double>(all.size());
+  r.switches = (cpu_end.switches - cpu_start.switches) / ops;
+  r.cpu_db_us = (cpu_end.db - cpu_start.db) * 1e6 / ops;
+  r.statements = (statements_end - statements_start) / ops;
   r.p50_us = static_cast<double>(all[all.size() / 2]);
   r.p99_us = static_cast<double>(all[std::min(all.size() - 1, all.size() * 99 / 100)]);
   return r;

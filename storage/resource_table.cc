@@ -364,7 +364,10 @@ struct RowReader {
       if (split == absl::string_view::npos) continue;
       const FieldDescriptor* f = nullptr;
       for (const FieldDescriptor* candidate : value_fields) {
-        if (candidate->name() == entry.substr(0, split)) f = candidate;
+        if (candidate->name() == entry.substr(0, split)) {
+          f = candidate;
+          break;
+        }
       }
       if (f == nullptr) continue;  // a field this table no longer declares
       const absl::string_view value = entry.substr(split + 1);

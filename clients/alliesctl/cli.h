@@ -318,6 +318,17 @@ struct NothingMore {
   }
 };
 
+// NamedCall's `more` for an operand that may be written short ("x" for "libraries/x"): the
+// request's name becomes `normalize(name)`.
+struct NormalizeName {
+  std::string (*normalize)(absl::string_view name);
+  template <typename Request>
+  absl::Status operator()(const ParsedArgs&, Request* request) const {
+    request->set_name(normalize(request->name()));
+    return absl::OkStatus();
+  }
+};
+
 // A command handler for a method on the resource named by the first operand: FillNamedRequest,
 // then `more(args, &request)` for the command's own flags (an error is a usage error).
 template <typename Service, typename Request, typename Response, typename ToTable,

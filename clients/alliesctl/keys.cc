@@ -36,15 +36,6 @@ const Columns<ApiKey>& KeyColumns() {
   return *columns;
 }
 
-// A key's operand may be "apiKeys/x" or just "x".
-struct KeyName {
-  template <typename Request>
-  absl::Status operator()(const ParsedArgs&, Request* request) const {
-    request->set_name(NormalizeKeyName(request->name()));
-    return absl::OkStatus();
-  }
-};
-
 int RunCreate(Invocation& inv) {
   allies::v1::CreateApiKeyRequest request;
   ApiKey* key = request.mutable_api_key();
@@ -117,7 +108,8 @@ void RegisterKeyCommands(CommandRegistry* registry) {
 
   Command get =
       NewCommand(kResource, "get", "NAME", "Show an API key (apiKeys/x or x); never its secret.");
-  get.run = NamedCall<ApiKeyService>(&ApiKeyService::Stub::GetApiKey, KeyColumns(), KeyName());
+  get.run = NamedCall<ApiKeyService>(&ApiKeyService::Stub::GetApiKey, KeyColumns(),
+                                     NormalizeName{NormalizeKeyName});
   registry->AddCommand(std::move(get));
 
   Command list = NewCommand(kResource, "list", "", "List API keys.");
@@ -133,8 +125,8 @@ void RegisterKeyCommands(CommandRegistry* registry) {
 
   Command revoke = NewCommand(kResource, "revoke", "NAME", "Revoke an API key: it stops working.");
   revoke.flags = {EtagFlag("key"), RequestIdFlag()};
-  revoke.run =
-      NamedCall<ApiKeyService>(&ApiKeyService::Stub::RevokeApiKey, KeyColumns(), KeyName());
+  revoke.run = NamedCall<ApiKeyService>(&ApiKeyService::Stub::RevokeApiKey, KeyColumns(),
+                                        NormalizeName{NormalizeKeyName});
   registry->AddCommand(std::move(revoke));
 }
 

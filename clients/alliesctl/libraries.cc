@@ -58,14 +58,6 @@ const Columns<Library>& LibraryColumns() {
 
 // ---- Handlers ----
 
-// A request about the library named by the operand (libraries/x or x).
-template <typename Request>
-absl::StatusOr<Request> NamedLibraryRequest(Invocation& inv) {
-  Request request;
-  FillNamedRequest(NormalizeLibraryName(inv.operands()[0]), inv.args(), &request);
-  return request;
-}
-
 absl::StatusOr<allies::v1::CreateLibraryRequest> CreateRequest(Invocation& inv) {
   return BuildCreateLibraryRequest(inv.args());
 }
@@ -119,9 +111,8 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
 
   Command get = NewCommand(kResource, "get", "NAME",
                            "Show a library (NAME is libraries/x or x), including a deleted one.");
-  get.run =
-      Send<LibraryService>(&LibraryService::Stub::GetLibrary,
-                           NamedLibraryRequest<allies::v1::GetLibraryRequest>, LibraryColumns());
+  get.run = NamedCall<LibraryService>(&LibraryService::Stub::GetLibrary, LibraryColumns(),
+                                      NormalizeName{NormalizeLibraryName});
   registry->AddCommand(std::move(get));
 
   Command list = NewCommand(kResource, "list", "",
@@ -164,17 +155,15 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   Command del = NewCommand(kResource, "delete", "NAME",
                            "Soft-delete a library (with --force, also its live subtree).");
   del.flags = {etag, {"force", '\0', false, "", "also delete the live libraries under it"}};
-  del.run =
-      Send<LibraryService>(&LibraryService::Stub::DeleteLibrary,
-                           NamedLibraryRequest<allies::v1::DeleteLibraryRequest>, LibraryColumns());
+  del.run = NamedCall<LibraryService>(&LibraryService::Stub::DeleteLibrary, LibraryColumns(),
+                                      NormalizeName{NormalizeLibraryName});
   registry->AddCommand(std::move(del));
 
   Command undelete = NewCommand(kResource, "undelete", "NAME",
                                 "Bring back a soft-deleted library (not its children).");
   undelete.flags = {etag, RequestIdFlag()};
-  undelete.run = Send<LibraryService>(&LibraryService::Stub::UndeleteLibrary,
-                                      NamedLibraryRequest<allies::v1::UndeleteLibraryRequest>,
-                                      LibraryColumns());
+  undelete.run = NamedCall<LibraryService>(&LibraryService::Stub::UndeleteLibrary, LibraryColumns(),
+                                           NormalizeName{NormalizeLibraryName});
   registry->AddCommand(std::move(undelete));
 }
 
