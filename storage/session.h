@@ -92,10 +92,12 @@ class Session {
   // Runs a statement that cannot be prepared (DDL, SET, transaction control), unprepared.
   void ExecuteDirect(const std::string& sql);
 
-  // Transaction control (round trips of their own).
+  // Transaction control (round trips of their own), as statements whose errors are raised:
+  // Connector/C++ 1.1.12's commit() returns normally when the connection is gone, so a change
+  // lost at COMMIT would look committed.
   void Begin() { ExecuteDirect("START TRANSACTION"); }
-  void Commit() { connection_->commit(); }
-  void Rollback() { connection_->rollback(); }
+  void Commit() { ExecuteDirect("COMMIT"); }
+  void Rollback() { ExecuteDirect("ROLLBACK"); }
 
   // Pings the server; false (and broken) if it does not answer.
   bool Validate();

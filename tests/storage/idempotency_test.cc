@@ -102,6 +102,32 @@ TEST_F(IdempotencyTest, PruneForgetsOnlyExpiredIds) {
             "new\n");
 }
 
+// A change whose connection dies before COMMIT is UNAVAILABLE and leaves no stored response, so
+// the client's retry with the same request id does the change (once).
+TEST_F(IdempotencyTest, ConnectionLostAtCommitIsUnavailableAndTheRetryRuns) {
+  auto request = Message("REQ");
+  google::rpc::ErrorInfo response;
+  absl::Status status =
+      RunIdempotent(*pool_, "apiKeys/a", "m", "id-3", request, &response, [&](Session& s) {
+        return s.Run([&]() -> absl::Status {
+          auto rs = s.Query("SELECT CONNECTION_ID()");
+          rs->next();
+          TestDatabase::Shared().Sql("KILL CONNECTION " + std::to_string(rs->getInt64(1)));
+          return absl::OkStatus();
+        });
+      });
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_EQ(Rows(), "0\n");
+  int runs = 0;
+  status = RunIdempotent(*pool_, "apiKeys/a", "m", "id-3", request, &response, [&](Session&) {
+    ++runs;
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(Rows(), "1\n");
+}
+
 TEST(RequestIdTest, Validation) {
   EXPECT_TRUE(ValidateRequestId("").ok());
   EXPECT_TRUE(ValidateRequestId("8c1f3a52-6a36-4d0e-b1b1-0f6b1e0f4a11").ok());

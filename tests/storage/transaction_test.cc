@@ -172,5 +172,32 @@ TEST_F(TransactionTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(attempts, 3);
 }
 
+// The connection dies after the transaction's last statement and before its COMMIT: the change
+// is not there, so the caller must not hear OK (Connector/C++ 1.1.12's commit() returns normally
+// on a dead connection).
+TEST_F(TransactionTest, ConnectionLostBeforeCommitIsUnavailableAndNothingCommits) {
+  absl::Status status = RunInTransaction(*pool_, [&](Session& s) {
+    return s.Run([&]() -> absl::Status {
+      s.Execute("UPDATE counters SET n = n + 1 WHERE id = 1");
+      auto rs = s.Query("SELECT CONNECTION_ID()");
+      rs->next();
+      TestDatabase::Shared().Sql("KILL CONNECTION " + std::to_string(rs->getInt64(1)));
+      return absl::OkStatus();
+    });
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_EQ(api::ErrorReason(status), "DATABASE_UNAVAILABLE");
+  EXPECT_EQ(Count(1), 0);
+  // The dead session was discarded: the next transaction runs on a fresh one.
+  status = RunInTransaction(*pool_, [](Session& s) {
+    return s.Run([&]() -> absl::Status {
+      s.Execute("UPDATE counters SET n = n + 1 WHERE id = 2");
+      return absl::OkStatus();
+    });
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(Count(2), 1);
+}
+
 }  // namespace
 }  // namespace allies::storage

@@ -3,12 +3,17 @@
 // kind of field, updates with masks and etags, soft delete and undelete, and the activity log.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "allies/v1/activity.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "storage/pool.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/rpc_errors.h"
 #include "tests/support/test_database.h"
@@ -412,6 +417,67 @@ TEST_F(PartnerServiceTest, LastInteractionFollowsTheActivityLog) {
   EXPECT_EQ(got.last_interaction_time().seconds(), 1790000000);
   EXPECT_EQ(ListNames("libraries/-", "last_interaction_time >= \"2026-01-01T00:00:00Z\""),
             (std::vector<std::string>{p.name()}));
+}
+
+// Connections of the server are killed at random moments while partners are created: a create
+// may fail (UNAVAILABLE), but every one answered OK exists, with its CREATE entry.
+TEST_F(PartnerServiceTest, NoCreateAnswersOkForARowThatIsNotThere) {
+  std::atomic<bool> done{false};
+  auto killer_session = storage::ConnectionPool::Connect(db_);
+  ASSERT_TRUE(killer_session.ok()) << killer_session.status();
+  storage::Session& k = **killer_session;
+  std::thread killer([&] {
+    while (!done) {
+      (void)k.Run([&]() -> absl::Status {
+        auto rs = k.Query(
+            "SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()",
+            db_.database);
+        std::vector<int64_t> ids;
+        while (rs->next()) ids.push_back(rs->getInt64(1));
+        for (int64_t id : ids) {
+          (void)k.Run([&]() -> absl::Status {  // gone meanwhile: fine
+            k.ExecuteDirect(absl::StrCat("KILL CONNECTION ", id));
+            return absl::OkStatus();
+          });
+        }
+        return absl::OkStatus();
+      });
+      absl::SleepFor(absl::Milliseconds(3));
+    }
+  });
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  int failed = 0;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < 40; ++i) {
+        Partner p;
+        p.set_display_name(absl::StrCat("Партнёр ", w, "-", i));
+        p.set_kind(Partner::NONPROFIT);
+        Partner out;
+        grpc::Status status = Create("city", p, &out, absl::StrCat("k", w, "-", i));
+        std::lock_guard<std::mutex> lock(mu);
+        if (status.ok()) {
+          acknowledged.push_back(out.name());
+        } else {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+          ++failed;
+        }
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  done = true;
+  killer.join();
+  EXPECT_GT(acknowledged.size(), 0u);
+  for (const std::string& name : acknowledged) {
+    Partner got;
+    EXPECT_TRUE(CallByName(*partners_, &v1::PartnerService::Stub::GetPartner, name, &got).ok())
+        << name << " was acknowledged but does not exist";
+    EXPECT_EQ(SystemVerbs(name), std::vector<std::string>{"CREATE"}) << name;
+  }
+  std::cerr << acknowledged.size() << " creates acknowledged, " << failed << " refused\n";
 }
 
 }  // namespace
