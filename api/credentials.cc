@@ -40,9 +40,8 @@ absl::Status Unauthenticated(absl::string_view why) {
 NewKey GenerateKey() {
   unsigned char secret[kSecretBytes];
   if (RAND_bytes(secret, sizeof(secret)) != 1) std::abort();  // no entropy: cannot go on safely
-  std::string encoded;
-  absl::WebSafeBase64Escape(
-      absl::string_view(reinterpret_cast<const char*>(secret), sizeof(secret)), &encoded);
+  const std::string encoded = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(secret), sizeof(secret)));
   NewKey key;
   key.id = GenerateResourceId();
   key.token = absl::StrCat(kPrefix, key.id, "_", encoded);

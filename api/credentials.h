@@ -1,5 +1,8 @@
-// API key tokens: "allies_<key id>_<secret>". The secret is 32 random bytes (base64url); only
-// its SHA-256 is stored. Ids never contain "_", so the token splits unambiguously.
+// API key tokens: "allies_<key id>_<secret>". The key id is a resource id ([a-z][a-z0-9-]*) and
+// the secret 64 lowercase hex digits (32 random bytes), so the token holds exactly two "_" and
+// splits on them unambiguously. Only the SHA-256 of the secret is stored. (Keys issued before
+// the hex secrets carry a base64url secret, which may itself hold "_": the split is on the first
+// "_" after the prefix, so they keep working.)
 #ifndef ALLIES_API_CREDENTIALS_H_
 #define ALLIES_API_CREDENTIALS_H_
 

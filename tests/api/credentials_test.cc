@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "api/errors.h"
@@ -19,6 +20,10 @@ TEST(CredentialsTest, GeneratedKeysParseBackToTheirHash) {
     ASSERT_TRUE(parsed.ok()) << parsed.status();
     EXPECT_EQ(parsed->id, key.id);
     EXPECT_TRUE(SameHash(HashSecret(parsed->secret), key.secret_hash));
+    // Exactly two "_": an integrator may split the token on them.
+    EXPECT_EQ(std::count(key.token.begin(), key.token.end(), '_'), 2) << key.token;
+    EXPECT_EQ(parsed->secret.size(), 64u);
+    EXPECT_EQ(parsed->secret.find_first_not_of("0123456789abcdef"), std::string::npos);
     tokens.insert(key.token);
   }
   EXPECT_EQ(tokens.size(), 100u);
@@ -31,6 +36,14 @@ TEST(CredentialsTest, WrongSecretHashesDifferently) {
   auto parsed = ParseToken(forged);
   ASSERT_TRUE(parsed.ok());
   EXPECT_FALSE(SameHash(HashSecret(parsed->secret), key.secret_hash));
+}
+
+TEST(CredentialsTest, KeysWithBase64UrlSecretsStillParse) {
+  // Issued before secrets were hex: the secret may hold "_" and "-".
+  auto parsed = ParseToken("allies_k1a2b3_ab_-Cd_e");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->id, "k1a2b3");
+  EXPECT_EQ(parsed->secret, "ab_-Cd_e");
 }
 
 TEST(CredentialsTest, MalformedTokensAreUnauthenticated) {
