@@ -91,6 +91,12 @@ bool IsResourceName(absl::string_view name) {
   return true;
 }
 
+absl::string_view LibraryIdOf(absl::string_view name) {
+  if (!IsResourceName(name)) return "";
+  name.remove_prefix(sizeof("libraries/") - 1);
+  return name.substr(0, name.find('/'));
+}
+
 absl::StatusOr<std::optional<std::string>> ParseLibraryParent(absl::string_view parent,
                                                               absl::string_view field,
                                                               bool allow_any) {

@@ -46,6 +46,9 @@ std::string LibraryName(absl::string_view id);
 // True for names of the form "libraries/{id}" followed by any "/{collection}/{id}" pairs.
 bool IsResourceName(absl::string_view name);
 
+// The {library} of a name that IsResourceName accepts ("" for any other text).
+absl::string_view LibraryIdOf(absl::string_view name);
+
 // A collection parent "libraries/{library}", or with allow_any also "libraries/-" (AIP-159: every
 // library the caller may see), which gives nullopt.
 absl::StatusOr<std::optional<std::string>> ParseLibraryParent(absl::string_view parent,

@@ -156,6 +156,17 @@ absl::StatusOr<ActivityRecord> LockForChange(Session& s, const api::Principal& p
   return current;
 }
 
+// Every related resource must be within the caller's reach: naming one elsewhere is refused as
+// any out-of-scope name is (PERMISSION_DENIED, the same whether or not it exists).
+absl::Status CheckRelatedInScope(Session& s, const api::Principal& principal,
+                                 const std::vector<std::string>& related) {
+  for (const std::string& name : related) {
+    absl::Status in_scope = storage::scope::Check(s, principal, api::LibraryIdOf(name), name);
+    if (!in_scope.ok()) return in_scope;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const api::FilterSchema& ActivityFilterSchema() {
@@ -248,6 +259,7 @@ absl::Status ActivityLogService::CreateActivity(const api::Call& call,
       request.request_id(), request, response, [&](Session& s) -> absl::Status {
         absl::Status in_scope =
             storage::scope::Check(s, call.principal(), *library, request.parent());
+        if (in_scope.ok()) in_scope = CheckRelatedInScope(s, call.principal(), record.related);
         if (!in_scope.ok()) return in_scope;
         auto parent = storage::libraries::Get(s, *library, storage::libraries::Lock::kShare);
         if (!parent.ok()) return parent.status();
@@ -278,6 +290,9 @@ absl::Status ActivityLogService::UpdateActivity(const api::Call& call,
     ActivityRecord record = *std::move(current);
     const absl::Time now = std::max(storage::NowMicros(), record.update_time);
     absl::Status valid = ApplyFields(request.activity(), *fields, now, record);
+    if (valid.ok() && api::HasPath(*fields, "related")) {
+      valid = CheckRelatedInScope(s, call.principal(), record.related);
+    }
     if (!valid.ok()) return valid;
     record.revision += 1;
     record.update_time = now;

@@ -55,5 +55,14 @@ TEST(NamesTest, RejectsMalformedNamesWithFieldViolation) {
   EXPECT_EQ(LibraryName("cbs-2"), "libraries/cbs-2");
 }
 
+TEST(NamesTest, LibraryIdOfAResourceName) {
+  EXPECT_EQ(LibraryIdOf("libraries/city"), "city");
+  EXPECT_EQ(LibraryIdOf("libraries/city/partners/bank"), "city");
+  EXPECT_EQ(LibraryIdOf("libraries/city/projects/p/shifts/s"), "city");
+  for (const char* bad : {"", "libraries", "libraries/city/partners", "apiKeys/k", "x/city"}) {
+    EXPECT_EQ(LibraryIdOf(bad), "") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace allies::api

@@ -556,6 +556,44 @@ TEST_F(AuthorizationTest, OutOfScopeLooksTheSameWhetherOrNotItExists) {
   }
 }
 
+// A related resource outside the caller's reach is refused like any out-of-scope name, whether
+// or not it exists, on create and on update; nothing about it changes.
+TEST_F(AuthorizationTest, RelatedResourcesMustBeWithinReach) {
+  std::string token;
+  FreshKey("a", v1::ApiKey::LIBRARIAN, &token);
+  Stubs stubs(server_->ChannelWithKey(token));
+  const std::string sibling = FreshPartner("b");
+  const std::string below = FreshPartner("a1");
+  auto create = [&](const std::string& related, v1::Activity* out) {
+    v1::CreateActivityRequest r;
+    r.set_parent("libraries/a");
+    r.mutable_activity()->set_kind(v1::Activity::MEETING);
+    r.mutable_activity()->set_subject("Встреча");
+    r.mutable_activity()->add_related(related);
+    grpc::ClientContext c;
+    return stubs.activities->CreateActivity(&c, r, out);
+  };
+  v1::Activity out;
+  for (const std::string& name : {sibling, std::string("libraries/b/partners/nobody")}) {
+    EXPECT_EQ(create(name, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED) << name;
+  }
+  v1::Partner partner;
+  ASSERT_TRUE(CallByName(*admin_->partners, &v1::PartnerService::Stub::GetPartner, sibling,
+                         &partner)
+                  .ok());
+  EXPECT_FALSE(partner.has_last_interaction_time()) << "the sibling's partner was touched";
+
+  ASSERT_TRUE(create(below, &out).ok());
+  v1::UpdateActivityRequest update;
+  *update.mutable_activity() = out;
+  update.mutable_activity()->add_related(sibling);
+  update.mutable_update_mask()->add_paths("related");
+  grpc::ClientContext c;
+  v1::Activity updated;
+  EXPECT_EQ(stubs.activities->UpdateActivity(&c, update, &updated).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(AuthorizationTest, BadCredentialsAreUnauthenticated) {
   auto code = [](std::shared_ptr<grpc::Channel> channel) {
     auto stub = v1::LibraryService::NewStub(channel);
