@@ -199,6 +199,7 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
           kValueSeparator, EscapeSqlLiteral(collection_), EscapeSqlLiteral(fc.field));
     } else {
       read = fc.read_sql.empty() ? absl::StrCat("t.", fc.column) : fc.read_sql;
+      has_computed_ = has_computed_ || !fc.read_sql.empty();
     }
     if (codec == Codec::kValues) {
       value_fields_.push_back(f);

@@ -92,6 +92,8 @@ class ResourceTable {
   absl::StatusOr<ResourceKey> ParseName(absl::string_view name, absl::string_view field) const;
   // Every filterable field, for api::ParseList (messages stored as JSON are not filterable).
   const api::FilterSchema& schema() const { return schema_; }
+  // Whether some field is computed when read (so what was written is not all a read shows).
+  bool has_computed_fields() const { return has_computed_; }
 
   // The SQL of Get (arguments: library_id, id), also for the benchmark's raw-database path.
   const std::string& GetSql(Lock lock) const;
@@ -168,6 +170,7 @@ class ResourceTable {
   std::vector<size_t> anchored_;
   // The repeated scalar fields, in declaration order (one select column reads them all).
   std::vector<const google::protobuf::FieldDescriptor*> value_fields_;
+  bool has_computed_ = false;
   unsigned anchors_column_ = 0;  // the first of the anchored columns in the select list
   std::string get_sql_[3];       // select_ for one row, by Lock
   std::string state_sql_[3];     // whether a row is live, by Lock

@@ -230,7 +230,7 @@ class ResourceMethods {
           if (!ok.ok()) return ok;
           *out = record;
           FillStandard(row, out);
-          return absl::OkStatus();
+          return ReadBack(s, row, out);
         });
   }
 
@@ -390,7 +390,15 @@ class ResourceMethods {
     if (ok.ok()) ok = Record(s, call, verb, key, *changed, request_id, UpdateTime(record));
     if (!ok.ok()) return ok;
     *out = record;
-    return absl::OkStatus();
+    return ReadBack(s, row, out);
+  }
+
+  // A response reads what Get reads: where fields are computed when read (an agreement past
+  // its end reads EXPIRED), the written row is read back in the transaction.
+  absl::Status ReadBack(Session& s, const Row& row, M* out) {
+    if (!table_.has_computed_fields()) return absl::OkStatus();
+    Row read;
+    return table_.Get(s, row.key, storage::Lock::kNone, &read, out);
   }
 
   static absl::Time UpdateTime(const M& record) { return api::FromTimestamp(record.update_time()); }

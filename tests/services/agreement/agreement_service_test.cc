@@ -295,6 +295,38 @@ TEST_F(AgreementServiceTest, PastEndDateReadsAsExpiredEverywhere) {
   EXPECT_EQ(api::FormatDate(Get(expired).end_date()), api::FormatDate(next_year));
 }
 
+// What a change answers is what Get reads right after it, also where the state or end date is
+// computed (past its end, an agreement reads EXPIRED, or with auto-renewal a later end date).
+TEST_F(AgreementServiceTest, EveryResponseReadsWhatGetReads) {
+  auto same_as_get = [&](const Agreement& response) {
+    const Agreement got = Get(response.name());
+    EXPECT_EQ(response.SerializeAsString(), got.SerializeAsString())
+        << "response:\n" << response.DebugString() << "get:\n" << got.DebugString();
+  };
+  for (bool renews : {false, true}) {
+    Agreement a = Draft(renews ? "PAST-R" : "PAST");
+    *a.mutable_start_date() = DaysFromToday(-400);
+    *a.mutable_end_date() = DaysFromToday(-40);
+    a.set_auto_renew(renews);
+    a.set_renewal_months(renews ? 1 : 0);
+    Agreement out;
+    ASSERT_TRUE(Create(a, &out).ok());
+    same_as_get(out);
+    ASSERT_TRUE(Transition("Activate", out.name(), &out).ok());
+    EXPECT_EQ(out.state(), renews ? Agreement::ACTIVE : Agreement::EXPIRED);
+    same_as_get(out);
+    out.set_title("Новое название");
+    ASSERT_TRUE(Update(out, {"title"}, &out).ok());
+    same_as_get(out);
+    if (renews) {
+      ASSERT_TRUE(Transition("Suspend", out.name(), &out).ok());
+      same_as_get(out);
+      ASSERT_TRUE(Transition("Resume", out.name(), &out).ok());
+      same_as_get(out);
+    }
+  }
+}
+
 TEST_F(AgreementServiceTest, AutoRenewalMovesTheEndDateInsteadOfExpiring) {
   Agreement a = Draft("AR-1");
   *a.mutable_start_date() = DaysFromToday(-400);
