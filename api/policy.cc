@@ -1,72 +1,17 @@
 #include "api/policy.h"
 
-#include <map>
-#include <vector>
-
 #include "absl/strings/str_cat.h"
 #include "api/errors.h"
 
 namespace allies::api {
-namespace {
 
-const std::map<std::string, Permission, std::less<>>& Table() {
-  static const auto* table = new std::map<std::string, Permission, std::less<>>{
-      {"allies.v1.LibraryService/GetLibrary", Permission::kRead},
-      {"allies.v1.LibraryService/ListLibraries", Permission::kRead},
-      {"allies.v1.LibraryService/CreateLibrary", Permission::kManageLibraries},
-      {"allies.v1.LibraryService/UpdateLibrary", Permission::kManageLibraries},
-      {"allies.v1.LibraryService/DeleteLibrary", Permission::kManageLibraries},
-      {"allies.v1.LibraryService/UndeleteLibrary", Permission::kManageLibraries},
-      {"allies.v1.ActivityLogService/GetActivity", Permission::kRead},
-      {"allies.v1.ActivityLogService/ListActivities", Permission::kRead},
-      {"allies.v1.ActivityLogService/CreateActivity", Permission::kRecordActivities},
-      {"allies.v1.ActivityLogService/UpdateActivity", Permission::kRecordActivities},
-      {"allies.v1.ActivityLogService/DeleteActivity", Permission::kRecordActivities},
-      {"allies.v1.ActivityLogService/UndeleteActivity", Permission::kRecordActivities},
-      {"allies.v1.PartnerService/GetPartner", Permission::kRead},
-      {"allies.v1.PartnerService/ListPartners", Permission::kRead},
-      {"allies.v1.PartnerService/CreatePartner", Permission::kManagePartnership},
-      {"allies.v1.PartnerService/UpdatePartner", Permission::kManagePartnership},
-      {"allies.v1.PartnerService/DeletePartner", Permission::kManagePartnership},
-      {"allies.v1.PartnerService/UndeletePartner", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/GetAgreement", Permission::kRead},
-      {"allies.v1.AgreementService/ListAgreements", Permission::kRead},
-      {"allies.v1.AgreementService/ListExpiringAgreements", Permission::kRead},
-      {"allies.v1.AgreementService/CreateAgreement", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/UpdateAgreement", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/DeleteAgreement", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/UndeleteAgreement", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/ActivateAgreement", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/SuspendAgreement", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/ResumeAgreement", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/TerminateAgreement", Permission::kManagePartnership},
-      {"allies.v1.AgreementService/RenewAgreement", Permission::kManagePartnership},
-      {"allies.v1.ContactService/GetContact", Permission::kRead},
-      {"allies.v1.ContactService/ListContacts", Permission::kRead},
-      {"allies.v1.ContactService/FindDuplicateContacts", Permission::kRead},
-      {"allies.v1.ContactService/CreateContact", Permission::kManagePartnership},
-      {"allies.v1.ContactService/UpdateContact", Permission::kManagePartnership},
-      {"allies.v1.ContactService/DeleteContact", Permission::kManagePartnership},
-      {"allies.v1.ContactService/UndeleteContact", Permission::kManagePartnership},
-      {"allies.v1.ContactService/MergeContacts", Permission::kManagePartnership},
-      {"allies.v1.ContactService/ExportContactData", Permission::kManagePartnership},
-      {"allies.v1.ContactService/EraseContact", Permission::kManagePartnership},
-      {"allies.v1.ApiKeyService/CreateApiKey", Permission::kManageKeys},
-      {"allies.v1.ApiKeyService/GetApiKey", Permission::kManageKeys},
-      {"allies.v1.ApiKeyService/ListApiKeys", Permission::kManageKeys},
-      {"allies.v1.ApiKeyService/RevokeApiKey", Permission::kManageKeys},
-  };
-  return *table;
-}
-
-}  // namespace
-
-absl::StatusOr<Permission> RequiredPermission(absl::string_view method) {
-  auto it = Table().find(method);
-  if (it == Table().end()) {
-    return absl::NotFoundError(absl::StrCat("no policy for ", method));
+absl::StatusOr<Permission> RequiredPermission(const google::protobuf::MethodDescriptor& method) {
+  const Permission permission = method.options().GetExtension(v1::permission);
+  if (permission == v1::PERMISSION_UNSPECIFIED || !v1::Permission_IsValid(permission)) {
+    return absl::NotFoundError(absl::StrCat("no (allies.v1.permission) option on ",
+                                            MethodPath(method)));
   }
-  return it->second;
+  return permission;
 }
 
 bool RoleGrants(Role role, Permission permission) {
@@ -75,34 +20,31 @@ bool RoleGrants(Role role, Permission permission) {
       return true;
     case Role::kMethodist:
     case Role::kIntegration:
-      return permission == Permission::kRead;
+      return permission == v1::READ;
     case Role::kLibrarian:
-      return permission == Permission::kRead || permission == Permission::kRecordActivities ||
-             permission == Permission::kManagePartnership;
+      return permission == v1::READ || permission == v1::RECORD_ACTIVITIES ||
+             permission == v1::MANAGE_PARTNERSHIP;
     case Role::kCoordinator:
-      return permission == Permission::kRead || permission == Permission::kRecordActivities;
+      return permission == v1::READ || permission == v1::RECORD_ACTIVITIES;
   }
   return false;
 }
 
-const std::vector<std::string>& MethodsWithPolicy() {
-  static const auto* methods = [] {
-    auto* out = new std::vector<std::string>;
-    for (const auto& [method, permission] : Table()) out->push_back(method);
-    return out;
-  }();
-  return *methods;
+std::string MethodPath(const google::protobuf::MethodDescriptor& method) {
+  return absl::StrCat(method.service()->full_name(), "/", method.name());
 }
 
-absl::Status CheckPermission(const Principal& principal, absl::string_view method) {
+absl::Status CheckPermission(const Principal& principal,
+                             const google::protobuf::MethodDescriptor& method) {
   auto permission = RequiredPermission(method);
   if (!permission.ok()) {
     return Error(absl::StatusCode::kInternal, "NO_POLICY", permission.status().message());
   }
   if (RoleGrants(principal.role, *permission)) return absl::OkStatus();
+  const std::string path = MethodPath(method);
   return Error(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED",
-               absl::StrCat(principal.name, " may not call ", method),
-               {{"principal", principal.name}, {"method", std::string(method)}});
+               absl::StrCat(principal.name, " may not call ", path),
+               {{"principal", principal.name}, {"method", path}});
 }
 
 absl::Status OutOfScope(absl::string_view resource) {

@@ -1,26 +1,24 @@
-// Who may call what. One table maps every RPC to the permission it needs; roles grant
+// Who may call what. Every rpc declares the permission it needs in the .proto
+// (`option (allies.v1.permission) = READ;`), read here from its descriptor; roles grant
 // permissions. The library scope of a call (the key reaches its library and that library's
 // subtree) is checked by the handler, which knows the resource's library.
 #ifndef ALLIES_API_POLICY_H_
 #define ALLIES_API_POLICY_H_
 
+#include <google/protobuf/descriptor.h>
+
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "allies/v1/options.pb.h"
 
 namespace allies::api {
 
 // ApiKey.Role numbers.
 enum class Role { kAdmin = 1, kMethodist = 2, kLibrarian = 3, kCoordinator = 4, kIntegration = 5 };
 
-enum class Permission {
-  kRead,               // any Get/List
-  kManageLibraries,    // the library network itself
-  kRecordActivities,   // interactions in the activity log
-  kManageKeys,         // API keys (reading them included)
-  kManagePartnership,  // partners, contacts (their personal data included) and agreements
-};
+using Permission = v1::Permission;
 
 // The authenticated caller.
 struct Principal {
@@ -29,18 +27,19 @@ struct Principal {
   std::string library_id;  // the scope's root; empty: the whole network
 };
 
-// The permission a method ("allies.v1.LibraryService/GetLibrary") needs; NOT_FOUND for a method
-// without a policy (a programming error: every RPC must have one).
-absl::StatusOr<Permission> RequiredPermission(absl::string_view method);
+// The permission a method needs, from its (allies.v1.permission) option; NOT_FOUND for a method
+// without one (a programming error: every rpc must declare one).
+absl::StatusOr<Permission> RequiredPermission(const google::protobuf::MethodDescriptor& method);
 
 bool RoleGrants(Role role, Permission permission);
 
-// Every method that has a policy (for the test that walks them all).
-const std::vector<std::string>& MethodsWithPolicy();
+// "allies.v1.LibraryService/GetLibrary": a method's name as gRPC sends it.
+std::string MethodPath(const google::protobuf::MethodDescriptor& method);
 
 // PERMISSION_DENIED (reason PERMISSION_DENIED) unless the principal's role grants what `method`
-// needs.
-absl::Status CheckPermission(const Principal& principal, absl::string_view method);
+// needs; INTERNAL (reason NO_POLICY) when the method declares no permission.
+absl::Status CheckPermission(const Principal& principal,
+                             const google::protobuf::MethodDescriptor& method);
 
 // The error for a resource outside the caller's scope. The same whether or not it exists.
 absl::Status OutOfScope(absl::string_view resource);

@@ -1,5 +1,7 @@
 #include "api/rpc.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "absl/strings/ascii.h"
@@ -44,8 +46,32 @@ absl::StatusOr<Principal> AuthenticateCall(grpc::ServerContext* context,
   return authenticator.Authenticate(*token);
 }
 
-absl::Status RunHandler(const Call& call, absl::string_view method,
-                        const std::function<absl::Status()>& body) {
+MethodInfo FindMethod(const google::protobuf::Descriptor* request,
+                      const google::protobuf::Descriptor* response) {
+  const google::protobuf::MethodDescriptor* found = nullptr;
+  const google::protobuf::FileDescriptor* file = request->file();
+  for (int s = 0; s < file->service_count(); ++s) {
+    for (int m = 0; m < file->service(s)->method_count(); ++m) {
+      const auto* method = file->service(s)->method(m);
+      if (method->input_type() != request || method->output_type() != response) continue;
+      if (found != nullptr) {
+        std::fprintf(stderr, "%s serves both %s and %s: give each rpc a request of its own\n",
+                     request->full_name().c_str(), found->full_name().c_str(),
+                     method->full_name().c_str());
+        std::abort();
+      }
+      found = method;
+    }
+  }
+  if (found == nullptr) {
+    std::fprintf(stderr, "no rpc in %s takes %s and returns %s\n", file->name().c_str(),
+                 request->full_name().c_str(), response->full_name().c_str());
+    std::abort();
+  }
+  return {found, MethodPath(*found)};
+}
+
+absl::Status RunHandler(const Call& call, const std::function<absl::Status()>& body) {
   // A call whose deadline passed while it waited is not worth running.
   if (call.context()->deadline() < std::chrono::system_clock::now()) {
     return Error(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
@@ -55,16 +81,16 @@ absl::Status RunHandler(const Call& call, absl::string_view method,
     return body();
   } catch (const std::exception& e) {
     LogJson("error", "unhandled exception",
-            {{"method", method}, {"what", e.what()}, {"request_id", call.request_id()}});
+            {{"method", call.method()}, {"what", e.what()}, {"request_id", call.request_id()}});
   } catch (...) {
     LogJson("error", "unhandled exception",
-            {{"method", method}, {"request_id", call.request_id()}});
+            {{"method", call.method()}, {"request_id", call.request_id()}});
   }
   return Error(absl::StatusCode::kInternal, "INTERNAL", "internal error");
 }
 
-void LogRpc(const Call& call, absl::string_view method, absl::Time start,
-            const absl::Status& status) {
+void LogRpc(const Call& call, absl::Time start, const absl::Status& status) {
+  const std::string& method = call.method();
   const double latency_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
   const std::string peer = call.context()->peer();
   const std::string code = absl::StatusCodeToString(status.code());

@@ -9,6 +9,7 @@
 #ifndef ALLIES_API_RPC_H_
 #define ALLIES_API_RPC_H_
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/completion_queue.h>
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/async_unary_call.h>
@@ -27,12 +28,30 @@
 
 namespace allies::api {
 
+// A method as the host serves it: its descriptor (which carries its permission) and its path.
+struct MethodInfo {
+  const google::protobuf::MethodDescriptor* descriptor;
+  std::string path;  // "allies.v1.LibraryService/GetLibrary"
+};
+
+// The method (in the request's file) whose request and response are these messages (every rpc has a
+// request message of its own). Aborts when there is none or more than one: a programming error.
+MethodInfo FindMethod(const google::protobuf::Descriptor* request,
+                      const google::protobuf::Descriptor* response);
+
 // What a handler knows about the call it serves.
 class Call {
  public:
-  Call(grpc::ServerContext* context, std::string request_id, Principal principal)
-      : context_(context), request_id_(std::move(request_id)), principal_(std::move(principal)) {}
+  Call(grpc::ServerContext* context, const MethodInfo& method, std::string request_id,
+       Principal principal)
+      : context_(context),
+        method_(&method),
+        request_id_(std::move(request_id)),
+        principal_(std::move(principal)) {}
   grpc::ServerContext* context() const { return context_; }
+  // The method being called: "allies.v1.LibraryService/GetLibrary" (what request ids are
+  // remembered under).
+  const std::string& method() const { return method_->path; }
   // From the client's x-request-id metadata, else generated; echoed back in initial metadata.
   const std::string& request_id() const { return request_id_; }
   // Who is calling (authenticated by the API key); its name is the activity log's actor.
@@ -40,6 +59,7 @@ class Call {
 
  private:
   grpc::ServerContext* context_;
+  const MethodInfo* method_;
   std::string request_id_;
   Principal principal_;
 };
@@ -78,12 +98,10 @@ absl::StatusOr<Principal> AuthenticateCall(grpc::ServerContext* context,
                                            Authenticator& authenticator);
 
 // Runs body with the common policy (deadline, exceptions) and returns its status; logs nothing.
-absl::Status RunHandler(const Call& call, absl::string_view method,
-                        const std::function<absl::Status()>& body);
+absl::Status RunHandler(const Call& call, const std::function<absl::Status()>& body);
 
 // Writes the per-RPC log line (method, code, latency, peer, request id).
-void LogRpc(const Call& call, absl::string_view method, absl::Time start,
-            const absl::Status& status);
+void LogRpc(const Call& call, absl::Time start, const absl::Status& status);
 
 // Starts a call's common part: its request id (echoed in initial metadata).
 std::string AcceptCall(grpc::ServerContext* context);
@@ -118,30 +136,35 @@ class AsyncServiceHost : public HostedService {
   template <typename Request, typename Response>
   using Handler = std::function<absl::Status(const Call&, const Request&, Response*)>;
 
-  // Declares a unary method: `name` is "allies.v1.LibraryService/GetLibrary" (a literal).
+  // Declares a unary method; its name and permission come from its descriptor.
   template <typename Request, typename Response>
-  void Unary(absl::string_view name, RequestFn<Request, Response> request,
-             Handler<Request, Response> handler) {
-    auto shared = std::make_shared<const Handler<Request, Response>>(std::move(handler));
-    methods_.push_back([this, name, request, shared](grpc::ServerCompletionQueue* cq) {
-      new UnaryCall<Request, Response>(&async_, &authenticator_, name, request, shared, cq);
+  void Unary(RequestFn<Request, Response> request, Handler<Request, Response> handler) {
+    auto method = std::make_shared<const Method<Request, Response>>(Method<Request, Response>{
+        FindMethod(Request::descriptor(), Response::descriptor()), std::move(handler)});
+    methods_.push_back([this, request, method](grpc::ServerCompletionQueue* cq) {
+      new UnaryCall<Request, Response>(&async_, &authenticator_, request, method, cq);
     });
   }
 
  private:
+  template <typename Request, typename Response>
+  struct Method {
+    MethodInfo info;
+    Handler<Request, Response> handler;
+  };
+
   // One call's life: requested -> running (inline on this thread) -> finishing -> deleted.
   template <typename Request, typename Response>
   class UnaryCall final : public CompletionTag {
    public:
-    UnaryCall(AsyncService* service, Authenticator* authenticator, absl::string_view name,
+    UnaryCall(AsyncService* service, Authenticator* authenticator,
               RequestFn<Request, Response> request,
-              std::shared_ptr<const Handler<Request, Response>> handler,
+              std::shared_ptr<const Method<Request, Response>> method,
               grpc::ServerCompletionQueue* cq)
         : service_(service),
           authenticator_(authenticator),
-          name_(name),
           request_fn_(request),
-          handler_(std::move(handler)),
+          method_(std::move(method)),
           cq_(cq),
           responder_(&context_) {
       Release();
@@ -154,20 +177,20 @@ class AsyncServiceHost : public HostedService {
         return;
       }
       // Let the next call of this method in before this one runs.
-      new UnaryCall(service_, authenticator_, name_, request_fn_, handler_, cq_);
+      new UnaryCall(service_, authenticator_, request_fn_, method_, cq_);
       const absl::Time start = absl::Now();
       std::string request_id = AcceptCall(&context_);
       // Who is calling, and may they call this at all? (Their scope is the handler's check.)
       absl::StatusOr<Principal> principal = AuthenticateCall(&context_, *authenticator_);
       absl::Status status = principal.status();
-      if (status.ok()) status = CheckPermission(*principal, name_);
-      Call call(&context_, std::move(request_id),
+      if (status.ok()) status = CheckPermission(*principal, *method_->info.descriptor);
+      Call call(&context_, method_->info, std::move(request_id),
                 principal.ok() ? *std::move(principal) : Principal{});
       Response response;
       if (status.ok()) {
-        status = RunHandler(call, name_, [&] { return (*handler_)(call, request_, &response); });
+        status = RunHandler(call, [&] { return method_->handler(call, request_, &response); });
       }
-      LogRpc(call, name_, start, status);
+      LogRpc(call, start, status);
       finishing_ = true;
       Release();
       if (status.ok()) {
@@ -180,9 +203,8 @@ class AsyncServiceHost : public HostedService {
    private:
     AsyncService* service_;
     Authenticator* authenticator_;
-    absl::string_view name_;
     RequestFn<Request, Response> request_fn_;
-    std::shared_ptr<const Handler<Request, Response>> handler_;
+    std::shared_ptr<const Method<Request, Response>> method_;
     grpc::ServerCompletionQueue* cq_;
     grpc::ServerContext context_;
     Request request_;

@@ -11,6 +11,7 @@ set(_allies_protos
   "${ALLIES_GOOGLEAPIS_DIR}|google/rpc/code.proto|0"
   "${ALLIES_GOOGLEAPIS_DIR}|google/type/date.proto|0"
   "${ALLIES_GOOGLEAPIS_DIR}|google/type/money.proto|0"
+  "${CMAKE_SOURCE_DIR}/proto|allies/v1/options.proto|0"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/library.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/activity.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/api_key.proto|1"

@@ -255,7 +255,7 @@ absl::Status ActivityLogService::CreateActivity(const api::Call& call,
   valid = ApplyFields(request.activity(), MutableActivityFields(), record.create_time, record);
   if (!valid.ok()) return valid;
   return storage::RunIdempotent(
-      pool_, call.principal().name, "allies.v1.ActivityLogService/CreateActivity",
+      pool_, call.principal().name, call.method(),
       request.request_id(), request, response, [&](Session& s) -> absl::Status {
         absl::Status in_scope =
             storage::scope::Check(s, call.principal(), *library, request.parent());
@@ -333,7 +333,7 @@ absl::Status ActivityLogService::UndeleteActivity(const api::Call& call,
   if (!valid.ok()) return valid;
   const std::string& name = request.name();
   return storage::RunIdempotent(
-      pool_, call.principal().name, "allies.v1.ActivityLogService/UndeleteActivity",
+      pool_, call.principal().name, call.method(),
       request.request_id(), request, response, [&](Session& s) -> absl::Status {
         auto current = LockForChange(s, call.principal(), *ids, name, request.etag(), true);
         if (!current.ok()) return current.status();
@@ -352,22 +352,22 @@ ActivityLogService::ActivityLogService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), pool_(deps.pool) {
   using Async = v1::ActivityLogService::AsyncService;
   Unary<v1::GetActivityRequest, v1::Activity>(
-      "allies.v1.ActivityLogService/GetActivity", &Async::RequestGetActivity,
+      &Async::RequestGetActivity,
       [this](const api::Call& c, const auto& r, auto* out) { return GetActivity(c, r, out); });
   Unary<v1::ListActivitiesRequest, v1::ListActivitiesResponse>(
-      "allies.v1.ActivityLogService/ListActivities", &Async::RequestListActivities,
+      &Async::RequestListActivities,
       [this](const api::Call& c, const auto& r, auto* out) { return ListActivities(c, r, out); });
   Unary<v1::CreateActivityRequest, v1::Activity>(
-      "allies.v1.ActivityLogService/CreateActivity", &Async::RequestCreateActivity,
+      &Async::RequestCreateActivity,
       [this](const api::Call& c, const auto& r, auto* out) { return CreateActivity(c, r, out); });
   Unary<v1::UpdateActivityRequest, v1::Activity>(
-      "allies.v1.ActivityLogService/UpdateActivity", &Async::RequestUpdateActivity,
+      &Async::RequestUpdateActivity,
       [this](const api::Call& c, const auto& r, auto* out) { return UpdateActivity(c, r, out); });
   Unary<v1::DeleteActivityRequest, v1::Activity>(
-      "allies.v1.ActivityLogService/DeleteActivity", &Async::RequestDeleteActivity,
+      &Async::RequestDeleteActivity,
       [this](const api::Call& c, const auto& r, auto* out) { return DeleteActivity(c, r, out); });
   Unary<v1::UndeleteActivityRequest, v1::Activity>(
-      "allies.v1.ActivityLogService/UndeleteActivity", &Async::RequestUndeleteActivity,
+      &Async::RequestUndeleteActivity,
       [this](const api::Call& c, const auto& r, auto* out) { return UndeleteActivity(c, r, out); });
 }
 

@@ -160,8 +160,6 @@ ResourceMethods<Agreement>::ChangeFn Move(absl::string_view action, Agreement::S
 ResourceRules<Agreement> AgreementRules() {
   ResourceRules<Agreement> rules;
   rules.table = &storage::AgreementsTable();
-  rules.service = v1::AgreementService::service_full_name();
-  rules.type = "Agreement";
   rules.field = "agreement";
   rules.mutable_fields = {"partner",
                           "number",
@@ -239,7 +237,7 @@ absl::Status AgreementService::Activate(const api::Call& call,
                                         const v1::ActivateAgreementRequest& request,
                                         Agreement* out) {
   return agreements_.Change(
-      call, "Activate", "ACTIVATE", request.name(), request.etag(), request.request_id(), request,
+      call, "ACTIVATE", request.name(), request.etag(), request.request_id(), request,
       [&](storage::Session& s, const storage::ResourceKey& key,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
         if (a.state() != Agreement::DRAFT) return WrongState(a, "activation", {Agreement::DRAFT});
@@ -259,14 +257,14 @@ absl::Status AgreementService::Activate(const api::Call& call,
 
 absl::Status AgreementService::Suspend(const api::Call& call,
                                        const v1::SuspendAgreementRequest& request, Agreement* out) {
-  return agreements_.Change(call, "Suspend", "SUSPEND", request.name(), request.etag(),
+  return agreements_.Change(call, "SUSPEND", request.name(), request.etag(),
                             request.request_id(), request,
                             Move("suspension", Agreement::ACTIVE, Agreement::SUSPENDED), out);
 }
 
 absl::Status AgreementService::Resume(const api::Call& call,
                                       const v1::ResumeAgreementRequest& request, Agreement* out) {
-  return agreements_.Change(call, "Resume", "RESUME", request.name(), request.etag(),
+  return agreements_.Change(call, "RESUME", request.name(), request.etag(),
                             request.request_id(), request,
                             Move("resuming", Agreement::SUSPENDED, Agreement::ACTIVE), out);
 }
@@ -278,7 +276,7 @@ absl::Status AgreementService::Terminate(const api::Call& call,
   api::CheckText(v, "reason", request.reason(), kMaxReason, true, true);
   if (!v.empty()) return v.ToStatus();
   return agreements_.Change(
-      call, "Terminate", "TERMINATE", request.name(), request.etag(), request.request_id(), request,
+      call, "TERMINATE", request.name(), request.etag(), request.request_id(), request,
       [&](storage::Session&, const storage::ResourceKey&,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
         if (!In(a, {Agreement::ACTIVE, Agreement::SUSPENDED})) {
@@ -300,7 +298,7 @@ absl::Status AgreementService::Renew(const api::Call& call,
   if (!date.ok()) return date.status();
   const std::string new_end = api::FormatDate(request.new_end_date());
   return agreements_.Change(
-      call, "Renew", "RENEW", request.name(), request.etag(), request.request_id(), request,
+      call, "RENEW", request.name(), request.etag(), request.request_id(), request,
       [&](storage::Session& s, const storage::ResourceKey&,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
         if (!In(a, {Agreement::ACTIVE, Agreement::EXPIRED})) {
@@ -352,13 +350,12 @@ absl::Status AgreementService::ListExpiring(const api::Call& call,
 AgreementService::AgreementService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), agreements_(deps.pool, AgreementRules()) {
   using Async = v1::AgreementService::AsyncService;
-  Unary<v1::GetAgreementRequest, Agreement>("allies.v1.AgreementService/GetAgreement",
-                                            &Async::RequestGetAgreement,
+  Unary<v1::GetAgreementRequest, Agreement>(&Async::RequestGetAgreement,
                                             [this](const api::Call& c, const auto& r, auto* out) {
                                               return agreements_.Get(c, r.name(), out);
                                             });
   Unary<v1::ListAgreementsRequest, v1::ListAgreementsResponse>(
-      "allies.v1.AgreementService/ListAgreements", &Async::RequestListAgreements,
+      &Async::RequestListAgreements,
       [this](const api::Call& c, const auto& r, auto* out) {
         ListArgs args{"ListAgreements", r.parent(), r.page_size(),
                       r.page_token(),   r.filter(), r.order_by(),
@@ -366,43 +363,43 @@ AgreementService::AgreementService(const server::ServiceDeps& deps)
         return agreements_.List(c, args, out->mutable_agreements(), out->mutable_next_page_token());
       });
   Unary<v1::CreateAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/CreateAgreement", &Async::RequestCreateAgreement,
+      &Async::RequestCreateAgreement,
       [this](const api::Call& c, const auto& r, auto* out) {
         return agreements_.Create(c, r.parent(), r.agreement(), r.agreement_id(), r.request_id(), r,
                                   out);
       });
   Unary<v1::UpdateAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/UpdateAgreement", &Async::RequestUpdateAgreement,
+      &Async::RequestUpdateAgreement,
       [this](const api::Call& c, const auto& r, auto* out) {
         return agreements_.Update(c, r.agreement(), r.update_mask(), out);
       });
   Unary<v1::DeleteAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/DeleteAgreement", &Async::RequestDeleteAgreement,
+      &Async::RequestDeleteAgreement,
       [this](const api::Call& c, const auto& r, auto* out) {
         return agreements_.Delete(c, r.name(), r.etag(), false, out);
       });
   Unary<v1::UndeleteAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/UndeleteAgreement", &Async::RequestUndeleteAgreement,
+      &Async::RequestUndeleteAgreement,
       [this](const api::Call& c, const auto& r, auto* out) {
         return agreements_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
       });
   Unary<v1::ActivateAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/ActivateAgreement", &Async::RequestActivateAgreement,
+      &Async::RequestActivateAgreement,
       [this](const api::Call& c, const auto& r, auto* out) { return Activate(c, r, out); });
   Unary<v1::SuspendAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/SuspendAgreement", &Async::RequestSuspendAgreement,
+      &Async::RequestSuspendAgreement,
       [this](const api::Call& c, const auto& r, auto* out) { return Suspend(c, r, out); });
   Unary<v1::ResumeAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/ResumeAgreement", &Async::RequestResumeAgreement,
+      &Async::RequestResumeAgreement,
       [this](const api::Call& c, const auto& r, auto* out) { return Resume(c, r, out); });
   Unary<v1::TerminateAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/TerminateAgreement", &Async::RequestTerminateAgreement,
+      &Async::RequestTerminateAgreement,
       [this](const api::Call& c, const auto& r, auto* out) { return Terminate(c, r, out); });
   Unary<v1::RenewAgreementRequest, Agreement>(
-      "allies.v1.AgreementService/RenewAgreement", &Async::RequestRenewAgreement,
+      &Async::RequestRenewAgreement,
       [this](const api::Call& c, const auto& r, auto* out) { return Renew(c, r, out); });
   Unary<v1::ListExpiringAgreementsRequest, v1::ListExpiringAgreementsResponse>(
-      "allies.v1.AgreementService/ListExpiringAgreements", &Async::RequestListExpiringAgreements,
+      &Async::RequestListExpiringAgreements,
       [this](const api::Call& c, const auto& r, auto* out) { return ListExpiring(c, r, out); });
 }
 

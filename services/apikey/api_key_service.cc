@@ -147,7 +147,7 @@ absl::Status ApiKeyService::CreateApiKey(const api::Call& call,
   record.create_time = record.update_time = now;
   // The stored (replayable) response never holds the secret: it is added only for this call.
   absl::Status status = storage::RunIdempotent(
-      pool_, call.principal().name, "allies.v1.ApiKeyService/CreateApiKey", request.request_id(),
+      pool_, call.principal().name, call.method(), request.request_id(),
       request, response, [&](Session& s) -> absl::Status {
         // An admin of a subtree issues keys within it, never a wider one.
         absl::Status in_scope =
@@ -225,7 +225,7 @@ absl::Status ApiKeyService::RevokeApiKey(const api::Call& call,
   absl::Status valid = storage::ValidateRequestId(request.request_id());
   if (!valid.ok()) return valid;
   return storage::RunIdempotent(
-      pool_, call.principal().name, "allies.v1.ApiKeyService/RevokeApiKey", request.request_id(),
+      pool_, call.principal().name, call.method(), request.request_id(),
       request, response, [&](Session& s) -> absl::Status {
         auto current = GetInScope(s, call.principal(), (*ids)[0], request.name(), true);
         if (!current.ok()) return current.status();
@@ -255,16 +255,16 @@ ApiKeyService::ApiKeyService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), pool_(deps.pool) {
   using Async = v1::ApiKeyService::AsyncService;
   Unary<v1::CreateApiKeyRequest, v1::CreateApiKeyResponse>(
-      "allies.v1.ApiKeyService/CreateApiKey", &Async::RequestCreateApiKey,
+      &Async::RequestCreateApiKey,
       [this](const api::Call& c, const auto& r, auto* out) { return CreateApiKey(c, r, out); });
   Unary<v1::GetApiKeyRequest, v1::ApiKey>(
-      "allies.v1.ApiKeyService/GetApiKey", &Async::RequestGetApiKey,
+      &Async::RequestGetApiKey,
       [this](const api::Call& c, const auto& r, auto* out) { return GetApiKey(c, r, out); });
   Unary<v1::ListApiKeysRequest, v1::ListApiKeysResponse>(
-      "allies.v1.ApiKeyService/ListApiKeys", &Async::RequestListApiKeys,
+      &Async::RequestListApiKeys,
       [this](const api::Call& c, const auto& r, auto* out) { return ListApiKeys(c, r, out); });
   Unary<v1::RevokeApiKeyRequest, v1::ApiKey>(
-      "allies.v1.ApiKeyService/RevokeApiKey", &Async::RequestRevokeApiKey,
+      &Async::RequestRevokeApiKey,
       [this](const api::Call& c, const auto& r, auto* out) { return RevokeApiKey(c, r, out); });
 }
 

@@ -44,9 +44,7 @@ namespace allies::services {
 template <typename M>
 struct ResourceRules {
   const storage::ResourceTable* table = nullptr;
-  std::string service;  // "allies.v1.PartnerService"
-  std::string type;     // "Partner": methods are Get<type>, Create<type>, ...
-  std::string field;    // "partner": the request field that holds the resource
+  std::string field;  // "partner": the request field that holds the resource
   std::vector<std::string> mutable_fields;
   // Fields unique within a library, with the ErrorInfo reason when taken ("PARTNER_INN_TAKEN").
   std::vector<std::pair<std::string, std::string>> unique_fields;
@@ -144,9 +142,6 @@ class ResourceMethods {
 
   const storage::ResourceTable& table() const { return table_; }
   const ResourceRules<M>& rules() const { return rules_; }
-  std::string Method(absl::string_view verb) const {
-    return absl::StrCat(rules_.service, "/", verb, rules_.type);
-  }
 
   absl::Status Get(const api::Call& call, absl::string_view name, M* out) {
     auto key = table_.ParseName(name, "name");
@@ -217,7 +212,7 @@ class ResourceMethods {
     api::ToTimestamp(now, record.mutable_create_time());
     api::ToTimestamp(now, record.mutable_update_time());
     return storage::RunIdempotent(
-        pool_, call.principal().name, Method("Create"), request_id, request, out,
+        pool_, call.principal().name, call.method(), request_id, request, out,
         [&](Session& s) -> absl::Status {
           absl::Status ok = storage::scope::Check(s, call.principal(), row.key.library_id, parent);
           if (ok.ok()) ok = CheckLibraryLive(s, row.key.library_id, parent);
@@ -292,7 +287,7 @@ class ResourceMethods {
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
     return storage::RunIdempotent(
-        pool_, call.principal().name, Method("Undelete"), request_id, request, out,
+        pool_, call.principal().name, call.method(), request_id, request, out,
         [&](Session& s) -> absl::Status {
           return Modify(
               s, call, *key, name, etag, /*allow_deleted=*/true, "UNDELETE", request_id,
@@ -315,7 +310,7 @@ class ResourceMethods {
   // A custom method that changes one live resource (ActivateAgreement, ...): scope, lock, etag,
   // then `change`; the result is written with a system entry whose verb is `verb`. With
   // `allow_deleted`, a deleted resource is changed too (erasure).
-  absl::Status Change(const api::Call& call, absl::string_view method_verb, absl::string_view verb,
+  absl::Status Change(const api::Call& call, absl::string_view verb,
                       absl::string_view name, absl::string_view etag, absl::string_view request_id,
                       const google::protobuf::Message& request, const ChangeFn& change, M* out,
                       bool allow_deleted = false) {
@@ -323,7 +318,7 @@ class ResourceMethods {
     if (!key.ok()) return key.status();
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
-    return storage::RunIdempotent(pool_, call.principal().name, Method(method_verb), request_id,
+    return storage::RunIdempotent(pool_, call.principal().name, call.method(), request_id,
                                   request, out, [&](Session& s) -> absl::Status {
                                     return Modify(
                                         s, call, *key, name, etag, allow_deleted, verb, request_id,

@@ -128,8 +128,6 @@ absl::Status Erased(const Contact& c) {
 ResourceRules<Contact> ContactRules() {
   ResourceRules<Contact> rules;
   rules.table = &storage::ContactsTable();
-  rules.service = v1::ContactService::service_full_name();
-  rules.type = "Contact";
   rules.field = "contact";
   rules.mutable_fields = {"family_name", "given_name", "patronymic",        "position", "partner",
                           "emails",      "phones",     "preferred_channel", "notes"};
@@ -263,7 +261,7 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
   if (!valid.ok()) return valid;
 
   return storage::RunIdempotent(
-      pool_, call.principal().name, "allies.v1.ContactService/MergeContacts", request.request_id(),
+      pool_, call.principal().name, call.method(), request.request_id(),
       request, out, [&](storage::Session& s) -> absl::Status {
         storage::ResourceTable::Row target_row;
         Contact merged;
@@ -379,7 +377,7 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
                                    Contact* out) {
   // Deleted contacts are erased too: they still hold the data.
   return contacts_.Change(
-      call, "Erase", "ERASE", request.name(), request.etag(), request.request_id(), request,
+      call, "ERASE", request.name(), request.etag(), request.request_id(), request,
       [&](storage::Session& s, const storage::ResourceKey&,
           Contact& contact) -> absl::StatusOr<std::vector<std::string>> {
         if (contact.has_erase_time()) return Erased(contact);
@@ -415,13 +413,12 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
 ContactService::ContactService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), pool_(deps.pool), contacts_(deps.pool, ContactRules()) {
   using Async = v1::ContactService::AsyncService;
-  Unary<v1::GetContactRequest, Contact>("allies.v1.ContactService/GetContact",
-                                        &Async::RequestGetContact,
+  Unary<v1::GetContactRequest, Contact>(&Async::RequestGetContact,
                                         [this](const api::Call& c, const auto& r, auto* out) {
                                           return contacts_.Get(c, r.name(), out);
                                         });
   Unary<v1::ListContactsRequest, v1::ListContactsResponse>(
-      "allies.v1.ContactService/ListContacts", &Async::RequestListContacts,
+      &Async::RequestListContacts,
       [this](const api::Call& c, const auto& r, auto* out) {
         ListArgs args{"ListContacts",   r.parent(), r.page_size(),
                       r.page_token(),   r.filter(), r.order_by(),
@@ -429,36 +426,36 @@ ContactService::ContactService(const server::ServiceDeps& deps)
         return contacts_.List(c, args, out->mutable_contacts(), out->mutable_next_page_token());
       });
   Unary<v1::CreateContactRequest, Contact>(
-      "allies.v1.ContactService/CreateContact", &Async::RequestCreateContact,
+      &Async::RequestCreateContact,
       [this](const api::Call& c, const auto& r, auto* out) {
         return contacts_.Create(c, r.parent(), r.contact(), r.contact_id(), r.request_id(), r, out);
       });
   Unary<v1::UpdateContactRequest, Contact>(
-      "allies.v1.ContactService/UpdateContact", &Async::RequestUpdateContact,
+      &Async::RequestUpdateContact,
       [this](const api::Call& c, const auto& r, auto* out) {
         return contacts_.Update(c, r.contact(), r.update_mask(), out);
       });
   Unary<v1::DeleteContactRequest, Contact>(
-      "allies.v1.ContactService/DeleteContact", &Async::RequestDeleteContact,
+      &Async::RequestDeleteContact,
       [this](const api::Call& c, const auto& r, auto* out) {
         return contacts_.Delete(c, r.name(), r.etag(), false, out);
       });
   Unary<v1::UndeleteContactRequest, Contact>(
-      "allies.v1.ContactService/UndeleteContact", &Async::RequestUndeleteContact,
+      &Async::RequestUndeleteContact,
       [this](const api::Call& c, const auto& r, auto* out) {
         return contacts_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
       });
   Unary<v1::FindDuplicateContactsRequest, v1::FindDuplicateContactsResponse>(
-      "allies.v1.ContactService/FindDuplicateContacts", &Async::RequestFindDuplicateContacts,
+      &Async::RequestFindDuplicateContacts,
       [this](const api::Call& c, const auto& r, auto* out) { return FindDuplicates(c, r, out); });
   Unary<v1::MergeContactsRequest, Contact>(
-      "allies.v1.ContactService/MergeContacts", &Async::RequestMergeContacts,
+      &Async::RequestMergeContacts,
       [this](const api::Call& c, const auto& r, auto* out) { return Merge(c, r, out); });
   Unary<v1::ExportContactDataRequest, v1::ExportContactDataResponse>(
-      "allies.v1.ContactService/ExportContactData", &Async::RequestExportContactData,
+      &Async::RequestExportContactData,
       [this](const api::Call& c, const auto& r, auto* out) { return Export(c, r, out); });
   Unary<v1::EraseContactRequest, Contact>(
-      "allies.v1.ContactService/EraseContact", &Async::RequestEraseContact,
+      &Async::RequestEraseContact,
       [this](const api::Call& c, const auto& r, auto* out) { return Erase(c, r, out); });
 }
 

@@ -161,7 +161,7 @@ absl::Status LibraryService::CreateLibrary(const api::Call& call,
   ApplyFields(request.library(), MutableLibraryFields(), record);
   record.create_time = record.update_time = storage::NowMicros();
   return storage::RunIdempotent(
-      pool_, call.principal().name, "allies.v1.LibraryService/CreateLibrary", request.request_id(),
+      pool_, call.principal().name, call.method(), request.request_id(),
       request, response, [&](Session& s) -> absl::Status {
         absl::Status in_scope =
             record.parent_id.empty()
@@ -319,7 +319,7 @@ absl::Status LibraryService::UndeleteLibrary(const api::Call& call,
   if (!valid.ok()) return valid;
   const std::string& name = request.name();
   return storage::RunIdempotent(
-      pool_, call.principal().name, "allies.v1.LibraryService/UndeleteLibrary",
+      pool_, call.principal().name, call.method(),
       request.request_id(), request, response, [&](Session& s) -> absl::Status {
         absl::Status in_scope = storage::scope::Check(s, call.principal(), *id, name);
         if (!in_scope.ok()) return in_scope;
@@ -354,22 +354,22 @@ LibraryService::LibraryService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), pool_(deps.pool) {
   using Async = v1::LibraryService::AsyncService;
   Unary<v1::GetLibraryRequest, v1::Library>(
-      "allies.v1.LibraryService/GetLibrary", &Async::RequestGetLibrary,
+      &Async::RequestGetLibrary,
       [this](const api::Call& c, const auto& r, auto* out) { return GetLibrary(c, r, out); });
   Unary<v1::ListLibrariesRequest, v1::ListLibrariesResponse>(
-      "allies.v1.LibraryService/ListLibraries", &Async::RequestListLibraries,
+      &Async::RequestListLibraries,
       [this](const api::Call& c, const auto& r, auto* out) { return ListLibraries(c, r, out); });
   Unary<v1::CreateLibraryRequest, v1::Library>(
-      "allies.v1.LibraryService/CreateLibrary", &Async::RequestCreateLibrary,
+      &Async::RequestCreateLibrary,
       [this](const api::Call& c, const auto& r, auto* out) { return CreateLibrary(c, r, out); });
   Unary<v1::UpdateLibraryRequest, v1::Library>(
-      "allies.v1.LibraryService/UpdateLibrary", &Async::RequestUpdateLibrary,
+      &Async::RequestUpdateLibrary,
       [this](const api::Call& c, const auto& r, auto* out) { return UpdateLibrary(c, r, out); });
   Unary<v1::DeleteLibraryRequest, v1::Library>(
-      "allies.v1.LibraryService/DeleteLibrary", &Async::RequestDeleteLibrary,
+      &Async::RequestDeleteLibrary,
       [this](const api::Call& c, const auto& r, auto* out) { return DeleteLibrary(c, r, out); });
   Unary<v1::UndeleteLibraryRequest, v1::Library>(
-      "allies.v1.LibraryService/UndeleteLibrary", &Async::RequestUndeleteLibrary,
+      &Async::RequestUndeleteLibrary,
       [this](const api::Call& c, const auto& r, auto* out) { return UndeleteLibrary(c, r, out); });
 }
 

@@ -89,8 +89,6 @@ void CheckPartner(const v1::Partner& p, const std::vector<std::string>& fields,
 ResourceRules<v1::Partner> PartnerRules() {
   ResourceRules<v1::Partner> rules;
   rules.table = &storage::PartnersTable();
-  rules.service = v1::PartnerService::service_full_name();
-  rules.type = "Partner";
   rules.field = "partner";
   rules.mutable_fields = {"display_name",  "legal_name", "inn",     "ogrn",  "kind",
                           "support_forms", "state",      "website", "email", "phone",
@@ -141,13 +139,12 @@ ResourceRules<v1::Partner> PartnerRules() {
 PartnerService::PartnerService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), partners_(deps.pool, PartnerRules()) {
   using Async = v1::PartnerService::AsyncService;
-  Unary<v1::GetPartnerRequest, v1::Partner>("allies.v1.PartnerService/GetPartner",
-                                            &Async::RequestGetPartner,
+  Unary<v1::GetPartnerRequest, v1::Partner>(&Async::RequestGetPartner,
                                             [this](const api::Call& c, const auto& r, auto* out) {
                                               return partners_.Get(c, r.name(), out);
                                             });
   Unary<v1::ListPartnersRequest, v1::ListPartnersResponse>(
-      "allies.v1.PartnerService/ListPartners", &Async::RequestListPartners,
+      &Async::RequestListPartners,
       [this](const api::Call& c, const auto& r, auto* out) {
         ListArgs args{"ListPartners",   r.parent(), r.page_size(),
                       r.page_token(),   r.filter(), r.order_by(),
@@ -155,22 +152,22 @@ PartnerService::PartnerService(const server::ServiceDeps& deps)
         return partners_.List(c, args, out->mutable_partners(), out->mutable_next_page_token());
       });
   Unary<v1::CreatePartnerRequest, v1::Partner>(
-      "allies.v1.PartnerService/CreatePartner", &Async::RequestCreatePartner,
+      &Async::RequestCreatePartner,
       [this](const api::Call& c, const auto& r, auto* out) {
         return partners_.Create(c, r.parent(), r.partner(), r.partner_id(), r.request_id(), r, out);
       });
   Unary<v1::UpdatePartnerRequest, v1::Partner>(
-      "allies.v1.PartnerService/UpdatePartner", &Async::RequestUpdatePartner,
+      &Async::RequestUpdatePartner,
       [this](const api::Call& c, const auto& r, auto* out) {
         return partners_.Update(c, r.partner(), r.update_mask(), out);
       });
   Unary<v1::DeletePartnerRequest, v1::Partner>(
-      "allies.v1.PartnerService/DeletePartner", &Async::RequestDeletePartner,
+      &Async::RequestDeletePartner,
       [this](const api::Call& c, const auto& r, auto* out) {
         return partners_.Delete(c, r.name(), r.etag(), r.force(), out);
       });
   Unary<v1::UndeletePartnerRequest, v1::Partner>(
-      "allies.v1.PartnerService/UndeletePartner", &Async::RequestUndeletePartner,
+      &Async::RequestUndeletePartner,
       [this](const api::Call& c, const auto& r, auto* out) {
         return partners_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
       });

@@ -46,6 +46,7 @@ PROTO_FILES_WITH_SERVICES = [
     "grpc/reflection/v1alpha/reflection.proto",
 ]
 PROTO_FILES = PROTO_FILES_WITH_SERVICES + [
+    "allies/v1/options.proto",
     "google/rpc/status.proto",
     "google/rpc/error_details.proto",
     "google/type/date.proto",
