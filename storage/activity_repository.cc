@@ -1,5 +1,7 @@
 #include "storage/activity_repository.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,12 +15,13 @@ namespace allies::storage::activities {
 namespace {
 
 // Related resources come back as one space-separated column (names contain no spaces).
-#define ALLIES_ACTIVITY_COLUMNS                                                                 \
-  "a.id, a.library_id, a.kind, a.actor, a.verb, a.resource, a.changed_fields, a.request_id, "   \
-  "a.subject, a.description, a.occurred_time, a.follow_up_date, a.revision, a.create_time, "    \
-  "a.update_time, a.delete_time, "                                                              \
-  "(SELECT GROUP_CONCAT(r.resource ORDER BY r.resource SEPARATOR ' ') FROM activity_related r " \
-  "WHERE r.activity_id = a.id)"
+#define ALLIES_ACTIVITY_COLUMNS                                                                  \
+  "a.id, a.library_id, a.kind, a.actor, a.verb, a.resource, a.changed_fields, a.request_id, "    \
+  "a.subject, a.description, a.occurred_time, a.follow_up_date, a.revision, a.create_time, "     \
+  "a.update_time, a.delete_time, "                                                               \
+  "(SELECT GROUP_CONCAT(v.value ORDER BY v.position SEPARATOR ' ') FROM resource_values v "      \
+  "WHERE v.library_id = a.library_id AND v.collection = 'activities' AND v.owner_id = a.id AND " \
+  "v.field = 'related')"
 
 std::vector<std::string> SplitList(const std::string& text, char separator) {
   std::vector<std::string> out;
@@ -57,8 +60,11 @@ ActivityRecord ReadRow(sql::ResultSet& rs) {
 
 void WriteRelated(Session& session, const ActivityRecord& r) {
   static const std::string kInsert =
-      "INSERT INTO activity_related (activity_id, resource) VALUES (?, ?)";
-  for (const auto& resource : r.related) session.Execute(kInsert, r.id, resource);
+      "INSERT INTO resource_values (library_id, collection, owner_id, field, position, value) "
+      "VALUES (?, 'activities', ?, 'related', ?, ?)";
+  for (size_t i = 0; i < r.related.size(); ++i) {
+    session.Execute(kInsert, r.library_id, r.id, static_cast<int64_t>(i), r.related[i]);
+  }
 }
 
 }  // namespace
@@ -70,7 +76,9 @@ const std::vector<ColumnSpec>& Columns() {
       {"verb", "a.verb", "", ""},
       {"resource", "a.resource", "", ""},
       {"related", "", "",
-       "EXISTS (SELECT 1 FROM activity_related r WHERE r.activity_id = a.id AND r.resource = ?)"},
+       "EXISTS (SELECT 1 FROM resource_values v WHERE v.library_id = a.library_id AND "
+       "v.collection = 'activities' AND v.owner_id = a.id AND v.field = 'related' AND "
+       "v.value = ?)"},
       {"subject", "a.subject", "", ""},
       {"description", "a.description", "", ""},
       {"occurred_time", "a.occurred_time", "", ""},
@@ -130,7 +138,7 @@ absl::Status Insert(Session& session, const ActivityRecord& r) {
       "INSERT INTO activities (id, library_id, kind, actor, verb, resource, changed_fields, "
       "request_id, subject, description, occurred_time, follow_up_date, revision, create_time, "
       "update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  return session.Run([&]() -> absl::Status {
+  absl::Status inserted = session.Run([&]() -> absl::Status {
     session.Execute(kSql, r.id, r.library_id, r.kind, r.actor, r.verb, r.resource,
                     absl::StrJoin(r.changed_fields, ","), r.request_id, r.subject, r.description,
                     r.occurred_time, DateText(r.follow_up_date), r.revision, r.create_time,
@@ -138,6 +146,8 @@ absl::Status Insert(Session& session, const ActivityRecord& r) {
     WriteRelated(session, r);
     return absl::OkStatus();
   });
+  if (!inserted.ok() || r.kind == kActivityKindSystem) return inserted;
+  return RefreshInteractionTimes(session, r.related);
 }
 
 absl::Status Update(Session& session, const ActivityRecord& r) {
@@ -145,15 +155,28 @@ absl::Status Update(Session& session, const ActivityRecord& r) {
       "UPDATE activities SET kind = ?, subject = ?, description = ?, occurred_time = ?, "
       "follow_up_date = ?, revision = ?, update_time = ?, delete_time = ? "
       "WHERE library_id = ? AND id = ?";
-  static const std::string kClear = "DELETE FROM activity_related WHERE activity_id = ?";
-  return session.Run([&]() -> absl::Status {
+  static const std::string kClear =
+      "DELETE FROM resource_values WHERE library_id = ? AND collection = 'activities' AND "
+      "owner_id = ? AND field = 'related'";
+  static const std::string kRelated =
+      "SELECT value FROM resource_values WHERE library_id = ? AND collection = 'activities' AND "
+      "owner_id = ? AND field = 'related'";
+  // The resources related before and after: the interaction times of both may move.
+  std::vector<std::string> touched = r.related;
+  absl::Status updated = session.Run([&]() -> absl::Status {
+    auto rs = session.Query(kRelated, r.library_id, r.id);
+    while (rs->next()) touched.push_back(GetString(*rs, 1));
     session.Execute(kSql, r.kind, r.subject, r.description, r.occurred_time,
                     DateText(r.follow_up_date), r.revision, r.update_time, r.delete_time,
                     r.library_id, r.id);
-    session.Execute(kClear, r.id);
+    session.Execute(kClear, r.library_id, r.id);
     WriteRelated(session, r);
     return absl::OkStatus();
   });
+  if (!updated.ok()) return updated;
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  return RefreshInteractionTimes(session, touched);
 }
 
 absl::Status RecordChange(Session& session, const Change& change) {
@@ -175,9 +198,10 @@ absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session, absl::s
                                                        bool for_update) {
   // Related resources may name another library's resources, so the search spans libraries.
   SqlClause where{
-      "(a.resource = ? OR a.id IN (SELECT r.activity_id FROM activity_related r WHERE "
-      "r.resource = ?))",
-      {std::string(resource), std::string(resource)}};
+      "((a.library_id = ? AND a.resource = ?) OR (a.library_id, a.id) IN (SELECT v.library_id, "
+      "v.owner_id FROM resource_values v WHERE v.collection = 'activities' AND "
+      "v.field = 'related' AND v.value = ?))",
+      {std::string(api::LibraryIdOf(resource)), std::string(resource), std::string(resource)}};
   if (within) where = AllOf({std::move(where), scope::WithinSubtree("a.library_id", *within)});
   const std::string sql =
       absl::StrCat("SELECT " ALLIES_ACTIVITY_COLUMNS " FROM activities a WHERE ", where.sql,
@@ -190,20 +214,37 @@ absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session, absl::s
   });
 }
 
-absl::StatusOr<std::vector<std::string>> MoveRelated(Session& session, absl::string_view from,
-                                                     absl::string_view to) {
-  static const std::string kFind = "SELECT activity_id FROM activity_related WHERE resource = ?";
+absl::Status MoveRelated(Session& session, absl::string_view from, absl::string_view to) {
+  // An activity that names both keeps `to` where it was and loses `from`.
   static const std::string kDropDuplicate =
-      "DELETE r FROM activity_related r JOIN activity_related t ON t.activity_id = r.activity_id "
-      "AND t.resource = ? WHERE r.resource = ?";
-  static const std::string kMove = "UPDATE activity_related SET resource = ? WHERE resource = ?";
-  return session.Run([&]() -> absl::StatusOr<std::vector<std::string>> {
-    std::vector<std::string> ids;
-    auto rs = session.Query(kFind, from);
-    while (rs->next()) ids.push_back(GetString(*rs, 1));
+      "DELETE v FROM resource_values v JOIN resource_values w ON w.library_id = v.library_id AND "
+      "w.collection = v.collection AND w.owner_id = v.owner_id AND w.field = v.field AND "
+      "w.value = ? WHERE v.collection = 'activities' AND v.field = 'related' AND v.value = ?";
+  static const std::string kMove =
+      "UPDATE resource_values SET value = ? WHERE collection = 'activities' AND "
+      "field = 'related' AND value = ?";
+  return session.Run([&]() -> absl::Status {
     session.Execute(kDropDuplicate, to, from);
     session.Execute(kMove, to, from);
-    return ids;
+    return absl::OkStatus();
+  });
+}
+
+absl::Status RefreshInteractionTimes(Session& session, const std::vector<std::string>& resources) {
+  // The latest live interaction (not a system entry) among the activities relating each one.
+  static const std::string kSql =
+      "UPDATE partners p SET p.last_interaction_time = (SELECT MAX(a.occurred_time) FROM "
+      "resource_values v JOIN activities a ON a.library_id = v.library_id AND a.id = v.owner_id "
+      "WHERE v.collection = 'activities' AND v.field = 'related' AND v.value = ? AND "
+      "a.kind <> 1 AND a.delete_time IS NULL) WHERE p.library_id = ? AND p.id = ?";
+  static const api::NamePattern partner("libraries/{library}/partners/{partner}");
+  return session.Run([&]() -> absl::Status {
+    for (const std::string& resource : resources) {
+      auto ids = partner.Parse(resource, "");
+      if (!ids.ok()) continue;  // not a partner
+      session.Execute(kSql, resource, (*ids)[0], (*ids)[1]);
+    }
+    return absl::OkStatus();
   });
 }
 

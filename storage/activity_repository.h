@@ -78,9 +78,11 @@ absl::StatusOr<std::vector<ActivityRecord>> Mentioning(Session& session, absl::s
                                                        const std::optional<std::string>& within,
                                                        bool for_update = false);
 // Every related-resource reference to `from` becomes one to `to` (an activity that already
-// names `to` keeps one). Returns the activities changed.
-absl::StatusOr<std::vector<std::string>> MoveRelated(Session& session, absl::string_view from,
-                                                     absl::string_view to);
+// names `to` keeps one).
+absl::Status MoveRelated(Session& session, absl::string_view from, absl::string_view to);
+// Stores the last interaction time of each of `resources` that keeps one (partners): the latest
+// live staff-recorded activity relating it. Inside the transaction that changed the log.
+absl::Status RefreshInteractionTimes(Session& session, const std::vector<std::string>& resources);
 // Replaces an activity's subject and description (erasing personal data), bumping its revision.
 absl::Status RewriteText(Session& session, const ActivityRecord& record, absl::Time when);
 

@@ -34,14 +34,17 @@ std::string RequestHash(const google::protobuf::Message& request) {
   return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
 }
 
-absl::StatusOr<std::optional<Prior>> FindPrior(Session& session, absl::string_view principal,
+absl::StatusOr<std::optional<Prior>> FindPrior(Session& session, absl::string_view library_id,
+                                               absl::string_view principal,
                                                absl::string_view request_id,
                                                absl::string_view method) {
+  // Requests remembered before responses were kept by library have library_id ''.
   static const std::string kSql =
       "SELECT request_hash, response FROM request_log "
-      "WHERE principal = ? AND request_id = ? AND method = ?";
+      "WHERE library_id IN (?, '') AND principal = ? AND request_id = ? AND method = ? "
+      "ORDER BY library_id DESC LIMIT 1";
   return session.Run([&]() -> absl::StatusOr<std::optional<Prior>> {
-    auto rs = session.Query(kSql, principal, request_id, method);
+    auto rs = session.Query(kSql, library_id, principal, request_id, method);
     if (!rs->next()) return std::optional<Prior>();
     return std::optional<Prior>(Prior{GetString(*rs, 1), GetString(*rs, 2)});
   });
@@ -78,9 +81,9 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
                            "INVALID_REQUEST_ID");
 }
 
-absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
-                           absl::string_view method, absl::string_view request_id,
-                           const google::protobuf::Message& request,
+absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view library_id,
+                           absl::string_view principal, absl::string_view method,
+                           absl::string_view request_id, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            absl::FunctionRef<absl::Status(Session&)> change) {
   if (request_id.empty()) return RunInTransaction(pool, change);
@@ -88,7 +91,7 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
   auto replay_if_seen = [&](absl::Status* out) -> bool {
     std::optional<Prior> prior;
     absl::Status read = RunRead(pool, [&](Session& s) -> absl::Status {
-      auto found = FindPrior(s, principal, request_id, method);
+      auto found = FindPrior(s, library_id, principal, request_id, method);
       if (!found.ok()) return found.status();
       prior = *std::move(found);
       return absl::OkStatus();
@@ -104,14 +107,14 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
   absl::Status status;
   if (replay_if_seen(&status)) return status;  // a retry: nothing to do
   static const std::string kInsert =
-      "INSERT INTO request_log (principal, request_id, method, request_hash, response, "
-      "create_time) VALUES (?, ?, ?, ?, ?, ?)";
+      "INSERT INTO request_log (library_id, principal, request_id, method, request_hash, "
+      "response, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
   status = RunInTransaction(pool, [&](Session& s) -> absl::Status {
     absl::Status changed = change(s);
     if (!changed.ok()) return changed;
     return s.Run([&]() -> absl::Status {
-      s.Execute(kInsert, principal, request_id, method, hash, response->SerializeAsString(),
-                NowMicros());
+      s.Execute(kInsert, library_id, principal, request_id, method, hash,
+                response->SerializeAsString(), NowMicros());
       return absl::OkStatus();
     });
   });
@@ -126,11 +129,14 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
 }
 
 absl::StatusOr<int64_t> ForgetResponsesContaining(Session& session, absl::string_view name) {
+  // Every library: a response in one library may name a resource of another (an activity's
+  // related resources).
   static const std::string kFind =
-      "SELECT principal, request_id, method, response FROM request_log WHERE "
+      "SELECT library_id, principal, request_id, method, response FROM request_log WHERE "
       "LOCATE(CAST(? AS BINARY), response) > 0 FOR UPDATE";
   static const std::string kDelete =
-      "DELETE FROM request_log WHERE principal = ? AND request_id = ? AND method = ?";
+      "DELETE FROM request_log WHERE library_id = ? AND principal = ? AND request_id = ? AND "
+      "method = ?";
   // The name itself, not a longer one it begins ("…/contacts/ivan" is not "…/contacts/ivan-2"):
   // the byte after it cannot continue an id.
   auto names_it = [&](absl::string_view response) {
@@ -147,12 +153,13 @@ absl::StatusOr<int64_t> ForgetResponsesContaining(Session& session, absl::string
     std::vector<std::vector<std::string>> keys;
     auto rs = session.Query(kFind, name);
     while (rs->next()) {
-      const std::string response = GetString(*rs, 4);
+      const std::string response = GetString(*rs, 5);
       if (names_it(response)) {
-        keys.push_back({GetString(*rs, 1), GetString(*rs, 2), GetString(*rs, 3)});
+        keys.push_back(
+            {GetString(*rs, 1), GetString(*rs, 2), GetString(*rs, 3), GetString(*rs, 4)});
       }
     }
-    for (const auto& k : keys) session.Execute(kDelete, k[0], k[1], k[2]);
+    for (const auto& k : keys) session.Execute(kDelete, k[0], k[1], k[2], k[3]);
     return static_cast<int64_t>(keys.size());
   });
 }

@@ -25,11 +25,12 @@ absl::Status ValidateRequestId(absl::string_view request_id);
 
 // Runs `change` in one transaction (retried like RunInTransaction), filling `response`. With a
 // non-empty request_id, does so at most once per (principal, request_id, method): request ids
-// belong to their caller, so another caller's id is never replayed to it. `request` is the whole
-// request message (its request_id field included, which is harmless).
-absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view principal,
-                           absl::string_view method, absl::string_view request_id,
-                           const google::protobuf::Message& request,
+// belong to their caller, so another caller's id is never replayed to it. The answer is kept
+// with `library_id`, the library the request changes ("" for what belongs to no library).
+// `request` is the whole request message (its request_id field included, which is harmless).
+absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view library_id,
+                           absl::string_view principal, absl::string_view method,
+                           absl::string_view request_id, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            absl::FunctionRef<absl::Status(Session&)> change);
 

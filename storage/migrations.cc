@@ -42,7 +42,7 @@ std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
 }
 
 absl::StatusOr<MigrationResult> ApplyMigrations(
-    const DbConfig& config, const std::function<void(absl::string_view)>& progress) {
+    const DbConfig& config, const std::function<void(absl::string_view)>& progress, int up_to) {
   auto say = [&](absl::string_view line) {
     if (progress) progress(line);
   };
@@ -70,6 +70,7 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
     while (rows->next()) done.insert(rows->getInt(1));
     rows.reset();
     for (const Migration& m : AllMigrations()) {
+      if (up_to != 0 && m.version > up_to) break;
       result.current_version = m.version;
       if (done.count(m.version)) continue;
       say(absl::StrCat("applying ", m.name));

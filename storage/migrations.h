@@ -35,9 +35,11 @@ struct MigrationResult {
   int current_version = 0;
 };
 
-// Applies the pending migrations; `progress` (if set) hears a line per step.
+// Applies the pending migrations (those up to `up_to` when it is not 0: tests build a database
+// of an older schema with it); `progress` (if set) hears a line per step.
 absl::StatusOr<MigrationResult> ApplyMigrations(
-    const DbConfig& config, const std::function<void(absl::string_view)>& progress = nullptr);
+    const DbConfig& config, const std::function<void(absl::string_view)>& progress = nullptr,
+    int up_to = 0);
 
 }  // namespace allies::storage
 

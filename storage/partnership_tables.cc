@@ -25,27 +25,24 @@ const char kAgreementEndDateSql[] =
     " MONTH) < UTC_DATE())) MONTH) ELSE t.end_date END)";
 
 const ResourceTable& PartnersTable() {
-  static const auto* table = new ResourceTable(
-      "partners", "partners", v1::Partner::descriptor(),
-      {
-          {"display_name", "display_name", true},
-          {"legal_name", "legal_name"},
-          {"inn", "inn", true, false, /*null_if_empty=*/true},
-          {"ogrn", "ogrn"},
-          {"kind", "kind", true},
-          {"support_forms", ""},
-          {"state", "state", true},
-          {"website", "website"},
-          {"email", "email"},
-          {"phone", "phone"},
-          {"address", "address"},
-          {"tags", ""},
-          {"notes", "notes"},
-          {"last_interaction_time", "", true, false, false,
-           "(SELECT MAX(a.occurred_time) FROM activity_related r JOIN activities a ON a.id = "
-           "r.activity_id WHERE r.resource = CONCAT('libraries/', t.library_id, '/partners/', "
-           "t.id) AND a.kind <> 1 AND a.delete_time IS NULL)"},
-      });
+  static const auto* table =
+      new ResourceTable("partners", "partners", v1::Partner::descriptor(),
+                        {
+                            {"display_name", "display_name", true},
+                            {"legal_name", "legal_name"},
+                            {"inn", "inn", true, false, /*null_if_empty=*/true},
+                            {"ogrn", "ogrn"},
+                            {"kind", "kind", true},
+                            {"support_forms", ""},
+                            {"state", "state", true},
+                            {"website", "website"},
+                            {"email", "email"},
+                            {"phone", "phone"},
+                            {"address", "address"},
+                            {"tags", ""},
+                            {"notes", "notes"},
+                            {"last_interaction_time", "last_interaction_time", true},
+                        });
   return *table;
 }
 

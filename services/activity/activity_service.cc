@@ -255,8 +255,8 @@ absl::Status ActivityLogService::CreateActivity(const api::Call& call,
   valid = ApplyFields(request.activity(), MutableActivityFields(), record.create_time, record);
   if (!valid.ok()) return valid;
   return storage::RunIdempotent(
-      pool_, call.principal().name, call.method(),
-      request.request_id(), request, response, [&](Session& s) -> absl::Status {
+      pool_, *library, call.principal().name, call.method(), request.request_id(), request,
+      response, [&](Session& s) -> absl::Status {
         absl::Status in_scope =
             storage::scope::Check(s, call.principal(), *library, request.parent());
         if (in_scope.ok()) in_scope = CheckRelatedInScope(s, call.principal(), record.related);
@@ -333,8 +333,8 @@ absl::Status ActivityLogService::UndeleteActivity(const api::Call& call,
   if (!valid.ok()) return valid;
   const std::string& name = request.name();
   return storage::RunIdempotent(
-      pool_, call.principal().name, call.method(),
-      request.request_id(), request, response, [&](Session& s) -> absl::Status {
+      pool_, (*ids)[0], call.principal().name, call.method(), request.request_id(), request,
+      response, [&](Session& s) -> absl::Status {
         auto current = LockForChange(s, call.principal(), *ids, name, request.etag(), true);
         if (!current.ok()) return current.status();
         ActivityRecord record = *std::move(current);

@@ -147,8 +147,8 @@ absl::Status ApiKeyService::CreateApiKey(const api::Call& call,
   record.create_time = record.update_time = now;
   // The stored (replayable) response never holds the secret: it is added only for this call.
   absl::Status status = storage::RunIdempotent(
-      pool_, call.principal().name, call.method(), request.request_id(),
-      request, response, [&](Session& s) -> absl::Status {
+      pool_, library_id, call.principal().name, call.method(), request.request_id(), request,
+      response, [&](Session& s) -> absl::Status {
         // An admin of a subtree issues keys within it, never a wider one.
         absl::Status in_scope =
             library_id.empty()
@@ -225,8 +225,8 @@ absl::Status ApiKeyService::RevokeApiKey(const api::Call& call,
   absl::Status valid = storage::ValidateRequestId(request.request_id());
   if (!valid.ok()) return valid;
   return storage::RunIdempotent(
-      pool_, call.principal().name, call.method(), request.request_id(),
-      request, response, [&](Session& s) -> absl::Status {
+      pool_, "", call.principal().name, call.method(), request.request_id(), request, response,
+      [&](Session& s) -> absl::Status {
         auto current = GetInScope(s, call.principal(), (*ids)[0], request.name(), true);
         if (!current.ok()) return current.status();
         ApiKeyRecord record = *std::move(current);

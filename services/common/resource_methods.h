@@ -212,7 +212,7 @@ class ResourceMethods {
     api::ToTimestamp(now, record.mutable_create_time());
     api::ToTimestamp(now, record.mutable_update_time());
     return storage::RunIdempotent(
-        pool_, call.principal().name, call.method(), request_id, request, out,
+        pool_, row.key.library_id, call.principal().name, call.method(), request_id, request, out,
         [&](Session& s) -> absl::Status {
           absl::Status ok = storage::scope::Check(s, call.principal(), row.key.library_id, parent);
           if (ok.ok()) ok = CheckLibraryLive(s, row.key.library_id, parent);
@@ -287,7 +287,7 @@ class ResourceMethods {
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
     return storage::RunIdempotent(
-        pool_, call.principal().name, call.method(), request_id, request, out,
+        pool_, key->library_id, call.principal().name, call.method(), request_id, request, out,
         [&](Session& s) -> absl::Status {
           return Modify(
               s, call, *key, name, etag, /*allow_deleted=*/true, "UNDELETE", request_id,
@@ -310,16 +310,16 @@ class ResourceMethods {
   // A custom method that changes one live resource (ActivateAgreement, ...): scope, lock, etag,
   // then `change`; the result is written with a system entry whose verb is `verb`. With
   // `allow_deleted`, a deleted resource is changed too (erasure).
-  absl::Status Change(const api::Call& call, absl::string_view verb,
-                      absl::string_view name, absl::string_view etag, absl::string_view request_id,
+  absl::Status Change(const api::Call& call, absl::string_view verb, absl::string_view name,
+                      absl::string_view etag, absl::string_view request_id,
                       const google::protobuf::Message& request, const ChangeFn& change, M* out,
                       bool allow_deleted = false) {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
-    return storage::RunIdempotent(pool_, call.principal().name, call.method(), request_id,
-                                  request, out, [&](Session& s) -> absl::Status {
+    return storage::RunIdempotent(pool_, key->library_id, call.principal().name, call.method(),
+                                  request_id, request, out, [&](Session& s) -> absl::Status {
                                     return Modify(
                                         s, call, *key, name, etag, allow_deleted, verb, request_id,
                                         [&](M& record) { return change(s, *key, record); }, out);

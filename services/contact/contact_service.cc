@@ -261,7 +261,7 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
   if (!valid.ok()) return valid;
 
   return storage::RunIdempotent(
-      pool_, call.principal().name, call.method(), request.request_id(),
+      pool_, target->library_id, call.principal().name, call.method(), request.request_id(),
       request, out, [&](storage::Session& s) -> absl::Status {
         storage::ResourceTable::Row target_row;
         Contact merged;
@@ -308,8 +308,8 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
             }
             if (!ok.ok()) return ok;
           }
-          auto activities = storage::activities::MoveRelated(s, name, request.target());
-          if (!activities.ok()) return activities.status();
+          ok = storage::activities::MoveRelated(s, name, request.target());
+          if (!ok.ok()) return ok;
           // The source goes: soft-deleted and emptied (its data lives on in the target, and
           // erasing the target must not leave a copy behind), with its own entry.
           std::vector<std::string> emptied = ClearPersonalData(source);
@@ -418,31 +418,26 @@ ContactService::ContactService(const server::ServiceDeps& deps)
                                           return contacts_.Get(c, r.name(), out);
                                         });
   Unary<v1::ListContactsRequest, v1::ListContactsResponse>(
-      &Async::RequestListContacts,
-      [this](const api::Call& c, const auto& r, auto* out) {
+      &Async::RequestListContacts, [this](const api::Call& c, const auto& r, auto* out) {
         ListArgs args{"ListContacts",   r.parent(), r.page_size(),
                       r.page_token(),   r.filter(), r.order_by(),
                       r.show_deleted(), {},         ""};
         return contacts_.List(c, args, out->mutable_contacts(), out->mutable_next_page_token());
       });
   Unary<v1::CreateContactRequest, Contact>(
-      &Async::RequestCreateContact,
-      [this](const api::Call& c, const auto& r, auto* out) {
+      &Async::RequestCreateContact, [this](const api::Call& c, const auto& r, auto* out) {
         return contacts_.Create(c, r.parent(), r.contact(), r.contact_id(), r.request_id(), r, out);
       });
   Unary<v1::UpdateContactRequest, Contact>(
-      &Async::RequestUpdateContact,
-      [this](const api::Call& c, const auto& r, auto* out) {
+      &Async::RequestUpdateContact, [this](const api::Call& c, const auto& r, auto* out) {
         return contacts_.Update(c, r.contact(), r.update_mask(), out);
       });
   Unary<v1::DeleteContactRequest, Contact>(
-      &Async::RequestDeleteContact,
-      [this](const api::Call& c, const auto& r, auto* out) {
+      &Async::RequestDeleteContact, [this](const api::Call& c, const auto& r, auto* out) {
         return contacts_.Delete(c, r.name(), r.etag(), false, out);
       });
   Unary<v1::UndeleteContactRequest, Contact>(
-      &Async::RequestUndeleteContact,
-      [this](const api::Call& c, const auto& r, auto* out) {
+      &Async::RequestUndeleteContact, [this](const api::Call& c, const auto& r, auto* out) {
         return contacts_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
       });
   Unary<v1::FindDuplicateContactsRequest, v1::FindDuplicateContactsResponse>(

@@ -160,9 +160,10 @@ absl::Status LibraryService::CreateLibrary(const api::Call& call,
   record.id = request.library_id().empty() ? api::GenerateResourceId() : request.library_id();
   ApplyFields(request.library(), MutableLibraryFields(), record);
   record.create_time = record.update_time = storage::NowMicros();
+  // Remembered with the parent (what the request names: a generated id differs per attempt).
   return storage::RunIdempotent(
-      pool_, call.principal().name, call.method(), request.request_id(),
-      request, response, [&](Session& s) -> absl::Status {
+      pool_, record.parent_id, call.principal().name, call.method(), request.request_id(), request,
+      response, [&](Session& s) -> absl::Status {
         absl::Status in_scope =
             record.parent_id.empty()
                 ? storage::scope::CheckNetwork(call.principal(), "the network's root libraries")
@@ -319,8 +320,8 @@ absl::Status LibraryService::UndeleteLibrary(const api::Call& call,
   if (!valid.ok()) return valid;
   const std::string& name = request.name();
   return storage::RunIdempotent(
-      pool_, call.principal().name, call.method(),
-      request.request_id(), request, response, [&](Session& s) -> absl::Status {
+      pool_, *id, call.principal().name, call.method(), request.request_id(), request, response,
+      [&](Session& s) -> absl::Status {
         absl::Status in_scope = storage::scope::Check(s, call.principal(), *id, name);
         if (!in_scope.ok()) return in_scope;
         auto current = libraries::Get(s, *id, libraries::Lock::kUpdate);

@@ -39,7 +39,7 @@ TEST_F(IdempotencyTest, FirstAnswerIsReplayedAndChangeRunsOnce) {
   for (int i = 0; i < 3; ++i) {
     google::rpc::ErrorInfo response;
     absl::Status status =
-        RunIdempotent(*pool_, "apiKeys/a", "m", "id-1", request, &response, [&](Session&) {
+        RunIdempotent(*pool_, "lib", "apiKeys/a", "m", "id-1", request, &response, [&](Session&) {
           ++runs;
           response = Message("RESPONSE " + std::to_string(runs));
           return absl::OkStatus();
@@ -52,18 +52,19 @@ TEST_F(IdempotencyTest, FirstAnswerIsReplayedAndChangeRunsOnce) {
   // The same id for another method is a different request.
   google::rpc::ErrorInfo response;
   ASSERT_TRUE(
-      RunIdempotent(*pool_, "apiKeys/a", "other", "id-1", request, &response, [&](Session&) {
+      RunIdempotent(*pool_, "lib", "apiKeys/a", "other", "id-1", request, &response, [&](Session&) {
         ++runs;
         return absl::OkStatus();
       }).ok());
   EXPECT_EQ(runs, 2);
   // Another caller's request id is another request: it runs, and gets its own answer.
   google::rpc::ErrorInfo theirs;
-  ASSERT_TRUE(RunIdempotent(*pool_, "apiKeys/b", "m", "id-1", request, &theirs, [&](Session&) {
-                ++runs;
-                theirs = Message("THEIRS");
-                return absl::OkStatus();
-              }).ok());
+  ASSERT_TRUE(
+      RunIdempotent(*pool_, "lib", "apiKeys/b", "m", "id-1", request, &theirs, [&](Session&) {
+        ++runs;
+        theirs = Message("THEIRS");
+        return absl::OkStatus();
+      }).ok());
   EXPECT_EQ(runs, 3);
   EXPECT_EQ(theirs.reason(), "THEIRS");
 }
@@ -72,25 +73,27 @@ TEST_F(IdempotencyTest, FailedChangeRecordsNothing) {
   auto request = Message("REQ");
   google::rpc::ErrorInfo response;
   absl::Status status = RunIdempotent(
-      *pool_, "apiKeys/a", "m", "id-2", request, &response,
+      *pool_, "lib", "apiKeys/a", "m", "id-2", request, &response,
       [](Session&) { return api::Error(absl::StatusCode::kFailedPrecondition, "NO", "refused"); });
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Rows(), "0\n");
   // So a retry runs the change again.
   int runs = 0;
-  ASSERT_TRUE(RunIdempotent(*pool_, "apiKeys/a", "m", "id-2", request, &response, [&](Session&) {
-                ++runs;
-                return absl::OkStatus();
-              }).ok());
+  ASSERT_TRUE(
+      RunIdempotent(*pool_, "lib", "apiKeys/a", "m", "id-2", request, &response, [&](Session&) {
+        ++runs;
+        return absl::OkStatus();
+      }).ok());
   EXPECT_EQ(runs, 1);
 }
 
 TEST_F(IdempotencyTest, PruneForgetsOnlyExpiredIds) {
   google::rpc::ErrorInfo response;
   for (const char* id : {"old", "new"}) {
-    ASSERT_TRUE(RunIdempotent(*pool_, "apiKeys/a", "m", id, Message(id), &response, [](Session&) {
-                  return absl::OkStatus();
-                }).ok());
+    ASSERT_TRUE(
+        RunIdempotent(*pool_, "lib", "apiKeys/a", "m", id, Message(id), &response, [](Session&) {
+          return absl::OkStatus();
+        }).ok());
   }
   TestDatabase::Shared().Sql(
       "UPDATE request_log SET create_time = create_time - INTERVAL 8 DAY WHERE request_id = 'old'",
@@ -108,7 +111,7 @@ TEST_F(IdempotencyTest, ConnectionLostAtCommitIsUnavailableAndTheRetryRuns) {
   auto request = Message("REQ");
   google::rpc::ErrorInfo response;
   absl::Status status =
-      RunIdempotent(*pool_, "apiKeys/a", "m", "id-3", request, &response, [&](Session& s) {
+      RunIdempotent(*pool_, "lib", "apiKeys/a", "m", "id-3", request, &response, [&](Session& s) {
         return s.Run([&]() -> absl::Status {
           auto rs = s.Query("SELECT CONNECTION_ID()");
           rs->next();
@@ -119,13 +122,49 @@ TEST_F(IdempotencyTest, ConnectionLostAtCommitIsUnavailableAndTheRetryRuns) {
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_EQ(Rows(), "0\n");
   int runs = 0;
-  status = RunIdempotent(*pool_, "apiKeys/a", "m", "id-3", request, &response, [&](Session&) {
-    ++runs;
-    return absl::OkStatus();
-  });
+  status =
+      RunIdempotent(*pool_, "lib", "apiKeys/a", "m", "id-3", request, &response, [&](Session&) {
+        ++runs;
+        return absl::OkStatus();
+      });
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(Rows(), "1\n");
+}
+
+// Responses remembered before request_log kept libraries ('') are still replayed; a request id
+// is remembered per library.
+TEST_F(IdempotencyTest, ResponsesFromBeforeLibrariesAreReplayed) {
+  auto request = Message("REQ");
+  google::rpc::ErrorInfo response;
+  ASSERT_TRUE(
+      RunIdempotent(*pool_, "", "apiKeys/a", "m", "old-1", request, &response, [&](Session&) {
+        response = Message("FIRST");
+        return absl::OkStatus();
+      }).ok());
+  int runs = 0;
+  ASSERT_TRUE(
+      RunIdempotent(*pool_, "lib", "apiKeys/a", "m", "old-1", request, &response, [&](Session&) {
+        ++runs;
+        return absl::OkStatus();
+      }).ok());
+  EXPECT_EQ(runs, 0);
+  EXPECT_EQ(response.reason(), "FIRST");
+  ASSERT_TRUE(
+      RunIdempotent(*pool_, "lib", "apiKeys/a", "m", "new-1", request, &response, [&](Session&) {
+        ++runs;
+        return absl::OkStatus();
+      }).ok());
+  ASSERT_TRUE(
+      RunIdempotent(*pool_, "other", "apiKeys/a", "m", "new-1", request, &response, [&](Session&) {
+        ++runs;
+        return absl::OkStatus();
+      }).ok());
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(TestDatabase::Shared().Sql(
+                "SELECT library_id, request_id FROM request_log ORDER BY library_id, request_id",
+                config_.database),
+            "\told-1\nlib\tnew-1\nother\tnew-1\n");
 }
 
 TEST(RequestIdTest, Validation) {

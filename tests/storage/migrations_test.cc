@@ -62,6 +62,90 @@ TEST(MigrationsTest, ConcurrentMigratorsApplyEachMigrationOnce) {
   EXPECT_EQ(applied, AllMigrations().size());
 }
 
+// A database holding rows made by the schema before 0008 (activities keyed by id alone, related
+// resources in activity_related, request_log without libraries) keeps every row through it.
+TEST(MigrationsTest, LibraryKeysMigrationKeepsEveryRow) {
+  DbConfig config = TestDatabase::Shared().EmptySchema();
+  auto old = ApplyMigrations(config, nullptr, 7);
+  ASSERT_TRUE(old.ok()) << old.status();
+  ASSERT_EQ(old->current_version, 7);
+  auto sql = [&](const std::string& statement) {
+    return TestDatabase::Shared().Sql(statement, config.database);
+  };
+  sql(R"(
+    INSERT INTO libraries (id, parent_id, display_name, kind, revision, create_time, update_time)
+    VALUES ('oblast', NULL, 'Областная', 1, 1, '2026-01-01', '2026-01-01'),
+           ('city', 'oblast', 'Городская ЦБС', 2, 1, '2026-01-01', '2026-01-01');
+    INSERT INTO partners (library_id, id, display_name, inn, kind, state, notes, revision,
+                          create_time, update_time)
+    VALUES ('city', 'bank', 'Банк «Ёлка»', '7707083893', 1, 2, '', 1, '2026-01-02', '2026-01-02'),
+           ('city', 'quiet', 'Тихий', NULL, 1, 1, '', 1, '2026-01-02', '2026-01-02');
+    INSERT INTO contacts (library_id, id, family_name, given_name, partner, notes, revision,
+                          create_time, update_time)
+    VALUES ('city', 'ivanova', 'Иванова', 'Алёна', 'libraries/city/partners/bank', '', 1,
+            '2026-01-02', '2026-01-02');
+    INSERT INTO resource_values VALUES
+      ('partners', 'city', 'bank', 'tags', 0, 'банк'),
+      ('partners', 'city', 'bank', 'tags', 1, 'спонсор'),
+      ('contacts', 'city', 'ivanova', 'emails', 0, 'alena@example.ru');
+    INSERT INTO activities (id, library_id, kind, actor, verb, resource, changed_fields,
+                            request_id, subject, description, occurred_time, revision,
+                            create_time, update_time, delete_time)
+    VALUES ('sys1', 'city', 1, 'apiKeys/a', 'CREATE', 'libraries/city/partners/bank',
+            'display_name,inn', 'r1', '', '', '2026-01-02', 1, '2026-01-02', '2026-01-02', NULL),
+           ('meet', 'oblast', 2, 'apiKeys/a', '', '', '', 'r2', 'Встреча с Ивановой',
+            'Обсудили «Ёлку»', '2026-03-05 10:00:00', 1, '2026-03-05', '2026-03-05', NULL),
+           ('gone', 'city', 3, 'apiKeys/a', '', '', '', 'r3', 'Звонок', '',
+            '2026-04-01 09:00:00', 2, '2026-04-01', '2026-04-02', '2026-04-02'),
+           ('early', 'city', 2, 'apiKeys/a', '', '', '', 'r4', 'Раньше', '',
+            '2026-02-01 09:00:00', 1, '2026-02-01', '2026-02-01', NULL);
+    INSERT INTO activity_related VALUES
+      ('meet', 'libraries/city/partners/bank'), ('meet', 'libraries/city/contacts/ivanova'),
+      ('gone', 'libraries/city/partners/bank'), ('early', 'libraries/city/partners/bank');
+    INSERT INTO request_log (principal, request_id, method, request_hash, response, create_time)
+    VALUES ('apiKeys/a', 'req-1', 'allies.v1.PartnerService/CreatePartner', REPEAT('x', 32),
+            'ответ', '2026-11-29');
+  )");
+  const std::string activities_before = sql("SELECT * FROM activities ORDER BY id");
+  const std::string values_before = sql("SELECT * FROM resource_values ORDER BY owner_id, field");
+
+  auto all = ApplyMigrations(config);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->current_version, AllMigrations().back().version);
+
+  EXPECT_EQ(sql("SELECT * FROM activities ORDER BY id"), activities_before);
+  EXPECT_EQ(sql("SELECT * FROM resource_values WHERE collection <> 'activities' "
+                "ORDER BY owner_id, field"),
+            values_before);
+  EXPECT_EQ(
+      sql("SELECT library_id, owner_id, position, value FROM resource_values "
+          "WHERE collection = 'activities' AND field = 'related' ORDER BY owner_id, position"),
+      "city\tearly\t0\tlibraries/city/partners/bank\n"
+      "city\tgone\t0\tlibraries/city/partners/bank\n"
+      "oblast\tmeet\t0\tlibraries/city/contacts/ivanova\n"
+      "oblast\tmeet\t1\tlibraries/city/partners/bank\n");
+  EXPECT_EQ(sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+                "AND table_name = 'activity_related'"),
+            "0\n");
+  EXPECT_EQ(sql("SELECT library_id, principal, request_id, response FROM request_log"),
+            "\tapiKeys/a\treq-1\tответ\n");
+  // The latest live interaction, not the deleted one, nor the system entry.
+  EXPECT_EQ(sql("SELECT id, last_interaction_time FROM partners ORDER BY id"),
+            "bank\t2026-03-05 10:00:00.000000\nquiet\tNULL\n");
+  EXPECT_EQ(sql("SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index) FROM "
+                "information_schema.statistics WHERE table_schema = DATABASE() AND "
+                "table_name = 'activities' AND index_name = 'PRIMARY'"),
+            "library_id,id\n");
+
+  // Run again (as after a migrator that died before recording it): nothing changes.
+  sql("DELETE FROM schema_migrations WHERE version = 8");
+  auto again = ApplyMigrations(config);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->applied, std::vector<int>{8});
+  EXPECT_EQ(sql("SELECT * FROM activities ORDER BY id"), activities_before);
+  EXPECT_EQ(sql("SELECT COUNT(*) FROM resource_values"), "7\n");
+}
+
 TEST(MigrationsTest, UnreachableDatabaseIsUnavailable) {
   DbConfig config = TestDatabase::Shared().base_config();
   config.socket = "/nonexistent.sock";
