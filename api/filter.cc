@@ -1,6 +1,7 @@
 #include "api/filter.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -384,6 +385,14 @@ class Parser {
         node.value = n;
         return absl::OkStatus();
       }
+      case FieldKind::kDouble: {
+        double d = 0;
+        if (value.type != Tok::kNumber || !absl::SimpleAtod(value.text, &d) || !std::isfinite(d)) {
+          return bad(absl::StrCat("expected a number like 2.5, got ", Quote(value.text)));
+        }
+        node.value = d;
+        return absl::OkStatus();
+      }
       case FieldKind::kBool:
         if (value.type == Tok::kWord && (value.text == "true" || value.text == "false")) {
           node.value = value.text == "true";
@@ -480,6 +489,8 @@ void AppendCanonical(const FilterExpr& e, std::string& out) {
         absl::StrAppend(&out, "t", absl::ToUnixMicros(*t));
       } else if (auto* d = std::get_if<Date>(&e.value)) {
         absl::StrAppend(&out, "d", FormatDate(*d));
+      } else if (auto* x = std::get_if<double>(&e.value)) {
+        absl::StrAppend(&out, "x", absl::StrFormat("%.17g", *x));
       }
       return;
   }

@@ -32,6 +32,7 @@ namespace allies::api {
 enum class FieldKind {
   kString,
   kInt,
+  kDouble,  // a decimal number ("2.5")
   kBool,
   kEnum,       // compared by name, stored as its number
   kTimestamp,  // RFC 3339
@@ -66,7 +67,7 @@ std::string FormatDate(const Date& date);
 // A real calendar date written "YYYY-MM-DD" (digits only), or nullopt.
 std::optional<Date> ParseDate(absl::string_view text);
 
-using FilterValue = std::variant<std::string, int64_t, bool, absl::Time, Date>;
+using FilterValue = std::variant<std::string, int64_t, bool, absl::Time, Date, double>;
 
 struct FilterExpr {
   enum class Type { kAnd, kOr, kNot, kCompare };

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "api/errors.h"
 
@@ -54,6 +55,36 @@ absl::StatusOr<std::vector<std::string>> NamePattern::Parse(absl::string_view na
     ids.emplace_back(segments[2 * i + 1]);
   }
   return ids;
+}
+
+absl::StatusOr<std::vector<std::optional<std::string>>> NamePattern::ParseWithWildcards(
+    absl::string_view name, absl::string_view field) const {
+  // "-" stands for any id: parse with a placeholder id in its place, then undo it.
+  std::vector<std::string> segments = absl::StrSplit(name, '/');
+  std::vector<bool> any(segments.size(), false);
+  for (size_t i = 1; i < segments.size(); i += 2) {
+    if (segments[i] == "-") {
+      any[i] = true;
+      segments[i] = "x";
+    }
+  }
+  auto ids = Parse(absl::StrJoin(segments, "/"), field);
+  if (!ids.ok()) {
+    // Say it against the name as given.
+    return InvalidField(std::string(field),
+                        absl::StrCat("is malformed: expected a name of the form \"", pattern_,
+                                     "\" (any id may be \"-\"), got ", Quote(name)),
+                        "INVALID_RESOURCE_NAME");
+  }
+  std::vector<std::optional<std::string>> out;
+  for (size_t i = 0; i < ids->size(); ++i) {
+    if (any[2 * i + 1]) {
+      out.emplace_back();
+    } else {
+      out.emplace_back((*ids)[i]);
+    }
+  }
+  return out;
 }
 
 std::string NamePattern::Format(const std::vector<std::string>& ids) const {

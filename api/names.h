@@ -27,6 +27,9 @@ class NamePattern {
   // expected form.
   absl::StatusOr<std::vector<std::string>> Parse(absl::string_view name,
                                                  absl::string_view field) const;
+  // As Parse, but any id may be "-" (AIP-159: every one), which gives nullopt.
+  absl::StatusOr<std::vector<std::optional<std::string>>> ParseWithWildcards(
+      absl::string_view name, absl::string_view field) const;
   // Formats ids (one per variable, in order) into a name.
   std::string Format(const std::vector<std::string>& ids) const;
   const std::string& pattern() const { return pattern_; }

@@ -118,6 +118,11 @@ class HostedService {
 
 // Base for a service implemented over a generated AsyncService: derived classes declare their
 // methods once with Unary(...), and the rest is shared.
+template <typename T>
+struct NonDeduced {
+  using type = T;
+};
+
 template <typename AsyncService>
 class AsyncServiceHost : public HostedService {
  public:
@@ -136,9 +141,16 @@ class AsyncServiceHost : public HostedService {
   template <typename Request, typename Response>
   using Handler = std::function<absl::Status(const Call&, const Request&, Response*)>;
 
-  // Declares a unary method; its name and permission come from its descriptor.
-  template <typename Request, typename Response>
-  void Unary(RequestFn<Request, Response> request, Handler<Request, Response> handler) {
+  // Declares a unary method; its name and permission come from its descriptor. (The handler's
+  // types follow from `request`: it may be a generic lambda.)
+  template <typename Base, typename Request, typename Response>
+  void Unary(void (Base::*request_method)(grpc::ServerContext*, Request*,
+                                          grpc::ServerAsyncResponseWriter<Response>*,
+                                          grpc::CompletionQueue*, grpc::ServerCompletionQueue*,
+                                          void*),
+             typename NonDeduced<Handler<Request, Response>>::type handler) {
+    // (The generated method is declared on a base of AsyncService.)
+    RequestFn<Request, Response> request = request_method;
     auto method = std::make_shared<const Method<Request, Response>>(Method<Request, Response>{
         FindMethod(Request::descriptor(), Response::descriptor()), std::move(handler)});
     methods_.push_back([this, request, method](grpc::ServerCompletionQueue* cq) {

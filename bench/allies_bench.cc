@@ -59,8 +59,8 @@
 #include "server/config.h"
 #include "server/host.h"
 #include "services/apikey/api_key_service.h"
-#include "storage/activity_repository.h"
-#include "storage/library_repository.h"
+#include "storage/activity_log.h"
+#include "storage/core_tables.h"
 #include "storage/migrations.h"
 #include "storage/partnership_tables.h"
 #include "storage/transaction.h"
@@ -361,8 +361,6 @@ storage::Change SystemEntry(const std::string& actor, const std::string& library
   return change;
 }
 
-constexpr unsigned kLibraryColumns = 11;  // of libraries::kSelectByIdSql
-
 // The raw-database side of a Get: one row through the pool, every column read as text (as a
 // handler reads it before building its response). False when there is no such row.
 template <typename... Args>
@@ -528,13 +526,16 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
       deep_page.set_page_token(response.next_page_token());
     }
   }
+  // The raw reads run the services' own SELECTs and read every column they return.
+  const std::string library_select = storage::LibrariesTable().GetSql(storage::Lock::kNone);
   const std::string partner_select = storage::PartnersTable().GetSql(storage::Lock::kNone);
-  unsigned partner_columns = 0;
+  unsigned library_columns = 0, partner_columns = 0;
   {
     absl::Status counted = storage::RunRead(pool, [&](storage::Session& s) {
       return s.Run([&]() -> absl::Status {
-        auto rs = s.Query(partner_select, partner_library, "p-0");
-        partner_columns = rs->getMetaData()->getColumnCount();
+        partner_columns =
+            s.Query(partner_select, partner_library, "p-0")->getMetaData()->getColumnCount();
+        library_columns = s.Query(library_select, SeedId(0))->getMetaData()->getColumnCount();
         return absl::OkStatus();
       });
     });
@@ -582,8 +583,7 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
           }),
       Blocking("raw_select",
                [&](int t, int64_t i) {
-                 return RawRead(pool, storage::libraries::kSelectByIdSql, kLibraryColumns,
-                                random_id(t, i));
+                 return RawRead(pool, library_select, library_columns, random_id(t, i));
                }),
       Rpc<v1::Library>(
           "create",
@@ -597,21 +597,26 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
           }),
       Blocking("raw_insert",
                [&](int, int64_t) {
-                 storage::LibraryRecord r;
-                 r.id = absl::StrCat("r-", run_tag, "-", created++);
-                 r.display_name = "Сельская библиотека-филиал";
-                 r.kind = v1::Library::BRANCH;
-                 r.region = "Вологодская область";
-                 r.create_time = r.update_time = storage::NowMicros();
+                 const std::string id = absl::StrCat("r-", run_tag, "-", created++);
+                 const absl::Time when = storage::NowMicros();
                  // What CreateLibrary commits: the row and its SYSTEM activity, in one transaction.
                  return storage::RunInTransaction(
                             pool,
                             [&](storage::Session& s) {
-                              absl::Status ok = storage::libraries::Insert(s, r);
+                              absl::Status ok = s.Run([&]() -> absl::Status {
+                                s.Execute(
+                                    "INSERT INTO libraries (id, revision, create_time, "
+                                    "update_time, delete_time, display_name, parent_id, kind, "
+                                    "region, address, website) VALUES (?, 1, ?, ?, NULL, ?, "
+                                    "NULL, ?, ?, '', '')",
+                                    id, when, when, "Сельская библиотека-филиал",
+                                    int64_t{v1::Library::BRANCH}, "Вологодская область");
+                                return absl::OkStatus();
+                              });
                               if (!ok.ok()) return ok;
                               return storage::activities::RecordChange(
-                                  s, SystemEntry(actor, r.id, api::LibraryName(r.id),
-                                                 kLibraryFields, r.create_time));
+                                  s, SystemEntry(actor, id, api::LibraryName(id), kLibraryFields,
+                                                 when));
                             })
                      .ok();
                }),
@@ -667,8 +672,8 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
                  return storage::RunInTransaction(
                             pool,
                             [&](storage::Session& s) {
-                              auto library =
-                                  storage::libraries::Get(s, create_library, storage::Lock::kShare);
+                              auto library = storage::LibrariesTable().State(
+                                  s, {create_library, create_library}, storage::Lock::kShare);
                               if (!library.ok()) return library.status();
                               absl::Status ok = storage::PartnersTable().Insert(s, row, p);
                               if (!ok.ok()) return ok;

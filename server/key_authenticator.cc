@@ -4,6 +4,9 @@
 #include "absl/time/clock.h"
 #include "api/credentials.h"
 #include "api/errors.h"
+#include "api/names.h"
+#include "api/proto_time.h"
+#include "storage/core_tables.h"
 #include "storage/transaction.h"
 
 namespace allies::server {
@@ -22,7 +25,7 @@ bool KeyAuthenticator::Entry::Matches(absl::string_view secret) const {
     absl::ReaderMutexLock lock(&mu);
     if (!verified_secret.empty() && api::SameHash(verified_secret, secret)) return true;
   }
-  if (!api::SameHash(api::HashSecret(secret), key.secret_hash)) return false;
+  if (!api::SameHash(api::HashSecret(secret), secret_hash)) return false;
   absl::MutexLock lock(&mu);
   verified_secret = std::string(secret);
   return true;
@@ -41,20 +44,23 @@ absl::StatusOr<api::Principal> KeyAuthenticator::Authenticate(absl::string_view 
   if (!entry) {
     auto fetched = std::make_shared<Entry>();
     absl::Status status = storage::RunRead(pool_, [&](storage::Session& s) -> absl::Status {
-      auto key = storage::api_keys::Get(s, parsed->id);
-      if (key.ok()) {
-        fetched->found = true;
-        fetched->key = *std::move(key);
-        return absl::OkStatus();
+      storage::ResourceTable::Row row;
+      absl::Status read = storage::ApiKeysTable().Get(s, {"", parsed->id}, storage::Lock::kNone,
+                                                      &row, &fetched->key);
+      if (read.code() == absl::StatusCode::kNotFound) return absl::OkStatus();
+      if (!read.ok()) return read;
+      fetched->found = true;
+      if (!row.extra.empty()) {
+        if (const auto* hash = std::get_if<std::string>(&row.extra[0]))
+          fetched->secret_hash = *hash;
       }
-      if (key.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
-      return key.status();
+      return absl::OkStatus();
     });
     if (!status.ok()) return status;  // UNAVAILABLE: cannot tell who this is
     fetched->fetched = now;
-    fetched->principal.name = absl::StrCat("apiKeys/", fetched->key.id);
-    fetched->principal.role = static_cast<api::Role>(fetched->key.role);
-    fetched->principal.library_id = fetched->key.library_id;
+    fetched->principal.name = fetched->key.name();
+    fetched->principal.role = static_cast<api::Role>(fetched->key.role());
+    fetched->principal.library_id = std::string(api::LibraryIdOf(fetched->key.library()));
     absl::MutexLock lock(&mu_);
     if (cache_.size() >= kMaxCachedKeys) cache_.clear();
     cache_[parsed->id] = entry = std::move(fetched);
@@ -65,8 +71,8 @@ absl::StatusOr<api::Principal> KeyAuthenticator::Authenticate(absl::string_view 
     return Rejected("unknown API key");
   }
   if (!entry->Matches(parsed->secret)) return Rejected("unknown API key");
-  if (entry->key.revoke_time) return Rejected("the API key was revoked");
-  if (entry->key.expire_time && *entry->key.expire_time <= now) {
+  if (entry->key.has_revoke_time()) return Rejected("the API key was revoked");
+  if (entry->key.has_expire_time() && api::FromTimestamp(entry->key.expire_time()) <= now) {
     return Rejected("the API key has expired");
   }
   return entry->principal;

@@ -10,8 +10,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "allies/v1/api_key.pb.h"
 #include "api/rpc.h"
-#include "storage/api_key_repository.h"
 #include "storage/pool.h"
 
 namespace allies::server {
@@ -28,7 +28,8 @@ class KeyAuthenticator final : public api::Authenticator {
   // A key as read from the database, shared by the calls that use it until it is re-read.
   struct Entry {
     bool found = false;
-    storage::ApiKeyRecord key;
+    v1::ApiKey key;
+    std::string secret_hash;
     api::Principal principal;
     absl::Time fetched;
     // Whether `secret` is the key's. A secret once seen to match is kept (for the cache's

@@ -56,6 +56,7 @@ SqlValue ToSqlValue(const api::FilterValue& v) {
   if (auto* i = std::get_if<int64_t>(&v)) return *i;
   if (auto* b = std::get_if<bool>(&v)) return *b;
   if (auto* t = std::get_if<absl::Time>(&v)) return *t;
+  if (auto* x = std::get_if<double>(&v)) return *x;
   const auto& d = std::get<api::Date>(v);
   return api::FormatDate(d);
 }
@@ -131,6 +132,13 @@ absl::StatusOr<SqlValue> KeyValue(const api::FilterField& field, const std::stri
         return api::InvalidField("page_token", "is malformed", "INVALID_PAGE_TOKEN");
       }
       return SqlValue(n);
+    }
+    case api::FieldKind::kDouble: {
+      double x = 0;
+      if (!absl::SimpleAtod(text, &x)) {
+        return api::InvalidField("page_token", "is malformed", "INVALID_PAGE_TOKEN");
+      }
+      return SqlValue(x);
     }
     case api::FieldKind::kTimestamp: {
       absl::Time t = FromSqlDatetime(text);

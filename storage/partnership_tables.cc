@@ -28,20 +28,20 @@ const ResourceTable& PartnersTable() {
   static const auto* table =
       new ResourceTable("partners", "partners", v1::Partner::descriptor(),
                         {
-                            {"display_name", "display_name", true},
-                            {"legal_name", "legal_name"},
-                            {"inn", "inn", true, false, /*null_if_empty=*/true},
-                            {"ogrn", "ogrn"},
-                            {"kind", "kind", true},
-                            {"support_forms", ""},
-                            {"state", "state", true},
-                            {"website", "website"},
-                            {"email", "email"},
-                            {"phone", "phone"},
-                            {"address", "address"},
-                            {"tags", ""},
-                            {"notes", "notes"},
-                            {"last_interaction_time", "last_interaction_time", true},
+                            Field("display_name").Sortable(),
+                            Field("legal_name"),
+                            Field("inn").Sortable().NullIfEmpty(),
+                            Field("ogrn"),
+                            Field("kind").Sortable(),
+                            Field("support_forms"),
+                            Field("state").Sortable(),
+                            Field("website"),
+                            Field("email"),
+                            Field("phone"),
+                            Field("address"),
+                            Field("tags"),
+                            Field("notes"),
+                            Field("last_interaction_time").Sortable().LatestInteraction(),
                         });
   return *table;
 }
@@ -50,16 +50,16 @@ const ResourceTable& ContactsTable() {
   static const auto* table =
       new ResourceTable("contacts", "contacts", v1::Contact::descriptor(),
                         {
-                            {"family_name", "family_name", true},
-                            {"given_name", "given_name", true},
-                            {"patronymic", "patronymic"},
-                            {"position", "position"},
-                            {"partner", "partner", false, /*name_valued=*/true},
-                            {"emails", ""},
-                            {"phones", ""},
-                            {"preferred_channel", "preferred_channel"},
-                            {"notes", "notes"},
-                            {"erase_time", "erase_time"},
+                            Field("family_name").Sortable().PersonalData(Personal::kName),
+                            Field("given_name").Sortable().PersonalData(Personal::kName),
+                            Field("patronymic").PersonalData(Personal::kName),
+                            Field("position").PersonalData(Personal::kData),
+                            Field("partner").References("partners"),
+                            Field("emails").PersonalData(Personal::kContactPoint),
+                            Field("phones").PersonalData(Personal::kContactPoint),
+                            Field("preferred_channel"),
+                            Field("notes").PersonalData(Personal::kData),
+                            Field("erase_time"),
                         });
   return *table;
 }
@@ -68,23 +68,23 @@ const ResourceTable& AgreementsTable() {
   static const auto* table =
       new ResourceTable("agreements", "agreements", v1::Agreement::descriptor(),
                         {
-                            {"partner", "partner", false, /*name_valued=*/true},
-                            {"number", "number", true},
-                            {"title", "title", true},
-                            {"kind", "kind", true},
-                            {"state", "state", true, false, false, kAgreementStateSql},
-                            {"sign_date", "sign_date", true},
-                            {"start_date", "start_date", true},
-                            {"end_date", "end_date", true, false, false, kAgreementEndDateSql},
-                            {"auto_renew", "auto_renew"},
-                            {"renewal_months", "renewal_months"},
-                            {"subject", "subject"},
-                            {"library_obligations", "library_obligations"},
-                            {"partner_obligations", "partner_obligations"},
-                            {"value", "value"},
-                            {"signatories", ""},
-                            {"documents", "documents"},
-                            {"termination_reason", "termination_reason"},
+                            Field("partner").References("partners"),
+                            Field("number").Sortable(),
+                            Field("title").Sortable(),
+                            Field("kind").Sortable(),
+                            Field("state").Sortable().Computed(kAgreementStateSql),
+                            Field("sign_date").Sortable(),
+                            Field("start_date").Sortable(),
+                            Field("end_date").Sortable().Computed(kAgreementEndDateSql),
+                            Field("auto_renew"),
+                            Field("renewal_months"),
+                            Field("subject").FreeText(10000),
+                            Field("library_obligations").FreeText(10000),
+                            Field("partner_obligations").FreeText(10000),
+                            Field("value"),
+                            Field("signatories").References("contacts"),
+                            Field("documents"),
+                            Field("termination_reason").FreeText(1000),
                         });
   return *table;
 }
@@ -94,10 +94,10 @@ absl::StatusOr<std::optional<std::string>> AnyLiveAgreement(Session& session,
   static const std::string kSql =
       std::string(
           "SELECT CONCAT('libraries/', t.library_id, '/agreements/', t.id) FROM "
-          "agreements t WHERE t.partner = ? AND t.delete_time IS NULL AND ") +
+          "agreements t WHERE t.library_id = ? AND t.partner = ? AND t.delete_time IS NULL AND ") +
       kAgreementStateSql + " IN (2, 3) ORDER BY t.id LIMIT 1";
   return session.Run([&]() -> absl::StatusOr<std::optional<std::string>> {
-    auto rs = session.Query(kSql, partner_name);
+    auto rs = session.Query(kSql, api::LibraryIdOf(partner_name), partner_name);
     if (!rs->next()) return std::optional<std::string>();
     return std::optional<std::string>(GetString(*rs, 1));
   });

@@ -3,9 +3,11 @@
 #include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <type_traits>
 #include <variant>
 
@@ -15,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "api/errors.h"
 #include "api/etag.h"
 #include "api/proto_time.h"
@@ -22,6 +25,10 @@
 #include "storage/scope.h"
 
 namespace allies::storage {
+
+// The built-in tables (storage/tables.cc): declared the first time Tables() is asked for.
+void DeclareBuiltInTables();
+
 namespace {
 
 using google::protobuf::Descriptor;
@@ -40,10 +47,24 @@ constexpr char kFieldSeparator = '\x1e';
 constexpr char kNoDateSortValue[] = "1000-01-01";
 constexpr char kNoTimeSortValue[] = "1000-01-01 00:00:00";
 
-enum class Codec { kString, kEnum, kBool, kInt32, kInt64, kTimestamp, kDate, kJson, kValues };
+enum class Codec {
+  kString,
+  kEnum,
+  kBool,
+  kInt32,
+  kInt64,
+  kDouble,
+  kTimestamp,
+  kDate,
+  kJson,
+  kValues,  // repeated scalars in resource_values
+  kJoined,  // repeated strings joined in one column
+};
 
-Codec CodecOf(const FieldDescriptor* f) {
-  if (f->is_repeated() && f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return Codec::kValues;
+Codec CodecOf(const FieldDescriptor* f, const FieldColumn& fc) {
+  if (f->is_repeated() && f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+    return fc.joined != 0 ? Codec::kJoined : Codec::kValues;
+  }
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
       return Codec::kString;
@@ -55,29 +76,41 @@ Codec CodecOf(const FieldDescriptor* f) {
       return Codec::kInt32;
     case FieldDescriptor::CPPTYPE_INT64:
       return Codec::kInt64;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return Codec::kDouble;
     case FieldDescriptor::CPPTYPE_MESSAGE:
       if (f->is_repeated()) return Codec::kJson;
       if (f->message_type()->full_name() == "google.protobuf.Timestamp") return Codec::kTimestamp;
       if (f->message_type()->full_name() == "google.type.Date") return Codec::kDate;
       return Codec::kJson;
     default:
-      return Codec::kString;  // not used by our messages; rejected in the constructor
+      return Codec::kString;  // rejected by Supported()
   }
 }
 
-bool Supported(const FieldDescriptor* f) {
+// Why a field cannot be stored as declared ("" when it can).
+std::string Unsupported(const FieldDescriptor* f, const FieldColumn& fc) {
+  if (f == nullptr) return "no such field in the message";
   switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING:
-    case FieldDescriptor::CPPTYPE_ENUM:
-      return true;
-    case FieldDescriptor::CPPTYPE_BOOL:
-    case FieldDescriptor::CPPTYPE_INT32:
-    case FieldDescriptor::CPPTYPE_INT64:
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      return !f->is_repeated() || f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    case FieldDescriptor::CPPTYPE_UINT32:
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return "unsigned integers are not supported (use int32 or int64)";
     default:
-      return false;
+      break;
   }
+  if (f->is_repeated() && f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE &&
+      f->cpp_type() != FieldDescriptor::CPPTYPE_STRING &&
+      f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM) {
+    return "repeated numbers and bools are not supported";
+  }
+  if (fc.joined != 0 && (!f->is_repeated() || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING)) {
+    return "Joined needs a repeated string";
+  }
+  if (!fc.references.empty() && f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
+    return "References needs a string field";
+  }
+  return "";
 }
 
 std::vector<std::pair<std::string, int>> EnumValues(const FieldDescriptor* f) {
@@ -90,31 +123,21 @@ std::vector<std::pair<std::string, int>> EnumValues(const FieldDescriptor* f) {
   return values;
 }
 
-const FieldDescriptor* Standard(const Message& m, const char* name) {
-  return m.GetDescriptor()->FindFieldByName(name);
-}
-
-void SetTime(Message* m, const char* field, std::optional<absl::Time> t) {
-  const FieldDescriptor* f = Standard(*m, field);
+void SetTime(Message* m, const FieldDescriptor* f, std::optional<absl::Time> t) {
   if (f == nullptr) return;
   if (!t) {
     m->GetReflection()->ClearField(m, f);
     return;
   }
-  auto* ts = dynamic_cast<google::protobuf::Timestamp*>(m->GetReflection()->MutableMessage(m, f));
-  if (ts != nullptr) api::ToTimestamp(*t, ts);
+  auto* ts = static_cast<google::protobuf::Timestamp*>(m->GetReflection()->MutableMessage(m, f));
+  api::ToTimestamp(*t, ts);
 }
 
 std::optional<absl::Time> GetTimeField(const Message& m, const FieldDescriptor* f) {
   if (f == nullptr || !m.GetReflection()->HasField(m, f)) return std::nullopt;
-  const auto* ts =
-      dynamic_cast<const google::protobuf::Timestamp*>(&m.GetReflection()->GetMessage(m, f));
-  if (ts == nullptr) return std::nullopt;
-  return api::FromTimestamp(*ts);
-}
-
-std::optional<absl::Time> GetTimeField(const Message& m, const char* field) {
-  return GetTimeField(m, Standard(m, field));
+  const auto& ts =
+      static_cast<const google::protobuf::Timestamp&>(m.GetReflection()->GetMessage(m, f));
+  return api::FromTimestamp(ts);
 }
 
 std::string ToJson(const Message& m, const FieldDescriptor* f) {
@@ -146,7 +169,7 @@ void FromJson(const std::string& text, const FieldDescriptor* f, Message* m) {
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
   auto status = google::protobuf::util::JsonStringToMessage(
-      absl::StrCat("{\"", f->name(), "\":", text, "}"), wrapper.get(), options);
+      absl::StrCat("{\"", f->json_name(), "\":", text, "}"), wrapper.get(), options);
   if (!status.ok()) return;
   m->GetReflection()->SwapFields(wrapper.get(), m, {f});
 }
@@ -161,322 +184,6 @@ std::string EscapeSqlLiteral(absl::string_view text) {
   return out;
 }
 
-}  // namespace
-
-ResourceTable::ResourceTable(std::string table, std::string collection, const Descriptor* message,
-                             std::vector<FieldColumn> fields)
-    : table_(std::move(table)),
-      collection_(std::move(collection)),
-      message_(message),
-      fields_(std::move(fields)),
-      pattern_(absl::StrCat("libraries/{library}/", collection_, "/{id}")) {
-  const std::string name_sql =
-      absl::StrCat("CONCAT('libraries/', t.library_id, '/", collection_, "/', t.id)");
-  schema_.push_back({"name", api::FieldKind::kName, false, true, {}});
-  columns_.push_back({"name", name_sql, "", "", ""});
-
-  std::vector<std::string> select = {"t.library_id",  "t.id",          "t.revision",
-                                     "t.create_time", "t.update_time", "t.delete_time"};
-  std::vector<std::string> stored = {"library_id",  "id",          "revision",
-                                     "create_time", "update_time", "delete_time"};
-  std::vector<std::string> assignments;
-  for (const FieldColumn& fc : fields_) {
-    const FieldDescriptor* f = message_->FindFieldByName(fc.field);
-    if (f == nullptr || !Supported(f)) {
-      // A programming error in a table declaration: fail loudly at start-up.
-      std::fprintf(stderr, "resource table %s: unsupported field %s\n", table_.c_str(),
-                   fc.field.c_str());
-      std::abort();
-    }
-    descriptors_.push_back(f);
-    const Codec codec = CodecOf(f);
-    std::string read;
-    if (codec == Codec::kValues) {
-      read = absl::StrFormat(
-          "(SELECT GROUP_CONCAT(v.value ORDER BY v.position SEPARATOR '%c') FROM resource_values "
-          "v WHERE v.collection = '%s' AND v.library_id = t.library_id AND v.owner_id = t.id AND "
-          "v.field = '%s')",
-          kValueSeparator, EscapeSqlLiteral(collection_), EscapeSqlLiteral(fc.field));
-    } else {
-      read = fc.read_sql.empty() ? absl::StrCat("t.", fc.column) : fc.read_sql;
-      has_computed_ = has_computed_ || !fc.read_sql.empty();
-    }
-    if (codec == Codec::kValues) {
-      value_fields_.push_back(f);
-    } else {
-      select.push_back(read);
-    }
-    if (!fc.column.empty() && codec != Codec::kValues) {
-      stored.push_back(fc.column);
-      assignments.push_back(absl::StrCat(fc.column, " = ?"));
-    }
-
-    // Filter and order.
-    api::FilterField filter_field;
-    filter_field.name = fc.field;
-    filter_field.repeated = codec == Codec::kValues;
-    filter_field.sortable = fc.sortable && codec != Codec::kValues;
-    ColumnSpec spec{fc.field, read, "", "", ""};
-    switch (f->cpp_type()) {
-      case FieldDescriptor::CPPTYPE_STRING:
-        filter_field.kind = fc.name_valued ? api::FieldKind::kName : api::FieldKind::kString;
-        break;
-      case FieldDescriptor::CPPTYPE_ENUM:
-        filter_field.kind = api::FieldKind::kEnum;
-        filter_field.enum_values = EnumValues(f);
-        break;
-      case FieldDescriptor::CPPTYPE_BOOL:
-        filter_field.kind = api::FieldKind::kBool;
-        break;
-      case FieldDescriptor::CPPTYPE_INT32:
-      case FieldDescriptor::CPPTYPE_INT64:
-        filter_field.kind = api::FieldKind::kInt;
-        break;
-      default:
-        break;
-    }
-    if (codec == Codec::kString && (fc.null_if_empty || fc.name_valued)) {
-      // NULL sorts as the empty string it stands for, so keyset pages stay exact.
-      spec.sort_column = absl::StrCat("COALESCE(", read, ", '')");
-    }
-    if (codec == Codec::kTimestamp) filter_field.kind = api::FieldKind::kTimestamp;
-    if (codec == Codec::kDate) {
-      filter_field.kind = api::FieldKind::kDate;
-      spec.sort_column = absl::StrCat("COALESCE(", read, ", DATE '", kNoDateSortValue, "')");
-    }
-    if (codec == Codec::kTimestamp && filter_field.sortable) {
-      // Typed, so that the keyset compares times, not text.
-      spec.sort_column = absl::StrCat("COALESCE(", read, ", TIMESTAMP '", kNoTimeSortValue, "')");
-    }
-    if (codec == Codec::kValues) {
-      const std::string compare = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
-                                      ? "CAST(v.value AS SIGNED) = ?"
-                                      : "v.value = ?";
-      spec.has_sql = absl::StrFormat(
-          "EXISTS (SELECT 1 FROM resource_values v WHERE v.collection = '%s' AND v.library_id = "
-          "t.library_id AND v.owner_id = t.id AND v.field = '%s' AND %s)",
-          EscapeSqlLiteral(collection_), EscapeSqlLiteral(fc.field), compare);
-    }
-    if (codec == Codec::kJson) continue;  // not filterable
-    schema_.push_back(std::move(filter_field));
-    columns_.push_back(std::move(spec));
-  }
-  for (const char* t : {"create_time", "update_time"}) {
-    schema_.push_back({t, api::FieldKind::kTimestamp, false, true, {}});
-    columns_.push_back({t, absl::StrCat("t.", t), "", "", ""});
-  }
-  schema_.push_back({"delete_time", api::FieldKind::kTimestamp, false, false, {}});
-  columns_.push_back({"delete_time", "t.delete_time", "", "", ""});
-
-  if (!value_fields_.empty()) {
-    select.push_back(absl::StrFormat(
-        "(SELECT GROUP_CONCAT(v.field, '%c', v.value ORDER BY v.field, v.position SEPARATOR '%c') "
-        "FROM resource_values v WHERE v.collection = '%s' AND v.library_id = t.library_id AND "
-        "v.owner_id = t.id)",
-        kFieldSeparator, kValueSeparator, EscapeSqlLiteral(collection_)));
-  }
-  anchors_column_ = static_cast<unsigned>(select.size()) + 1;
-  for (size_t i = 0; i < fields_.size(); ++i) {
-    if (!fields_[i].column.empty() && !fields_[i].read_sql.empty() &&
-        CodecOf(descriptors_[i]) != Codec::kValues) {
-      anchored_.push_back(i);
-      select.push_back(absl::StrCat("t.", fields_[i].column));
-    }
-  }
-  select_ = absl::StrCat("SELECT ", absl::StrJoin(select, ", "), " FROM ", table_, " t");
-  for (Lock lock : {Lock::kNone, Lock::kShare, Lock::kUpdate}) {
-    get_sql_[static_cast<int>(lock)] =
-        absl::StrCat(select_, " WHERE t.library_id = ? AND t.id = ?", LockSuffix(lock));
-    state_sql_[static_cast<int>(lock)] =
-        absl::StrCat("SELECT delete_time IS NULL FROM ", table_, " WHERE library_id = ? AND id = ?",
-                     LockSuffix(lock));
-  }
-  insert_sql_ =
-      absl::StrCat("INSERT INTO ", table_, " (", absl::StrJoin(stored, ", "), ") VALUES (",
-                   absl::StrJoin(std::vector<std::string>(stored.size(), "?"), ", "), ")");
-  touch_sql_ = absl::StrCat("UPDATE ", table_,
-                            " SET revision = revision + 1, update_time = GREATEST(update_time, ?) "
-                            "WHERE library_id = ? AND id = ?");
-  update_sql_ = absl::StrCat("UPDATE ", table_,
-                             " SET revision = ?, create_time = ?, update_time = ?, delete_time = ?",
-                             assignments.empty() ? "" : ", ", absl::StrJoin(assignments, ", "),
-                             " WHERE library_id = ? AND id = ?");
-}
-
-const FieldColumn* ResourceTable::Find(absl::string_view field) const {
-  for (const auto& fc : fields_) {
-    if (fc.field == field) return &fc;
-  }
-  return nullptr;
-}
-
-std::string ResourceTable::Name(const ResourceKey& key) const {
-  return pattern_.Format({key.library_id, key.id});
-}
-
-absl::StatusOr<ResourceKey> ResourceTable::ParseName(absl::string_view name,
-                                                     absl::string_view field) const {
-  auto ids = pattern_.Parse(name, field);
-  if (!ids.ok()) return ids.status();
-  return ResourceKey{(*ids)[0], (*ids)[1]};
-}
-
-namespace {
-
-// The values of one row, in the order of the table's select list.
-struct RowReader {
-  const ResourceTable& table;
-  const std::vector<const FieldDescriptor*>& descriptors;
-  // The repeated fields: their values follow the other fields, all in one column.
-  const std::vector<const FieldDescriptor*>& value_fields;
-
-  void Read(sql::ResultSet& rs, ResourceTable::Row* row, Message* m) const {
-    row->key.library_id = GetString(rs, 1);
-    row->key.id = GetString(rs, 2);
-    row->revision = rs.getInt64(3);
-    const absl::Time create_time = GetTime(rs, 4);
-    const absl::Time update_time = GetTime(rs, 5);
-    const Reflection* r = m->GetReflection();
-    if (const FieldDescriptor* f = Standard(*m, "name")) r->SetString(m, f, table.Name(row->key));
-    if (const FieldDescriptor* f = Standard(*m, "etag")) {
-      r->SetString(m, f, api::ComputeEtag(row->revision, update_time));
-    }
-    SetTime(m, "create_time", create_time);
-    SetTime(m, "update_time", update_time);
-    SetTime(m, "delete_time", GetOptionalTime(rs, 6));
-    unsigned column = 7;
-    for (const FieldDescriptor* f : descriptors) {
-      if (CodecOf(f) == Codec::kValues) {
-        r->ClearField(m, f);
-      } else {
-        ReadField(rs, column++, f, m);
-      }
-    }
-    if (!value_fields.empty()) ReadValues(rs, column, m);
-  }
-
-  // The repeated fields' values: "field<kFieldSeparator>value" entries, by field and position.
-  void ReadValues(sql::ResultSet& rs, unsigned column, Message* m) const {
-    if (rs.isNull(column)) return;
-    const Reflection* r = m->GetReflection();
-    const std::string all = GetString(rs, column);
-    for (absl::string_view entry : absl::StrSplit(all, kValueSeparator)) {
-      const size_t split = entry.find(kFieldSeparator);
-      if (split == absl::string_view::npos) continue;
-      const FieldDescriptor* f = nullptr;
-      for (const FieldDescriptor* candidate : value_fields) {
-        if (candidate->name() == entry.substr(0, split)) {
-          f = candidate;
-          break;
-        }
-      }
-      if (f == nullptr) continue;  // a field this table no longer declares
-      const absl::string_view value = entry.substr(split + 1);
-      if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
-        int n = 0;
-        if (absl::SimpleAtoi(value, &n)) r->AddEnumValue(m, f, n);
-      } else {
-        r->AddString(m, f, std::string(value));
-      }
-    }
-  }
-
-  static void ReadField(sql::ResultSet& rs, unsigned column, const FieldDescriptor* f, Message* m) {
-    const Reflection* r = m->GetReflection();
-    r->ClearField(m, f);
-    if (rs.isNull(column)) return;
-    switch (CodecOf(f)) {
-      case Codec::kString:
-        r->SetString(m, f, GetString(rs, column));
-        return;
-      case Codec::kEnum:
-        r->SetEnumValue(m, f, rs.getInt(column));
-        return;
-      case Codec::kBool:
-        r->SetBool(m, f, rs.getBoolean(column));
-        return;
-      case Codec::kInt32:
-        r->SetInt32(m, f, rs.getInt(column));
-        return;
-      case Codec::kInt64:
-        r->SetInt64(m, f, rs.getInt64(column));
-        return;
-      case Codec::kTimestamp: {
-        auto* ts = dynamic_cast<google::protobuf::Timestamp*>(r->MutableMessage(m, f));
-        if (ts != nullptr) api::ToTimestamp(GetTime(rs, column), ts);
-        return;
-      }
-      case Codec::kDate: {
-        auto* d = dynamic_cast<google::type::Date*>(r->MutableMessage(m, f));
-        std::optional<api::Date> date = api::ParseDate(GetString(rs, column));
-        if (d != nullptr && date) api::ToProtoDate(*date, d);
-        return;
-      }
-      case Codec::kJson:
-        FromJson(GetString(rs, column), f, m);
-        return;
-      case Codec::kValues:
-        return;  // read by ReadValues
-    }
-  }
-};
-
-SqlValue StoredValue(const Message& m, const FieldDescriptor* f, const FieldColumn& fc) {
-  const Reflection* r = m.GetReflection();
-  switch (CodecOf(f)) {
-    case Codec::kString: {
-      std::string value = r->GetString(m, f);
-      if (value.empty() && (fc.null_if_empty || fc.name_valued)) return Null{};
-      return value;
-    }
-    case Codec::kEnum:
-      return static_cast<int64_t>(r->GetEnumValue(m, f));
-    case Codec::kBool:
-      return r->GetBool(m, f);
-    case Codec::kInt32:
-      return static_cast<int64_t>(r->GetInt32(m, f));
-    case Codec::kInt64:
-      return r->GetInt64(m, f);
-    case Codec::kTimestamp: {
-      auto t = GetTimeField(m, f);
-      if (!t) return Null{};
-      return *t;
-    }
-    case Codec::kDate: {
-      if (!r->HasField(m, f)) return Null{};
-      const auto* d = dynamic_cast<const google::type::Date*>(&r->GetMessage(m, f));
-      if (d == nullptr) return Null{};
-      return api::FormatDate(*d);
-    }
-    case Codec::kJson:
-      return ToJson(m, f);
-    case Codec::kValues:
-      break;
-  }
-  return Null{};
-}
-
-// A stored column's value as StoredValue would have written it.
-SqlValue ReadStored(sql::ResultSet& rs, unsigned column, const FieldDescriptor* f) {
-  if (rs.isNull(column)) return Null{};
-  switch (CodecOf(f)) {
-    case Codec::kEnum:
-    case Codec::kInt32:
-    case Codec::kInt64:
-      return static_cast<int64_t>(rs.getInt64(column));
-    case Codec::kBool:
-      return static_cast<bool>(rs.getBoolean(column));
-    case Codec::kTimestamp:
-      return GetTime(rs, column);
-    case Codec::kString:
-    case Codec::kDate:
-    case Codec::kJson:
-    case Codec::kValues:
-      break;
-  }
-  return GetString(rs, column);
-}
-
 // A value as a page token keeps it, in the order the sort column gives (unset dates and times
 // where they sort, empty text for NULL).
 std::string SortText(const SqlValue& v, Codec codec) {
@@ -484,8 +191,10 @@ std::string SortText(const SqlValue& v, Codec codec) {
   if (const auto* n = std::get_if<int64_t>(&v)) return absl::StrCat(*n);
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "1" : "0";
   if (const auto* t = std::get_if<absl::Time>(&v)) return ToSqlDatetime(*t);
+  if (const auto* x = std::get_if<double>(&v)) return absl::StrFormat("%.17g", *x);
   if (codec == Codec::kDate) return kNoDateSortValue;
   if (codec == Codec::kTimestamp) return kNoTimeSortValue;
+  if (codec == Codec::kDouble) return "0";
   return "";
 }
 
@@ -504,14 +213,666 @@ bool SameValue(const SqlValue& a, const SqlValue& b) {
       a);
 }
 
+absl::Status DuplicateError(const sql::SQLException& e, const std::string& name) {
+  if (absl::StrContains(e.what(), "PRIMARY")) {
+    return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_ALREADY_EXISTS",
+                      absl::StrCat(name, " already exists"), {{"resource", name}});
+  }
+  return api::Error(absl::StatusCode::kAlreadyExists, "DUPLICATE_VALUE",
+                    absl::StrCat("a value of ", name, " must be unique and is taken"),
+                    {{"resource", name}});
+}
+
+// The registry of declared tables.
+struct Registry {
+  std::mutex mu;
+  std::vector<const ResourceTable*> tables;
+};
+
+Registry& TheRegistry() {
+  static auto* registry = new Registry;
+  return *registry;
+}
+
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Field declarations.
+
+FieldColumn::FieldColumn(std::string field_name) : field(field_name), column(field_name) {}
+
+FieldColumn FieldColumn::Column(std::string name) const {
+  FieldColumn c = *this;
+  c.column = std::move(name);
+  return c;
+}
+FieldColumn FieldColumn::Sortable() const {
+  FieldColumn c = *this;
+  c.sortable = true;
+  return c;
+}
+FieldColumn FieldColumn::NullIfEmpty() const {
+  FieldColumn c = *this;
+  c.null_if_empty = true;
+  return c;
+}
+FieldColumn FieldColumn::Names() const {
+  FieldColumn c = *this;
+  c.names = true;
+  return c;
+}
+FieldColumn FieldColumn::References(std::string collection, Reach how,
+                                    std::string reason_prefix) const {
+  FieldColumn c = *this;
+  c.names = true;
+  c.references = std::move(collection);
+  c.reach = how;
+  c.reason = std::move(reason_prefix);
+  if (how == Reach::kSameLibrary) c.null_if_empty = true;
+  return c;
+}
+FieldColumn FieldColumn::StoredAsId(std::string prefix) const {
+  FieldColumn c = *this;
+  c.names = true;
+  c.null_if_empty = true;
+  c.id_prefix = std::move(prefix);
+  return c;
+}
+FieldColumn FieldColumn::Computed(std::string sql) const {
+  FieldColumn c = *this;
+  c.read_sql = std::move(sql);
+  return c;
+}
+FieldColumn FieldColumn::ComputedOnly(std::string sql) const {
+  FieldColumn c = *this;
+  c.read_sql = std::move(sql);
+  c.column.clear();
+  return c;
+}
+FieldColumn FieldColumn::Maintained() const {
+  FieldColumn c = *this;
+  c.maintained = true;
+  return c;
+}
+FieldColumn FieldColumn::FreeText(size_t max_chars) const {
+  FieldColumn c = *this;
+  c.free_text = max_chars;
+  return c;
+}
+FieldColumn FieldColumn::LatestInteraction() const {
+  FieldColumn c = *this;
+  c.maintained = true;
+  c.latest_interaction = true;
+  return c;
+}
+FieldColumn FieldColumn::Joined(char separator) const {
+  FieldColumn c = *this;
+  c.joined = separator;
+  return c;
+}
+FieldColumn FieldColumn::PersonalData(Personal kind, std::string of) const {
+  FieldColumn c = *this;
+  c.personal = kind;
+  c.person_field = std::move(of);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// How each field is read and written, computed once per table.
+
+struct ResourceTable::Plan {
+  const FieldDescriptor* descriptor = nullptr;
+  Codec codec = Codec::kString;
+  unsigned select_column = 0;  // its column in the select list (0: read with the values)
+  bool written = false;        // Insert and Update write its column
+  bool computed = false;       // read through read_sql
+};
+
+namespace {
+
+// A field's value as the column stores it.
+SqlValue StoredValue(const Message& m, const FieldDescriptor* f, Codec codec,
+                     const FieldColumn& fc) {
+  const Reflection* r = m.GetReflection();
+  switch (codec) {
+    case Codec::kString: {
+      std::string value = r->GetString(m, f);
+      if (value.empty() && fc.null_if_empty) return Null{};
+      if (!fc.id_prefix.empty()) {
+        absl::string_view id = value;
+        absl::ConsumePrefix(&id, fc.id_prefix);
+        return std::string(id);
+      }
+      return value;
+    }
+    case Codec::kEnum:
+      return static_cast<int64_t>(r->GetEnumValue(m, f));
+    case Codec::kBool:
+      return r->GetBool(m, f);
+    case Codec::kInt32:
+      return static_cast<int64_t>(r->GetInt32(m, f));
+    case Codec::kInt64:
+      return r->GetInt64(m, f);
+    case Codec::kDouble:
+      return f->cpp_type() == FieldDescriptor::CPPTYPE_FLOAT
+                 ? static_cast<double>(r->GetFloat(m, f))
+                 : r->GetDouble(m, f);
+    case Codec::kTimestamp: {
+      auto t = GetTimeField(m, f);
+      if (!t) return Null{};
+      return *t;
+    }
+    case Codec::kDate: {
+      if (!r->HasField(m, f)) return Null{};
+      return api::FormatDate(static_cast<const google::type::Date&>(r->GetMessage(m, f)));
+    }
+    case Codec::kJson:
+      return ToJson(m, f);
+    case Codec::kJoined: {
+      const auto& values = r->GetRepeatedPtrField<std::string>(m, f);
+      return absl::StrJoin(values, std::string(1, fc.joined));
+    }
+    case Codec::kValues:
+      break;
+  }
+  return Null{};
+}
+
+// A stored column's value as StoredValue would have written it.
+SqlValue ReadStored(sql::ResultSet& rs, unsigned column, Codec codec) {
+  if (rs.isNull(column)) return Null{};
+  switch (codec) {
+    case Codec::kEnum:
+    case Codec::kInt32:
+    case Codec::kInt64:
+      return static_cast<int64_t>(rs.getInt64(column));
+    case Codec::kBool:
+      return static_cast<bool>(rs.getBoolean(column));
+    case Codec::kDouble:
+      return static_cast<double>(rs.getDouble(column));
+    case Codec::kTimestamp:
+      return GetTime(rs, column);
+    default:
+      break;
+  }
+  return GetString(rs, column);
+}
+
+void ReadField(sql::ResultSet& rs, unsigned column, const FieldDescriptor* f, Codec codec,
+               const FieldColumn& fc, Message* m) {
+  const Reflection* r = m->GetReflection();
+  r->ClearField(m, f);
+  if (rs.isNull(column)) return;
+  switch (codec) {
+    case Codec::kString:
+      r->SetString(m, f, absl::StrCat(fc.id_prefix, GetString(rs, column)));
+      return;
+    case Codec::kEnum:
+      r->SetEnumValue(m, f, rs.getInt(column));
+      return;
+    case Codec::kBool:
+      r->SetBool(m, f, rs.getBoolean(column));
+      return;
+    case Codec::kInt32:
+      r->SetInt32(m, f, rs.getInt(column));
+      return;
+    case Codec::kInt64:
+      r->SetInt64(m, f, rs.getInt64(column));
+      return;
+    case Codec::kDouble:
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_FLOAT) {
+        r->SetFloat(m, f, static_cast<float>(rs.getDouble(column)));
+      } else {
+        r->SetDouble(m, f, static_cast<double>(rs.getDouble(column)));
+      }
+      return;
+    case Codec::kTimestamp:
+      api::ToTimestamp(GetTime(rs, column),
+                       static_cast<google::protobuf::Timestamp*>(r->MutableMessage(m, f)));
+      return;
+    case Codec::kDate: {
+      std::optional<api::Date> date = api::ParseDate(GetString(rs, column));
+      if (date) api::ToProtoDate(*date, static_cast<google::type::Date*>(r->MutableMessage(m, f)));
+      return;
+    }
+    case Codec::kJson:
+      FromJson(GetString(rs, column), f, m);
+      return;
+    case Codec::kJoined:
+      for (absl::string_view part :
+           absl::StrSplit(GetString(rs, column), fc.joined, absl::SkipEmpty())) {
+        r->AddString(m, f, std::string(part));
+      }
+      return;
+    case Codec::kValues:
+      return;  // read with the other repeated fields
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// The table.
+
+ResourceTable::ResourceTable(std::string table, std::string collection, const Descriptor* message,
+                             std::vector<FieldColumn> fields, TableOptions options)
+    : table_(std::move(table)),
+      collection_(std::move(collection)),
+      message_(message),
+      fields_(std::move(fields)),
+      options_(std::move(options)),
+      pattern_("") {
+  auto fail = [&](const std::string& why) {
+    // A programming error in a table declaration: fail loudly at start-up.
+    std::fprintf(stderr, "resource table %s: %s\n", table_.c_str(), why.c_str());
+    std::abort();
+  };
+  // Names and keys.
+  std::string name_pattern;
+  if (options_.root) {
+    if (options_.parent != nullptr) fail("a root collection has no parent");
+    path_ = collection_;
+    name_pattern = absl::StrCat(collection_, "/{id}");
+    key_columns_ = {"id"};
+  } else {
+    std::vector<std::string> segments = {collection_};
+    key_columns_ = {"id"};
+    for (const ResourceTable* p = options_.parent; p != nullptr; p = p->parent()) {
+      if (p->root()) fail("collections nest in a library or in a collection under one");
+      if (p->options().child_column.empty()) {
+        fail(absl::StrCat("its parent ", p->table(), " declares no child_column"));
+      }
+      segments.insert(segments.begin(), p->collection_);
+      key_columns_.insert(key_columns_.begin(), p->options().child_column);
+    }
+    key_columns_.insert(key_columns_.begin(), "library_id");
+    path_ = absl::StrJoin(segments, "/");
+    std::string parent_pattern = "libraries/{library}";
+    for (size_t i = 0; i + 1 < segments.size(); ++i) {
+      absl::StrAppend(&parent_pattern, "/", segments[i], "/{", segments[i], "}");
+    }
+    name_pattern = absl::StrCat(parent_pattern, "/", collection_, "/{id}");
+    if (options_.parent != nullptr) parent_pattern_.emplace(parent_pattern);
+  }
+  pattern_ = api::NamePattern(name_pattern);
+
+  // Standard fields.
+  name_field_ = message_->FindFieldByName("name");
+  etag_field_ = message_->FindFieldByName("etag");
+  create_time_field_ = message_->FindFieldByName("create_time");
+  update_time_field_ = message_->FindFieldByName("update_time");
+  delete_time_field_ = options_.soft_delete ? message_->FindFieldByName("delete_time") : nullptr;
+
+  const std::string scope_column =
+      options_.root ? (options_.scope_field.empty() ? "t.id" : "") : "t.library_id";
+  std::string name_sql;
+  {
+    std::vector<std::string> parts;
+    const std::vector<std::string> names = absl::StrSplit(name_pattern, '/');
+    size_t key = 0;
+    for (size_t i = 0; i < names.size(); i += 2) {
+      parts.push_back(absl::StrCat("'", i == 0 ? "" : "/", names[i], "/'"));
+      parts.push_back(absl::StrCat("t.", key_columns_[key++]));
+    }
+    name_sql = absl::StrCat("CONCAT(", absl::StrJoin(parts, ", "), ")");
+  }
+  schema_.push_back({"name", api::FieldKind::kName, false, true, {}});
+  columns_.push_back({"name", name_sql, "", "", ""});
+
+  std::vector<std::string> select;
+  for (const auto& k : key_columns_) select.push_back(absl::StrCat("t.", k));
+  for (const char* c : {"revision", "create_time", "update_time"}) {
+    select.push_back(absl::StrCat("t.", c));
+  }
+  if (options_.soft_delete) select.push_back("t.delete_time");
+  first_field_column_ = static_cast<unsigned>(select.size()) + 1;
+  std::vector<std::string> stored = key_columns_;
+  for (const char* c : {"revision", "create_time", "update_time"}) stored.push_back(c);
+  std::vector<std::string> assignments = {"revision = ?", "create_time = ?", "update_time = ?"};
+  if (options_.soft_delete) {
+    stored.push_back("delete_time");
+    assignments.push_back("delete_time = ?");
+  }
+
+  std::string scope_field_column;
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    FieldColumn& fc = fields_[i];
+    const FieldDescriptor* f = message_->FindFieldByName(fc.field);
+    const std::string why = Unsupported(f, fc);
+    if (!why.empty()) fail(absl::StrCat("field ", fc.field, ": ", why));
+    Plan plan;
+    plan.descriptor = f;
+    plan.codec = CodecOf(f, fc);
+    if (plan.codec == Codec::kValues) fc.column.clear();
+    if (fc.field == options_.scope_field) scope_field_column = absl::StrCat("t.", fc.column);
+    std::string read;
+    if (plan.codec == Codec::kValues) {
+      read = absl::StrFormat(
+          "(SELECT GROUP_CONCAT(v.value ORDER BY v.position SEPARATOR '%c') FROM resource_values "
+          "v WHERE v.library_id = t.library_id AND v.collection = '%s' AND v.owner_id = %s AND "
+          "v.field = '%s')",
+          kValueSeparator, EscapeSqlLiteral(path_), OwnerSql(), EscapeSqlLiteral(fc.field));
+      value_fields_.push_back(i);
+    } else {
+      read = fc.read_sql.empty() ? absl::StrCat("t.", fc.column) : fc.read_sql;
+      plan.computed = !fc.read_sql.empty();
+      has_computed_ = has_computed_ || plan.computed;
+      select.push_back(read);
+      plan.select_column = static_cast<unsigned>(select.size());
+    }
+    if (!fc.column.empty() && plan.codec != Codec::kValues && !fc.maintained) {
+      plan.written = true;
+      stored.push_back(fc.column);
+      assignments.push_back(absl::StrCat(fc.column, " = ?"));
+    }
+    plans_.push_back(plan);
+
+    // Filter and order.
+    api::FilterField filter_field;
+    filter_field.name = fc.field;
+    filter_field.repeated = plan.codec == Codec::kValues;
+    filter_field.sortable =
+        fc.sortable && plan.codec != Codec::kValues && plan.codec != Codec::kJoined;
+    ColumnSpec spec{fc.field, read, fc.id_prefix, "", ""};
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        filter_field.kind = fc.names ? api::FieldKind::kName : api::FieldKind::kString;
+        break;
+      case FieldDescriptor::CPPTYPE_ENUM:
+        filter_field.kind = api::FieldKind::kEnum;
+        filter_field.enum_values = EnumValues(f);
+        break;
+      case FieldDescriptor::CPPTYPE_BOOL:
+        filter_field.kind = api::FieldKind::kBool;
+        break;
+      case FieldDescriptor::CPPTYPE_INT32:
+      case FieldDescriptor::CPPTYPE_INT64:
+        filter_field.kind = api::FieldKind::kInt;
+        break;
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+      case FieldDescriptor::CPPTYPE_FLOAT:
+        filter_field.kind = api::FieldKind::kDouble;
+        break;
+      default:
+        break;
+    }
+    if (plan.codec == Codec::kString && fc.null_if_empty) {
+      // NULL sorts as the empty string it stands for, so keyset pages stay exact.
+      spec.sort_column = absl::StrCat("COALESCE(", read, ", '')");
+    }
+    if (plan.codec == Codec::kDouble) spec.sort_column = absl::StrCat("COALESCE(", read, ", 0)");
+    if (plan.codec == Codec::kTimestamp) filter_field.kind = api::FieldKind::kTimestamp;
+    if (plan.codec == Codec::kDate) {
+      filter_field.kind = api::FieldKind::kDate;
+      spec.sort_column = absl::StrCat("COALESCE(", read, ", DATE '", kNoDateSortValue, "')");
+    }
+    if (plan.codec == Codec::kTimestamp && filter_field.sortable) {
+      // Typed, so that the keyset compares times, not text.
+      spec.sort_column = absl::StrCat("COALESCE(", read, ", TIMESTAMP '", kNoTimeSortValue, "')");
+    }
+    if (plan.codec == Codec::kValues) {
+      const std::string compare = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                                      ? "CAST(v.value AS SIGNED) = ?"
+                                      : "v.value = ?";
+      spec.has_sql = absl::StrFormat(
+          "EXISTS (SELECT 1 FROM resource_values v WHERE v.library_id = t.library_id AND "
+          "v.collection = '%s' AND v.owner_id = %s AND v.field = '%s' AND %s)",
+          EscapeSqlLiteral(path_), OwnerSql(), EscapeSqlLiteral(fc.field), compare);
+    }
+    if (plan.codec == Codec::kJson || plan.codec == Codec::kJoined) continue;  // not filterable
+    schema_.push_back(std::move(filter_field));
+    columns_.push_back(std::move(spec));
+  }
+  if (!options_.scope_field.empty() && scope_field_column.empty()) {
+    fail(absl::StrCat("scope_field ", options_.scope_field, " is not a field of the table"));
+  }
+  for (const char* t : {"create_time", "update_time"}) {
+    schema_.push_back({t, api::FieldKind::kTimestamp, false, true, {}});
+    columns_.push_back({t, absl::StrCat("t.", t), "", "", ""});
+  }
+  if (options_.soft_delete) {
+    schema_.push_back({"delete_time", api::FieldKind::kTimestamp, false, false, {}});
+    columns_.push_back({"delete_time", "t.delete_time", "", "", ""});
+  }
+  for (const auto& extra : options_.extra_columns) stored.push_back(extra);
+
+  if (!value_fields_.empty()) {
+    select.push_back(absl::StrFormat(
+        "(SELECT GROUP_CONCAT(v.field, '%c', v.value ORDER BY v.field, v.position SEPARATOR '%c') "
+        "FROM resource_values v WHERE v.library_id = t.library_id AND v.collection = '%s' AND "
+        "v.owner_id = %s)",
+        kFieldSeparator, kValueSeparator, EscapeSqlLiteral(path_), OwnerSql()));
+    values_column_ = static_cast<unsigned>(select.size());
+  }
+  anchors_column_ = static_cast<unsigned>(select.size()) + 1;
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (!fields_[i].column.empty() && plans_[i].computed && plans_[i].written) {
+      anchored_.push_back(i);
+      select.push_back(absl::StrCat("t.", fields_[i].column));
+    }
+  }
+  extra_column_ = static_cast<unsigned>(select.size()) + 1;
+  for (const auto& extra : options_.extra_columns) select.push_back(absl::StrCat("t.", extra));
+  select_ = absl::StrCat("SELECT ", absl::StrJoin(select, ", "), " FROM ", table_, " t");
+  const std::string where = KeyCondition("t.");
+  for (Lock lock : {Lock::kNone, Lock::kShare, Lock::kUpdate}) {
+    get_sql_[static_cast<int>(lock)] = absl::StrCat(select_, " WHERE ", where, LockSuffix(lock));
+    state_sql_[static_cast<int>(lock)] =
+        absl::StrCat("SELECT ", options_.soft_delete ? "t.delete_time IS NULL" : "TRUE", " FROM ",
+                     table_, " t WHERE ", where, LockSuffix(lock));
+  }
+  insert_sql_ =
+      absl::StrCat("INSERT INTO ", table_, " (", absl::StrJoin(stored, ", "), ") VALUES (",
+                   absl::StrJoin(std::vector<std::string>(stored.size(), "?"), ", "), ")");
+  touch_sql_ =
+      absl::StrCat("UPDATE ", table_,
+                   " t SET revision = revision + 1, update_time = GREATEST(update_time, ?) "
+                   "WHERE ",
+                   where);
+  update_sql_ = absl::StrCat("UPDATE ", table_, " t SET ", absl::StrJoin(assignments, ", "),
+                             " WHERE ", where);
+  // The scope of a List: the library each row belongs to.
+  scope_column_ =
+      options_.root && !options_.scope_field.empty() ? scope_field_column : scope_column;
+
+  std::lock_guard<std::mutex> lock(TheRegistry().mu);
+  for (const ResourceTable* other : TheRegistry().tables) {
+    if (other->collection_path() == path_) fail("two tables declare the collection " + path_);
+  }
+  TheRegistry().tables.push_back(this);
+}
+
+ResourceTable::~ResourceTable() {
+  std::lock_guard<std::mutex> lock(TheRegistry().mu);
+  auto& tables = TheRegistry().tables;
+  tables.erase(std::remove(tables.begin(), tables.end(), this), tables.end());
+}
+
+const FieldColumn* ResourceTable::Find(absl::string_view field) const {
+  for (const auto& fc : fields_) {
+    if (fc.field == field) return &fc;
+  }
+  return nullptr;
+}
+
+std::string ResourceTable::KeyCondition(absl::string_view alias) const {
+  std::vector<std::string> parts;
+  for (const auto& k : key_columns_) parts.push_back(absl::StrCat(alias, k, " = ?"));
+  return absl::StrJoin(parts, " AND ");
+}
+
+std::string ResourceTable::OwnerId(const ResourceKey& key) const {
+  if (key.parents.empty()) return key.id;
+  return absl::StrCat(absl::StrJoin(key.parents, "/"), "/", key.id);
+}
+
+std::string ResourceTable::OwnerSql() const {
+  if (key_columns_.size() <= 2) return "t.id";
+  std::vector<std::string> parts;
+  for (size_t i = 1; i < key_columns_.size(); ++i)
+    parts.push_back(absl::StrCat("t.", key_columns_[i]));
+  return absl::StrCat("CONCAT(", absl::StrJoin(parts, ", '/', "), ")");
+}
+
+std::vector<SqlValue> ResourceTable::KeyValues(const ResourceKey& key) const {
+  std::vector<SqlValue> values;
+  if (!options_.root) {
+    values.push_back(key.library_id);
+    for (const auto& p : key.parents) values.push_back(p);
+  }
+  values.push_back(key.id);
+  return values;
+}
+
+ResourceKey ResourceTable::KeyFromRow(sql::ResultSet& rs, unsigned first) const {
+  ResourceKey key;
+  unsigned column = first;
+  if (!options_.root) {
+    key.library_id = GetString(rs, column++);
+    for (size_t i = 2; i < key_columns_.size(); ++i) key.parents.push_back(GetString(rs, column++));
+  }
+  key.id = GetString(rs, column);
+  if (options_.root && options_.scope_field.empty()) key.library_id = key.id;
+  return key;
+}
+
+std::string ResourceTable::Name(const ResourceKey& key) const {
+  std::vector<std::string> ids;
+  if (!options_.root) {
+    ids.push_back(key.library_id);
+    for (const auto& p : key.parents) ids.push_back(p);
+  }
+  ids.push_back(key.id);
+  return pattern_.Format(ids);
+}
+
+absl::StatusOr<ResourceKey> ResourceTable::ParseName(absl::string_view name,
+                                                     absl::string_view field) const {
+  auto ids = pattern_.Parse(name, field);
+  if (!ids.ok()) return ids.status();
+  ResourceKey key;
+  key.id = ids->back();
+  if (options_.root) {
+    if (options_.scope_field.empty()) key.library_id = key.id;
+    return key;
+  }
+  key.library_id = ids->front();
+  key.parents.assign(ids->begin() + 1, ids->end() - 1);
+  return key;
+}
+
+std::string ResourceTable::ParentName(const ResourceKey& key) const {
+  if (options_.root) return "";
+  if (options_.parent == nullptr) return api::LibraryName(key.library_id);
+  return options_.parent->Name(ParentKey(key));
+}
+
+ResourceKey ResourceTable::ParentKey(const ResourceKey& key) const {
+  ResourceKey parent;
+  parent.library_id = key.library_id;
+  if (!key.parents.empty()) {
+    parent.parents.assign(key.parents.begin(), key.parents.end() - 1);
+    parent.id = key.parents.back();
+  }
+  return parent;
+}
+
+absl::StatusOr<ResourceKey> ResourceTable::ParseCreateParent(absl::string_view parent,
+                                                             absl::string_view field) const {
+  ResourceKey key;
+  if (options_.root) {
+    if (!parent.empty()) {
+      return api::InvalidField(
+          std::string(field),
+          absl::StrCat(collection_, " have no parent; got ", api::Quote(parent)));
+    }
+    return key;
+  }
+  if (!parent_pattern_) {
+    auto library = api::ParseLibraryName(parent, field);
+    if (!library.ok()) return library.status();
+    key.library_id = *library;
+    return key;
+  }
+  auto ids = parent_pattern_->Parse(parent, field);
+  if (!ids.ok()) return ids.status();
+  key.library_id = ids->front();
+  key.parents.assign(ids->begin() + 1, ids->end());
+  return key;
+}
+
+absl::StatusOr<ParentFilter> ResourceTable::ParseListParent(absl::string_view parent,
+                                                            absl::string_view field) const {
+  ParentFilter filter;
+  if (options_.root) {
+    if (!parent.empty()) {
+      return api::InvalidField(
+          std::string(field),
+          absl::StrCat(collection_, " have no parent; got ", api::Quote(parent)));
+    }
+    return filter;
+  }
+  const api::NamePattern& pattern = parent_pattern_ ? *parent_pattern_ : api::LibraryNamePattern();
+  auto ids = pattern.ParseWithWildcards(parent, field);
+  if (!ids.ok()) return ids.status();
+  filter.library_id = ids->front();
+  filter.parents.assign(ids->begin() + 1, ids->end());
+  return filter;
+}
 
 void ResourceTable::ReadAnchors(sql::ResultSet& rs, const Message& m, Row* row) const {
   row->anchors.clear();
   unsigned column = anchors_column_;
   for (size_t i : anchored_) {
-    row->anchors[fields_[i].field] = {StoredValue(m, descriptors_[i], fields_[i]),
-                                      ReadStored(rs, column++, descriptors_[i])};
+    row->anchors[fields_[i].field] = {
+        StoredValue(m, plans_[i].descriptor, plans_[i].codec, fields_[i]),
+        ReadStored(rs, column++, plans_[i].codec)};
+  }
+}
+
+void ResourceTable::ReadRow(sql::ResultSet& rs, Row* row, Message* m) const {
+  row->key = KeyFromRow(rs, 1);
+  unsigned column = static_cast<unsigned>(key_columns_.size()) + 1;
+  row->revision = rs.getInt64(column++);
+  const absl::Time create_time = GetTime(rs, column++);
+  const absl::Time update_time = GetTime(rs, column++);
+  const Reflection* r = m->GetReflection();
+  if (name_field_ != nullptr) r->SetString(m, name_field_, Name(row->key));
+  if (etag_field_ != nullptr) {
+    r->SetString(m, etag_field_, api::ComputeEtag(row->revision, update_time));
+  }
+  SetTime(m, create_time_field_, create_time);
+  SetTime(m, update_time_field_, update_time);
+  if (options_.soft_delete) SetTime(m, delete_time_field_, GetOptionalTime(rs, column++));
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const Plan& plan = plans_[i];
+    if (plan.codec == Codec::kValues) {
+      r->ClearField(m, plan.descriptor);
+    } else {
+      ReadField(rs, plan.select_column, plan.descriptor, plan.codec, fields_[i], m);
+    }
+  }
+  if (values_column_ == 0 || rs.isNull(values_column_)) return;
+  // The repeated fields' values: "field<kFieldSeparator>value" entries, by field and position.
+  const std::string all = GetString(rs, values_column_);
+  for (absl::string_view entry : absl::StrSplit(all, kValueSeparator)) {
+    const size_t split = entry.find(kFieldSeparator);
+    if (split == absl::string_view::npos) continue;
+    const FieldDescriptor* f = nullptr;
+    for (size_t i : value_fields_) {
+      if (fields_[i].field == entry.substr(0, split)) {
+        f = plans_[i].descriptor;
+        break;
+      }
+    }
+    if (f == nullptr) continue;  // a field this table no longer declares
+    const absl::string_view value = entry.substr(split + 1);
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      int n = 0;
+      if (absl::SimpleAtoi(value, &n)) r->AddEnumValue(m, f, n);
+    } else {
+      r->AddString(m, f, std::string(value));
+    }
   }
 }
 
@@ -523,33 +884,48 @@ absl::Status ResourceTable::Get(Session& session, const ResourceKey& key, Lock l
                                 Message* out) const {
   const std::string& sql = GetSql(lock);
   return session.Run([&]() -> absl::Status {
-    auto rs = session.Query(sql, key.library_id, key.id);
+    auto rs = session.QueryValues(sql, KeyValues(key));
     if (!rs->next()) {
       const std::string name = Name(key);
       return api::Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
                         absl::StrCat(name, " does not exist"), {{"resource", name}});
     }
-    RowReader{*this, descriptors_, value_fields_}.Read(*rs, row, out);
+    ReadRow(*rs, row, out);
     ReadAnchors(*rs, *out, row);
+    row->extra.clear();
+    for (size_t i = 0; i < options_.extra_columns.size(); ++i) {
+      const unsigned column = extra_column_ + static_cast<unsigned>(i);
+      row->extra.push_back(rs->isNull(column) ? SqlValue(Null{})
+                                              : SqlValue(GetString(*rs, column)));
+    }
     return absl::OkStatus();
   });
 }
 
 absl::StatusOr<std::vector<ResourceTable::Row>> ResourceTable::List(
     Session& session, const ResourceListQuery& query, const std::function<Message*()>& add) const {
-  SqlClause library, live;
-  if (query.library_id) library = {"t.library_id = ?", {*query.library_id}};
-  if (!query.show_deleted) live = {"t.delete_time IS NULL", {}};
-  auto statement = scope::ListStatement(select_, columns_, {"t.library_id", "t.id"}, "t.library_id",
-                                        {library, live, query.condition}, query.window);
+  std::vector<SqlClause> conditions;
+  if (query.parent.library_id)
+    conditions.push_back({"t.library_id = ?", {*query.parent.library_id}});
+  for (size_t i = 0; i < query.parent.parents.size(); ++i) {
+    if (!query.parent.parents[i]) continue;
+    conditions.push_back(
+        {absl::StrCat("t.", key_columns_[i + 1], " = ?"), {*query.parent.parents[i]}});
+  }
+  if (!query.show_deleted && options_.soft_delete)
+    conditions.push_back({"t.delete_time IS NULL", {}});
+  conditions.push_back(query.condition);
+  std::vector<std::string> order_columns;
+  for (const auto& k : key_columns_) order_columns.push_back(absl::StrCat("t.", k));
+  auto statement = scope::ListStatement(select_, columns_, order_columns, scope_column_,
+                                        std::move(conditions), query.window);
   if (!statement.ok()) return statement.status();
   return session.Run([&]() -> absl::StatusOr<std::vector<Row>> {
     auto rs = session.QueryValues(statement->sql, statement->params);
-    RowReader reader{*this, descriptors_, value_fields_};
     std::vector<Row> rows;
     while (rs->next()) {
       rows.emplace_back();
-      reader.Read(*rs, &rows.back(), add());
+      ReadRow(*rs, &rows.back(), add());
     }
     return rows;
   });
@@ -557,41 +933,42 @@ absl::StatusOr<std::vector<ResourceTable::Row>> ResourceTable::List(
 
 std::vector<std::string> ResourceTable::SortKey(const Row& row, const Message& m,
                                                 const std::vector<api::OrderTerm>& order) const {
-  static const FieldColumn kPlain("", "");  // the standard fields (create_time, ...)
   std::vector<std::string> key;
   for (const auto& term : order) {
-    const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(term.field->name);
-    const FieldColumn* fc = Find(term.field->name);
-    key.push_back(f == nullptr ? "" : SortText(StoredValue(m, f, fc ? *fc : kPlain), CodecOf(f)));
+    const std::string& field = term.field->name;
+    if (field == "create_time" || field == "update_time") {
+      const FieldDescriptor* f = field == "create_time" ? create_time_field_ : update_time_field_;
+      auto t = GetTimeField(m, f);
+      key.push_back(t ? ToSqlDatetime(*t) : kNoTimeSortValue);
+      continue;
+    }
+    if (field == "name") {
+      key.push_back(Name(row.key));
+      continue;
+    }
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (fields_[i].field != field) continue;
+      key.push_back(SortText(StoredValue(m, plans_[i].descriptor, plans_[i].codec, fields_[i]),
+                             plans_[i].codec));
+      break;
+    }
   }
-  key.push_back(row.key.library_id);
-  key.push_back(row.key.id);
+  for (const SqlValue& v : KeyValues(row.key)) key.push_back(std::get<std::string>(v));
   return key;
 }
 
-namespace {
-
-absl::Status DuplicateError(const sql::SQLException& e, const std::string& name) {
-  if (absl::StrContains(e.what(), "PRIMARY")) {
-    return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_ALREADY_EXISTS",
-                      absl::StrCat(name, " already exists"), {{"resource", name}});
-  }
-  return api::Error(absl::StatusCode::kAlreadyExists, "DUPLICATE_VALUE",
-                    absl::StrCat("a value of ", name, " must be unique and is taken"),
-                    {{"resource", name}});
-}
-
-}  // namespace
-
 std::vector<SqlValue> ResourceTable::StoredValues(const Row& row, const Message& m,
                                                   std::vector<size_t>* kept) const {
-  std::vector<SqlValue> values = {
-      row.revision, GetTimeField(m, "create_time").value_or(absl::UnixEpoch()),
-      GetTimeField(m, "update_time").value_or(absl::UnixEpoch()), Null{}};
-  if (auto t = GetTimeField(m, "delete_time")) values.back() = *t;
+  std::vector<SqlValue> values = {row.revision,
+                                  GetTimeField(m, create_time_field_).value_or(absl::UnixEpoch()),
+                                  GetTimeField(m, update_time_field_).value_or(absl::UnixEpoch())};
+  if (options_.soft_delete) {
+    values.push_back(Null{});
+    if (auto t = GetTimeField(m, delete_time_field_)) values.back() = *t;
+  }
   for (size_t i = 0; i < fields_.size(); ++i) {
-    if (fields_[i].column.empty() || CodecOf(descriptors_[i]) == Codec::kValues) continue;
-    SqlValue value = StoredValue(m, descriptors_[i], fields_[i]);
+    if (!plans_[i].written) continue;
+    SqlValue value = StoredValue(m, plans_[i].descriptor, plans_[i].codec, fields_[i]);
     auto anchor = row.anchors.find(fields_[i].field);
     // Only an anchor the shown value differs from needs keeping (and checking).
     if (kept != nullptr && anchor != row.anchors.end() && SameValue(value, anchor->second.first) &&
@@ -614,21 +991,24 @@ absl::Status ResourceTable::Write(Session& session, const std::string& sql,
       if (e.getErrorCode() != kErDupEntry) throw;
       return DuplicateError(e, Name(row.key));
     }
-    return WriteValues(session, row, m, replace_values);
+    if (!value_fields_.empty()) WriteValues(session, row, m, replace_values);
+    return absl::OkStatus();
   });
 }
 
 absl::Status ResourceTable::Insert(Session& session, const Row& row, const Message& m) const {
-  std::vector<SqlValue> values = {row.key.library_id, row.key.id};
+  std::vector<SqlValue> values = KeyValues(row.key);
   for (SqlValue& v : StoredValues(row, m, nullptr)) values.push_back(std::move(v));
+  for (size_t i = 0; i < options_.extra_columns.size(); ++i) {
+    values.push_back(i < row.extra.size() ? row.extra[i] : SqlValue(Null{}));
+  }
   return Write(session, insert_sql_, values, row, m, /*replace_values=*/false);
 }
 
 absl::Status ResourceTable::Update(Session& session, const Row& row, const Message& m) const {
   std::vector<size_t> kept;
   std::vector<SqlValue> values = StoredValues(row, m, &kept);
-  values.push_back(row.key.library_id);
-  values.push_back(row.key.id);
+  for (SqlValue& v : KeyValues(row.key)) values.push_back(std::move(v));
   absl::Status written = Write(session, update_sql_, values, row, m, /*replace_values=*/true);
   if (!written.ok() || kept.empty()) return written;
   // A kept anchor is right only while the row computes from it what the message shows: other
@@ -639,116 +1019,262 @@ absl::Status ResourceTable::Update(Session& session, const Row& row, const Messa
   for (size_t i : kept) {
     computed.push_back(fields_[i].read_sql);
     assignments.push_back(absl::StrCat(fields_[i].column, " = ?"));
-    shown.push_back(StoredValue(m, descriptors_[i], fields_[i]));
+    shown.push_back(StoredValue(m, plans_[i].descriptor, plans_[i].codec, fields_[i]));
   }
   return session.Run([&]() -> absl::Status {
-    auto rs = session.Query(absl::StrCat("SELECT ", absl::StrJoin(computed, ", "), " FROM ", table_,
-                                         " t WHERE t.library_id = ? AND t.id = ?"),
-                            row.key.library_id, row.key.id);
+    auto rs = session.QueryValues(absl::StrCat("SELECT ", absl::StrJoin(computed, ", "), " FROM ",
+                                               table_, " t WHERE ", KeyCondition("t.")),
+                                  KeyValues(row.key));
     bool same = rs->next();
     for (size_t k = 0; same && k < kept.size(); ++k) {
       same =
-          SameValue(ReadStored(*rs, static_cast<unsigned>(k + 1), descriptors_[kept[k]]), shown[k]);
+          SameValue(ReadStored(*rs, static_cast<unsigned>(k + 1), plans_[kept[k]].codec), shown[k]);
     }
     if (same) return absl::OkStatus();
-    shown.push_back(row.key.library_id);
-    shown.push_back(row.key.id);
-    session.ExecuteValues(absl::StrCat("UPDATE ", table_, " SET ", absl::StrJoin(assignments, ", "),
-                                       " WHERE library_id = ? AND id = ?"),
-                          shown);
+    for (SqlValue& v : KeyValues(row.key)) shown.push_back(std::move(v));
+    session.ExecuteValues(
+        absl::StrCat("UPDATE ", table_, " t SET ", absl::StrJoin(assignments, ", "), " WHERE ",
+                     KeyCondition("t.")),
+        shown);
     return absl::OkStatus();
   });
 }
 
 // Inside Session::Run.
-absl::Status ResourceTable::WriteValues(Session& session, const Row& row, const Message& m,
-                                        bool replace) const {
+void ResourceTable::WriteValues(Session& session, const Row& row, const Message& m,
+                                bool replace) const {
   static const std::string kClear =
-      "DELETE FROM resource_values WHERE collection = ? AND library_id = ? AND owner_id = ?";
+      "DELETE FROM resource_values WHERE library_id = ? AND collection = ? AND owner_id = ?";
   static const std::string kInsert =
-      "INSERT INTO resource_values (collection, library_id, owner_id, field, position, value) "
+      "INSERT INTO resource_values (library_id, collection, owner_id, field, position, value) "
       "VALUES (?, ?, ?, ?, ?, ?)";
-  if (replace) session.Execute(kClear, collection_, row.key.library_id, row.key.id);
+  const std::string owner = OwnerId(row.key);
+  if (replace) session.Execute(kClear, row.key.library_id, path_, owner);
   const Reflection* r = m.GetReflection();
-  for (size_t i = 0; i < fields_.size(); ++i) {
-    const FieldDescriptor* f = descriptors_[i];
-    if (CodecOf(f) != Codec::kValues) continue;
+  for (size_t i : value_fields_) {
+    const FieldDescriptor* f = plans_[i].descriptor;
     for (int j = 0; j < r->FieldSize(m, f); ++j) {
       const std::string value = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
                                     ? absl::StrCat(r->GetRepeatedEnumValue(m, f, j))
                                     : r->GetRepeatedString(m, f, j);
-      session.Execute(kInsert, collection_, row.key.library_id, row.key.id, fields_[i].field, j,
-                      value);
+      session.Execute(kInsert, row.key.library_id, path_, owner, fields_[i].field, j, value);
     }
   }
-  return absl::OkStatus();
 }
 
 absl::Status ResourceTable::Touch(Session& session, const ResourceKey& key, absl::Time when) const {
+  std::vector<SqlValue> values = {when};
+  for (SqlValue& v : KeyValues(key)) values.push_back(std::move(v));
   return session.Run([&]() -> absl::Status {
-    session.Execute(touch_sql_, when, key.library_id, key.id);
+    session.ExecuteValues(touch_sql_, values);
     return absl::OkStatus();
   });
 }
 
-absl::StatusOr<std::vector<ResourceKey>> ResourceTable::HoldingValue(
-    Session& session, absl::string_view field, absl::string_view value) const {
-  static const std::string kSql =
-      "SELECT DISTINCT library_id, owner_id FROM resource_values WHERE collection = ? AND "
-      "field = ? AND value = ? ORDER BY library_id, owner_id";
-  return session.Run([&]() -> absl::StatusOr<std::vector<ResourceKey>> {
-    auto rs = session.Query(kSql, collection_, field, value);
-    std::vector<ResourceKey> keys;
-    while (rs->next()) keys.push_back({GetString(*rs, 1), GetString(*rs, 2)});
-    return keys;
-  });
-}
-
-absl::StatusOr<std::vector<ResourceKey>> ResourceTable::ReplaceValue(Session& session,
-                                                                     absl::string_view field,
-                                                                     absl::string_view from,
-                                                                     absl::string_view to) const {
-  static const std::string kDropDuplicate =
-      "DELETE v FROM resource_values v JOIN resource_values w ON w.collection = v.collection AND "
-      "w.library_id = v.library_id AND w.owner_id = v.owner_id AND w.field = v.field AND "
-      "w.value = ? WHERE v.collection = ? AND v.field = ? AND v.value = ?";
-  static const std::string kMove =
-      "UPDATE resource_values SET value = ? WHERE collection = ? AND field = ? AND value = ?";
-  auto holders = HoldingValue(session, field, from);
-  if (!holders.ok()) return holders.status();
-  absl::Status moved = session.Run([&]() -> absl::Status {
-    session.Execute(kDropDuplicate, to, collection_, field, from);
-    session.Execute(kMove, to, collection_, field, from);
-    return absl::OkStatus();
-  });
-  if (!moved.ok()) return moved;
-  return holders;
+absl::StatusOr<bool> ResourceTable::SoftDelete(Session& session, const ResourceKey& key,
+                                               absl::Time when) const {
+  const std::string sql = absl::StrCat(
+      "UPDATE ", table_,
+      " t SET delete_time = ?, update_time = GREATEST(update_time, ?), revision = revision + 1 "
+      "WHERE ",
+      KeyCondition("t."), " AND delete_time IS NULL");
+  std::vector<SqlValue> values = {when, when};
+  for (SqlValue& v : KeyValues(key)) values.push_back(std::move(v));
+  return session.Run(
+      [&]() -> absl::StatusOr<bool> { return session.ExecuteValues(sql, values) > 0; });
 }
 
 absl::StatusOr<ResourceTable::RowState> ResourceTable::State(Session& session,
                                                              const ResourceKey& key,
                                                              Lock lock) const {
   return session.Run([&]() -> absl::StatusOr<RowState> {
-    auto rs = session.Query(state_sql_[static_cast<int>(lock)], key.library_id, key.id);
+    auto rs = session.QueryValues(state_sql_[static_cast<int>(lock)], KeyValues(key));
     if (!rs->next()) return RowState::kMissing;
     return rs->getBoolean(1) ? RowState::kLive : RowState::kDeleted;
   });
 }
 
-absl::StatusOr<std::optional<std::string>> ResourceTable::FindByField(
+absl::StatusOr<std::optional<ResourceKey>> ResourceTable::FindByField(
     Session& session, absl::string_view library_id, absl::string_view field,
-    absl::string_view value, absl::string_view except) const {
+    absl::string_view value, const ResourceKey& except) const {
   const FieldColumn* fc = Find(field);
   if (fc == nullptr || fc->column.empty()) {
     return absl::InternalError(absl::StrCat("no stored column for ", field));
   }
-  const std::string sql = absl::StrCat("SELECT id FROM ", table_, " WHERE library_id = ? AND ",
-                                       fc->column, " = ? AND id <> ? LIMIT 1");
-  return session.Run([&]() -> absl::StatusOr<std::optional<std::string>> {
-    auto rs = session.Query(sql, library_id, value, except);
-    if (!rs->next()) return std::optional<std::string>();
-    return std::optional<std::string>(GetString(*rs, 1));
+  std::vector<std::string> keys;
+  for (const auto& k : key_columns_) keys.push_back(absl::StrCat("t.", k));
+  const std::string sql =
+      absl::StrCat("SELECT ", absl::StrJoin(keys, ", "), " FROM ", table_, " t WHERE ",
+                   options_.root ? "" : "t.library_id = ? AND ", "t.", fc->column, " = ? AND NOT (",
+                   KeyCondition("t."), ") LIMIT 1");
+  std::vector<SqlValue> values;
+  if (!options_.root) values.push_back(std::string(library_id));
+  values.push_back(std::string(value));
+  for (SqlValue& v : KeyValues(except)) values.push_back(std::move(v));
+  return session.Run([&]() -> absl::StatusOr<std::optional<ResourceKey>> {
+    auto rs = session.QueryValues(sql, values);
+    if (!rs->next()) return std::optional<ResourceKey>();
+    return std::optional<ResourceKey>(KeyFromRow(*rs, 1));
   });
+}
+
+namespace {
+
+// A resource_values owner id back to a key of `table` ("p/s" -> parents {p}, id s).
+ResourceKey OwnerKey(const std::string& library_id, absl::string_view owner) {
+  ResourceKey key;
+  key.library_id = library_id;
+  std::vector<std::string> ids = absl::StrSplit(owner, '/');
+  key.id = ids.back();
+  ids.pop_back();
+  key.parents = std::move(ids);
+  return key;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ResourceKey>> ResourceTable::Holding(
+    Session& session, const std::optional<std::string>& library_id, absl::string_view field,
+    absl::string_view value, Lock lock) const {
+  const FieldColumn* fc = Find(field);
+  if (fc == nullptr) return absl::InternalError(absl::StrCat("no field ", field, " in ", table_));
+  std::vector<SqlValue> values;
+  std::string sql;
+  const bool repeated = fc->column.empty();
+  if (repeated) {
+    sql = absl::StrCat("SELECT DISTINCT library_id, owner_id FROM resource_values WHERE ",
+                       library_id ? "library_id = ? AND " : "",
+                       "collection = ? AND field = ? AND value = ? ORDER BY library_id, owner_id",
+                       LockSuffix(lock));
+    if (library_id) values.push_back(*library_id);
+    values.push_back(path_);
+    values.push_back(std::string(field));
+  } else {
+    std::vector<std::string> keys;
+    for (const auto& k : key_columns_) keys.push_back(absl::StrCat("t.", k));
+    sql = absl::StrCat("SELECT ", absl::StrJoin(keys, ", "), " FROM ", table_, " t WHERE ",
+                       library_id && !options_.root ? "t.library_id = ? AND " : "", "t.",
+                       fc->column, " = ? ORDER BY ", absl::StrJoin(keys, ", "), LockSuffix(lock));
+    if (library_id && !options_.root) values.push_back(*library_id);
+  }
+  absl::string_view stored = value;
+  if (!fc->id_prefix.empty()) absl::ConsumePrefix(&stored, fc->id_prefix);
+  values.push_back(std::string(stored));
+  return session.Run([&]() -> absl::StatusOr<std::vector<ResourceKey>> {
+    auto rs = session.QueryValues(sql, values);
+    std::vector<ResourceKey> keys;
+    while (rs->next()) {
+      keys.push_back(repeated ? OwnerKey(GetString(*rs, 1), GetString(*rs, 2))
+                              : KeyFromRow(*rs, 1));
+    }
+    return keys;
+  });
+}
+
+absl::StatusOr<std::vector<ResourceKey>> ResourceTable::Replace(
+    Session& session, const std::optional<std::string>& library_id, absl::string_view field,
+    absl::string_view from, absl::string_view to) const {
+  auto holders = Holding(session, library_id, field, from, Lock::kUpdate);
+  if (!holders.ok() || holders->empty()) return holders;
+  const FieldColumn* fc = Find(field);
+  const std::string in_library = library_id ? "library_id = ? AND " : "";
+  absl::Status moved = session.Run([&]() -> absl::Status {
+    if (fc->column.empty()) {
+      std::vector<SqlValue> drop = {std::string(to)};
+      if (library_id) drop.push_back(*library_id);
+      drop.push_back(path_);
+      drop.push_back(std::string(field));
+      drop.push_back(std::string(from));
+      session.ExecuteValues(
+          absl::StrCat("DELETE v FROM resource_values v JOIN resource_values w ON "
+                       "w.library_id = v.library_id AND w.collection = v.collection AND "
+                       "w.owner_id = v.owner_id AND w.field = v.field AND w.value = ? WHERE ",
+                       library_id ? "v.library_id = ? AND " : "",
+                       "v.collection = ? AND v.field = ? AND v.value = ?"),
+          drop);
+      std::vector<SqlValue> move = {std::string(to)};
+      if (library_id) move.push_back(*library_id);
+      move.push_back(path_);
+      move.push_back(std::string(field));
+      move.push_back(std::string(from));
+      session.ExecuteValues(absl::StrCat("UPDATE resource_values SET value = ? WHERE ", in_library,
+                                         "collection = ? AND field = ? AND value = ?"),
+                            move);
+      return absl::OkStatus();
+    }
+    absl::string_view stored_from = from, stored_to = to;
+    if (!fc->id_prefix.empty()) {
+      absl::ConsumePrefix(&stored_from, fc->id_prefix);
+      absl::ConsumePrefix(&stored_to, fc->id_prefix);
+    }
+    std::vector<SqlValue> values = {std::string(stored_to)};
+    if (library_id && !options_.root) values.push_back(*library_id);
+    values.push_back(std::string(stored_from));
+    session.ExecuteValues(
+        absl::StrCat("UPDATE ", table_, " SET ", fc->column, " = ? WHERE ",
+                     library_id && !options_.root ? "library_id = ? AND " : "", fc->column, " = ?"),
+        values);
+    return absl::OkStatus();
+  });
+  if (!moved.ok()) return moved;
+  return holders;
+}
+
+absl::StatusOr<std::vector<ResourceKey>> ResourceTable::LiveChildren(Session& session,
+                                                                     const ResourceKey& parent,
+                                                                     int limit) const {
+  if (options_.parent == nullptr) return std::vector<ResourceKey>();
+  std::vector<std::string> keys, where;
+  for (const auto& k : key_columns_) keys.push_back(absl::StrCat("t.", k));
+  for (size_t i = 0; i + 1 < key_columns_.size(); ++i) {
+    where.push_back(absl::StrCat("t.", key_columns_[i], " = ?"));
+  }
+  const std::string sql = absl::StrCat(
+      "SELECT ", absl::StrJoin(keys, ", "), " FROM ", table_, " t WHERE ",
+      absl::StrJoin(where, " AND "), options_.soft_delete ? " AND t.delete_time IS NULL" : "",
+      " ORDER BY t.id", limit > 0 ? absl::StrCat(" LIMIT ", limit) : "", " FOR UPDATE");
+  std::vector<SqlValue> values = options_.parent->KeyValues(parent);
+  return session.Run([&]() -> absl::StatusOr<std::vector<ResourceKey>> {
+    auto rs = session.QueryValues(sql, values);
+    std::vector<ResourceKey> out;
+    while (rs->next()) out.push_back(KeyFromRow(*rs, 1));
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry.
+
+std::vector<const ResourceTable*> Tables() {
+  static const bool declared = [] {
+    DeclareBuiltInTables();
+    return true;
+  }();
+  (void)declared;
+  std::lock_guard<std::mutex> lock(TheRegistry().mu);
+  return TheRegistry().tables;
+}
+
+const ResourceTable* TableOfCollection(absl::string_view path) {
+  for (const ResourceTable* t : Tables()) {
+    if (t->collection_path() == path) return t;
+  }
+  return nullptr;
+}
+
+const ResourceTable* TableOfName(absl::string_view name) {
+  for (const ResourceTable* t : Tables()) {
+    if (t->ParseName(name, "").ok()) return t;
+  }
+  return nullptr;
+}
+
+std::vector<const ResourceTable*> ChildrenOf(const ResourceTable& parent) {
+  std::vector<const ResourceTable*> out;
+  for (const ResourceTable* t : Tables()) {
+    if (t->parent() == &parent) out.push_back(t);
+  }
+  return out;
 }
 
 }  // namespace allies::storage

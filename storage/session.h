@@ -41,7 +41,7 @@ inline const char* LockSuffix(Lock lock) {
 struct Null {};
 
 // A statement argument known only at run time (e.g. from a compiled filter).
-using SqlValue = std::variant<Null, std::string, int64_t, bool, absl::Time>;
+using SqlValue = std::variant<Null, std::string, int64_t, bool, absl::Time, double>;
 
 class Session {
  public:
@@ -140,6 +140,7 @@ class Session {
   static void BindOne(sql::PreparedStatement* stmt, unsigned i, bool v) { stmt->setBoolean(i, v); }
   static void BindOne(sql::PreparedStatement* stmt, unsigned i, int v) { stmt->setInt(i, v); }
   static void BindOne(sql::PreparedStatement* stmt, unsigned i, int64_t v) { stmt->setInt64(i, v); }
+  static void BindOne(sql::PreparedStatement* stmt, unsigned i, double v) { stmt->setDouble(i, v); }
   static void BindOne(sql::PreparedStatement* stmt, unsigned i, absl::Time v) {
     stmt->setString(i, ToSqlDatetime(v));
   }

@@ -45,9 +45,6 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
   if (api::HasPath(fields, "partner")) {
     if (a.partner().empty()) {
       v.Add("agreement.partner", "is required (libraries/{library}/partners/{partner})");
-    } else {
-      auto key = storage::PartnersTable().ParseName(a.partner(), "agreement.partner");
-      if (!key.ok()) v.AddFrom(key.status(), "agreement.partner");
     }
   }
   if (api::HasPath(fields, "number")) {
@@ -100,12 +97,9 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
     }
     std::set<std::string> seen;
     for (int i = 0; i < a.signatories_size(); ++i) {
-      const std::string path = absl::StrCat("agreement.signatories[", i, "]");
-      auto key = storage::ContactsTable().ParseName(a.signatories(i), path);
-      if (!key.ok()) {
-        v.AddFrom(key.status(), path);
-      } else if (!seen.insert(a.signatories(i)).second) {
-        v.Add(path, absl::StrCat(a.signatories(i), " is listed twice"));
+      if (!seen.insert(a.signatories(i)).second) {
+        v.Add(absl::StrCat("agreement.signatories[", i, "]"),
+              absl::StrCat(a.signatories(i), " is listed twice"));
       }
     }
   }
@@ -147,7 +141,7 @@ bool In(const Agreement& a, std::initializer_list<Agreement::State> states) {
 // A lifecycle change that only moves the state from `from` to `to`.
 ResourceMethods<Agreement>::ChangeFn Move(absl::string_view action, Agreement::State from,
                                           Agreement::State to) {
-  return [action, from, to](storage::Session&, const storage::ResourceKey&,
+  return [action, from, to](WriteContext&, const storage::ResourceKey&,
                             Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
     if (a.state() != from) return WrongState(a, action, {from});
     a.set_state(to);
@@ -180,7 +174,9 @@ ResourceRules<Agreement> AgreementRules() {
   rules.normalize = [](Agreement& a) {
     a.set_number(std::string(absl::StripAsciiWhitespace(a.number())));
   };
-  rules.defaults = [](Agreement& a) { a.set_state(Agreement::DRAFT); };
+  rules.defaults = [](const api::Call&, absl::Time, Agreement& a) {
+    a.set_state(Agreement::DRAFT);
+  };
   rules.check = CheckAgreement;
   rules.updatable = [](const Agreement& current,
                        const std::vector<std::string>& fields) -> absl::Status {
@@ -202,33 +198,19 @@ ResourceRules<Agreement> AgreementRules() {
         absl::StrCat(current.name(), " is ", StateName(current.state()), " and cannot be edited"),
         {{"resource", current.name()}, {"state", StateName(current.state())}});
   };
-  rules.check_write = [](storage::Session& s, const storage::ResourceKey& key, const Agreement& a,
-                         const std::vector<std::string>& changed) -> absl::Status {
-    if (a.has_start_date() && a.has_end_date() &&
+  rules.check_record = [](const Agreement& a, const std::vector<std::string>& known,
+                          api::FieldViolations& v) {
+    if (api::HasPath(known, "start_date") && api::HasPath(known, "end_date") &&
+        a.has_start_date() && a.has_end_date() &&
         api::FormatDate(a.start_date()) > api::FormatDate(a.end_date())) {
-      return api::InvalidField(
-          "agreement.end_date",
-          absl::StrCat("must not be before start_date (", api::FormatDate(a.start_date()),
-                       "), got ", api::FormatDate(a.end_date())));
+      v.Add("agreement.end_date",
+            absl::StrCat("must not be before start_date (", api::FormatDate(a.start_date()),
+                         "), got ", api::FormatDate(a.end_date())));
     }
-    if (a.auto_renew() && a.renewal_months() == 0) {
-      return api::InvalidField("agreement.renewal_months",
-                               "is required (1-120) when auto_renew is set");
+    if (api::HasPath(known, "auto_renew") && api::HasPath(known, "renewal_months") &&
+        a.auto_renew() && a.renewal_months() == 0) {
+      v.Add("agreement.renewal_months", "is required (1-120) when auto_renew is set");
     }
-    if (api::HasPath(changed, "partner")) {
-      absl::Status ok = CheckReference(s, storage::PartnersTable(), key.library_id, a.partner(),
-                                       "agreement.partner");
-      if (!ok.ok()) return ok;
-    }
-    if (api::HasPath(changed, "signatories")) {
-      for (int i = 0; i < a.signatories_size(); ++i) {
-        absl::Status ok =
-            CheckReference(s, storage::ContactsTable(), key.library_id, a.signatories(i),
-                           absl::StrCat("agreement.signatories[", i, "]"));
-        if (!ok.ok()) return ok;
-      }
-    }
-    return absl::OkStatus();
   };
   return rules;
 }
@@ -238,7 +220,7 @@ absl::Status AgreementService::Activate(const api::Call& call,
                                         Agreement* out) {
   return agreements_.Change(
       call, "ACTIVATE", request.name(), request.etag(), request.request_id(), request,
-      [&](storage::Session& s, const storage::ResourceKey& key,
+      [&](WriteContext& ctx, const storage::ResourceKey& key,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
         if (a.state() != Agreement::DRAFT) return WrongState(a, "activation", {Agreement::DRAFT});
         if (!a.has_end_date()) {
@@ -246,8 +228,9 @@ absl::Status AgreementService::Activate(const api::Call& call,
                             absl::StrCat(a.name(), " needs an end_date before it is activated"),
                             {{"resource", a.name()}, {"field", "end_date"}});
         }
-        absl::Status partner_ok = CheckReference(s, storage::PartnersTable(), key.library_id,
-                                                 a.partner(), "agreement.partner");
+        // The partner must still be there (live) when the agreement comes into force.
+        absl::Status partner_ok =
+            CheckReferences(ctx, agreements_.table(), key.library_id, a, {"partner"}, "agreement");
         if (!partner_ok.ok()) return partner_ok;
         a.set_state(Agreement::ACTIVE);
         return std::vector<std::string>{"state"};
@@ -257,16 +240,16 @@ absl::Status AgreementService::Activate(const api::Call& call,
 
 absl::Status AgreementService::Suspend(const api::Call& call,
                                        const v1::SuspendAgreementRequest& request, Agreement* out) {
-  return agreements_.Change(call, "SUSPEND", request.name(), request.etag(),
-                            request.request_id(), request,
-                            Move("suspension", Agreement::ACTIVE, Agreement::SUSPENDED), out);
+  return agreements_.Change(call, "SUSPEND", request.name(), request.etag(), request.request_id(),
+                            request, Move("suspension", Agreement::ACTIVE, Agreement::SUSPENDED),
+                            out);
 }
 
 absl::Status AgreementService::Resume(const api::Call& call,
                                       const v1::ResumeAgreementRequest& request, Agreement* out) {
-  return agreements_.Change(call, "RESUME", request.name(), request.etag(),
-                            request.request_id(), request,
-                            Move("resuming", Agreement::SUSPENDED, Agreement::ACTIVE), out);
+  return agreements_.Change(call, "RESUME", request.name(), request.etag(), request.request_id(),
+                            request, Move("resuming", Agreement::SUSPENDED, Agreement::ACTIVE),
+                            out);
 }
 
 absl::Status AgreementService::Terminate(const api::Call& call,
@@ -277,7 +260,7 @@ absl::Status AgreementService::Terminate(const api::Call& call,
   if (!v.empty()) return v.ToStatus();
   return agreements_.Change(
       call, "TERMINATE", request.name(), request.etag(), request.request_id(), request,
-      [&](storage::Session&, const storage::ResourceKey&,
+      [&](WriteContext&, const storage::ResourceKey&,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
         if (!In(a, {Agreement::ACTIVE, Agreement::SUSPENDED})) {
           return WrongState(a, "termination", {Agreement::ACTIVE, Agreement::SUSPENDED});
@@ -299,12 +282,12 @@ absl::Status AgreementService::Renew(const api::Call& call,
   const std::string new_end = api::FormatDate(request.new_end_date());
   return agreements_.Change(
       call, "RENEW", request.name(), request.etag(), request.request_id(), request,
-      [&](storage::Session& s, const storage::ResourceKey&,
+      [&](WriteContext& ctx, const storage::ResourceKey&,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
         if (!In(a, {Agreement::ACTIVE, Agreement::EXPIRED})) {
           return WrongState(a, "renewal", {Agreement::ACTIVE, Agreement::EXPIRED});
         }
-        auto today = storage::UtcToday(s);
+        auto today = storage::UtcToday(ctx.session);
         if (!today.ok()) return today.status();
         if (new_end < *today) {
           return api::InvalidField(
@@ -350,57 +333,40 @@ absl::Status AgreementService::ListExpiring(const api::Call& call,
 AgreementService::AgreementService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), agreements_(deps.pool, AgreementRules()) {
   using Async = v1::AgreementService::AsyncService;
-  Unary<v1::GetAgreementRequest, Agreement>(&Async::RequestGetAgreement,
-                                            [this](const api::Call& c, const auto& r, auto* out) {
-                                              return agreements_.Get(c, r.name(), out);
-                                            });
-  Unary<v1::ListAgreementsRequest, v1::ListAgreementsResponse>(
-      &Async::RequestListAgreements,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        ListArgs args{"ListAgreements", r.parent(), r.page_size(),
-                      r.page_token(),   r.filter(), r.order_by(),
-                      r.show_deleted(), {},         ""};
-        return agreements_.List(c, args, out->mutable_agreements(), out->mutable_next_page_token());
-      });
-  Unary<v1::CreateAgreementRequest, Agreement>(
-      &Async::RequestCreateAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        return agreements_.Create(c, r.parent(), r.agreement(), r.agreement_id(), r.request_id(), r,
-                                  out);
-      });
-  Unary<v1::UpdateAgreementRequest, Agreement>(
-      &Async::RequestUpdateAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        return agreements_.Update(c, r.agreement(), r.update_mask(), out);
-      });
-  Unary<v1::DeleteAgreementRequest, Agreement>(
-      &Async::RequestDeleteAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        return agreements_.Delete(c, r.name(), r.etag(), false, out);
-      });
-  Unary<v1::UndeleteAgreementRequest, Agreement>(
-      &Async::RequestUndeleteAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        return agreements_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
-      });
-  Unary<v1::ActivateAgreementRequest, Agreement>(
-      &Async::RequestActivateAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) { return Activate(c, r, out); });
-  Unary<v1::SuspendAgreementRequest, Agreement>(
-      &Async::RequestSuspendAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) { return Suspend(c, r, out); });
-  Unary<v1::ResumeAgreementRequest, Agreement>(
-      &Async::RequestResumeAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) { return Resume(c, r, out); });
-  Unary<v1::TerminateAgreementRequest, Agreement>(
-      &Async::RequestTerminateAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) { return Terminate(c, r, out); });
-  Unary<v1::RenewAgreementRequest, Agreement>(
-      &Async::RequestRenewAgreement,
-      [this](const api::Call& c, const auto& r, auto* out) { return Renew(c, r, out); });
-  Unary<v1::ListExpiringAgreementsRequest, v1::ListExpiringAgreementsResponse>(
-      &Async::RequestListExpiringAgreements,
-      [this](const api::Call& c, const auto& r, auto* out) { return ListExpiring(c, r, out); });
+  Unary(&Async::RequestGetAgreement, [this](const api::Call& c, const auto& r, auto* out) {
+    return agreements_.Get(c, r.name(), out);
+  });
+  Unary(&Async::RequestListAgreements, [this](const api::Call& c, const auto& r, auto* out) {
+    ListArgs args{"ListAgreements", r.parent(), r.page_size(),
+                  r.page_token(),   r.filter(), r.order_by(),
+                  r.show_deleted(), {},         ""};
+    return agreements_.List(c, args, out->mutable_agreements(), out->mutable_next_page_token());
+  });
+  Unary(&Async::RequestCreateAgreement, [this](const api::Call& c, const auto& r, auto* out) {
+    return agreements_.Create(c, r.parent(), r.agreement(), r.agreement_id(), r.request_id(), r,
+                              out);
+  });
+  Unary(&Async::RequestUpdateAgreement, [this](const api::Call& c, const auto& r, auto* out) {
+    return agreements_.Update(c, r.agreement(), r.update_mask(), out);
+  });
+  Unary(&Async::RequestDeleteAgreement, [this](const api::Call& c, const auto& r, auto* out) {
+    return agreements_.Delete(c, r.name(), r.etag(), false, out);
+  });
+  Unary(&Async::RequestUndeleteAgreement, [this](const api::Call& c, const auto& r, auto* out) {
+    return agreements_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+  });
+  Unary(&Async::RequestActivateAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) { return Activate(c, r, out); });
+  Unary(&Async::RequestSuspendAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) { return Suspend(c, r, out); });
+  Unary(&Async::RequestResumeAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) { return Resume(c, r, out); });
+  Unary(&Async::RequestTerminateAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) { return Terminate(c, r, out); });
+  Unary(&Async::RequestRenewAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) { return Renew(c, r, out); });
+  Unary(&Async::RequestListExpiringAgreements,
+        [this](const api::Call& c, const auto& r, auto* out) { return ListExpiring(c, r, out); });
 }
 
 server::ServiceRegistration AgreementServiceRegistration() {

@@ -1,22 +1,30 @@
-// The standard methods (AIP-131..135, plus Undelete) and state-changing custom methods of a
-// resource under a library, written once for every such resource (partners, contacts,
-// agreements, ...). A service describes its resource with ResourceRules (its table, mutable and
-// unique fields, validation, and the rules that need the database) and its handlers call these
-// methods; what every resource shares lives here and only here:
-//   - names parsed by the table's pattern, the caller's library scope checked first
-//     (storage::scope), "libraries/-" lists across the caller's reach;
+// The standard methods (AIP-131..135, plus Undelete) and state-changing custom methods of any
+// resource stored in a ResourceTable (libraries, API keys, the activity log, partners, contacts,
+// agreements, and collections nested in them at any depth), written once. A service describes
+// its resource with ResourceRules (its table, mutable and unique fields, validation, and the
+// rules that need the database) and its handlers call these methods; what every resource shares
+// lives here and only here:
+//   - names parsed by the table's pattern; the caller's library scope checked first
+//     (storage::scope); "-" in a List's parent at any level lists across the caller's reach;
 //   - output-only fields ignored on input, update masks resolved against the mutable fields;
+//     validation that needs no database before a connection is taken;
+//   - the references the table declares checked (same library, exists, live, within reach);
+//   - a resource is created and brought back only under a live parent (library or resource);
+//     one with live children is deleted only with force, which deletes them too;
 //   - etags checked, revisions bumped, soft delete and undelete;
 //   - unique fields per library (ALREADY_EXISTS naming the holder);
 //   - request_id idempotency (storage::RunIdempotent) on Create, Undelete and custom methods;
-//   - a SYSTEM activity entry with the changed field paths in the same transaction as every change.
+//   - a SYSTEM activity entry with the changed field paths in the same transaction as every
+//     change (one core, Modify: load -> check etag -> change -> save -> record).
 #ifndef ALLIES_SERVICES_COMMON_RESOURCE_METHODS_H_
 #define ALLIES_SERVICES_COMMON_RESOURCE_METHODS_H_
 
 #include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/repeated_field.h>
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,15 +39,23 @@
 #include "api/names.h"
 #include "api/proto_time.h"
 #include "api/rpc.h"
-#include "storage/activity_repository.h"
 #include "storage/idempotency.h"
-#include "storage/library_repository.h"
+#include "storage/people.h"
 #include "storage/pool.h"
 #include "storage/resource_table.h"
 #include "storage/scope.h"
 #include "storage/transaction.h"
 
 namespace allies::services {
+
+// What the rules of a change get: its transaction, the caller, its time and request id.
+struct WriteContext {
+  storage::Session& session;
+  const api::Call& call;
+  absl::Time now;
+  std::string request_id;  // the request's, or the call's when it has none
+  bool creating = false;   // the resource is being created (it has no row yet)
+};
 
 template <typename M>
 struct ResourceRules {
@@ -50,27 +66,37 @@ struct ResourceRules {
   std::vector<std::pair<std::string, std::string>> unique_fields;
   // Rewrites input to its canonical form (phones, e-mails) before it is checked. Optional.
   std::function<void(M&)> normalize;
-  // Fills defaults on create (a state, ...). Optional.
-  std::function<void(M&)> defaults;
-  // Adds violations (paths "<field>.<name>") for the given fields of the resource.
+  // Fills what a new resource starts with (a state, the caller as its author, ...). Optional.
+  std::function<void(const api::Call&, absl::Time now, M&)> defaults;
+  // Adds violations (paths "<field>.<name>") for the given fields of the resource. No database.
   std::function<void(const M&, const std::vector<std::string>&, api::FieldViolations&)> check;
+  // Rules across fields (date order, INN length against the kind), given the fields known:
+  // before a connection is taken with those the request carries, and again on the changed
+  // resource with all of them. No database. Optional.
+  std::function<void(const M&, const std::vector<std::string>& known, api::FieldViolations&)>
+      check_record;
   // May these fields change, given the current resource? (e.g. by state). Optional.
   std::function<absl::Status(const M& current, const std::vector<std::string>& fields)> updatable;
-  // Rules on the version about to be written (create and update), inside its transaction:
-  // rules across fields, references to other resources (`changed` names the fields that
-  // changed: every field on create). Optional.
-  std::function<absl::Status(storage::Session&, const storage::ResourceKey&, const M&,
+  // Rules on the version about to be written (create and update) that need the database, in its
+  // transaction (`changed`: the fields that changed, every field on create). Optional.
+  std::function<absl::Status(WriteContext&, const storage::ResourceKey&, const M&,
                              const std::vector<std::string>& changed)>
       check_write;
   // Refuses a delete (FAILED_PRECONDITION) while dependents exist, unless force. Optional.
-  std::function<absl::Status(storage::Session&, const storage::ResourceKey&, const M&, bool force)>
+  std::function<absl::Status(WriteContext&, const storage::ResourceKey&, const M&, bool force)>
       before_delete;
+  // After every write of a resource (create: `before` is null), in its transaction: what other
+  // rows keep about it. Optional.
+  std::function<absl::Status(WriteContext&, const storage::ResourceKey&, const M* before,
+                             const M& after)>
+      after_write;
 };
 
 // What a List method passes on.
 struct ListArgs {
   absl::string_view method;  // "ListPartners"
-  absl::string_view parent;  // "libraries/{library}" or "libraries/-"
+  // "libraries/{library}", "libraries/-", "libraries/-/projects/-", ... ("" for a root table).
+  absl::string_view parent;
   int32_t page_size = 0;
   absl::string_view page_token;
   absl::string_view filter;
@@ -80,52 +106,57 @@ struct ListArgs {
   // page token).
   storage::SqlClause condition;
   std::string context;
+  absl::string_view default_order;
+  // A library the caller must reach for the list to be answered (ListLibraries' parent).
+  std::optional<std::string> within_library;
 };
 
-// A reference held by a resource of library `library_id` (in field `field`) to `name`, a resource
-// of `table`: it must name one of that table, in the same library, that exists and is live.
-// INVALID_ARGUMENT (reasons INVALID_ARGUMENT, CROSS_LIBRARY_REFERENCE, REFERENCE_NOT_FOUND) or
-// FAILED_PRECONDITION (REFERENCE_DELETED). The row is share-locked so it cannot go meanwhile.
-inline absl::Status CheckReference(storage::Session& s, const storage::ResourceTable& table,
-                                   absl::string_view library_id, absl::string_view name,
-                                   const std::string& field) {
-  auto key = table.ParseName(name, field);
-  if (!key.ok()) return key.status();
-  if (key->library_id != library_id) {
-    return api::InvalidField(
-        field,
-        absl::StrCat("must be in ", api::LibraryName(library_id), ", got ", api::Quote(name)),
-        "CROSS_LIBRARY_REFERENCE");
-  }
-  auto state = table.State(s, *key, storage::Lock::kShare);
-  if (!state.ok()) return state.status();
-  if (*state == storage::ResourceTable::RowState::kMissing) {
-    return api::InvalidField(field, absl::StrCat(name, " does not exist"), "REFERENCE_NOT_FOUND");
-  }
-  if (*state == storage::ResourceTable::RowState::kDeleted) {
-    return api::Error(absl::StatusCode::kFailedPrecondition, "REFERENCE_DELETED",
-                      absl::StrCat(name, " is deleted"),
-                      {{"field", field}, {"resource", std::string(name)}});
-  }
-  return absl::OkStatus();
-}
+// ---------------------------------------------------------------------------------------------
+// What does not depend on the message type (resource_methods.cc).
 
-// The system entry for a change of resource `key` of `table` by the caller, in the change's
-// transaction; its request id is `request_id`, or the call's when there is none.
-inline absl::Status RecordChange(storage::Session& s, const api::Call& call,
-                                 const storage::ResourceTable& table, absl::string_view verb,
-                                 const storage::ResourceKey& key, std::vector<std::string> fields,
-                                 absl::string_view request_id, absl::Time when) {
-  storage::Change change;
-  change.library_id = key.library_id;
-  change.actor = call.principal().name;
-  change.verb = std::string(verb);
-  change.resource = table.Name(key);
-  change.changed_fields = std::move(fields);
-  change.request_id = request_id.empty() ? call.request_id() : std::string(request_id);
-  change.time = when;
-  return storage::activities::RecordChange(s, change);
-}
+// The library a row belongs to, for scope and for its activity entries: its key's library, or
+// (API keys) the library its scope field names; "" for what belongs to the network.
+std::string ScopeLibrary(const storage::ResourceTable& table, const storage::ResourceKey& key,
+                         const google::protobuf::Message& record);
+// OK when the caller reaches `library_id` ("": network principals only); else PERMISSION_DENIED
+// naming `resource`.
+absl::Status CheckInScope(storage::Session& s, const api::Principal& principal,
+                          const std::string& library_id, absl::string_view resource);
+// Adds a violation for each reference among `fields` that is not a name of the collection its
+// field declares (before any connection is taken).
+void CheckReferenceNames(const storage::ResourceTable& table,
+                         const google::protobuf::Message& record,
+                         const std::vector<std::string>& fields, absl::string_view prefix,
+                         api::FieldViolations& violations);
+// The references among `changed` of a resource of library `library_id` (FieldColumn::References):
+// well formed, and as the field's reach says, in the same library or within the caller's reach,
+// existing and live (share-locked). `prefix` is the request field ("agreement").
+absl::Status CheckReferences(WriteContext& ctx, const storage::ResourceTable& table,
+                             const std::string& library_id, const google::protobuf::Message& record,
+                             const std::vector<std::string>& changed, absl::string_view prefix);
+// What holds the row exists and is live: its library (NOT_FOUND, or FAILED_PRECONDITION
+// PARENT_DELETED), its parent resource (NOT_FOUND PARENT_NOT_FOUND or PARENT_DELETED), and when
+// it is brought back (not `creating`: a create checks it as a reference), the resource its
+// table's container field names (a library's parent).
+absl::Status CheckParentLive(storage::Session& s, const storage::ResourceTable& table,
+                             const storage::ResourceKey& key,
+                             const google::protobuf::Message& record, bool creating);
+// FAILED_PRECONDITION (RESOURCE_HAS_CHILDREN) when a collection nested in the table has a live
+// resource under `key`.
+absl::Status CheckNoLiveChildren(storage::Session& s, const storage::ResourceTable& table,
+                                 const storage::ResourceKey& key);
+// Soft-deletes every live resource nested under `key`, at any depth, each with its DELETE entry.
+absl::Status DeleteChildren(WriteContext& ctx, const storage::ResourceTable& table,
+                            const storage::ResourceKey& key);
+// The SYSTEM entry for a change of `key` of `table` (none for what belongs to no library).
+absl::Status RecordChange(WriteContext& ctx, const storage::ResourceTable& table,
+                          absl::string_view verb, const storage::ResourceKey& key,
+                          const google::protobuf::Message& record, std::vector<std::string> fields,
+                          absl::Time when);
+// A change's time: now, but never before the last one (clocks may step back).
+absl::Time NextTime(const google::protobuf::Message& record);
+
+// ---------------------------------------------------------------------------------------------
 
 template <typename M>
 class ResourceMethods {
@@ -133,46 +164,48 @@ class ResourceMethods {
   using Row = storage::ResourceTable::Row;
   using ResourceKey = storage::ResourceKey;
   using Session = storage::Session;
-  // Changes the locked, live resource; returns the paths of what it changed.
-  using ChangeFn =
-      std::function<absl::StatusOr<std::vector<std::string>>(Session&, const ResourceKey&, M&)>;
+  // Changes the locked resource; returns the paths of what it changed.
+  using ChangeFn = std::function<absl::StatusOr<std::vector<std::string>>(WriteContext&,
+                                                                          const ResourceKey&, M&)>;
 
   ResourceMethods(storage::ConnectionPool& pool, ResourceRules<M> rules)
       : pool_(pool), rules_(std::move(rules)), table_(*rules_.table) {}
 
   const storage::ResourceTable& table() const { return table_; }
   const ResourceRules<M>& rules() const { return rules_; }
+  storage::ConnectionPool& pool() const { return pool_; }
 
   absl::Status Get(const api::Call& call, absl::string_view name, M* out) {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
     return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-      absl::Status in_scope = storage::scope::Check(s, call.principal(), key->library_id, name);
-      if (!in_scope.ok()) return in_scope;
       Row row;
-      return table_.Get(s, *key, storage::Lock::kNone, &row, out);
+      return LoadInScope(s, call, *key, name, storage::Lock::kNone, &row, out);
     });
   }
 
   absl::Status List(const api::Call& call, const ListArgs& args,
                     google::protobuf::RepeatedPtrField<M>* out, std::string* next_page_token) {
-    auto library = api::ParseLibraryParent(args.parent, "parent", /*allow_any=*/true);
-    if (!library.ok()) return library.status();
+    auto parent = table_.ParseListParent(args.parent, "parent");
+    if (!parent.ok()) return parent.status();
     const std::string context = absl::StrCat(
         "parent=", args.parent, "|show_deleted=", args.show_deleted ? 1 : 0, "|", args.context);
-    auto list = api::ParseList(
-        {args.method, args.page_size, args.page_token, args.filter, args.order_by, "", context},
-        table_.schema());
+    auto list = api::ParseList({args.method, args.page_size, args.page_token, args.filter,
+                                args.order_by, args.default_order, context},
+                               table_.schema());
     if (!list.ok()) return list.status();
     storage::ResourceListQuery query;
-    query.library_id = *library;
+    query.parent = *std::move(parent);
     query.show_deleted = args.show_deleted;
     query.condition = args.condition;
     query.window = storage::scope::Window(*list, call.principal());
+    const std::optional<std::string>& library =
+        args.within_library ? args.within_library : query.parent.library_id;
     return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-      if (query.library_id) {
-        absl::Status in_scope =
-            storage::scope::Check(s, call.principal(), *query.library_id, args.parent);
+      if (library) {
+        absl::Status in_scope = storage::scope::Check(
+            s, call.principal(), *library,
+            args.within_library ? api::LibraryName(*library) : std::string(args.parent));
         if (!in_scope.ok()) return in_scope;
       }
       out->Clear();
@@ -187,12 +220,15 @@ class ResourceMethods {
     });
   }
 
+  // Creates a resource under `parent` ("" for a root collection). `extra` fills the table's
+  // extra columns.
   absl::Status Create(const api::Call& call, absl::string_view parent, const M& resource,
                       absl::string_view id, absl::string_view request_id,
-                      const google::protobuf::Message& request, M* out) {
+                      const google::protobuf::Message& request, M* out,
+                      std::vector<storage::SqlValue> extra = {}) {
     api::FieldViolations violations;
-    auto library = api::ParseLibraryName(parent, "parent");
-    if (!library.ok()) violations.AddFrom(library.status(), "parent");
+    auto parent_key = table_.ParseCreateParent(parent, "parent");
+    if (!parent_key.ok()) violations.AddFrom(parent_key.status(), "parent");
     if (!id.empty() && !api::IsValidResourceId(id)) {
       violations.Add(absl::StrCat(rules_.field, "_id"),
                      absl::StrCat("must match [a-z][a-z0-9-]{0,62}, got ", api::Quote(id)));
@@ -200,28 +236,39 @@ class ResourceMethods {
     M record;
     api::CopyFields(resource, rules_.mutable_fields, &record);  // output-only fields ignored
     if (rules_.normalize) rules_.normalize(record);
-    if (rules_.defaults) rules_.defaults(record);
-    rules_.check(record, rules_.mutable_fields, violations);
+    const absl::Time now = storage::NowMicros();
+    if (rules_.defaults) rules_.defaults(call, now, record);
+    if (rules_.check) rules_.check(record, rules_.mutable_fields, violations);
+    CheckReferenceNames(table_, record, rules_.mutable_fields, rules_.field, violations);
+    if (rules_.check_record) rules_.check_record(record, rules_.mutable_fields, violations);
     if (!violations.empty()) return violations.ToStatus();
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
 
     Row row;
-    row.key = {*library, id.empty() ? api::GenerateResourceId() : std::string(id)};
-    const absl::Time now = storage::NowMicros();
+    row.key = *parent_key;
+    row.key.id = id.empty() ? api::GenerateResourceId() : std::string(id);
+    if (table_.root() && table_.options().scope_field.empty()) row.key.library_id = row.key.id;
+    row.extra = std::move(extra);
     api::ToTimestamp(now, record.mutable_create_time());
     api::ToTimestamp(now, record.mutable_update_time());
+    // Remembered with what the request names (a generated id differs per attempt).
+    const std::string request_library = CreateScope(row.key, record);
     return storage::RunIdempotent(
-        pool_, row.key.library_id, call.principal().name, call.method(), request_id, request, out,
+        pool_, request_library, call.principal().name, call.method(), request_id, request, out,
         [&](Session& s) -> absl::Status {
-          absl::Status ok = storage::scope::Check(s, call.principal(), row.key.library_id, parent);
-          if (ok.ok()) ok = CheckLibraryLive(s, row.key.library_id, parent);
-          if (ok.ok()) ok = CheckWrite(s, row.key, record, rules_.mutable_fields);
-          if (ok.ok()) ok = Insert(s, row, record);
+          WriteContext ctx{s, call, now, RequestIdOf(call, request_id), /*creating=*/true};
+          absl::Status ok =
+              CheckInScope(s, call.principal(), request_library,
+                           parent.empty() ? absl::string_view(CreateScopeName(record)) : parent);
+          if (ok.ok()) ok = CheckParentLive(s, table_, row.key, record, /*creating=*/true);
+          if (ok.ok()) ok = CheckWrite(ctx, row.key, record, rules_.mutable_fields);
+          if (ok.ok()) ok = Insert(s, call, row, record);
           if (ok.ok()) {
-            ok = Record(s, call, "CREATE", row.key,
-                        api::ChangedFields(M(), record, rules_.mutable_fields), request_id, now);
+            ok = Record(ctx, "CREATE", row.key, record,
+                        api::ChangedFields(M(), record, rules_.mutable_fields), now);
           }
+          if (ok.ok() && rules_.after_write) ok = rules_.after_write(ctx, row.key, nullptr, record);
           if (!ok.ok()) return ok;
           *out = record;
           FillStandard(row, out);
@@ -239,11 +286,14 @@ class ResourceMethods {
     M input = resource;
     if (rules_.normalize) rules_.normalize(input);
     api::FieldViolations violations;
-    rules_.check(input, *fields, violations);
+    if (rules_.check) rules_.check(input, *fields, violations);
+    CheckReferenceNames(table_, input, *fields, rules_.field, violations);
+    if (rules_.check_record) rules_.check_record(input, *fields, violations);
     if (!violations.empty()) return violations.ToStatus();
     return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
+      WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
       return Modify(
-          s, call, *key, resource.name(), resource.etag(), /*allow_deleted=*/false, "UPDATE", "",
+          ctx, *key, resource.name(), resource.etag(), /*allow_deleted=*/false, "UPDATE",
           [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
             if (rules_.updatable) {
               absl::Status ok = rules_.updatable(record, *fields);
@@ -252,7 +302,16 @@ class ResourceMethods {
             const M before = record;
             api::CopyFields(input, *fields, &record);
             std::vector<std::string> changed = api::ChangedFields(before, record, *fields);
-            absl::Status ok = CheckWrite(s, *key, record, changed);
+            if (rules_.check_record) {
+              api::FieldViolations merged;
+              rules_.check_record(record, rules_.mutable_fields, merged);
+              if (!merged.empty()) return merged.ToStatus();
+            }
+            absl::Status ok = CheckWrite(ctx, *key, record, changed);
+            // A person's former names and contact points are still theirs to erase.
+            if (ok.ok() && storage::people::HoldsPeople(table_)) {
+              ok = storage::people::RememberFormer(s, table_, *key, before, record);
+            }
             if (!ok.ok()) return ok;
             return changed;
           },
@@ -265,17 +324,24 @@ class ResourceMethods {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
     return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-      return Modify(
-          s, call, *key, name, etag, /*allow_deleted=*/false, "DELETE", "",
+      WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
+      absl::Status ok = Modify(
+          ctx, *key, name, etag, /*allow_deleted=*/false, "DELETE",
           [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
             if (rules_.before_delete) {
-              absl::Status ok = rules_.before_delete(s, *key, record, force);
-              if (!ok.ok()) return ok;
+              absl::Status refused = rules_.before_delete(ctx, *key, record, force);
+              if (!refused.ok()) return refused;
+            }
+            if (!force) {
+              absl::Status refused = CheckNoLiveChildren(s, table_, *key);
+              if (!refused.ok()) return refused;
             }
             api::ToTimestamp(NextTime(record), record.mutable_delete_time());
             return std::vector<std::string>{"delete_time"};
           },
           out);
+      if (ok.ok() && force) ok = DeleteChildren(ctx, table_, *key);
+      return ok;
     });
   }
 
@@ -289,16 +355,16 @@ class ResourceMethods {
     return storage::RunIdempotent(
         pool_, key->library_id, call.principal().name, call.method(), request_id, request, out,
         [&](Session& s) -> absl::Status {
+          WriteContext ctx{s, call, storage::NowMicros(), RequestIdOf(call, request_id)};
           return Modify(
-              s, call, *key, name, etag, /*allow_deleted=*/true, "UNDELETE", request_id,
+              ctx, *key, name, etag, /*allow_deleted=*/true, "UNDELETE",
               [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
                 if (!record.has_delete_time()) {
                   return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
                                     absl::StrCat(name, " is not deleted"),
                                     {{"resource", std::string(name)}});
                 }
-                absl::Status ok =
-                    CheckLibraryLive(s, key->library_id, api::LibraryName(key->library_id));
+                absl::Status ok = CheckParentLive(s, table_, *key, record, /*creating=*/false);
                 if (!ok.ok()) return ok;
                 record.clear_delete_time();
                 return std::vector<std::string>{"delete_time"};
@@ -318,12 +384,14 @@ class ResourceMethods {
     if (!key.ok()) return key.status();
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
-    return storage::RunIdempotent(pool_, key->library_id, call.principal().name, call.method(),
-                                  request_id, request, out, [&](Session& s) -> absl::Status {
-                                    return Modify(
-                                        s, call, *key, name, etag, allow_deleted, verb, request_id,
-                                        [&](M& record) { return change(s, *key, record); }, out);
-                                  });
+    return storage::RunIdempotent(
+        pool_, key->library_id, call.principal().name, call.method(), request_id, request, out,
+        [&](Session& s) -> absl::Status {
+          WriteContext ctx{s, call, storage::NowMicros(), RequestIdOf(call, request_id)};
+          return Modify(
+              ctx, *key, name, etag, allow_deleted, verb,
+              [&](M& record) { return change(ctx, *key, record); }, out);
+        });
   }
 
   // Building blocks for methods that touch several resources in one transaction (merges).
@@ -331,8 +399,7 @@ class ResourceMethods {
   // Scope check, then the row locked FOR UPDATE; the etag (when sent) must match.
   absl::Status Load(Session& s, const api::Call& call, const ResourceKey& key,
                     absl::string_view name, absl::string_view etag, Row* row, M* record) {
-    absl::Status ok = storage::scope::Check(s, call.principal(), key.library_id, name);
-    if (ok.ok()) ok = table_.Get(s, key, storage::Lock::kUpdate, row, record);
+    absl::Status ok = LoadInScope(s, call, key, name, storage::Lock::kUpdate, row, record);
     if (ok.ok()) ok = api::CheckEtag(etag, record->etag(), name);
     return ok;
   }
@@ -341,7 +408,7 @@ class ResourceMethods {
   absl::Status LoadLive(Session& s, const api::Call& call, const ResourceKey& key,
                         absl::string_view name, absl::string_view etag, Row* row, M* record) {
     absl::Status ok = Load(s, call, key, name, etag, row, record);
-    if (ok.ok() && record->has_delete_time()) {
+    if (ok.ok() && IsDeleted(*record)) {
       return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_DELETED",
                         absl::StrCat(name, " is deleted"), {{"resource", std::string(name)}});
     }
@@ -359,33 +426,51 @@ class ResourceMethods {
   }
 
   // The system entry for a change of `key`, in the change's transaction.
-  absl::Status Record(Session& s, const api::Call& call, absl::string_view verb,
-                      const ResourceKey& key, std::vector<std::string> fields,
-                      absl::string_view request_id, absl::Time when) {
-    return RecordChange(s, call, table_, verb, key, std::move(fields), request_id, when);
+  absl::Status Record(WriteContext& ctx, absl::string_view verb, const ResourceKey& key,
+                      const M& record, std::vector<std::string> fields, absl::Time when) {
+    return RecordChange(ctx, table_, verb, key, record, std::move(fields), when);
   }
 
  private:
   // What every single-resource change shares, inside its transaction: the resource loaded and
   // locked (live, unless `allow_deleted`), changed by `change` (which returns the changed
   // paths), saved, and recorded with `verb`; the result goes to `out`.
-  absl::Status Modify(Session& s, const api::Call& call, const ResourceKey& key,
-                      absl::string_view name, absl::string_view etag, bool allow_deleted,
-                      absl::string_view verb, absl::string_view request_id,
+  absl::Status Modify(WriteContext& ctx, const ResourceKey& key, absl::string_view name,
+                      absl::string_view etag, bool allow_deleted, absl::string_view verb,
                       const std::function<absl::StatusOr<std::vector<std::string>>(M&)>& change,
                       M* out) {
     Row row;
     M record;
-    absl::Status ok = allow_deleted ? Load(s, call, key, name, etag, &row, &record)
-                                    : LoadLive(s, call, key, name, etag, &row, &record);
+    absl::Status ok = allow_deleted
+                          ? Load(ctx.session, ctx.call, key, name, etag, &row, &record)
+                          : LoadLive(ctx.session, ctx.call, key, name, etag, &row, &record);
     if (!ok.ok()) return ok;
+    const M before = record;
     auto changed = change(record);
     if (!changed.ok()) return changed.status();
-    ok = Save(s, row, record);
-    if (ok.ok()) ok = Record(s, call, verb, key, *changed, request_id, UpdateTime(record));
+    ok = Save(ctx.session, row, record);
+    if (ok.ok()) ok = Record(ctx, verb, key, record, *changed, UpdateTime(record));
+    if (ok.ok() && rules_.after_write) ok = rules_.after_write(ctx, key, &before, record);
     if (!ok.ok()) return ok;
     *out = record;
-    return ReadBack(s, row, out);
+    return ReadBack(ctx.session, row, out);
+  }
+
+  // The row, once the caller is known to reach it: before reading when its name tells its
+  // library, after reading otherwise (API keys; a missing one looks like one out of reach).
+  absl::Status LoadInScope(Session& s, const api::Call& call, const ResourceKey& key,
+                           absl::string_view name, storage::Lock lock, Row* row, M* record) {
+    if (!key.library_id.empty()) {
+      absl::Status in_scope = storage::scope::Check(s, call.principal(), key.library_id, name);
+      if (!in_scope.ok()) return in_scope;
+      return table_.Get(s, key, lock, row, record);
+    }
+    absl::Status ok = table_.Get(s, key, lock, row, record);
+    if (ok.code() == absl::StatusCode::kNotFound && !call.principal().library_id.empty()) {
+      return api::OutOfScope(name);
+    }
+    if (!ok.ok()) return ok;
+    return CheckInScope(s, call.principal(), ScopeLibrary(table_, key, *record), name);
   }
 
   // A response reads what Get reads: where fields are computed when read (an agreement past
@@ -396,39 +481,48 @@ class ResourceMethods {
     return table_.Get(s, row.key, storage::Lock::kNone, &read, out);
   }
 
-  static absl::Time UpdateTime(const M& record) { return api::FromTimestamp(record.update_time()); }
-  // A change's time: now, but never before the last one (clocks may step back).
-  static absl::Time NextTime(const M& record) {
-    return std::max(storage::NowMicros(), UpdateTime(record));
+  // The library whose reach a create needs: the parent's, or for a root collection the library
+  // its scope field or container names ("" for the network).
+  std::string CreateScope(const ResourceKey& key, const M& record) const {
+    if (!table_.root()) return key.library_id;
+    const std::string& field = !table_.options().scope_field.empty()
+                                   ? table_.options().scope_field
+                                   : table_.options().container_field;
+    if (field.empty()) return "";
+    return std::string(api::LibraryIdOf(NameField(record, field)));
   }
+  std::string CreateScopeName(const M& record) const {
+    const std::string library = CreateScope({}, record);
+    return library.empty() ? "the network's root" : api::LibraryName(library);
+  }
+  static std::string NameField(const M& record, const std::string& field) {
+    const auto* f = M::descriptor()->FindFieldByName(field);
+    return f == nullptr ? "" : record.GetReflection()->GetString(record, f);
+  }
+  static std::string RequestIdOf(const api::Call& call, absl::string_view request_id) {
+    return request_id.empty() ? call.request_id() : std::string(request_id);
+  }
+  static bool IsDeleted(const M& record) {
+    const auto* f = M::descriptor()->FindFieldByName("delete_time");
+    return f != nullptr && record.GetReflection()->HasField(record, f);
+  }
+  static absl::Time UpdateTime(const M& record) { return api::FromTimestamp(record.update_time()); }
 
   void FillStandard(const Row& row, M* record) const {
     record->set_name(table_.Name(row.key));
     record->set_etag(api::ComputeEtag(row.revision, UpdateTime(*record)));
   }
 
-  // Resources are created (and brought back) only under a live library.
-  static absl::Status CheckLibraryLive(Session& s, const std::string& library_id,
-                                       absl::string_view parent) {
-    auto library = storage::libraries::Get(s, library_id, storage::Lock::kShare);
-    if (!library.ok()) return library.status();
-    if (library->delete_time) {
-      return api::Error(absl::StatusCode::kFailedPrecondition, "PARENT_DELETED",
-                        absl::StrCat(parent, " is deleted"), {{"parent", std::string(parent)}});
-    }
-    return absl::OkStatus();
-  }
-
-  // References and unique fields of the version about to be written.
-  absl::Status CheckWrite(Session& s, const ResourceKey& key, const M& record,
+  // References, the rules' own checks and unique fields of the version about to be written.
+  absl::Status CheckWrite(WriteContext& ctx, const ResourceKey& key, const M& record,
                           const std::vector<std::string>& changed) {
-    if (rules_.check_write) {
-      absl::Status ok = rules_.check_write(s, key, record, changed);
-      if (!ok.ok()) return ok;
-    }
+    absl::Status ok = CheckReferences(ctx, table_, ScopeLibrary(table_, key, record), record,
+                                      changed, rules_.field);
+    if (ok.ok() && rules_.check_write) ok = rules_.check_write(ctx, key, record, changed);
+    if (!ok.ok()) return ok;
     for (const auto& [field, reason] : rules_.unique_fields) {
       if (!api::HasPath(changed, field)) continue;
-      absl::Status ok = CheckUnique(s, key, record, field, reason);
+      ok = CheckUnique(ctx.session, key, record, field, reason);
       if (!ok.ok()) return ok;
     }
     return absl::OkStatus();
@@ -439,10 +533,10 @@ class ResourceMethods {
     const auto* f = M::descriptor()->FindFieldByName(field);
     const std::string value = record.GetReflection()->GetString(record, f);
     if (value.empty()) return absl::OkStatus();
-    auto holder = table_.FindByField(s, key.library_id, field, value, key.id);
+    auto holder = table_.FindByField(s, key.library_id, field, value, key);
     if (!holder.ok()) return holder.status();
     if (!*holder) return absl::OkStatus();
-    const std::string holder_name = table_.Name({key.library_id, **holder});
+    const std::string holder_name = table_.Name(**holder);
     return api::Error(absl::StatusCode::kAlreadyExists, reason,
                       absl::StrCat(api::LibraryName(key.library_id), " already has ", field, " ",
                                    api::Quote(value), ": ", holder_name),
@@ -460,10 +554,19 @@ class ResourceMethods {
     return original;
   }
 
-  absl::Status Insert(Session& s, const Row& row, const M& record) {
+  absl::Status Insert(Session& s, const api::Call& call, const Row& row, const M& record) {
     absl::Status ok = table_.Insert(s, row, record);
-    if (ok.code() == absl::StatusCode::kAlreadyExists) ok = UniqueError(s, row.key, record, ok);
-    return ok;
+    if (ok.code() != absl::StatusCode::kAlreadyExists) return ok;
+    if (table_.root() && api::ErrorReason(ok) == "RESOURCE_ALREADY_EXISTS") {
+      // Root ids are global: a scoped caller must not learn of one outside its reach.
+      Row existing;
+      M holder;
+      absl::Status visible = LoadInScope(s, call, row.key, table_.Name(row.key),
+                                         storage::Lock::kNone, &existing, &holder);
+      if (!visible.ok() && visible.code() == absl::StatusCode::kPermissionDenied) return visible;
+      return ok;
+    }
+    return UniqueError(s, row.key, record, ok);
   }
 
   storage::ConnectionPool& pool_;

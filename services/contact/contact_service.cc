@@ -8,11 +8,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "allies/v1/activity.pb.h"
+#include "allies/v1/agreement.pb.h"
 #include "api/contact_points.h"
 #include "api/fields.h"
 #include "api/text.h"
-#include "services/activity/activity_service.h"
-#include "storage/activity_repository.h"
+#include "services/common/people.h"
+#include "storage/core_tables.h"
 #include "storage/idempotency.h"
 #include "storage/partnership_tables.h"
 
@@ -28,8 +30,6 @@ constexpr int kMaxContactPoints = 10;
 constexpr int kMaxMergeSources = 50;
 // At most this many contacts of one library are compared for duplicates.
 constexpr int kMaxDuplicateScan = 20000;
-// What erased personal text in activities is replaced with.
-constexpr char kErased[] = "[erased]";
 
 template <typename Check>
 void CheckList(api::FieldViolations& v, const std::string& path,
@@ -64,10 +64,6 @@ void CheckContact(const Contact& c, const std::vector<std::string>& fields,
   if (api::HasPath(fields, "position")) {
     api::CheckText(v, "contact.position", c.position(), kMaxPosition, false);
   }
-  if (api::HasPath(fields, "partner") && !c.partner().empty()) {
-    auto key = storage::PartnersTable().ParseName(c.partner(), "contact.partner");
-    if (!key.ok()) v.AddFrom(key.status(), "contact.partner");
-  }
   if (api::HasPath(fields, "emails")) CheckList(v, "contact.emails", c.emails(), api::CheckEmail);
   if (api::HasPath(fields, "phones")) CheckList(v, "contact.phones", c.phones(), api::CheckPhone);
   if (api::HasPath(fields, "preferred_channel") &&
@@ -81,33 +77,6 @@ void CheckContact(const Contact& c, const std::vector<std::string>& fields,
 
 std::string FullName(const Contact& c) {
   return api::FoldName(absl::StrCat(c.family_name(), " ", c.given_name(), " ", c.patronymic()));
-}
-
-// Text with the contact's personal data (names in any declined form, e-mails, phones, also
-// without their "+") replaced.
-std::string Scrub(const std::string& text, const Contact& c) {
-  std::vector<std::string> values(c.emails().begin(), c.emails().end());
-  for (const auto& p : c.phones()) {
-    values.push_back(p);
-    values.push_back(p.substr(1));
-  }
-  return api::ErasePersonalText(text, {c.family_name(), c.given_name(), c.patronymic()}, values,
-                                kErased);
-}
-
-// Clears the fields that hold personal data; returns those that had a value.
-std::vector<std::string> ClearPersonalData(Contact& contact) {
-  std::vector<std::string> cleared;
-  for (const char* f :
-       {"family_name", "given_name", "patronymic", "position", "emails", "phones", "notes"}) {
-    const auto* d = Contact::descriptor()->FindFieldByName(f);
-    const auto* r = contact.GetReflection();
-    if (d->is_repeated() ? r->FieldSize(contact, d) > 0 : r->HasField(contact, d)) {
-      cleared.push_back(f);
-    }
-    r->ClearField(&contact, d);
-  }
-  return cleared;
 }
 
 // Adds the values of `from` that `into` lacks, in order.
@@ -142,17 +111,12 @@ ResourceRules<Contact> ContactRules() {
   rules.updatable = [](const Contact& current, const std::vector<std::string>&) {
     return current.has_erase_time() ? Erased(current) : absl::OkStatus();
   };
-  rules.check_write = [](storage::Session& s, const storage::ResourceKey& key, const Contact& c,
-                         const std::vector<std::string>& changed) -> absl::Status {
-    if (c.family_name().empty() && c.given_name().empty()) {
-      return api::InvalidField("contact.family_name",
-                               "family_name or given_name is required (the person's name)");
+  rules.check_record = [](const Contact& c, const std::vector<std::string>& known,
+                          api::FieldViolations& v) {
+    if (api::HasPath(known, "family_name") && api::HasPath(known, "given_name") &&
+        c.family_name().empty() && c.given_name().empty()) {
+      v.Add("contact.family_name", "family_name or given_name is required (the person's name)");
     }
-    if (api::HasPath(changed, "partner") && !c.partner().empty()) {
-      return CheckReference(s, storage::PartnersTable(), key.library_id, c.partner(),
-                            "contact.partner");
-    }
-    return absl::OkStatus();
   };
   return rules;
 }
@@ -212,7 +176,7 @@ absl::Status ContactService::FindDuplicates(const api::Call& call,
     absl::Status in_scope = storage::scope::Check(s, call.principal(), *library, request.parent());
     if (!in_scope.ok()) return in_scope;
     storage::ResourceListQuery query;
-    query.library_id = *library;
+    query.parent.library_id = *library;
     query.window.limit = kMaxDuplicateScan;
     std::deque<Contact> read;  // stable addresses while rows are read into them
     auto rows = contacts_.table().List(s, query, [&]() -> google::protobuf::Message* {
@@ -270,8 +234,8 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
         if (ok.ok() && merged.has_erase_time()) ok = Erased(merged);
         if (!ok.ok()) return ok;
         const Contact before = merged;
-        const absl::Time now =
-            std::max(storage::NowMicros(), api::FromTimestamp(merged.update_time()));
+        WriteContext ctx{s, call, NextTime(merged),
+                         request.request_id().empty() ? call.request_id() : request.request_id()};
         for (size_t i = 0; i < sources.size(); ++i) {
           const std::string& name = request.sources(static_cast<int>(i));
           storage::ResourceTable::Row row;
@@ -281,8 +245,7 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
           if (!ok.ok()) return ok;
           // The target's empty fields from the sources, in order; e-mails and phones united.
           if (merged.partner().empty() && !source.partner().empty() &&
-              CheckReference(s, storage::PartnersTable(), target->library_id, source.partner(),
-                             "contact.partner")
+              CheckReferences(ctx, table, target->library_id, source, {"partner"}, "contact")
                   .ok()) {
             merged.set_partner(source.partner());
           }
@@ -296,29 +259,19 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
           }
           Unite(source.emails(), merged.mutable_emails());
           Unite(source.phones(), merged.mutable_phones());
-          // Every reference to the source now names the target.
-          auto agreements =
-              storage::AgreementsTable().ReplaceValue(s, "signatories", name, request.target());
-          if (!agreements.ok()) return agreements.status();
-          for (const auto& key : *agreements) {
-            ok = storage::AgreementsTable().Touch(s, key, now);
-            if (ok.ok()) {
-              ok = RecordChange(s, call, storage::AgreementsTable(), "UPDATE", key, {"signatories"},
-                                request.request_id(), now);
-            }
-            if (!ok.ok()) return ok;
-          }
-          ok = storage::activities::MoveRelated(s, name, request.target());
+          // Every reference to the source now names the target, and what the source was known
+          // by, the target was.
+          ok = MergePerson(ctx, table, sources[i], source, *target, merged);
           if (!ok.ok()) return ok;
           // The source goes: soft-deleted and emptied (its data lives on in the target, and
           // erasing the target must not leave a copy behind), with its own entry.
-          std::vector<std::string> emptied = ClearPersonalData(source);
+          std::vector<std::string> emptied = storage::people::ClearPersonalFields(table, &source);
           emptied.push_back("delete_time");
-          api::ToTimestamp(now, source.mutable_delete_time());
-          api::ToTimestamp(now, source.mutable_erase_time());
+          api::ToTimestamp(ctx.now, source.mutable_delete_time());
+          api::ToTimestamp(ctx.now, source.mutable_erase_time());
           ok = contacts_.Save(s, row, source);
           if (ok.ok()) {
-            ok = contacts_.Record(s, call, "MERGE", sources[i], emptied, request.request_id(),
+            ok = contacts_.Record(ctx, "MERGE", sources[i], source, emptied,
                                   api::FromTimestamp(source.update_time()));
           }
           if (ok.ok()) ok = storage::ForgetResponsesContaining(s, name).status();
@@ -341,7 +294,7 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
             api::ChangedFields(before, merged, contacts_.rules().mutable_fields);
         ok = contacts_.Save(s, target_row, merged);
         if (ok.ok()) {
-          ok = contacts_.Record(s, call, "MERGE", *target, changed, request.request_id(),
+          ok = contacts_.Record(ctx, "MERGE", *target, merged, changed,
                                 api::FromTimestamp(merged.update_time()));
         }
         if (!ok.ok()) return ok;
@@ -353,22 +306,30 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
 absl::Status ContactService::Export(const api::Call& call,
                                     const v1::ExportContactDataRequest& request,
                                     v1::ExportContactDataResponse* out) {
-  auto key = contacts_.table().ParseName(request.name(), "name");
+  const storage::ResourceTable& table = contacts_.table();
+  auto key = table.ParseName(request.name(), "name");
   if (!key.ok()) return key.status();
   return storage::RunRead(pool_, [&](storage::Session& s) -> absl::Status {
     absl::Status ok = storage::scope::Check(s, call.principal(), key->library_id, request.name());
     storage::ResourceTable::Row row;
-    if (ok.ok())
-      ok = contacts_.table().Get(s, *key, storage::Lock::kNone, &row, out->mutable_contact());
+    if (ok.ok()) ok = table.Get(s, *key, storage::Lock::kNone, &row, out->mutable_contact());
     if (!ok.ok()) return ok;
+    auto held = ExportPerson(s, call.principal(), table, *key, out->contact());
+    if (!held.ok()) return held.status();
     // Activities in any library may mention the person; the caller sees those it may see.
-    auto activities =
-        storage::activities::Mentioning(s, request.name(), storage::scope::Root(call.principal()));
-    if (!activities.ok()) return activities.status();
-    for (const auto& a : *activities) ActivityToProto(a, out->add_activities());
-    auto agreements = storage::AgreementsTable().HoldingValue(s, "signatories", request.name());
-    if (!agreements.ok()) return agreements.status();
-    for (const auto& a : *agreements) out->add_agreements(storage::AgreementsTable().Name(a));
+    std::vector<storage::ResourceKey> activities = held->log_entries;
+    for (const auto& r : held->referrers) {
+      out->add_referenced_by(r.Name());
+      if (r.table->message() == v1::Agreement::descriptor()) out->add_agreements(r.Name());
+      if (r.table->message() == v1::Activity::descriptor()) activities.push_back(r.key);
+    }
+    for (const auto& a : activities) {
+      storage::ResourceTable::Row activity_row;
+      ok = storage::ActivitiesTable().Get(s, a, storage::Lock::kNone, &activity_row,
+                                          out->add_activities());
+      if (!ok.ok()) return ok;
+    }
+    for (const auto& v : held->former_values) out->add_former_values(v);
     return absl::OkStatus();
   });
 }
@@ -378,33 +339,13 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
   // Deleted contacts are erased too: they still hold the data.
   return contacts_.Change(
       call, "ERASE", request.name(), request.etag(), request.request_id(), request,
-      [&](storage::Session& s, const storage::ResourceKey&,
+      [&](WriteContext& ctx, const storage::ResourceKey& key,
           Contact& contact) -> absl::StatusOr<std::vector<std::string>> {
         if (contact.has_erase_time()) return Erased(contact);
-        const absl::Time now =
-            std::max(storage::NowMicros(), api::FromTimestamp(contact.update_time()));
-        // Activities that mention the person: their text loses the person's values.
-        // In every library, whoever recorded them: erasure is complete or it is not erasure.
-        auto activities = storage::activities::Mentioning(s, request.name(), std::nullopt,
-                                                          /*for_update=*/true);
-        if (!activities.ok()) return activities.status();
-        for (auto& a : *activities) {
-          // The marker may be longer than what it replaces; the columns' limits still hold.
-          const std::string subject = api::TruncateChars(Scrub(a.subject, contact), 300);
-          const std::string description = api::TruncateChars(Scrub(a.description, contact), 10000);
-          if (subject == a.subject && description == a.description) continue;
-          a.subject = subject;
-          a.description = description;
-          absl::Status ok = storage::activities::RewriteText(s, a, now);
-          if (!ok.ok()) return ok;
-        }
-        // Stored responses to earlier requests (replays) held the contact as it was.
-        auto forgotten = storage::ForgetResponsesContaining(s, request.name());
-        if (!forgotten.ok()) return forgotten.status();
-        // The record stays, with its links (partner, agreements, activities), for statistics.
-        std::vector<std::string> changed = ClearPersonalData(contact);
-        changed.push_back("erase_time");
-        api::ToTimestamp(now, contact.mutable_erase_time());
+        auto changed = ErasePerson(ctx, contacts_.table(), key, &contact);
+        if (!changed.ok()) return changed.status();
+        changed->push_back("erase_time");
+        api::ToTimestamp(NextTime(contact), contact.mutable_erase_time());
         return changed;
       },
       out, /*allow_deleted=*/true);
@@ -413,45 +354,35 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
 ContactService::ContactService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), pool_(deps.pool), contacts_(deps.pool, ContactRules()) {
   using Async = v1::ContactService::AsyncService;
-  Unary<v1::GetContactRequest, Contact>(&Async::RequestGetContact,
-                                        [this](const api::Call& c, const auto& r, auto* out) {
-                                          return contacts_.Get(c, r.name(), out);
-                                        });
-  Unary<v1::ListContactsRequest, v1::ListContactsResponse>(
-      &Async::RequestListContacts, [this](const api::Call& c, const auto& r, auto* out) {
-        ListArgs args{"ListContacts",   r.parent(), r.page_size(),
-                      r.page_token(),   r.filter(), r.order_by(),
-                      r.show_deleted(), {},         ""};
-        return contacts_.List(c, args, out->mutable_contacts(), out->mutable_next_page_token());
-      });
-  Unary<v1::CreateContactRequest, Contact>(
-      &Async::RequestCreateContact, [this](const api::Call& c, const auto& r, auto* out) {
-        return contacts_.Create(c, r.parent(), r.contact(), r.contact_id(), r.request_id(), r, out);
-      });
-  Unary<v1::UpdateContactRequest, Contact>(
-      &Async::RequestUpdateContact, [this](const api::Call& c, const auto& r, auto* out) {
-        return contacts_.Update(c, r.contact(), r.update_mask(), out);
-      });
-  Unary<v1::DeleteContactRequest, Contact>(
-      &Async::RequestDeleteContact, [this](const api::Call& c, const auto& r, auto* out) {
-        return contacts_.Delete(c, r.name(), r.etag(), false, out);
-      });
-  Unary<v1::UndeleteContactRequest, Contact>(
-      &Async::RequestUndeleteContact, [this](const api::Call& c, const auto& r, auto* out) {
-        return contacts_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
-      });
-  Unary<v1::FindDuplicateContactsRequest, v1::FindDuplicateContactsResponse>(
-      &Async::RequestFindDuplicateContacts,
-      [this](const api::Call& c, const auto& r, auto* out) { return FindDuplicates(c, r, out); });
-  Unary<v1::MergeContactsRequest, Contact>(
-      &Async::RequestMergeContacts,
-      [this](const api::Call& c, const auto& r, auto* out) { return Merge(c, r, out); });
-  Unary<v1::ExportContactDataRequest, v1::ExportContactDataResponse>(
-      &Async::RequestExportContactData,
-      [this](const api::Call& c, const auto& r, auto* out) { return Export(c, r, out); });
-  Unary<v1::EraseContactRequest, Contact>(
-      &Async::RequestEraseContact,
-      [this](const api::Call& c, const auto& r, auto* out) { return Erase(c, r, out); });
+  Unary(&Async::RequestGetContact, [this](const api::Call& c, const auto& r, auto* out) {
+    return contacts_.Get(c, r.name(), out);
+  });
+  Unary(&Async::RequestListContacts, [this](const api::Call& c, const auto& r, auto* out) {
+    ListArgs args{"ListContacts",   r.parent(), r.page_size(),
+                  r.page_token(),   r.filter(), r.order_by(),
+                  r.show_deleted(), {},         ""};
+    return contacts_.List(c, args, out->mutable_contacts(), out->mutable_next_page_token());
+  });
+  Unary(&Async::RequestCreateContact, [this](const api::Call& c, const auto& r, auto* out) {
+    return contacts_.Create(c, r.parent(), r.contact(), r.contact_id(), r.request_id(), r, out);
+  });
+  Unary(&Async::RequestUpdateContact, [this](const api::Call& c, const auto& r, auto* out) {
+    return contacts_.Update(c, r.contact(), r.update_mask(), out);
+  });
+  Unary(&Async::RequestDeleteContact, [this](const api::Call& c, const auto& r, auto* out) {
+    return contacts_.Delete(c, r.name(), r.etag(), false, out);
+  });
+  Unary(&Async::RequestUndeleteContact, [this](const api::Call& c, const auto& r, auto* out) {
+    return contacts_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+  });
+  Unary(&Async::RequestFindDuplicateContacts,
+        [this](const api::Call& c, const auto& r, auto* out) { return FindDuplicates(c, r, out); });
+  Unary(&Async::RequestMergeContacts,
+        [this](const api::Call& c, const auto& r, auto* out) { return Merge(c, r, out); });
+  Unary(&Async::RequestExportContactData,
+        [this](const api::Call& c, const auto& r, auto* out) { return Export(c, r, out); });
+  Unary(&Async::RequestEraseContact,
+        [this](const api::Call& c, const auto& r, auto* out) { return Erase(c, r, out); });
 }
 
 server::ServiceRegistration ContactServiceRegistration() {

@@ -5,29 +5,23 @@
 #include "allies/v1/library.grpc.pb.h"
 #include "api/rpc.h"
 #include "server/host.h"
-#include "storage/pool.h"
+#include "services/common/resource_methods.h"
 
 namespace allies::services {
+
+// The rules of a library: its fields, where it may move (no cycles, within the caller's reach),
+// and no delete with live child libraries unless force (which deletes the live subtree).
+ResourceRules<v1::Library> LibraryRules();
 
 class LibraryService final : public api::AsyncServiceHost<v1::LibraryService::AsyncService> {
  public:
   explicit LibraryService(const server::ServiceDeps& deps);
 
-  absl::Status GetLibrary(const api::Call& call, const v1::GetLibraryRequest& request,
-                          v1::Library* response);
-  absl::Status ListLibraries(const api::Call& call, const v1::ListLibrariesRequest& request,
-                             v1::ListLibrariesResponse* response);
-  absl::Status CreateLibrary(const api::Call& call, const v1::CreateLibraryRequest& request,
-                             v1::Library* response);
-  absl::Status UpdateLibrary(const api::Call& call, const v1::UpdateLibraryRequest& request,
-                             v1::Library* response);
-  absl::Status DeleteLibrary(const api::Call& call, const v1::DeleteLibraryRequest& request,
-                             v1::Library* response);
-  absl::Status UndeleteLibrary(const api::Call& call, const v1::UndeleteLibraryRequest& request,
-                               v1::Library* response);
-
  private:
-  storage::ConnectionPool& pool_;
+  absl::Status List(const api::Call& call, const v1::ListLibrariesRequest& request,
+                    v1::ListLibrariesResponse* response);
+
+  ResourceMethods<v1::Library> libraries_;
 };
 
 server::ServiceRegistration LibraryServiceRegistration();

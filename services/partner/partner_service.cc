@@ -100,32 +100,33 @@ ResourceRules<v1::Partner> PartnerRules() {
     p.set_inn(std::string(absl::StripAsciiWhitespace(p.inn())));
     p.set_ogrn(std::string(absl::StripAsciiWhitespace(p.ogrn())));
   };
-  rules.defaults = [](v1::Partner& p) {
+  rules.defaults = [](const api::Call&, absl::Time, v1::Partner& p) {
     if (p.state() == v1::Partner::STATE_UNSPECIFIED) p.set_state(v1::Partner::PROSPECT);
   };
   rules.check = CheckPartner;
   // The registry numbers must fit the kind: an individual (entrepreneur) has a 12-digit INN and
   // a 15-digit OGRNIP, an organization a 10-digit INN and a 13-digit OGRN.
-  rules.check_write = [](storage::Session&, const storage::ResourceKey&, const v1::Partner& p,
-                         const std::vector<std::string>&) -> absl::Status {
+  rules.check_record = [](const v1::Partner& p, const std::vector<std::string>& known,
+                          api::FieldViolations& v) {
+    if (!api::HasPath(known, "kind")) return;
     const bool individual = p.kind() == v1::Partner::INDIVIDUAL;
-    api::FieldViolations v;
-    if (!p.inn().empty() && p.inn().size() != (individual ? 12u : 10u)) {
+    if (api::HasPath(known, "inn") && !p.inn().empty() &&
+        p.inn().size() != (individual ? 12u : 10u)) {
       v.Add("partner.inn", individual ? "an INDIVIDUAL partner has a 12-digit INN"
                                       : "an organization has a 10-digit INN (12 digits: kind "
                                         "INDIVIDUAL)");
     }
-    if (!p.ogrn().empty() && p.ogrn().size() != (individual ? 15u : 13u)) {
+    if (api::HasPath(known, "ogrn") && !p.ogrn().empty() &&
+        p.ogrn().size() != (individual ? 15u : 13u)) {
       v.Add("partner.ogrn", individual ? "an INDIVIDUAL partner has a 15-digit OGRNIP"
                                        : "an organization has a 13-digit OGRN (15 digits: kind "
                                          "INDIVIDUAL)");
     }
-    return v.ToStatus();
   };
-  rules.before_delete = [](storage::Session& s, const storage::ResourceKey&,
+  rules.before_delete = [](WriteContext& ctx, const storage::ResourceKey&,
                            const v1::Partner& partner, bool force) -> absl::Status {
     if (force) return absl::OkStatus();
-    auto agreement = storage::AnyLiveAgreement(s, partner.name());
+    auto agreement = storage::AnyLiveAgreement(ctx.session, partner.name());
     if (!agreement.ok()) return agreement.status();
     if (!*agreement) return absl::OkStatus();
     return api::Error(absl::StatusCode::kFailedPrecondition, "PARTNER_HAS_AGREEMENTS",
@@ -139,38 +140,27 @@ ResourceRules<v1::Partner> PartnerRules() {
 PartnerService::PartnerService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator), partners_(deps.pool, PartnerRules()) {
   using Async = v1::PartnerService::AsyncService;
-  Unary<v1::GetPartnerRequest, v1::Partner>(&Async::RequestGetPartner,
-                                            [this](const api::Call& c, const auto& r, auto* out) {
-                                              return partners_.Get(c, r.name(), out);
-                                            });
-  Unary<v1::ListPartnersRequest, v1::ListPartnersResponse>(
-      &Async::RequestListPartners,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        ListArgs args{"ListPartners",   r.parent(), r.page_size(),
-                      r.page_token(),   r.filter(), r.order_by(),
-                      r.show_deleted(), {},         ""};
-        return partners_.List(c, args, out->mutable_partners(), out->mutable_next_page_token());
-      });
-  Unary<v1::CreatePartnerRequest, v1::Partner>(
-      &Async::RequestCreatePartner,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        return partners_.Create(c, r.parent(), r.partner(), r.partner_id(), r.request_id(), r, out);
-      });
-  Unary<v1::UpdatePartnerRequest, v1::Partner>(
-      &Async::RequestUpdatePartner,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        return partners_.Update(c, r.partner(), r.update_mask(), out);
-      });
-  Unary<v1::DeletePartnerRequest, v1::Partner>(
-      &Async::RequestDeletePartner,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        return partners_.Delete(c, r.name(), r.etag(), r.force(), out);
-      });
-  Unary<v1::UndeletePartnerRequest, v1::Partner>(
-      &Async::RequestUndeletePartner,
-      [this](const api::Call& c, const auto& r, auto* out) {
-        return partners_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
-      });
+  Unary(&Async::RequestGetPartner, [this](const api::Call& c, const auto& r, auto* out) {
+    return partners_.Get(c, r.name(), out);
+  });
+  Unary(&Async::RequestListPartners, [this](const api::Call& c, const auto& r, auto* out) {
+    ListArgs args{"ListPartners",   r.parent(), r.page_size(),
+                  r.page_token(),   r.filter(), r.order_by(),
+                  r.show_deleted(), {},         ""};
+    return partners_.List(c, args, out->mutable_partners(), out->mutable_next_page_token());
+  });
+  Unary(&Async::RequestCreatePartner, [this](const api::Call& c, const auto& r, auto* out) {
+    return partners_.Create(c, r.parent(), r.partner(), r.partner_id(), r.request_id(), r, out);
+  });
+  Unary(&Async::RequestUpdatePartner, [this](const api::Call& c, const auto& r, auto* out) {
+    return partners_.Update(c, r.partner(), r.update_mask(), out);
+  });
+  Unary(&Async::RequestDeletePartner, [this](const api::Call& c, const auto& r, auto* out) {
+    return partners_.Delete(c, r.name(), r.etag(), r.force(), out);
+  });
+  Unary(&Async::RequestUndeletePartner, [this](const api::Call& c, const auto& r, auto* out) {
+    return partners_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+  });
 }
 
 server::ServiceRegistration PartnerServiceRegistration() {

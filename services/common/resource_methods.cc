@@ -1,0 +1,262 @@
+#include "services/common/resource_methods.h"
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include "storage/activity_log.h"
+#include "storage/core_tables.h"
+
+namespace allies::services {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using storage::ResourceKey;
+using storage::ResourceTable;
+using storage::Session;
+
+std::string StringField(const Message& m, const std::string& field) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(field);
+  if (f == nullptr || f->is_repeated() || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
+    return "";
+  }
+  return m.GetReflection()->GetString(m, f);
+}
+
+absl::Status Deleted(absl::string_view reason, const std::string& name, const std::string& field,
+                     const std::string& what) {
+  return api::Error(absl::StatusCode::kFailedPrecondition, std::string(reason),
+                    absl::StrCat(what, name, " is deleted"), {{"field", field}, {"resource", name}});
+}
+
+// One reference `value` held in `path` by a resource of library `library_id`.
+absl::Status CheckReference(WriteContext& ctx, const storage::FieldColumn& fc,
+                            const std::string& library_id, const std::string& value,
+                            const std::string& path) {
+  if (fc.references == "*") {
+    if (!api::IsResourceName(value)) {
+      return api::InvalidField(path,
+                               absl::StrCat("must be a resource name like "
+                                            "\"libraries/x/partners/y\", got ",
+                                            api::Quote(value)));
+    }
+    return CheckInScope(ctx.session, ctx.call.principal(), std::string(api::LibraryIdOf(value)),
+                        value);
+  }
+  const ResourceTable* target = storage::TableOfCollection(fc.references);
+  if (target == nullptr) {
+    return absl::InternalError(absl::StrCat("no table for the collection ", fc.references));
+  }
+  auto key = target->ParseName(value, path);
+  if (!key.ok()) return key.status();
+  if (fc.reach == storage::Reach::kSameLibrary && key->library_id != library_id) {
+    return api::InvalidField(
+        path,
+        absl::StrCat("must be in ", api::LibraryName(library_id), ", got ", api::Quote(value)),
+        "CROSS_LIBRARY_REFERENCE");
+  }
+  if (fc.reach != storage::Reach::kSameLibrary) {
+    absl::Status in_scope = CheckInScope(ctx.session, ctx.call.principal(), key->library_id, value);
+    if (!in_scope.ok()) return in_scope;
+  }
+  auto state = target->State(ctx.session, *key, storage::Lock::kShare);
+  if (!state.ok()) return state.status();
+  if (*state == ResourceTable::RowState::kMissing) {
+    return api::InvalidField(path, absl::StrCat(value, " does not exist"),
+                             absl::StrCat(fc.reason, "_NOT_FOUND"));
+  }
+  if (*state == ResourceTable::RowState::kDeleted) {
+    return Deleted(absl::StrCat(fc.reason, "_DELETED"), value, path, "");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void CheckReferenceNames(const ResourceTable& table, const Message& record,
+                         const std::vector<std::string>& fields, absl::string_view prefix,
+                         api::FieldViolations& violations) {
+  const auto* r = record.GetReflection();
+  for (const storage::FieldColumn& fc : table.fields()) {
+    if (fc.references.empty() || !api::HasPath(fields, fc.field)) continue;
+    const ResourceTable* target =
+        fc.references == "*" ? nullptr : storage::TableOfCollection(fc.references);
+    const FieldDescriptor* f = record.GetDescriptor()->FindFieldByName(fc.field);
+    const std::string path = absl::StrCat(prefix, ".", fc.field);
+    auto check = [&](const std::string& value, const std::string& at) {
+      if (value.empty()) {
+        if (f->is_repeated()) violations.Add(at, "must not be empty");
+        return;
+      }
+      if (target == nullptr) {
+        if (!api::IsResourceName(value) || value.size() > 500) {
+          violations.Add(at, absl::StrCat("must be a resource name like "
+                                          "\"libraries/x/partners/y\", got ",
+                                          api::Quote(value)));
+        }
+        return;
+      }
+      auto key = target->ParseName(value, at);
+      if (!key.ok()) violations.AddFrom(key.status(), at);
+    };
+    if (!f->is_repeated()) {
+      check(r->GetString(record, f), path);
+      continue;
+    }
+    for (int i = 0; i < r->FieldSize(record, f); ++i) {
+      check(r->GetRepeatedString(record, f, i), absl::StrCat(path, "[", i, "]"));
+    }
+  }
+}
+
+std::string ScopeLibrary(const ResourceTable& table, const ResourceKey& key,
+                         const Message& record) {
+  if (!key.library_id.empty() || table.options().scope_field.empty()) return key.library_id;
+  return std::string(api::LibraryIdOf(StringField(record, table.options().scope_field)));
+}
+
+absl::Status CheckInScope(Session& s, const api::Principal& principal,
+                          const std::string& library_id, absl::string_view resource) {
+  if (library_id.empty()) return storage::scope::CheckNetwork(principal, resource);
+  return storage::scope::Check(s, principal, library_id, resource);
+}
+
+absl::Status CheckReferences(WriteContext& ctx, const ResourceTable& table,
+                             const std::string& library_id, const Message& record,
+                             const std::vector<std::string>& changed, absl::string_view prefix) {
+  const auto* r = record.GetReflection();
+  for (const storage::FieldColumn& fc : table.fields()) {
+    if (fc.references.empty() || !api::HasPath(changed, fc.field)) continue;
+    const FieldDescriptor* f = record.GetDescriptor()->FindFieldByName(fc.field);
+    const std::string path = absl::StrCat(prefix, ".", fc.field);
+    if (!f->is_repeated()) {
+      const std::string value = r->GetString(record, f);
+      if (value.empty()) continue;
+      absl::Status ok = CheckReference(ctx, fc, library_id, value, path);
+      if (!ok.ok()) return ok;
+      continue;
+    }
+    for (int i = 0; i < r->FieldSize(record, f); ++i) {
+      absl::Status ok = CheckReference(ctx, fc, library_id, r->GetRepeatedString(record, f, i),
+                                       absl::StrCat(path, "[", i, "]"));
+      if (!ok.ok()) return ok;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckParentLive(Session& s, const ResourceTable& table, const ResourceKey& key,
+                             const Message& record, bool creating) {
+  if (table.root()) {
+    const std::string& field = table.options().container_field;
+    if (creating || field.empty()) return absl::OkStatus();
+    const std::string container = StringField(record, field);
+    const storage::FieldColumn* fc = table.Find(field);
+    const ResourceTable* target =
+        fc == nullptr ? nullptr : storage::TableOfCollection(fc->references);
+    if (container.empty() || target == nullptr) return absl::OkStatus();
+    auto container_key = target->ParseName(container, field);
+    if (!container_key.ok()) return container_key.status();
+    auto state = target->State(s, *container_key, storage::Lock::kShare);
+    if (!state.ok()) return state.status();
+    if (*state != ResourceTable::RowState::kLive) {
+      return Deleted("PARENT_DELETED", container, field, "the parent ");
+    }
+    return absl::OkStatus();
+  }
+  const std::string library = api::LibraryName(key.library_id);
+  auto state =
+      storage::LibrariesTable().State(s, {key.library_id, key.library_id}, storage::Lock::kShare);
+  if (!state.ok()) return state.status();
+  if (*state == ResourceTable::RowState::kMissing) {
+    return api::Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+                      absl::StrCat(library, " does not exist"), {{"resource", library}});
+  }
+  if (*state == ResourceTable::RowState::kDeleted) {
+    return Deleted("PARENT_DELETED", library, "parent", "");
+  }
+  if (table.parent() == nullptr) return absl::OkStatus();
+  const ResourceKey parent_key = table.ParentKey(key);
+  const std::string parent = table.parent()->Name(parent_key);
+  state = table.parent()->State(s, parent_key, storage::Lock::kShare);
+  if (!state.ok()) return state.status();
+  if (*state == ResourceTable::RowState::kMissing) {
+    return api::Error(absl::StatusCode::kNotFound, "PARENT_NOT_FOUND",
+                      absl::StrCat(parent, " does not exist"), {{"resource", parent}});
+  }
+  if (*state == ResourceTable::RowState::kDeleted) {
+    return Deleted("PARENT_DELETED", parent, "parent", "");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNoLiveChildren(Session& s, const ResourceTable& table, const ResourceKey& key) {
+  for (const ResourceTable* child_table : storage::ChildrenOf(table)) {
+    auto children = child_table->LiveChildren(s, key, 1);
+    if (!children.ok()) return children.status();
+    if (children->empty()) continue;
+    const std::string name = table.Name(key);
+    const std::string child = child_table->Name(children->front());
+    return api::Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_HAS_CHILDREN",
+                      absl::StrCat(name, " has live ", child_table->collection_path(), " (e.g. ",
+                                   child, "); delete them first or pass force"),
+                      {{"resource", name}, {"child", child}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeleteChildren(WriteContext& ctx, const ResourceTable& table, const ResourceKey& key) {
+  for (const ResourceTable* child_table : storage::ChildrenOf(table)) {
+    auto children = child_table->LiveChildren(ctx.session, key, 0);
+    if (!children.ok()) return children.status();
+    for (const ResourceKey& child : *children) {
+      auto deleted = child_table->SoftDelete(ctx.session, child, ctx.now);
+      if (!deleted.ok()) return deleted.status();
+      if (!*deleted) continue;
+      if (!child_table->options().logged) {
+        absl::Status ok = DeleteChildren(ctx, *child_table, child);
+        if (!ok.ok()) return ok;
+        continue;
+      }
+      storage::Change change;
+      change.library_id = child.library_id;
+      change.actor = ctx.call.principal().name;
+      change.verb = "DELETE";
+      change.resource = child_table->Name(child);
+      change.changed_fields = {"delete_time"};
+      change.request_id = ctx.request_id;
+      change.time = ctx.now;
+      absl::Status ok = storage::activities::RecordChange(ctx.session, change);
+      if (ok.ok()) ok = DeleteChildren(ctx, *child_table, child);
+      if (!ok.ok()) return ok;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordChange(WriteContext& ctx, const ResourceTable& table, absl::string_view verb,
+                          const ResourceKey& key, const Message& record,
+                          std::vector<std::string> fields, absl::Time when) {
+  if (!table.options().logged) return absl::OkStatus();
+  storage::Change change;
+  change.library_id = ScopeLibrary(table, key, record);
+  if (change.library_id.empty()) return absl::OkStatus();  // the network's own: no library log
+  change.actor = ctx.call.principal().name;
+  change.verb = std::string(verb);
+  change.resource = table.Name(key);
+  change.changed_fields = std::move(fields);
+  change.request_id = ctx.request_id;
+  change.time = when;
+  return storage::activities::RecordChange(ctx.session, change);
+}
+
+absl::Time NextTime(const Message& record) {
+  absl::Time last = absl::InfinitePast();
+  const FieldDescriptor* f = record.GetDescriptor()->FindFieldByName("update_time");
+  if (f != nullptr && record.GetReflection()->HasField(record, f)) {
+    last = api::FromTimestamp(static_cast<const google::protobuf::Timestamp&>(
+        record.GetReflection()->GetMessage(record, f)));
+  }
+  return std::max(storage::NowMicros(), last);
+}
+
+}  // namespace allies::services

@@ -1,0 +1,55 @@
+#include "storage/activity_log.h"
+
+#include "absl/strings/str_cat.h"
+#include "allies/v1/activity.pb.h"
+#include "api/names.h"
+#include "api/proto_time.h"
+#include "storage/core_tables.h"
+
+namespace allies::storage::activities {
+
+absl::Status RecordChange(Session& session, const Change& change) {
+  ResourceTable::Row row;
+  row.key = {change.library_id, api::GenerateResourceId()};
+  v1::Activity entry;
+  entry.set_kind(v1::Activity::SYSTEM);
+  entry.set_actor(change.actor);
+  entry.set_verb(change.verb);
+  entry.set_resource(change.resource);
+  for (const auto& f : change.changed_fields) entry.add_changed_fields(f);
+  entry.set_request_id(change.request_id);
+  api::ToTimestamp(change.time, entry.mutable_occurred_time());
+  api::ToTimestamp(change.time, entry.mutable_create_time());
+  api::ToTimestamp(change.time, entry.mutable_update_time());
+  return ActivitiesTable().Insert(session, row, entry);
+}
+
+absl::Status RefreshInteractionTimes(Session& session, const std::vector<std::string>& resources) {
+  for (const std::string& resource : resources) {
+    const ResourceTable* table = TableOfName(resource);
+    if (table == nullptr) continue;
+    const FieldColumn* kept = nullptr;
+    for (const auto& fc : table->fields()) {
+      if (fc.latest_interaction) kept = &fc;
+    }
+    if (kept == nullptr) continue;
+    auto key = table->ParseName(resource, "");
+    if (!key.ok()) continue;
+    const std::string sql = absl::StrCat(
+        "UPDATE ", table->table(), " t SET t.", kept->column,
+        " = (SELECT MAX(a.occurred_time) FROM resource_values v JOIN activities a ON "
+        "a.library_id = v.library_id AND a.id = v.owner_id WHERE v.collection = 'activities' AND "
+        "v.field = 'related' AND v.value = ? AND a.kind <> ",
+        kActivityKindSystem, " AND a.delete_time IS NULL) WHERE ", table->KeyCondition("t."));
+    std::vector<SqlValue> values = {resource};
+    for (SqlValue& v : table->KeyValues(*key)) values.push_back(std::move(v));
+    absl::Status ok = session.Run([&]() -> absl::Status {
+      session.ExecuteValues(sql, values);
+      return absl::OkStatus();
+    });
+    if (!ok.ok()) return ok;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace allies::storage::activities
