@@ -1,5 +1,6 @@
 #include "storage/resource_table.h"
 
+#include <google/protobuf/reflection.h>
 #include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -369,7 +370,8 @@ SqlValue StoredValue(const Message& m, const FieldDescriptor* f, Codec codec,
     case Codec::kJson:
       return ToJson(m, f);
     case Codec::kJoined: {
-      const auto& values = r->GetRepeatedPtrField<std::string>(m, f);
+      std::vector<std::string> values;
+      for (const std::string& v : r->GetRepeatedFieldRef<std::string>(m, f)) values.push_back(v);
       return absl::StrJoin(values, std::string(1, fc.joined));
     }
     case Codec::kValues:

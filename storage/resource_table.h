@@ -127,6 +127,10 @@ inline FieldColumn Field(std::string name) { return FieldColumn(std::move(name))
 // A resource's key: its library (a library's own id; "" for other root collections), the ids
 // of the collections between the library and it, and its id.
 struct ResourceKey {
+  ResourceKey() = default;
+  ResourceKey(std::string library, std::string own_id, std::vector<std::string> parent_ids = {})
+      : library_id(std::move(library)), id(std::move(own_id)), parents(std::move(parent_ids)) {}
+
   std::string library_id;
   std::string id;
   std::vector<std::string> parents;

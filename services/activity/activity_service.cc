@@ -110,10 +110,8 @@ ActivityLogService::ActivityLogService(const server::ServiceDeps& deps)
     return activities_.Get(c, r.name(), out);
   });
   Unary(&Async::RequestListActivities, [this](const api::Call& c, const auto& r, auto* out) {
-    ListArgs args{"ListActivities",  r.parent(), r.page_size(),
-                  r.page_token(),    r.filter(), r.order_by(),
-                  r.show_deleted(),  {},         "",
-                  "create_time desc"};
+    ListArgs args = ListArgs::Of("ListActivities", r);
+    args.default_order = "create_time desc";
     return activities_.List(c, args, out->mutable_activities(), out->mutable_next_page_token());
   });
   Unary(&Async::RequestCreateActivity, [this](const api::Call& c, const auto& r, auto* out) {

@@ -337,9 +337,7 @@ AgreementService::AgreementService(const server::ServiceDeps& deps)
     return agreements_.Get(c, r.name(), out);
   });
   Unary(&Async::RequestListAgreements, [this](const api::Call& c, const auto& r, auto* out) {
-    ListArgs args{"ListAgreements", r.parent(), r.page_size(),
-                  r.page_token(),   r.filter(), r.order_by(),
-                  r.show_deleted(), {},         ""};
+    ListArgs args = ListArgs::Of("ListAgreements", r);
     return agreements_.List(c, args, out->mutable_agreements(), out->mutable_next_page_token());
   });
   Unary(&Async::RequestCreateAgreement, [this](const api::Call& c, const auto& r, auto* out) {

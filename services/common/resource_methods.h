@@ -109,6 +109,21 @@ struct ListArgs {
   absl::string_view default_order;
   // A library the caller must reach for the list to be answered (ListLibraries' parent).
   std::optional<std::string> within_library;
+
+  // The arguments of a standard List request (parent, page_size, page_token, filter, order_by,
+  // show_deleted).
+  template <typename Request>
+  static ListArgs Of(absl::string_view method, const Request& r) {
+    ListArgs args;
+    args.method = method;
+    args.parent = r.parent();
+    args.page_size = r.page_size();
+    args.page_token = r.page_token();
+    args.filter = r.filter();
+    args.order_by = r.order_by();
+    args.show_deleted = r.show_deleted();
+    return args;
+  }
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -358,9 +358,7 @@ ContactService::ContactService(const server::ServiceDeps& deps)
     return contacts_.Get(c, r.name(), out);
   });
   Unary(&Async::RequestListContacts, [this](const api::Call& c, const auto& r, auto* out) {
-    ListArgs args{"ListContacts",   r.parent(), r.page_size(),
-                  r.page_token(),   r.filter(), r.order_by(),
-                  r.show_deleted(), {},         ""};
+    ListArgs args = ListArgs::Of("ListContacts", r);
     return contacts_.List(c, args, out->mutable_contacts(), out->mutable_next_page_token());
   });
   Unary(&Async::RequestCreateContact, [this](const api::Call& c, const auto& r, auto* out) {

@@ -144,9 +144,7 @@ PartnerService::PartnerService(const server::ServiceDeps& deps)
     return partners_.Get(c, r.name(), out);
   });
   Unary(&Async::RequestListPartners, [this](const api::Call& c, const auto& r, auto* out) {
-    ListArgs args{"ListPartners",   r.parent(), r.page_size(),
-                  r.page_token(),   r.filter(), r.order_by(),
-                  r.show_deleted(), {},         ""};
+    ListArgs args = ListArgs::Of("ListPartners", r);
     return partners_.List(c, args, out->mutable_partners(), out->mutable_next_page_token());
   });
   Unary(&Async::RequestCreatePartner, [this](const api::Call& c, const auto& r, auto* out) {
