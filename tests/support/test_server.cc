@@ -15,13 +15,16 @@ std::shared_ptr<grpc::Channel> ChannelWithKey(const std::string& address, const 
   return client::CreateChannel(address, key, args);
 }
 
-TestServer::TestServer(const storage::DbConfig& db) {
+TestServer::TestServer(const storage::DbConfig& db,
+                       std::vector<server::ServiceRegistration> extra) {
   server::ServerConfig config;
   config.listen = "127.0.0.1:0";
   config.db = db;
   config.shutdown_grace = absl::Seconds(2);
   config.log_rpcs = std::getenv("ALLIES_TEST_LOG_RPCS") != nullptr;
-  host_ = std::make_unique<server::ServerHost>(config, server::AllServices());
+  std::vector<server::ServiceRegistration> services = server::AllServices();
+  for (auto& registration : extra) services.push_back(std::move(registration));
+  host_ = std::make_unique<server::ServerHost>(config, std::move(services));
   auto port = host_->Start();
   if (!port.ok()) {
     std::cerr << "test server failed to start: " << port.status() << "\n";

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "server/host.h"
 #include "storage/db_config.h"
@@ -16,8 +17,9 @@ namespace allies::testing {
 
 class TestServer {
  public:
-  // Serves every service of the all-in-one server over `db`.
-  explicit TestServer(const storage::DbConfig& db);
+  // Serves every service of the all-in-one server over `db`, and `extra` (test-only ones).
+  explicit TestServer(const storage::DbConfig& db,
+                      std::vector<server::ServiceRegistration> extra = {});
   ~TestServer();
 
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
