@@ -171,8 +171,8 @@ class ContactServiceTest : public allies::testing::ServiceTest {
     const std::string columns = TestDatabase::Shared().Sql(
         "SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns WHERE "
         "table_schema = DATABASE() AND data_type IN ('char', 'varchar', 'tinytext', 'text', "
-        "'mediumtext', 'longtext', 'binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', "
-        "'longblob')",
+        "'mediumtext', 'longtext', 'json', 'binary', 'varbinary', 'tinyblob', 'blob', "
+        "'mediumblob', 'longblob')",
         db_.database);
     std::vector<std::string> holding;
     int scanned = 0;
@@ -473,6 +473,71 @@ TEST_F(ContactServiceTest, EraseLeavesNoPersonalValueInAnyTable) {
   update.mutable_update_mask()->add_paths("given_name");
   grpc::ClientContext c3;
   EXPECT_EQ(Reason(contacts_->UpdateContact(&c3, update, &again)), "CONTACT_ERASED");
+}
+
+// Erasure covers every name the person was ever known by here: a duplicate merged into them
+// («Кузнецова» into «Смирнова»), and a name they had before an edit.
+TEST_F(ContactServiceTest, EraseCoversEveryNameThePersonWasKnownBy) {
+  const std::string target = MustCreate(Person("Смирнова", "Ольга", "olga@example.ru"), "olga");
+  const std::string source =
+      MustCreate(Person("Кузнецова", "Ольга", "kuznetsova@example.ru", "+7 911 222-33-44"), "ok");
+  v1::Activity first = Meeting({source}, "Кузнецова обещала помочь");
+  v1::CreateActivityRequest named;
+  named.set_parent("libraries/city");
+  named.mutable_activity()->set_kind(v1::Activity::MEETING);
+  named.mutable_activity()->set_subject("Встреча с Кузнецовой");
+  named.mutable_activity()->add_related(source);
+  v1::Activity second;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(activities_->CreateActivity(&context, named, &second).ok());
+  }
+  Contact merged;
+  ASSERT_TRUE(Merge(target, {source}, &merged).ok());
+  EXPECT_EQ(merged.family_name(), "Смирнова");
+  // Renamed afterwards: the old name stays hers to erase.
+  Contact renamed = merged;
+  renamed.set_family_name("Павлова");
+  v1::UpdateContactRequest update;
+  *update.mutable_contact() = renamed;
+  update.mutable_update_mask()->add_paths("family_name");
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(contacts_->UpdateContact(&context, update, &renamed).ok());
+  }
+  v1::Activity third = Meeting({target}, "Смирнова и Павлова — одно лицо; пишет на kuznetsova@example.ru");
+
+  // Export shows what she was known by and who refers to her.
+  v1::ExportContactDataRequest export_request;
+  export_request.set_name(target);
+  v1::ExportContactDataResponse exported;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(contacts_->ExportContactData(&context, export_request, &exported).ok());
+  }
+  const std::set<std::string> former(exported.former_values().begin(),
+                                     exported.former_values().end());
+  EXPECT_TRUE(former.count("Кузнецова")) << exported.DebugString();
+  EXPECT_TRUE(former.count("Смирнова")) << exported.DebugString();
+  const std::set<std::string> referrers(exported.referenced_by().begin(),
+                                        exported.referenced_by().end());
+  EXPECT_EQ(referrers, (std::set<std::string>{first.name(), second.name(), third.name()}));
+
+  for (const char* value : {"Кузнецов", "Смирнов", "kuznetsova@", "79112223344"}) {
+    EXPECT_FALSE(ColumnsHolding(value).empty()) << value << " was never stored: a weak scan";
+  }
+  v1::EraseContactRequest erase;
+  erase.set_name(target);
+  Contact erased;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(contacts_->EraseContact(&context, erase, &erased).ok());
+  }
+  for (const char* value : {"Кузнецов", "Смирнов", "Павлов", "kuznetsova@", "79112223344"}) {
+    EXPECT_EQ(ColumnsHolding(value), std::vector<std::string>{}) << value;
+  }
+  EXPECT_EQ(GetActivity(first.name()).description(), "[erased] обещала помочь");
+  EXPECT_EQ(GetActivity(second.name()).subject(), "Встреча с [erased]");
 }
 
 }  // namespace
