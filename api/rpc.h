@@ -52,6 +52,13 @@ class Call {
   // The method being called: "allies.v1.LibraryService/GetLibrary" (what request ids are
   // remembered under).
   const std::string& method() const { return method_->path; }
+  // When the client stops waiting (InfiniteFuture when it set no deadline): storage waits for a
+  // connection, and retries a conflict, only until then.
+  absl::Time deadline() const {
+    const auto d = context_->deadline();
+    if (d == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+    return absl::FromChrono(d);
+  }
   // From the client's x-request-id metadata, else generated; echoed back in initial metadata.
   const std::string& request_id() const { return request_id_; }
   // Who is calling (authenticated by the API key); its name is the activity log's actor.

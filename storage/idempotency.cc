@@ -85,17 +85,20 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view library_id,
                            absl::string_view principal, absl::string_view method,
                            absl::string_view request_id, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
-                           absl::FunctionRef<absl::Status(Session&)> change) {
-  if (request_id.empty()) return RunInTransaction(pool, change);
+                           absl::FunctionRef<absl::Status(Session&)> change, absl::Time deadline) {
+  if (request_id.empty()) return RunInTransaction(pool, change, Until(deadline));
   const std::string hash = RequestHash(request);
   auto replay_if_seen = [&](absl::Status* out) -> bool {
     std::optional<Prior> prior;
-    absl::Status read = RunRead(pool, [&](Session& s) -> absl::Status {
-      auto found = FindPrior(s, library_id, principal, request_id, method);
-      if (!found.ok()) return found.status();
-      prior = *std::move(found);
-      return absl::OkStatus();
-    });
+    absl::Status read = RunRead(
+        pool,
+        [&](Session& s) -> absl::Status {
+          auto found = FindPrior(s, library_id, principal, request_id, method);
+          if (!found.ok()) return found.status();
+          prior = *std::move(found);
+          return absl::OkStatus();
+        },
+        deadline);
     if (!read.ok()) {
       *out = read;
       return true;
@@ -109,15 +112,18 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view library_id,
   static const std::string kInsert =
       "INSERT INTO request_log (library_id, principal, request_id, method, request_hash, "
       "response, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
-  status = RunInTransaction(pool, [&](Session& s) -> absl::Status {
-    absl::Status changed = change(s);
-    if (!changed.ok()) return changed;
-    return s.Run([&]() -> absl::Status {
-      s.Execute(kInsert, library_id, principal, request_id, method, hash,
-                response->SerializeAsString(), NowMicros());
-      return absl::OkStatus();
-    });
-  });
+  status = RunInTransaction(
+      pool,
+      [&](Session& s) -> absl::Status {
+        absl::Status changed = change(s);
+        if (!changed.ok()) return changed;
+        return s.Run([&]() -> absl::Status {
+          s.Execute(kInsert, library_id, principal, request_id, method, hash,
+                    response->SerializeAsString(), NowMicros());
+          return absl::OkStatus();
+        });
+      },
+      Until(deadline));
   if (status.ok()) return status;
   // A twin of this request may have committed first (our INSERT, or the change itself, then
   // failed on it): answer as it was answered.

@@ -32,7 +32,8 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view library_id,
                            absl::string_view principal, absl::string_view method,
                            absl::string_view request_id, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
-                           absl::FunctionRef<absl::Status(Session&)> change);
+                           absl::FunctionRef<absl::Status(Session&)> change,
+                           absl::Time deadline = absl::InfiniteFuture());
 
 // Forgets every stored response that names the resource `name` (not merely a longer name that
 // begins with it), e.g. one whose personal data is being erased; returns how many went. Inside

@@ -90,17 +90,27 @@ absl::StatusOr<std::unique_ptr<Session>> ConnectionPool::Connect(const DbConfig&
   return session;
 }
 
-absl::StatusOr<Lease> ConnectionPool::Checkout() {
-  const absl::Time deadline = absl::Now() + config_.checkout_timeout;
+absl::StatusOr<Lease> ConnectionPool::Checkout(absl::Time call_deadline) {
+  const absl::Time timeout = absl::Now() + config_.checkout_timeout;
+  const absl::Time deadline = std::min(timeout, call_deadline);
   while (true) {
     std::unique_ptr<Session> session;
     {
       std::unique_lock<std::mutex> lock(mu_);
       while (!closed_ && idle_.empty() && open_ >= config_.pool_size) {
         const absl::Duration left = deadline - absl::Now();
-        if (left <= absl::ZeroDuration() ||
-            available_.wait_for(lock, absl::ToChronoNanoseconds(left)) == std::cv_status::timeout) {
+        ++waiting_;
+        const bool timed_out =
+            left <= absl::ZeroDuration() ||
+            available_.wait_for(lock, absl::ToChronoNanoseconds(left)) == std::cv_status::timeout;
+        --waiting_;
+        if (timed_out) {
           if (idle_.empty() && open_ >= config_.pool_size) {
+            if (call_deadline < timeout) {
+              return api::Error(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
+                                "the call's deadline passed while it waited for a database "
+                                "connection");
+            }
             return Unavailable(absl::StrCat("no database connection became free within ",
                                             absl::FormatDuration(config_.checkout_timeout),
                                             " (pool of ", config_.pool_size, ")"));
@@ -170,7 +180,7 @@ void ConnectionPool::Close() {
 
 ConnectionPool::Stats ConnectionPool::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return Stats{open_, static_cast<int>(idle_.size()), opened_, replaced_};
+  return Stats{open_, static_cast<int>(idle_.size()), opened_, replaced_, waiting_};
 }
 
 }  // namespace allies::storage

@@ -47,7 +47,9 @@ class ConnectionPool {
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
-  absl::StatusOr<Lease> Checkout();
+  // A session, waiting at most checkout_timeout (UNAVAILABLE) and not past `deadline` (the
+  // call's: DEADLINE_EXCEEDED).
+  absl::StatusOr<Lease> Checkout(absl::Time deadline = absl::InfiniteFuture());
 
   // Closes idle sessions and fails later checkouts; sessions in use close when returned.
   void Close();
@@ -57,6 +59,7 @@ class ConnectionPool {
     int idle = 0;
     int64_t opened = 0;    // connections ever opened
     int64_t replaced = 0;  // broken sessions discarded
+    int waiting = 0;       // callers waiting for a session now
   };
   Stats stats() const;
   const DbConfig& config() const { return config_; }
@@ -75,6 +78,7 @@ class ConnectionPool {
   int open_ = 0;
   int64_t opened_ = 0;
   int64_t replaced_ = 0;
+  int waiting_ = 0;
   bool closed_ = false;
 };
 

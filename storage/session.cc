@@ -3,15 +3,6 @@
 #include <cppconn/statement.h>
 
 namespace allies::storage {
-namespace {
-
-// Statements cached per connection (bounds server-side prepared statements when SQL text
-// varies, e.g. with filters); past it, statements are prepared per use.
-constexpr size_t kMaxCachedStatements = 256;
-constexpr size_t kUncachedKept = 8;
-
-}  // namespace
-
 Session::Session(std::unique_ptr<sql::Connection> connection)
     : connection_(std::move(connection)), last_used_(absl::Now()) {}
 
@@ -19,7 +10,7 @@ Session::~Session() {
   // Statements must go before their connection; a broken connection may throw on close.
   try {
     statements_.clear();
-    uncached_.clear();
+    lru_.clear();
     if (connection_ && !broken_) connection_->close();
   } catch (const std::exception&) {
   }
@@ -31,14 +22,19 @@ Session::~Session() {
 
 sql::PreparedStatement* Session::Prepare(const std::string& sql) {
   auto it = statements_.find(sql);
-  if (it != statements_.end()) return it->second.get();
-  std::unique_ptr<sql::PreparedStatement> stmt(connection_->prepareStatement(sql));
-  if (statements_.size() < kMaxCachedStatements) {
-    return statements_.emplace(sql, std::move(stmt)).first->second.get();
+  if (it != statements_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return it->second->statement.get();
   }
-  if (uncached_.size() >= kUncachedKept) uncached_.pop_front();
-  uncached_.push_back(std::move(stmt));
-  return uncached_.back().get();
+  std::unique_ptr<sql::PreparedStatement> stmt(connection_->prepareStatement(sql));
+  ++prepared_;
+  if (lru_.size() >= kMaxCachedStatements) {
+    statements_.erase(lru_.back().sql);
+    lru_.pop_back();  // closes the server's statement
+  }
+  lru_.push_front(Cached{sql, std::move(stmt)});
+  statements_[sql] = lru_.begin();
+  return lru_.front().statement.get();
 }
 
 void Session::ExecuteDirect(const std::string& sql) {

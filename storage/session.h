@@ -11,7 +11,7 @@
 #include <cppconn/resultset.h>
 
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -107,6 +107,11 @@ class Session {
   absl::Time last_used() const { return last_used_; }
   void Touch(absl::Time now) { last_used_ = now; }
   size_t cached_statements() const { return statements_.size(); }
+  // Statements prepared on this connection so far (a cached one is prepared once).
+  int64_t prepared() const { return prepared_; }
+  // At most this many prepared statements are kept per connection, the least recently used
+  // going first: arbitrary filter texts cannot grow the cache (nor the server's statements).
+  static constexpr size_t kMaxCachedStatements = 256;
 
  private:
   sql::PreparedStatement* Prepare(const std::string& sql);
@@ -156,11 +161,16 @@ class Session {
     }
   }
 
+  struct Cached {
+    std::string sql;
+    std::unique_ptr<sql::PreparedStatement> statement;
+  };
   std::unique_ptr<sql::Connection> connection_;
-  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
-  // Statements prepared once the cache is full; the oldest is freed when a new one comes, so
-  // a result set read while a few other statements run stays valid.
-  std::deque<std::unique_ptr<sql::PreparedStatement>> uncached_;
+  // Most recently used first. (A statement is freed only after kMaxCachedStatements others were
+  // used since, so a result set being read while other statements run stays valid.)
+  std::list<Cached> lru_;
+  std::unordered_map<std::string, std::list<Cached>::iterator> statements_;
+  int64_t prepared_ = 0;
   bool broken_ = false;
   absl::Time last_used_;
 };

@@ -50,8 +50,13 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Stat
   absl::Status status;
   bool replaced_dead_connection = false;
   for (int attempt = 0; attempt < policy.max_attempts; ++attempt) {
-    if (attempt > 0) absl::SleepFor(Backoff(policy, attempt - 1));
-    auto lease = pool.Checkout();
+    if (attempt > 0) {
+      const absl::Duration backoff = Backoff(policy, attempt - 1);
+      // Another attempt would end past the call's deadline: the conflict is the answer.
+      if (absl::Now() + backoff >= policy.deadline) return status;
+      absl::SleepFor(backoff);
+    }
+    auto lease = pool.Checkout(policy.deadline);
     if (!lease.ok()) return lease.status();
     bool began = false;
     status = AttemptTransaction(**lease, fn, began);
@@ -66,10 +71,11 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Stat
   return status;
 }
 
-absl::Status RunRead(ConnectionPool& pool, absl::FunctionRef<absl::Status(Session&)> fn) {
+absl::Status RunRead(ConnectionPool& pool, absl::FunctionRef<absl::Status(Session&)> fn,
+                     absl::Time deadline) {
   absl::Status status;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto lease = pool.Checkout();
+    auto lease = pool.Checkout(deadline);
     if (!lease.ok()) return lease.status();
     status = fn(**lease);
     if (!(*lease)->broken()) return status;

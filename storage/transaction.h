@@ -13,7 +13,16 @@ struct RetryPolicy {
   int max_attempts = 6;
   absl::Duration initial_backoff = absl::Milliseconds(2);
   absl::Duration max_backoff = absl::Milliseconds(200);
+  // The call's deadline: no connection is waited for, and no attempt started, past it.
+  absl::Time deadline = absl::InfiniteFuture();
 };
+
+// The default policy, bounded by a call's deadline.
+inline RetryPolicy Until(absl::Time deadline) {
+  RetryPolicy policy;
+  policy.deadline = deadline;
+  return policy;
+}
 
 // Runs fn in one transaction on a pooled session and commits when it returns OK; rolls back
 // otherwise. fn is run again from the start (after a jittered exponential backoff) when it or
@@ -25,7 +34,8 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Stat
 
 // Runs fn on a pooled session outside any transaction (autocommit: each statement is its own).
 // For reads: when the session turns out to be dead, fn runs once more on a fresh one.
-absl::Status RunRead(ConnectionPool& pool, absl::FunctionRef<absl::Status(Session&)> fn);
+absl::Status RunRead(ConnectionPool& pool, absl::FunctionRef<absl::Status(Session&)> fn,
+                     absl::Time deadline = absl::InfiniteFuture());
 
 }  // namespace allies::storage
 

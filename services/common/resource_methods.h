@@ -193,10 +193,13 @@ class ResourceMethods {
   absl::Status Get(const api::Call& call, absl::string_view name, M* out) {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
-    return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-      Row row;
-      return LoadInScope(s, call, *key, name, storage::Lock::kNone, &row, out);
-    });
+    return storage::RunRead(
+        pool_,
+        [&](Session& s) -> absl::Status {
+          Row row;
+          return LoadInScope(s, call, *key, name, storage::Lock::kNone, &row, out);
+        },
+        call.deadline());
   }
 
   absl::Status List(const api::Call& call, const ListArgs& args,
@@ -216,23 +219,27 @@ class ResourceMethods {
     query.window = storage::scope::Window(*list, call.principal());
     const std::optional<std::string>& library =
         args.within_library ? args.within_library : query.parent.library_id;
-    return storage::RunRead(pool_, [&](Session& s) -> absl::Status {
-      if (library) {
-        absl::Status in_scope = storage::scope::Check(
-            s, call.principal(), *library,
-            args.within_library ? api::LibraryName(*library) : std::string(args.parent));
-        if (!in_scope.ok()) return in_scope;
-      }
-      out->Clear();
-      auto rows = table_.List(s, query, [&]() -> google::protobuf::Message* { return out->Add(); });
-      if (!rows.ok()) return rows.status();
-      *next_page_token = api::NextPage(*rows, *list, [&](const Row& last) {
-        return table_.SortKey(last, out->Get(static_cast<int>(rows->size()) - 1), list->order);
-      });
-      const int page = static_cast<int>(rows->size());
-      if (out->size() > page) out->DeleteSubrange(page, out->size() - page);
-      return absl::OkStatus();
-    });
+    return storage::RunRead(
+        pool_,
+        [&](Session& s) -> absl::Status {
+          if (library) {
+            absl::Status in_scope = storage::scope::Check(
+                s, call.principal(), *library,
+                args.within_library ? api::LibraryName(*library) : std::string(args.parent));
+            if (!in_scope.ok()) return in_scope;
+          }
+          out->Clear();
+          auto rows =
+              table_.List(s, query, [&]() -> google::protobuf::Message* { return out->Add(); });
+          if (!rows.ok()) return rows.status();
+          *next_page_token = api::NextPage(*rows, *list, [&](const Row& last) {
+            return table_.SortKey(last, out->Get(static_cast<int>(rows->size()) - 1), list->order);
+          });
+          const int page = static_cast<int>(rows->size());
+          if (out->size() > page) out->DeleteSubrange(page, out->size() - page);
+          return absl::OkStatus();
+        },
+        call.deadline());
   }
 
   // Creates a resource under `parent` ("" for a root collection). `extra` fills the table's
@@ -288,7 +295,8 @@ class ResourceMethods {
           *out = record;
           FillStandard(row, out);
           return ReadBack(s, row, out);
-        });
+        },
+        call.deadline());
   }
 
   absl::Status Update(const api::Call& call, const M& resource,
@@ -305,59 +313,65 @@ class ResourceMethods {
     CheckReferenceNames(table_, input, *fields, rules_.field, violations);
     if (rules_.check_record) rules_.check_record(input, *fields, violations);
     if (!violations.empty()) return violations.ToStatus();
-    return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-      WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
-      return Modify(
-          ctx, *key, resource.name(), resource.etag(), /*allow_deleted=*/false, "UPDATE",
-          [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
-            if (rules_.updatable) {
-              absl::Status ok = rules_.updatable(record, *fields);
-              if (!ok.ok()) return ok;
-            }
-            const M before = record;
-            api::CopyFields(input, *fields, &record);
-            std::vector<std::string> changed = api::ChangedFields(before, record, *fields);
-            if (rules_.check_record) {
-              api::FieldViolations merged;
-              rules_.check_record(record, rules_.mutable_fields, merged);
-              if (!merged.empty()) return merged.ToStatus();
-            }
-            absl::Status ok = CheckWrite(ctx, *key, record, changed);
-            // A person's former names and contact points are still theirs to erase.
-            if (ok.ok() && storage::people::HoldsPeople(table_)) {
-              ok = storage::people::RememberFormer(s, table_, *key, before, record);
-            }
-            if (!ok.ok()) return ok;
-            return changed;
-          },
-          out);
-    });
+    return storage::RunInTransaction(
+        pool_,
+        [&](Session& s) -> absl::Status {
+          WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
+          return Modify(
+              ctx, *key, resource.name(), resource.etag(), /*allow_deleted=*/false, "UPDATE",
+              [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
+                if (rules_.updatable) {
+                  absl::Status ok = rules_.updatable(record, *fields);
+                  if (!ok.ok()) return ok;
+                }
+                const M before = record;
+                api::CopyFields(input, *fields, &record);
+                std::vector<std::string> changed = api::ChangedFields(before, record, *fields);
+                if (rules_.check_record) {
+                  api::FieldViolations merged;
+                  rules_.check_record(record, rules_.mutable_fields, merged);
+                  if (!merged.empty()) return merged.ToStatus();
+                }
+                absl::Status ok = CheckWrite(ctx, *key, record, changed);
+                // A person's former names and contact points are still theirs to erase.
+                if (ok.ok() && storage::people::HoldsPeople(table_)) {
+                  ok = storage::people::RememberFormer(s, table_, *key, before, record);
+                }
+                if (!ok.ok()) return ok;
+                return changed;
+              },
+              out);
+        },
+        storage::Until(call.deadline()));
   }
 
   absl::Status Delete(const api::Call& call, absl::string_view name, absl::string_view etag,
                       bool force, M* out) {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
-    return storage::RunInTransaction(pool_, [&](Session& s) -> absl::Status {
-      WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
-      absl::Status ok = Modify(
-          ctx, *key, name, etag, /*allow_deleted=*/false, "DELETE",
-          [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
-            if (rules_.before_delete) {
-              absl::Status refused = rules_.before_delete(ctx, *key, record, force);
-              if (!refused.ok()) return refused;
-            }
-            if (!force) {
-              absl::Status refused = CheckNoLiveChildren(s, table_, *key);
-              if (!refused.ok()) return refused;
-            }
-            api::ToTimestamp(NextTime(record), record.mutable_delete_time());
-            return std::vector<std::string>{"delete_time"};
-          },
-          out);
-      if (ok.ok() && force) ok = DeleteChildren(ctx, table_, *key);
-      return ok;
-    });
+    return storage::RunInTransaction(
+        pool_,
+        [&](Session& s) -> absl::Status {
+          WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
+          absl::Status ok = Modify(
+              ctx, *key, name, etag, /*allow_deleted=*/false, "DELETE",
+              [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
+                if (rules_.before_delete) {
+                  absl::Status refused = rules_.before_delete(ctx, *key, record, force);
+                  if (!refused.ok()) return refused;
+                }
+                if (!force) {
+                  absl::Status refused = CheckNoLiveChildren(s, table_, *key);
+                  if (!refused.ok()) return refused;
+                }
+                api::ToTimestamp(NextTime(record), record.mutable_delete_time());
+                return std::vector<std::string>{"delete_time"};
+              },
+              out);
+          if (ok.ok() && force) ok = DeleteChildren(ctx, table_, *key);
+          return ok;
+        },
+        storage::Until(call.deadline()));
   }
 
   absl::Status Undelete(const api::Call& call, absl::string_view name, absl::string_view etag,
@@ -385,7 +399,8 @@ class ResourceMethods {
                 return std::vector<std::string>{"delete_time"};
               },
               out);
-        });
+        },
+        call.deadline());
   }
 
   // A custom method that changes one live resource (ActivateAgreement, ...): scope, lock, etag,
@@ -406,7 +421,8 @@ class ResourceMethods {
           return Modify(
               ctx, *key, name, etag, allow_deleted, verb,
               [&](M& record) { return change(ctx, *key, record); }, out);
-        });
+        },
+        call.deadline());
   }
 
   // Building blocks for methods that touch several resources in one transaction (merges).

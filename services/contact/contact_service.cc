@@ -172,23 +172,27 @@ absl::Status ContactService::FindDuplicates(const api::Call& call,
                                             v1::FindDuplicateContactsResponse* out) {
   auto library = api::ParseLibraryName(request.parent(), "parent");
   if (!library.ok()) return library.status();
-  return storage::RunRead(pool_, [&](storage::Session& s) -> absl::Status {
-    absl::Status in_scope = storage::scope::Check(s, call.principal(), *library, request.parent());
-    if (!in_scope.ok()) return in_scope;
-    storage::ResourceListQuery query;
-    query.parent.library_id = *library;
-    query.window.limit = kMaxDuplicateScan;
-    std::deque<Contact> read;  // stable addresses while rows are read into them
-    auto rows = contacts_.table().List(s, query, [&]() -> google::protobuf::Message* {
-      read.emplace_back();
-      return &read.back();
-    });
-    if (!rows.ok()) return rows.status();
-    for (auto& group : GroupDuplicates({read.begin(), read.end()})) {
-      *out->add_groups() = std::move(group);
-    }
-    return absl::OkStatus();
-  });
+  return storage::RunRead(
+      pool_,
+      [&](storage::Session& s) -> absl::Status {
+        absl::Status in_scope =
+            storage::scope::Check(s, call.principal(), *library, request.parent());
+        if (!in_scope.ok()) return in_scope;
+        storage::ResourceListQuery query;
+        query.parent.library_id = *library;
+        query.window.limit = kMaxDuplicateScan;
+        std::deque<Contact> read;  // stable addresses while rows are read into them
+        auto rows = contacts_.table().List(s, query, [&]() -> google::protobuf::Message* {
+          read.emplace_back();
+          return &read.back();
+        });
+        if (!rows.ok()) return rows.status();
+        for (auto& group : GroupDuplicates({read.begin(), read.end()})) {
+          *out->add_groups() = std::move(group);
+        }
+        return absl::OkStatus();
+      },
+      call.deadline());
 }
 
 absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContactsRequest& request,
@@ -226,7 +230,8 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
 
   return storage::RunIdempotent(
       pool_, target->library_id, call.principal().name, call.method(), request.request_id(),
-      request, out, [&](storage::Session& s) -> absl::Status {
+      request, out,
+      [&](storage::Session& s) -> absl::Status {
         storage::ResourceTable::Row target_row;
         Contact merged;
         absl::Status ok =
@@ -300,7 +305,8 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
         if (!ok.ok()) return ok;
         *out = merged;
         return absl::OkStatus();
-      });
+      },
+      call.deadline());
 }
 
 absl::Status ContactService::Export(const api::Call& call,
@@ -309,29 +315,33 @@ absl::Status ContactService::Export(const api::Call& call,
   const storage::ResourceTable& table = contacts_.table();
   auto key = table.ParseName(request.name(), "name");
   if (!key.ok()) return key.status();
-  return storage::RunRead(pool_, [&](storage::Session& s) -> absl::Status {
-    absl::Status ok = storage::scope::Check(s, call.principal(), key->library_id, request.name());
-    storage::ResourceTable::Row row;
-    if (ok.ok()) ok = table.Get(s, *key, storage::Lock::kNone, &row, out->mutable_contact());
-    if (!ok.ok()) return ok;
-    auto held = ExportPerson(s, call.principal(), table, *key, out->contact());
-    if (!held.ok()) return held.status();
-    // Activities in any library may mention the person; the caller sees those it may see.
-    std::vector<storage::ResourceKey> activities = held->log_entries;
-    for (const auto& r : held->referrers) {
-      out->add_referenced_by(r.Name());
-      if (r.table->message() == v1::Agreement::descriptor()) out->add_agreements(r.Name());
-      if (r.table->message() == v1::Activity::descriptor()) activities.push_back(r.key);
-    }
-    for (const auto& a : activities) {
-      storage::ResourceTable::Row activity_row;
-      ok = storage::ActivitiesTable().Get(s, a, storage::Lock::kNone, &activity_row,
-                                          out->add_activities());
-      if (!ok.ok()) return ok;
-    }
-    for (const auto& v : held->former_values) out->add_former_values(v);
-    return absl::OkStatus();
-  });
+  return storage::RunRead(
+      pool_,
+      [&](storage::Session& s) -> absl::Status {
+        absl::Status ok =
+            storage::scope::Check(s, call.principal(), key->library_id, request.name());
+        storage::ResourceTable::Row row;
+        if (ok.ok()) ok = table.Get(s, *key, storage::Lock::kNone, &row, out->mutable_contact());
+        if (!ok.ok()) return ok;
+        auto held = ExportPerson(s, call.principal(), table, *key, out->contact());
+        if (!held.ok()) return held.status();
+        // Activities in any library may mention the person; the caller sees those it may see.
+        std::vector<storage::ResourceKey> activities = held->log_entries;
+        for (const auto& r : held->referrers) {
+          out->add_referenced_by(r.Name());
+          if (r.table->message() == v1::Agreement::descriptor()) out->add_agreements(r.Name());
+          if (r.table->message() == v1::Activity::descriptor()) activities.push_back(r.key);
+        }
+        for (const auto& a : activities) {
+          storage::ResourceTable::Row activity_row;
+          ok = storage::ActivitiesTable().Get(s, a, storage::Lock::kNone, &activity_row,
+                                              out->add_activities());
+          if (!ok.ok()) return ok;
+        }
+        for (const auto& v : held->former_values) out->add_former_values(v);
+        return absl::OkStatus();
+      },
+      call.deadline());
 }
 
 absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContactRequest& request,

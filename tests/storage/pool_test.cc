@@ -92,6 +92,61 @@ TEST(PoolTest, ReusesConnectionsAndCachesStatements) {
   EXPECT_EQ(*after - *before, 1);
 }
 
+// The statement cache is an LRU of bounded size: arbitrary texts (filters) neither grow it nor
+// push out the statements in use; the server holds no more than the cache.
+TEST(PoolTest, StatementCacheIsABoundedLru) {
+  DbConfig config = TestDatabase::Shared().FreshSchema();
+  ConnectionPool pool(config);
+  auto lease = pool.Checkout();
+  ASSERT_TRUE(lease.ok());
+  Session& s = **lease;
+  auto run = [&](const std::string& sql) {
+    ASSERT_TRUE(s.Run([&]() -> absl::Status {
+                   EXPECT_TRUE(s.Query(sql)->next());
+                   return absl::OkStatus();
+                 }).ok());
+  };
+  const int n = static_cast<int>(Session::kMaxCachedStatements);
+  // The cache fills up before the hot statement is first used...
+  for (int i = 0; i < n; ++i) run(absl::StrCat("SELECT ", i, " AS early_", i));
+  const int64_t first = s.prepared();
+  const std::string hot = "SELECT 'hot'";
+  for (int i = 0; i < 3 * n; ++i) {
+    run(absl::StrCat("SELECT ", i, " AS filter_", i));
+    run(hot);  // ...and, used all along, it is never the least recently used: prepared once
+  }
+  EXPECT_EQ(s.prepared() - first, 3 * n + 1);
+  EXPECT_EQ(s.cached_statements(), Session::kMaxCachedStatements);
+  auto open = s.Run([&]() -> absl::StatusOr<int64_t> {
+    auto rs = s.Query("SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'");
+    rs->next();
+    int64_t n = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(GetString(*rs, 2), &n));
+    return n;
+  });
+  ASSERT_TRUE(open.ok());
+  EXPECT_LE(*open, static_cast<int64_t>(Session::kMaxCachedStatements) + 16)
+      << "evicted statements are closed on the server";
+}
+
+// A call's deadline bounds the wait for a connection: DEADLINE_EXCEEDED at the deadline, not
+// UNAVAILABLE after the pool's own timeout.
+TEST(PoolTest, CheckoutStopsAtTheCallsDeadline) {
+  DbConfig config = TestDatabase::Shared().FreshSchema();
+  config.pool_size = 1;
+  config.checkout_timeout = absl::Seconds(5);
+  ConnectionPool pool(config);
+  auto held = pool.Checkout();
+  ASSERT_TRUE(held.ok());
+  const absl::Time start = absl::Now();
+  auto waited = pool.Checkout(start + absl::Milliseconds(100));
+  EXPECT_EQ(waited.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  absl::Status read = RunRead(
+      pool, [](Session&) { return absl::OkStatus(); }, absl::Now() + absl::Milliseconds(50));
+  EXPECT_EQ(read.code(), absl::StatusCode::kDeadlineExceeded);
+}
+
 TEST(PoolTest, DeadIdleConnectionIsReplacedOnCheckout) {
   DbConfig config = TestDatabase::Shared().FreshSchema();
   config.validate_after_idle = absl::ZeroDuration();

@@ -172,6 +172,32 @@ TEST_F(TransactionTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(attempts, 3);
 }
 
+// Retries stop at the call's deadline: a conflict that persists is answered before it.
+TEST_F(TransactionTest, RetriesStopAtTheDeadline) {
+  int attempts = 0;
+  RetryPolicy policy;
+  policy.max_attempts = 1000;
+  policy.initial_backoff = absl::Milliseconds(20);
+  policy.max_backoff = absl::Milliseconds(20);
+  policy.deadline = absl::Now() + absl::Milliseconds(200);
+  const absl::Time start = absl::Now();
+  absl::Status status = RunInTransaction(
+      *pool_,
+      [&](Session& s) {
+        ++attempts;
+        return s.Run([&]() -> absl::Status {
+          s.ExecuteDirect(
+              "SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'deadlock'");
+          return absl::OkStatus();
+        });
+      },
+      policy);
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(600));
+  EXPECT_GE(attempts, 2);
+  EXPECT_LT(attempts, 30);
+}
+
 // The connection dies after the transaction's last statement and before its COMMIT: the change
 // is not there, so the caller must not hear OK (Connector/C++ 1.1.12's commit() returns normally
 // on a dead connection).

@@ -419,6 +419,41 @@ TEST_F(PartnerServiceTest, LastInteractionFollowsTheActivityLog) {
             (std::vector<std::string>{p.name()}));
 }
 
+// With every database connection taken: input that is bad without looking at the database is
+// refused at once (it never waits for a connection), and a call waits for one only until its
+// deadline.
+TEST_F(PartnerServiceTest, BadInputNeedsNoConnectionAndDeadlinesBoundTheWait) {
+  storage::ConnectionPool& pool = server_->host().pool();
+  std::vector<storage::Lease> held;
+  for (int i = 0; i < pool.config().pool_size; ++i) {
+    auto lease = pool.Checkout();
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    held.push_back(*std::move(lease));
+  }
+  Partner bad = Bank();
+  bad.set_kind(Partner::INDIVIDUAL);  // a 10-digit INN is an organization's
+  Partner out;
+  absl::Time start = absl::Now();
+  grpc::Status refused = Create("city", bad, &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(refused), (std::vector<std::string>{"partner.inn", "partner.ogrn"}));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+
+  v1::GetPartnerRequest get;
+  get.set_name("libraries/city/partners/any");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+  start = absl::Now();
+  EXPECT_EQ(partners_->GetPartner(&context, get, &out).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The server stopped waiting too (not at the pool's own 5 s).
+  while (pool.stats().waiting > 0 && absl::Now() - start < absl::Seconds(3)) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(pool.stats().waiting, 0);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+}
+
 // Connections of the server are killed at random moments while partners are created: a create
 // may fail (UNAVAILABLE), but every one answered OK exists, with its CREATE entry.
 TEST_F(PartnerServiceTest, NoCreateAnswersOkForARowThatIsNotThere) {
