@@ -78,6 +78,19 @@ struct Options {
   std::vector<std::string> only;  // --ops: measure only these operations (empty: all)
 };
 
+// The peak resident memory of this process so far (VmHWM), in MiB; nan when unreadable.
+double PeakRssMiB() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return std::nan("");
+  char line[256];
+  double kib = std::nan("");
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %lf kB", &kib) == 1) break;
+  }
+  std::fclose(f);
+  return kib / 1024.0;
+}
+
 // How the load generator's threads are named (in top and perf).
 constexpr char kClientThread[] = "bench-client";
 
@@ -745,9 +758,30 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
       std::fflush(stdout);
     }
   }
+  // Memory under 64 concurrent clients: reads, pages and creates of partners at once.
+  constexpr int kMemoryClients = 64;
+  std::vector<std::string> memory_ops;
+  for (const Operation* op : selected) {
+    if (op->name == "get_partner" || op->name == "list_first" || op->name == "create_p") {
+      memory_ops.push_back(op->name);
+      dup2(devnull, STDERR_FILENO);
+      const Result r = Measure(kMemoryClients, options.seconds, db_pid, statements, *op);
+      dup2(saved_stderr, STDERR_FILENO);
+      std::printf("%-12s %5d %10.0f %10.0f %10.0f %7lld %8.1f %8.1f %8.1f %8.1f %7.2f\n",
+                  op->name.c_str(), kMemoryClients, r.rps, r.p50_us, r.p99_us,
+                  static_cast<long long>(r.errors), r.cpu_server_us, r.cpu_client_us, r.cpu_db_us,
+                  r.switches, r.statements);
+    }
+  }
   close(devnull);
   close(saved_stderr);
   host.Shutdown();
+  if (!memory_ops.empty()) {
+    std::printf(
+        "peak_rss_mib=%.1f (VmHWM of this process: the server and the load generator, through %s "
+        "at c=%d; the target is under 150)\n",
+        PeakRssMiB(), absl::StrJoin(memory_ops, ", ").c_str(), kMemoryClients);
+  }
 
   const int top = options.concurrency.back();
   auto measured = [&](const char* name) { return results.count({name, top}) > 0; };
@@ -766,11 +800,28 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
       "partners(c=%d): get_partner_vs_raw=%s create_partner_vs_raw=%s list_deep_vs_first=%s\n", top,
       ratio("get_partner", "raw_get_p").c_str(), ratio("create_p", "raw_ins_p").c_str(),
       ratio("list_deep", "list_first").c_str());
-  const std::string get_vs_floor = measured("get") && measured("noop") && measured("raw_select")
-                                       ? absl::StrFormat("%.2f", results[{"get", top}].rps / floor)
-                                       : "-";
-  std::printf("get_vs_floor=%s create_vs_raw=%s\n", get_vs_floor.c_str(),
-              ratio("create", "raw_insert").c_str());
+  // What a GetPartner costs against a GetLibrary, per call, on each side (at c=32 when it was
+  // measured): the serving side of this process, and the database.
+  const int cost_at = results.count({"get", 32}) && results.count({"get_partner", 32}) ? 32 : top;
+  if (results.count({"get", cost_at}) && results.count({"get_partner", cost_at})) {
+    const Result& library = results[{"get", cost_at}];
+    const Result& partner = results[{"get_partner", cost_at}];
+    std::printf(
+        "get_partner_vs_get(c=%d): serving side %.1f/%.1f us = %.2f (target <= 1.25), database "
+        "%.1f/%.1f us = %.2f (target <= 1.5)\n",
+        cost_at, partner.cpu_server_us, library.cpu_server_us,
+        partner.cpu_server_us / library.cpu_server_us, partner.cpu_db_us, library.cpu_db_us,
+        partner.cpu_db_us / library.cpu_db_us);
+  }
+  // Against the floor its parts set: a no-op RPC and the raw SELECT of a partner row.
+  auto vs_floor = [&](const char* op, const char* raw) -> std::string {
+    if (!measured(op) || !measured("noop") || !measured(raw)) return "-";
+    const double parts = 1.0 / (1.0 / noop + 1.0 / results[{raw, top}].rps);
+    return absl::StrFormat("%.2f", results[{op, top}].rps / parts);
+  };
+  std::printf("get_vs_floor=%s create_vs_raw=%s get_partner_vs_floor=%s\n",
+              vs_floor("get", "raw_select").c_str(), ratio("create", "raw_insert").c_str(),
+              vs_floor("get_partner", "raw_get_p").c_str());
   return 0;
 }
 

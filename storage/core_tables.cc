@@ -12,20 +12,19 @@ const ResourceTable& LibrariesTable() {
     TableOptions options;
     options.root = true;
     options.container_field = "parent";
-    return new ResourceTable(
-        "libraries", "libraries", v1::Library::descriptor(),
-        {
-            Field("display_name").Sortable(),
-            Field("parent")
-                .Column("parent_id")
-                .StoredAsId("libraries/")
-                .References("libraries", Reach::kAnyLibrary, "PARENT"),
-            Field("kind").Sortable(),
-            Field("region").Sortable(),
-            Field("address"),
-            Field("website"),
-        },
-        options);
+    return new ResourceTable("libraries", "libraries", v1::Library::descriptor(),
+                             {
+                                 Field("display_name").Sortable(),
+                                 Field("parent")
+                                     .Column("parent_id")
+                                     .StoredAsId("libraries/")
+                                     .References("libraries", Reach::kAnyLibrary, "PARENT"),
+                                 Field("kind").Sortable(),
+                                 Field("region").Sortable(),
+                                 Field("address"),
+                                 Field("website"),
+                             },
+                             options);
   }();
   return *table;
 }
@@ -37,19 +36,18 @@ const ResourceTable& ApiKeysTable() {
     options.scope_field = "library";
     options.soft_delete = false;
     options.extra_columns = {"secret_hash"};
-    return new ResourceTable(
-        "api_keys", "apiKeys", v1::ApiKey::descriptor(),
-        {
-            Field("display_name"),
-            Field("role"),
-            Field("library")
-                .Column("library_id")
-                .StoredAsId("libraries/")
-                .References("libraries", Reach::kAnyLibrary, "LIBRARY"),
-            Field("expire_time"),
-            Field("revoke_time"),
-        },
-        options);
+    return new ResourceTable("api_keys", "apiKeys", v1::ApiKey::descriptor(),
+                             {
+                                 Field("display_name"),
+                                 Field("role"),
+                                 Field("library")
+                                     .Column("library_id")
+                                     .StoredAsId("libraries/")
+                                     .References("libraries", Reach::kAnyLibrary, "LIBRARY"),
+                                 Field("expire_time"),
+                                 Field("revoke_time"),
+                             },
+                             options);
   }();
   return *table;
 }
@@ -58,21 +56,22 @@ const ResourceTable& ActivitiesTable() {
   static const auto* table = [] {
     TableOptions options;
     options.logged = false;  // the log does not log itself
+    options.values_column = "repeated_values";
     return new ResourceTable("activities", "activities", v1::Activity::descriptor(),
-                        {
-                            Field("kind").Sortable(),
-                            Field("actor"),
-                            Field("verb"),
-                            Field("resource").Names(),
-                            Field("changed_fields").Joined(','),
-                            Field("request_id"),
-                            Field("subject").FreeText(300),
-                            Field("description").FreeText(10000),
-                            Field("occurred_time").Sortable(),
-                            Field("related").References("*", Reach::kMention),
-                            Field("follow_up_date"),
-                        },
-                        options);
+                             {
+                                 Field("kind").Sortable(),
+                                 Field("actor"),
+                                 Field("verb"),
+                                 Field("resource").Names(),
+                                 Field("changed_fields").Joined(','),
+                                 Field("request_id"),
+                                 Field("subject").FreeText(300),
+                                 Field("description").FreeText(10000),
+                                 Field("occurred_time").Sortable(),
+                                 Field("related").References("*", Reach::kMention),
+                                 Field("follow_up_date"),
+                             },
+                             options);
   }();
   return *table;
 }

@@ -25,67 +25,79 @@ const char kAgreementEndDateSql[] =
     " MONTH) < UTC_DATE())) MONTH) ELSE t.end_date END)";
 
 const ResourceTable& PartnersTable() {
-  static const auto* table =
-      new ResourceTable("partners", "partners", v1::Partner::descriptor(),
-                        {
-                            Field("display_name").Sortable(),
-                            Field("legal_name"),
-                            Field("inn").Sortable().NullIfEmpty(),
-                            Field("ogrn"),
-                            Field("kind").Sortable(),
-                            Field("support_forms"),
-                            Field("state").Sortable(),
-                            Field("website"),
-                            Field("email"),
-                            Field("phone"),
-                            Field("address"),
-                            Field("tags"),
-                            Field("notes"),
-                            Field("last_interaction_time").Sortable().LatestInteraction(),
-                        });
+  static const auto* table = [] {
+    TableOptions options;
+    options.values_column = "repeated_values";
+    return new ResourceTable("partners", "partners", v1::Partner::descriptor(),
+                             {
+                                 Field("display_name").Sortable(),
+                                 Field("legal_name"),
+                                 Field("inn").Sortable().NullIfEmpty(),
+                                 Field("ogrn"),
+                                 Field("kind").Sortable(),
+                                 Field("support_forms"),
+                                 Field("state").Sortable(),
+                                 Field("website"),
+                                 Field("email"),
+                                 Field("phone"),
+                                 Field("address"),
+                                 Field("tags"),
+                                 Field("notes"),
+                                 Field("last_interaction_time").Sortable().LatestInteraction(),
+                             },
+                             options);
+  }();
   return *table;
 }
 
 const ResourceTable& ContactsTable() {
-  static const auto* table =
-      new ResourceTable("contacts", "contacts", v1::Contact::descriptor(),
-                        {
-                            Field("family_name").Sortable().PersonalData(Personal::kName),
-                            Field("given_name").Sortable().PersonalData(Personal::kName),
-                            Field("patronymic").PersonalData(Personal::kName),
-                            Field("position").PersonalData(Personal::kData),
-                            Field("partner").References("partners"),
-                            Field("emails").PersonalData(Personal::kContactPoint),
-                            Field("phones").PersonalData(Personal::kContactPoint),
-                            Field("preferred_channel"),
-                            Field("notes").PersonalData(Personal::kData),
-                            Field("erase_time"),
-                        });
+  static const auto* table = [] {
+    TableOptions options;
+    options.values_column = "repeated_values";
+    return new ResourceTable("contacts", "contacts", v1::Contact::descriptor(),
+                             {
+                                 Field("family_name").Sortable().PersonalData(Personal::kName),
+                                 Field("given_name").Sortable().PersonalData(Personal::kName),
+                                 Field("patronymic").PersonalData(Personal::kName),
+                                 Field("position").PersonalData(Personal::kData),
+                                 Field("partner").References("partners"),
+                                 Field("emails").PersonalData(Personal::kContactPoint),
+                                 Field("phones").PersonalData(Personal::kContactPoint),
+                                 Field("preferred_channel"),
+                                 Field("notes").PersonalData(Personal::kData),
+                                 Field("erase_time"),
+                             },
+                             options);
+  }();
   return *table;
 }
 
 const ResourceTable& AgreementsTable() {
-  static const auto* table =
-      new ResourceTable("agreements", "agreements", v1::Agreement::descriptor(),
-                        {
-                            Field("partner").References("partners"),
-                            Field("number").Sortable(),
-                            Field("title").Sortable(),
-                            Field("kind").Sortable(),
-                            Field("state").Sortable().Computed(kAgreementStateSql),
-                            Field("sign_date").Sortable(),
-                            Field("start_date").Sortable(),
-                            Field("end_date").Sortable().Computed(kAgreementEndDateSql),
-                            Field("auto_renew"),
-                            Field("renewal_months"),
-                            Field("subject").FreeText(10000),
-                            Field("library_obligations").FreeText(10000),
-                            Field("partner_obligations").FreeText(10000),
-                            Field("value"),
-                            Field("signatories").References("contacts"),
-                            Field("documents"),
-                            Field("termination_reason").FreeText(1000),
-                        });
+  static const auto* table = [] {
+    TableOptions options;
+    options.values_column = "repeated_values";
+    return new ResourceTable("agreements", "agreements", v1::Agreement::descriptor(),
+                             {
+                                 Field("partner").References("partners"),
+                                 Field("number").Sortable(),
+                                 Field("title").Sortable(),
+                                 Field("kind").Sortable(),
+                                 Field("state").Sortable().Computed(kAgreementStateSql),
+                                 Field("sign_date").Sortable(),
+                                 Field("start_date").Sortable(),
+                                 Field("end_date").Sortable().Computed(kAgreementEndDateSql),
+                                 Field("auto_renew"),
+                                 Field("renewal_months"),
+                                 Field("subject").FreeText(10000),
+                                 Field("library_obligations").FreeText(10000),
+                                 Field("partner_obligations").FreeText(10000),
+                                 Field("value"),
+                                 Field("signatories").References("contacts"),
+                                 Field("documents"),
+                                 Field("termination_reason").FreeText(1000),
+                             },
+                             options);
+  }();
   return *table;
 }
 

@@ -38,12 +38,12 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 // Separates the values of a repeated field read back as one column (text fields reject
-// control characters, so it never occurs in a value).
+// control characters, so it never occurs in a value): X'1F' in SQL.
 constexpr char kValueSeparator = '\x1f';
 // Separates a field's name from its value where the values of every repeated field of a row are
 // read as one column (one subquery per row instead of one per field: each costs the database
 // about 40 us per Get, most of it spent before it reads a row).
-constexpr char kFieldSeparator = '\x1e';
+constexpr char kFieldSeparator = '\x1e';  // CHAR(30) in SQL
 // Where unset dates and times sort (before every real one).
 constexpr char kNoDateSortValue[] = "1000-01-01";
 constexpr char kNoTimeSortValue[] = "1000-01-01 00:00:00";
@@ -636,16 +636,23 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
     schema_.push_back({"delete_time", api::FieldKind::kTimestamp, false, false, {}});
     columns_.push_back({"delete_time", "t.delete_time", "", "", ""});
   }
-  for (const auto& extra : options_.extra_columns) stored.push_back(extra);
 
   if (!value_fields_.empty()) {
-    select.push_back(absl::StrFormat(
-        "(SELECT GROUP_CONCAT(v.field, '%c', v.value ORDER BY v.field, v.position SEPARATOR '%c') "
-        "FROM resource_values v WHERE v.library_id = t.library_id AND v.collection = '%s' AND "
-        "v.owner_id = %s)",
-        kFieldSeparator, kValueSeparator, EscapeSqlLiteral(path_), OwnerSql()));
+    values_sql_ = absl::StrFormat(
+        "(SELECT GROUP_CONCAT(v.field, CHAR(30 USING utf8mb4), v.value ORDER BY v.field, "
+        "v.position SEPARATOR X'1F') FROM resource_values v WHERE v.library_id = t.library_id AND "
+        "v.collection = '%s' AND v.owner_id = %s)",
+        EscapeSqlLiteral(path_), OwnerSql());
+    if (options_.values_column.empty()) {
+      select.push_back(values_sql_);
+    } else {
+      select.push_back(absl::StrCat("t.", options_.values_column));
+      stored.push_back(options_.values_column);
+      assignments.push_back(absl::StrCat(options_.values_column, " = ?"));
+    }
     values_column_ = static_cast<unsigned>(select.size());
   }
+  for (const auto& extra : options_.extra_columns) stored.push_back(extra);
   anchors_column_ = static_cast<unsigned>(select.size()) + 1;
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (!fields_[i].column.empty() && plans_[i].computed && plans_[i].written) {
@@ -980,7 +987,37 @@ std::vector<SqlValue> ResourceTable::StoredValues(const Row& row, const Message&
     }
     values.push_back(std::move(value));
   }
+  if (!value_fields_.empty() && !options_.values_column.empty()) {
+    std::string encoded = EncodeValues(m);
+    values.push_back(encoded.empty() ? SqlValue(Null{}) : SqlValue(std::move(encoded)));
+  }
   return values;
+}
+
+std::string ResourceTable::EncodeValues(const Message& m) const {
+  std::string out;
+  const Reflection* r = m.GetReflection();
+  for (size_t i : value_fields_) {
+    const FieldDescriptor* f = plans_[i].descriptor;
+    for (int j = 0; j < r->FieldSize(m, f); ++j) {
+      if (!out.empty()) out += kValueSeparator;
+      absl::StrAppend(&out, fields_[i].field, std::string(1, kFieldSeparator),
+                      f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                          ? absl::StrCat(r->GetRepeatedEnumValue(m, f, j))
+                          : r->GetRepeatedString(m, f, j));
+    }
+  }
+  return out;
+}
+
+absl::Status ResourceTable::RefreshValuesColumn(Session& session, const ResourceKey& key) const {
+  if (options_.values_column.empty() || value_fields_.empty()) return absl::OkStatus();
+  const std::string sql = absl::StrCat("UPDATE ", table_, " t SET t.", options_.values_column,
+                                       " = ", values_sql_, " WHERE ", KeyCondition("t."));
+  return session.Run([&]() -> absl::Status {
+    session.ExecuteValues(sql, KeyValues(key));
+    return absl::OkStatus();
+  });
 }
 
 absl::Status ResourceTable::Write(Session& session, const std::string& sql,
@@ -1202,6 +1239,10 @@ absl::StatusOr<std::vector<ResourceKey>> ResourceTable::Replace(
       session.ExecuteValues(absl::StrCat("UPDATE resource_values SET value = ? WHERE ", in_library,
                                          "collection = ? AND field = ? AND value = ?"),
                             move);
+      for (const ResourceKey& key : *holders) {
+        absl::Status refreshed = RefreshValuesColumn(session, key);
+        if (!refreshed.ok()) return refreshed;
+      }
       return absl::OkStatus();
     }
     absl::string_view stored_from = from, stored_to = to;

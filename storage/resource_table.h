@@ -159,6 +159,9 @@ struct TableOptions {
   std::vector<std::string> extra_columns;
   // Changes of its rows get a SYSTEM entry in the activity log (the log's own rows do not).
   bool logged = true;
+  // A column of the table that keeps a copy of the row's repeated values (resource_values), so
+  // that reads need no subquery; written with them. Without it, reads use a subquery.
+  std::string values_column;
 };
 
 // Which rows a List reads, from its parent ("libraries/-/projects/-/shifts": nullopt for "-").
@@ -311,6 +314,10 @@ class ResourceTable {
   // Rewrites the resource_values rows of the row's repeated scalar fields (inside Session::Run).
   void WriteValues(Session& session, const Row& row, const google::protobuf::Message& message,
                    bool replace) const;
+  // The row's repeated values as the values column keeps them.
+  std::string EncodeValues(const google::protobuf::Message& message) const;
+  // The values column of `key` rebuilt from resource_values (after they moved).
+  absl::Status RefreshValuesColumn(Session& session, const ResourceKey& key) const;
   // The resource_values owner of a row: its ids below the library, joined by '/'.
   std::string OwnerId(const ResourceKey& key) const;
   // The SQL (over "t") of the same.
@@ -330,6 +337,7 @@ class ResourceTable {
   std::vector<ColumnSpec> columns_;
   std::string select_;        // "SELECT ... FROM <table> t"
   std::string scope_column_;  // the library each row belongs to, for a List's scope
+  std::string values_sql_;    // the subquery of a row's repeated values
   unsigned first_field_column_ = 0;
   // Indexes (in fields_) of the fields computed over their own column; Get reads those columns
   // after the rest.
