@@ -76,43 +76,35 @@ const ResourceTable& AgreementsTable() {
   static const auto* table = [] {
     TableOptions options;
     options.values_column = "repeated_values";
-    return new ResourceTable("agreements", "agreements", v1::Agreement::descriptor(),
-                             {
-                                 Field("partner").References("partners"),
-                                 Field("number").Sortable(),
-                                 Field("title").Sortable(),
-                                 Field("kind").Sortable(),
-                                 Field("state").Sortable().Computed(kAgreementStateSql),
-                                 Field("sign_date").Sortable(),
-                                 Field("start_date").Sortable(),
-                                 Field("end_date").Sortable().Computed(kAgreementEndDateSql),
-                                 Field("auto_renew"),
-                                 Field("renewal_months"),
-                                 Field("subject").FreeText(10000),
-                                 Field("library_obligations").FreeText(10000),
-                                 Field("partner_obligations").FreeText(10000),
-                                 Field("value"),
-                                 Field("signatories").References("contacts"),
-                                 Field("documents"),
-                                 Field("termination_reason").FreeText(1000),
-                             },
-                             options);
+    return new ResourceTable(
+        "agreements", "agreements", v1::Agreement::descriptor(),
+        {
+            // A partner is deleted only with force while one of its agreements is in force
+            // (ACTIVE or SUSPENDED, as read today).
+            Field("partner")
+                .References("partners")
+                .PreventsDeleteWhile(std::string(kAgreementStateSql) + " IN (2, 3)",
+                                     "PARTNER_HAS_AGREEMENTS"),
+            Field("number").Sortable(),
+            Field("title").Sortable(),
+            Field("kind").Sortable(),
+            Field("state").Sortable().Computed(kAgreementStateSql),
+            Field("sign_date").Sortable(),
+            Field("start_date").Sortable(),
+            Field("end_date").Sortable().Computed(kAgreementEndDateSql),
+            Field("auto_renew"),
+            Field("renewal_months"),
+            Field("subject").FreeText(10000),
+            Field("library_obligations").FreeText(10000),
+            Field("partner_obligations").FreeText(10000),
+            Field("value"),
+            Field("signatories").References("contacts"),
+            Field("documents"),
+            Field("termination_reason").FreeText(1000),
+        },
+        options);
   }();
   return *table;
-}
-
-absl::StatusOr<std::optional<std::string>> AnyLiveAgreement(Session& session,
-                                                            const std::string& partner_name) {
-  static const std::string kSql =
-      std::string(
-          "SELECT CONCAT('libraries/', t.library_id, '/agreements/', t.id) FROM "
-          "agreements t WHERE t.library_id = ? AND t.partner = ? AND t.delete_time IS NULL AND ") +
-      kAgreementStateSql + " IN (2, 3) ORDER BY t.id LIMIT 1";
-  return session.Run([&]() -> absl::StatusOr<std::optional<std::string>> {
-    auto rs = session.Query(kSql, api::LibraryIdOf(partner_name), partner_name);
-    if (!rs->next()) return std::optional<std::string>();
-    return std::optional<std::string>(GetString(*rs, 1));
-  });
 }
 
 absl::StatusOr<std::string> UtcToday(Session& session) {

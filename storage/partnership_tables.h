@@ -22,10 +22,6 @@ const ResourceTable& AgreementsTable();
 extern const char kAgreementStateSql[];
 extern const char kAgreementEndDateSql[];
 
-// A live agreement of the partner that is ACTIVE or SUSPENDED (as read today), if any.
-absl::StatusOr<std::optional<std::string>> AnyLiveAgreement(Session& session,
-                                                            const std::string& partner_name);
-
 // Today's date in UTC, as the database sees it in kAgreementStateSql.
 absl::StatusOr<std::string> UtcToday(Session& session);
 

@@ -4,6 +4,7 @@
 #ifndef ALLIES_STORAGE_REFERENCES_H_
 #define ALLIES_STORAGE_REFERENCES_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,14 @@ struct Referrer {
 // resource's library; mentions ("*") in every library.
 absl::StatusOr<std::vector<Referrer>> ReferrersOf(Session& session, absl::string_view name,
                                                   Lock lock = Lock::kNone);
+
+// A live resource whose reference to `name` keeps it from being deleted without force
+// (FieldColumn::PreventsDeleteWhile), with the field's reason; nullopt when there is none.
+struct Blocker {
+  Referrer referrer;
+  std::string reason;
+};
+absl::StatusOr<std::optional<Blocker>> DeleteBlocker(Session& session, absl::string_view name);
 
 // Every reference to `from` becomes one to `to` (a repeated field that already names `to` just
 // loses `from`). Returns the referrers that changed (their revisions are the caller's to bump).

@@ -111,6 +111,10 @@ std::string Unsupported(const FieldDescriptor* f, const FieldColumn& fc) {
   if (!fc.references.empty() && f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
     return "References needs a string field";
   }
+  if (!fc.prevents_delete_sql.empty() && (fc.references.empty() || fc.references == "*" ||
+                                          f->is_repeated())) {
+    return "PreventsDeleteWhile needs a single field referencing one collection";
+  }
   return "";
 }
 
@@ -304,6 +308,12 @@ FieldColumn FieldColumn::LatestInteraction() const {
   FieldColumn c = *this;
   c.maintained = true;
   c.latest_interaction = true;
+  return c;
+}
+FieldColumn FieldColumn::PreventsDeleteWhile(std::string sql, std::string reason_code) const {
+  FieldColumn c = *this;
+  c.prevents_delete_sql = std::move(sql);
+  c.prevents_delete_reason = std::move(reason_code);
   return c;
 }
 FieldColumn FieldColumn::Joined(char separator) const {

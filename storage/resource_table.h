@@ -85,6 +85,10 @@ struct FieldColumn {
   // A time kept by the activity log: the latest live staff-recorded interaction relating the
   // resource (storage/activity_log.h); read, never written here.
   FieldColumn LatestInteraction() const;
+  // While a live row refers through this (single, referencing) field to a resource and `sql`
+  // (over the row "t") holds, that resource is deleted only with force: FAILED_PRECONDITION
+  // `reason` (a partner with agreements in force).
+  FieldColumn PreventsDeleteWhile(std::string sql, std::string reason) const;
   // A name kept as its id: the column holds what follows `prefix` ("libraries/").
   FieldColumn StoredAsId(std::string prefix) const;
   // Read (and filtered and sorted) from `sql` over the row "t" instead of the column. With a
@@ -114,6 +118,8 @@ struct FieldColumn {
   Reach reach = Reach::kSameLibrary;
   std::string reason;  // of reference errors
   bool latest_interaction = false;
+  std::string prevents_delete_sql;  // PreventsDeleteWhile
+  std::string prevents_delete_reason;
   std::string id_prefix;
   std::string read_sql;
   char joined = 0;

@@ -4,6 +4,7 @@
 
 #include "storage/activity_log.h"
 #include "storage/core_tables.h"
+#include "storage/references.h"
 
 namespace allies::services {
 namespace {
@@ -25,7 +26,8 @@ std::string StringField(const Message& m, const std::string& field) {
 absl::Status Deleted(absl::string_view reason, const std::string& name, const std::string& field,
                      const std::string& what) {
   return api::Error(absl::StatusCode::kFailedPrecondition, std::string(reason),
-                    absl::StrCat(what, name, " is deleted"), {{"field", field}, {"resource", name}});
+                    absl::StrCat(what, name, " is deleted"),
+                    {{"field", field}, {"resource", name}});
 }
 
 // One reference `value` held in `path` by a resource of library `library_id`.
@@ -34,10 +36,9 @@ absl::Status CheckReference(WriteContext& ctx, const storage::FieldColumn& fc,
                             const std::string& path) {
   if (fc.references == "*") {
     if (!api::IsResourceName(value)) {
-      return api::InvalidField(path,
-                               absl::StrCat("must be a resource name like "
-                                            "\"libraries/x/partners/y\", got ",
-                                            api::Quote(value)));
+      return api::InvalidField(path, absl::StrCat("must be a resource name like "
+                                                  "\"libraries/x/partners/y\", got ",
+                                                  api::Quote(value)));
     }
     return CheckInScope(ctx.session, ctx.call.principal(), std::string(api::LibraryIdOf(value)),
                         value);
@@ -202,6 +203,17 @@ absl::Status CheckNoLiveChildren(Session& s, const ResourceTable& table, const R
                       {{"resource", name}, {"child", child}});
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckNoBlockingReferrers(Session& s, const std::string& name) {
+  auto blocker = storage::DeleteBlocker(s, name);
+  if (!blocker.ok()) return blocker.status();
+  if (!*blocker) return absl::OkStatus();
+  const std::string referrer = (*blocker)->referrer.Name();
+  return api::Error(absl::StatusCode::kFailedPrecondition, (*blocker)->reason,
+                    absl::StrCat(name, " has live ", (*blocker)->referrer.table->collection_path(),
+                                 " (e.g. ", referrer, "); end them first or pass force"),
+                    {{"resource", name}, {"referrer", referrer}});
 }
 
 absl::Status DeleteChildren(WriteContext& ctx, const ResourceTable& table, const ResourceKey& key) {

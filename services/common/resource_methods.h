@@ -160,6 +160,9 @@ absl::Status CheckParentLive(storage::Session& s, const storage::ResourceTable& 
 // resource under `key`.
 absl::Status CheckNoLiveChildren(storage::Session& s, const storage::ResourceTable& table,
                                  const storage::ResourceKey& key);
+// FAILED_PRECONDITION, with the declared reason, while a live resource refers to `name` in a
+// way that keeps it (FieldColumn::PreventsDeleteWhile: a partner's agreements in force).
+absl::Status CheckNoBlockingReferrers(storage::Session& s, const std::string& name);
 // Soft-deletes every live resource nested under `key`, at any depth, each with its DELETE entry.
 absl::Status DeleteChildren(WriteContext& ctx, const storage::ResourceTable& table,
                             const storage::ResourceKey& key);
@@ -362,6 +365,7 @@ class ResourceMethods {
                 }
                 if (!force) {
                   absl::Status refused = CheckNoLiveChildren(s, table_, *key);
+                  if (refused.ok()) refused = CheckNoBlockingReferrers(s, table_.Name(*key));
                   if (!refused.ok()) return refused;
                 }
                 api::ToTimestamp(NextTime(record), record.mutable_delete_time());

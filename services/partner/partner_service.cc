@@ -123,17 +123,6 @@ ResourceRules<v1::Partner> PartnerRules() {
                                          "INDIVIDUAL)");
     }
   };
-  rules.before_delete = [](WriteContext& ctx, const storage::ResourceKey&,
-                           const v1::Partner& partner, bool force) -> absl::Status {
-    if (force) return absl::OkStatus();
-    auto agreement = storage::AnyLiveAgreement(ctx.session, partner.name());
-    if (!agreement.ok()) return agreement.status();
-    if (!*agreement) return absl::OkStatus();
-    return api::Error(absl::StatusCode::kFailedPrecondition, "PARTNER_HAS_AGREEMENTS",
-                      absl::StrCat(partner.name(), " has live agreements (e.g. ", **agreement,
-                                   "); terminate them first or pass force"),
-                      {{"resource", partner.name()}, {"agreement", **agreement}});
-  };
   return rules;
 }
 

@@ -9,7 +9,8 @@
 
 namespace allies::services {
 
-// The rules of a partner (validation, unique INN, no delete with live agreements).
+// The rules of a partner (validation, unique INN; its agreements in force keep it from being
+// deleted without force, as their table declares).
 ResourceRules<v1::Partner> PartnerRules();
 
 class PartnerService final : public api::AsyncServiceHost<v1::PartnerService::AsyncService> {

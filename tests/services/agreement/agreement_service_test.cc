@@ -506,7 +506,7 @@ TEST_F(AgreementServiceTest, PartnerWithLiveAgreementsIsDeletedOnlyWithForce) {
   grpc::Status refused = partners_->DeletePartner(&c1, del, &out);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(Reason(refused), "PARTNER_HAS_AGREEMENTS");
-  EXPECT_EQ(ErrorMetadata(refused, "agreement"), name);
+  EXPECT_EQ(ErrorMetadata(refused, "referrer"), name);  // what keeps it
   del.set_force(true);
   grpc::ClientContext c2;
   EXPECT_TRUE(partners_->DeletePartner(&c2, del, &out).ok());
