@@ -32,21 +32,29 @@ std::vector<Holder> HoldersIn(const ResourceTable& table, const ResourceTable& t
   return out;
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<Referrer>> ReferrersOf(Session& session, absl::string_view name,
-                                                  Lock lock) {
+// The rows `find(table, holder)` gives for every field of every table that may name `name`.
+template <typename Find>
+absl::StatusOr<std::vector<Referrer>> Walk(absl::string_view name, Find find) {
   std::vector<Referrer> out;
   const ResourceTable* target = TableOfName(name);
   if (target == nullptr) return out;
   for (const ResourceTable* table : Tables()) {
     for (const Holder& h : HoldersIn(*table, *target, name)) {
-      auto keys = table->Holding(session, h.library, h.field->field, name, lock);
+      absl::StatusOr<std::vector<ResourceKey>> keys = find(*table, h);
       if (!keys.ok()) return keys.status();
       for (auto& key : *keys) out.push_back({table, std::move(key), h.field->field});
     }
   }
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Referrer>> ReferrersOf(Session& session, absl::string_view name,
+                                                  Lock lock) {
+  return Walk(name, [&](const ResourceTable& table, const Holder& h) {
+    return table.Holding(session, h.library, h.field->field, name, lock);
+  });
 }
 
 absl::StatusOr<std::optional<Blocker>> DeleteBlocker(Session& session, absl::string_view name) {
@@ -81,17 +89,9 @@ absl::StatusOr<std::optional<Blocker>> DeleteBlocker(Session& session, absl::str
 
 absl::StatusOr<std::vector<Referrer>> RepointReferences(Session& session, absl::string_view from,
                                                         absl::string_view to) {
-  std::vector<Referrer> out;
-  const ResourceTable* target = TableOfName(from);
-  if (target == nullptr) return out;
-  for (const ResourceTable* table : Tables()) {
-    for (const Holder& h : HoldersIn(*table, *target, from)) {
-      auto keys = table->Replace(session, h.library, h.field->field, from, to);
-      if (!keys.ok()) return keys.status();
-      for (auto& key : *keys) out.push_back({table, std::move(key), h.field->field});
-    }
-  }
-  return out;
+  return Walk(from, [&](const ResourceTable& table, const Holder& h) {
+    return table.Replace(session, h.library, h.field->field, from, to);
+  });
 }
 
 }  // namespace allies::storage

@@ -111,8 +111,8 @@ std::string Unsupported(const FieldDescriptor* f, const FieldColumn& fc) {
   if (!fc.references.empty() && f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
     return "References needs a string field";
   }
-  if (!fc.prevents_delete_sql.empty() && (fc.references.empty() || fc.references == "*" ||
-                                          f->is_repeated())) {
+  if (!fc.prevents_delete_sql.empty() &&
+      (fc.references.empty() || fc.references == "*" || f->is_repeated())) {
     return "PreventsDeleteWhile needs a single field referencing one collection";
   }
   return "";
@@ -1229,26 +1229,23 @@ absl::StatusOr<std::vector<ResourceKey>> ResourceTable::Replace(
   const std::string in_library = library_id ? "library_id = ? AND " : "";
   absl::Status moved = session.Run([&]() -> absl::Status {
     if (fc->column.empty()) {
-      std::vector<SqlValue> drop = {std::string(to)};
-      if (library_id) drop.push_back(*library_id);
-      drop.push_back(path_);
-      drop.push_back(std::string(field));
-      drop.push_back(std::string(from));
+      // Both statements take (to, [library], collection, field, from): an owner already holding
+      // `to` loses `from`, then the others' `from` becomes `to`.
+      std::vector<SqlValue> args = {std::string(to)};
+      if (library_id) args.push_back(*library_id);
+      for (absl::string_view v : {absl::string_view(path_), field, from}) {
+        args.push_back(std::string(v));
+      }
       session.ExecuteValues(
           absl::StrCat("DELETE v FROM resource_values v JOIN resource_values w ON "
                        "w.library_id = v.library_id AND w.collection = v.collection AND "
                        "w.owner_id = v.owner_id AND w.field = v.field AND w.value = ? WHERE ",
                        library_id ? "v.library_id = ? AND " : "",
                        "v.collection = ? AND v.field = ? AND v.value = ?"),
-          drop);
-      std::vector<SqlValue> move = {std::string(to)};
-      if (library_id) move.push_back(*library_id);
-      move.push_back(path_);
-      move.push_back(std::string(field));
-      move.push_back(std::string(from));
+          args);
       session.ExecuteValues(absl::StrCat("UPDATE resource_values SET value = ? WHERE ", in_library,
                                          "collection = ? AND field = ? AND value = ?"),
-                            move);
+                            args);
       for (const ResourceKey& key : *holders) {
         absl::Status refreshed = RefreshValuesColumn(session, key);
         if (!refreshed.ok()) return refreshed;

@@ -68,11 +68,7 @@ absl::Status ApiKeyService::Create(const api::Call& call, const v1::CreateApiKey
 
 absl::Status ApiKeyService::List(const api::Call& call, const v1::ListApiKeysRequest& request,
                                  v1::ListApiKeysResponse* response) {
-  ListArgs args;
-  args.method = "ListApiKeys";
-  args.page_size = request.page_size();
-  args.page_token = request.page_token();
-  args.filter = request.filter();
+  ListArgs args = ListArgs::Of("ListApiKeys", request);
   if (!request.show_revoked()) args.condition = {"t.revoke_time IS NULL", {}};
   args.context = absl::StrCat("show_revoked=", request.show_revoked() ? 1 : 0);
   return keys_.List(call, args, response->mutable_api_keys(), response->mutable_next_page_token());

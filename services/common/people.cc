@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "storage/activity_log.h"
 #include "storage/core_tables.h"
 #include "storage/scope.h"
 
@@ -13,22 +12,14 @@ absl::Status MergePerson(WriteContext& ctx, const storage::ResourceTable& table,
                          const google::protobuf::Message& source_person,
                          const storage::ResourceKey& target,
                          const google::protobuf::Message& target_person) {
-  auto moved =
-      storage::RepointReferences(ctx.session, table.Name(source), table.Name(target));
+  auto moved = storage::RepointReferences(ctx.session, table.Name(source), table.Name(target));
   if (!moved.ok()) return moved.status();
   for (const storage::Referrer& r : *moved) {
     if (!r.table->options().logged) continue;
     absl::Status ok = r.table->Touch(ctx.session, r.key, ctx.now);
-    if (!ok.ok()) return ok;
-    storage::Change change;
-    change.library_id = r.key.library_id;
-    change.actor = ctx.call.principal().name;
-    change.verb = "UPDATE";
-    change.resource = r.Name();
-    change.changed_fields = {r.field};
-    change.request_id = ctx.request_id;
-    change.time = ctx.now;
-    if (!change.library_id.empty()) ok = storage::activities::RecordChange(ctx.session, change);
+    if (ok.ok() && !r.key.library_id.empty()) {
+      ok = RecordEntry(ctx, r.key.library_id, r.Name(), "UPDATE", {r.field});
+    }
     if (!ok.ok()) return ok;
   }
   return storage::people::AdoptKnownValues(ctx.session, table, source, source_person, target,
@@ -46,15 +37,7 @@ absl::StatusOr<std::vector<std::string>> ErasePerson(WriteContext& ctx,
   if (!rewritten.ok()) return rewritten.status();
   for (const auto& r : *rewritten) {
     if (!r.row.table->options().logged || r.row.key.library_id.empty()) continue;
-    storage::Change change;
-    change.library_id = r.row.key.library_id;
-    change.actor = ctx.call.principal().name;
-    change.verb = "UPDATE";
-    change.resource = r.row.Name();
-    change.changed_fields = r.fields;
-    change.request_id = ctx.request_id;
-    change.time = ctx.now;
-    absl::Status ok = storage::activities::RecordChange(ctx.session, change);
+    absl::Status ok = RecordEntry(ctx, r.row.key.library_id, r.row.Name(), "UPDATE", r.fields);
     if (!ok.ok()) return ok;
   }
   // The record stays, with its links, for statistics.

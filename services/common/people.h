@@ -35,9 +35,9 @@ absl::StatusOr<std::vector<std::string>> ErasePerson(WriteContext& ctx,
 
 // Everything held on a person that the caller may see (besides their own row).
 struct PersonExport {
-  std::vector<storage::Referrer> referrers;  // resources referring to the person
+  std::vector<storage::Referrer> referrers;       // resources referring to the person
   std::vector<storage::ResourceKey> log_entries;  // system entries about the person's changes
-  std::vector<std::string> former_values;  // names and contact points they were known by
+  std::vector<std::string> former_values;         // names and contact points they were known by
 };
 absl::StatusOr<PersonExport> ExportPerson(storage::Session& s, const api::Principal& principal,
                                           const storage::ResourceTable& table,

@@ -145,6 +145,23 @@ absl::Status CheckReferences(WriteContext& ctx, const ResourceTable& table,
   return absl::OkStatus();
 }
 
+// `key` of `table` (the library or the parent resource holding a row) exists and is live:
+// NOT_FOUND with `missing` as the reason, or FAILED_PRECONDITION PARENT_DELETED.
+absl::Status CheckHolderLive(Session& s, const ResourceTable& table, const ResourceKey& key,
+                             absl::string_view missing) {
+  const std::string name = table.Name(key);
+  auto state = table.State(s, key, storage::Lock::kShare);
+  if (!state.ok()) return state.status();
+  if (*state == ResourceTable::RowState::kMissing) {
+    return api::Error(absl::StatusCode::kNotFound, std::string(missing),
+                      absl::StrCat(name, " does not exist"), {{"resource", name}});
+  }
+  if (*state == ResourceTable::RowState::kDeleted) {
+    return Deleted("PARENT_DELETED", name, "parent", "");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckParentLive(Session& s, const ResourceTable& table, const ResourceKey& key,
                              const Message& record, bool creating) {
   if (table.root()) {
@@ -164,30 +181,10 @@ absl::Status CheckParentLive(Session& s, const ResourceTable& table, const Resou
     }
     return absl::OkStatus();
   }
-  const std::string library = api::LibraryName(key.library_id);
-  auto state =
-      storage::LibrariesTable().State(s, {key.library_id, key.library_id}, storage::Lock::kShare);
-  if (!state.ok()) return state.status();
-  if (*state == ResourceTable::RowState::kMissing) {
-    return api::Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
-                      absl::StrCat(library, " does not exist"), {{"resource", library}});
-  }
-  if (*state == ResourceTable::RowState::kDeleted) {
-    return Deleted("PARENT_DELETED", library, "parent", "");
-  }
-  if (table.parent() == nullptr) return absl::OkStatus();
-  const ResourceKey parent_key = table.ParentKey(key);
-  const std::string parent = table.parent()->Name(parent_key);
-  state = table.parent()->State(s, parent_key, storage::Lock::kShare);
-  if (!state.ok()) return state.status();
-  if (*state == ResourceTable::RowState::kMissing) {
-    return api::Error(absl::StatusCode::kNotFound, "PARENT_NOT_FOUND",
-                      absl::StrCat(parent, " does not exist"), {{"resource", parent}});
-  }
-  if (*state == ResourceTable::RowState::kDeleted) {
-    return Deleted("PARENT_DELETED", parent, "parent", "");
-  }
-  return absl::OkStatus();
+  absl::Status ok = CheckHolderLive(s, storage::LibrariesTable(), {key.library_id, key.library_id},
+                                    "RESOURCE_NOT_FOUND");
+  if (!ok.ok() || table.parent() == nullptr) return ok;
+  return CheckHolderLive(s, *table.parent(), table.ParentKey(key), "PARENT_NOT_FOUND");
 }
 
 absl::Status CheckNoLiveChildren(Session& s, const ResourceTable& table, const ResourceKey& key) {
@@ -224,20 +221,10 @@ absl::Status DeleteChildren(WriteContext& ctx, const ResourceTable& table, const
       auto deleted = child_table->SoftDelete(ctx.session, child, ctx.now);
       if (!deleted.ok()) return deleted.status();
       if (!*deleted) continue;
-      if (!child_table->options().logged) {
-        absl::Status ok = DeleteChildren(ctx, *child_table, child);
-        if (!ok.ok()) return ok;
-        continue;
-      }
-      storage::Change change;
-      change.library_id = child.library_id;
-      change.actor = ctx.call.principal().name;
-      change.verb = "DELETE";
-      change.resource = child_table->Name(child);
-      change.changed_fields = {"delete_time"};
-      change.request_id = ctx.request_id;
-      change.time = ctx.now;
-      absl::Status ok = storage::activities::RecordChange(ctx.session, change);
+      absl::Status ok = child_table->options().logged
+                            ? RecordEntry(ctx, child.library_id, child_table->Name(child), "DELETE",
+                                          {"delete_time"})
+                            : absl::OkStatus();
       if (ok.ok()) ok = DeleteChildren(ctx, *child_table, child);
       if (!ok.ok()) return ok;
     }
@@ -249,15 +236,29 @@ absl::Status RecordChange(WriteContext& ctx, const ResourceTable& table, absl::s
                           const ResourceKey& key, const Message& record,
                           std::vector<std::string> fields, absl::Time when) {
   if (!table.options().logged) return absl::OkStatus();
+  const std::string library = ScopeLibrary(table, key, record);
+  if (library.empty()) return absl::OkStatus();  // the network's own: no library log
   storage::Change change;
-  change.library_id = ScopeLibrary(table, key, record);
-  if (change.library_id.empty()) return absl::OkStatus();  // the network's own: no library log
+  change.library_id = library;
   change.actor = ctx.call.principal().name;
   change.verb = std::string(verb);
   change.resource = table.Name(key);
   change.changed_fields = std::move(fields);
   change.request_id = ctx.request_id;
   change.time = when;
+  return storage::activities::RecordChange(ctx.session, change);
+}
+
+absl::Status RecordEntry(WriteContext& ctx, const std::string& library_id, std::string name,
+                         absl::string_view verb, std::vector<std::string> fields) {
+  storage::Change change;
+  change.library_id = library_id;
+  change.actor = ctx.call.principal().name;
+  change.verb = std::string(verb);
+  change.resource = std::move(name);
+  change.changed_fields = std::move(fields);
+  change.request_id = ctx.request_id;
+  change.time = ctx.now;
   return storage::activities::RecordChange(ctx.session, change);
 }
 

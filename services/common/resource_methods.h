@@ -26,6 +26,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -110,20 +111,41 @@ struct ListArgs {
   // A library the caller must reach for the list to be answered (ListLibraries' parent).
   std::optional<std::string> within_library;
 
-  // The arguments of a standard List request (parent, page_size, page_token, filter, order_by,
-  // show_deleted).
+  // The arguments of a List request: page_size, page_token and filter, and parent, order_by
+  // and show_deleted where the request has them.
   template <typename Request>
   static ListArgs Of(absl::string_view method, const Request& r) {
     ListArgs args;
     args.method = method;
-    args.parent = r.parent();
     args.page_size = r.page_size();
     args.page_token = r.page_token();
     args.filter = r.filter();
-    args.order_by = r.order_by();
-    args.show_deleted = r.show_deleted();
+    if constexpr (Has<Request>::kParent) args.parent = r.parent();
+    if constexpr (Has<Request>::kOrderBy) args.order_by = r.order_by();
+    if constexpr (Has<Request>::kShowDeleted) args.show_deleted = r.show_deleted();
     return args;
   }
+
+ private:
+  template <typename R, typename = void>
+  struct HasParent : std::false_type {};
+  template <typename R>
+  struct HasParent<R, std::void_t<decltype(std::declval<R>().parent())>> : std::true_type {};
+  template <typename R, typename = void>
+  struct HasOrderBy : std::false_type {};
+  template <typename R>
+  struct HasOrderBy<R, std::void_t<decltype(std::declval<R>().order_by())>> : std::true_type {};
+  template <typename R, typename = void>
+  struct HasShowDeleted : std::false_type {};
+  template <typename R>
+  struct HasShowDeleted<R, std::void_t<decltype(std::declval<R>().show_deleted())>>
+      : std::true_type {};
+  template <typename R>
+  struct Has {
+    static constexpr bool kParent = HasParent<R>::value;
+    static constexpr bool kOrderBy = HasOrderBy<R>::value;
+    static constexpr bool kShowDeleted = HasShowDeleted<R>::value;
+  };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -166,11 +188,16 @@ absl::Status CheckNoBlockingReferrers(storage::Session& s, const std::string& na
 // Soft-deletes every live resource nested under `key`, at any depth, each with its DELETE entry.
 absl::Status DeleteChildren(WriteContext& ctx, const storage::ResourceTable& table,
                             const storage::ResourceKey& key);
-// The SYSTEM entry for a change of `key` of `table` (none for what belongs to no library).
+// The SYSTEM entry for a change of `key` of `table` (none for what belongs to no library, nor
+// for a table that is not logged).
 absl::Status RecordChange(WriteContext& ctx, const storage::ResourceTable& table,
                           absl::string_view verb, const storage::ResourceKey& key,
                           const google::protobuf::Message& record, std::vector<std::string> fields,
                           absl::Time when);
+// The SYSTEM entry, in `library_id`'s log, for a change of the resource `name` made by this
+// context's caller (at its time, under its request id).
+absl::Status RecordEntry(WriteContext& ctx, const std::string& library_id, std::string name,
+                         absl::string_view verb, std::vector<std::string> fields);
 // A change's time: now, but never before the last one (clocks may step back).
 absl::Time NextTime(const google::protobuf::Message& record);
 

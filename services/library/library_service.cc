@@ -4,7 +4,6 @@
 #include "api/errors.h"
 #include "api/names.h"
 #include "services/library/library_validation.h"
-#include "storage/activity_log.h"
 #include "storage/core_tables.h"
 #include "storage/library_tree.h"
 #include "storage/scope.h"
@@ -73,15 +72,8 @@ ResourceRules<v1::Library> LibraryRules() {
       if (descendants->empty()) return absl::OkStatus();
       absl::Status marked = tree::MarkDeleted(ctx.session, *descendants, ctx.now);
       for (size_t i = 0; marked.ok() && i < descendants->size(); ++i) {
-        storage::Change change;
-        change.library_id = (*descendants)[i];
-        change.actor = ctx.call.principal().name;
-        change.verb = "DELETE";
-        change.resource = api::LibraryName((*descendants)[i]);
-        change.changed_fields = {"delete_time"};
-        change.request_id = ctx.request_id;
-        change.time = ctx.now;
-        marked = storage::activities::RecordChange(ctx.session, change);
+        const std::string& id = (*descendants)[i];
+        marked = RecordEntry(ctx, id, api::LibraryName(id), "DELETE", {"delete_time"});
       }
       if (!marked.ok()) return marked;
     }
@@ -91,14 +83,10 @@ ResourceRules<v1::Library> LibraryRules() {
 
 absl::Status LibraryService::List(const api::Call& call, const v1::ListLibrariesRequest& request,
                                   v1::ListLibrariesResponse* response) {
-  ListArgs args;
-  args.method = "ListLibraries";
-  args.page_size = request.page_size();
-  args.page_token = request.page_token();
-  args.filter = request.filter();
-  args.order_by = request.order_by();
-  args.show_deleted = request.show_deleted();
-  // ListLibraries' parent is a filter: the direct children of that library.
+  ListArgs args = ListArgs::Of("ListLibraries", request);
+  // ListLibraries' parent is a filter (libraries are a root collection): the direct children of
+  // that library.
+  args.parent = "";
   if (!request.parent().empty()) {
     auto parent = api::ParseLibraryName(request.parent(), "parent");
     if (!parent.ok()) return parent.status();

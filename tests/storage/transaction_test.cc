@@ -15,6 +15,15 @@ namespace {
 
 using allies::testing::TestDatabase;
 
+// A real deadlock error from the server (SIGNAL with the deadlock's SQLSTATE and code), so the
+// retry path sees exactly what InnoDB would send.
+absl::Status Deadlock(Session& s) {
+  return s.Run([&]() -> absl::Status {
+    s.ExecuteDirect("SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'deadlock'");
+    return absl::OkStatus();
+  });
+}
+
 class TransactionTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -159,13 +168,7 @@ TEST_F(TransactionTest, GivesUpAfterMaxAttempts) {
       *pool_,
       [&](Session& s) {
         ++attempts;
-        // Raise a real deadlock error from the server (SIGNAL with the deadlock's SQLSTATE
-        // and code) so the retry path sees exactly what InnoDB would send.
-        return s.Run([&]() -> absl::Status {
-          s.ExecuteDirect(
-              "SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'deadlock'");
-          return absl::OkStatus();
-        });
+        return Deadlock(s);
       },
       policy);
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
@@ -185,11 +188,7 @@ TEST_F(TransactionTest, RetriesStopAtTheDeadline) {
       *pool_,
       [&](Session& s) {
         ++attempts;
-        return s.Run([&]() -> absl::Status {
-          s.ExecuteDirect(
-              "SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'deadlock'");
-          return absl::OkStatus();
-        });
+        return Deadlock(s);
       },
       policy);
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
