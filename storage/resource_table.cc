@@ -1313,10 +1313,16 @@ const ResourceTable* TableOfCollection(absl::string_view path) {
 }
 
 const ResourceTable* TableOfName(absl::string_view name) {
-  for (const ResourceTable* t : Tables()) {
-    if (t->ParseName(name, "").ok()) return t;
-  }
-  return nullptr;
+  // The collection path a name has the form of: "libraries/{l}/a/{x}/b/{y}" -> "a/b",
+  // "libraries/{l}" -> "libraries", "apiKeys/{k}" -> "apiKeys".
+  std::vector<absl::string_view> segments = absl::StrSplit(name, '/');
+  if (segments.size() < 2 || segments.size() % 2 != 0) return nullptr;
+  std::vector<absl::string_view> collections;
+  const size_t first = segments.size() > 2 && segments[0] == "libraries" ? 2 : 0;
+  for (size_t i = first; i < segments.size(); i += 2) collections.push_back(segments[i]);
+  const ResourceTable* table = TableOfCollection(absl::StrJoin(collections, "/"));
+  if (table == nullptr || !table->ParseName(name, "").ok()) return nullptr;
+  return table;
 }
 
 std::vector<const ResourceTable*> ChildrenOf(const ResourceTable& parent) {

@@ -1,6 +1,8 @@
 #include "services/common/people.h"
 
+#include <algorithm>
 #include <set>
+#include <utility>
 
 #include "storage/core_tables.h"
 #include "storage/scope.h"
@@ -74,7 +76,23 @@ absl::StatusOr<PersonExport> ExportPerson(storage::Session& s, const api::Princi
   }
   auto entries = storage::people::LogEntriesAbout(s, name);
   if (!entries.ok()) return entries.status();
-  out.log_entries = *std::move(entries);
+  std::vector<storage::ResourceKey> activities = *std::move(entries);
+  for (const auto& r : out.referrers) {
+    if (r.table == &storage::ActivitiesTable()) activities.push_back(r.key);
+  }
+  for (const auto& activity_key : activities) {
+    storage::ResourceTable::Row row;
+    v1::Activity activity;
+    absl::Status read =
+        storage::ActivitiesTable().Get(s, activity_key, storage::Lock::kNone, &row, &activity);
+    if (!read.ok()) return read;
+    out.activities.push_back(std::move(activity));
+  }
+  std::sort(out.activities.begin(), out.activities.end(),
+            [](const v1::Activity& a, const v1::Activity& b) {
+              return std::make_pair(a.create_time().seconds(), a.create_time().nanos()) <
+                     std::make_pair(b.create_time().seconds(), b.create_time().nanos());
+            });
   auto known = storage::people::Known(s, table, key, person);
   if (!known.ok()) return known.status();
   out.former_values = known->former;

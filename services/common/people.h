@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "allies/v1/activity.pb.h"
 #include "services/common/resource_methods.h"
 #include "storage/people.h"
 
@@ -35,9 +36,11 @@ absl::StatusOr<std::vector<std::string>> ErasePerson(WriteContext& ctx,
 
 // Everything held on a person that the caller may see (besides their own row).
 struct PersonExport {
-  std::vector<storage::Referrer> referrers;       // resources referring to the person
-  std::vector<storage::ResourceKey> log_entries;  // system entries about the person's changes
-  std::vector<std::string> former_values;         // names and contact points they were known by
+  std::vector<storage::Referrer> referrers;  // resources referring to the person
+  // The activity log's entries about the person: those relating them and the system entries
+  // of their own changes, oldest first.
+  std::vector<v1::Activity> activities;
+  std::vector<std::string> former_values;  // names and contact points they were known by
 };
 absl::StatusOr<PersonExport> ExportPerson(storage::Session& s, const api::Principal& principal,
                                           const storage::ResourceTable& table,

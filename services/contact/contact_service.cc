@@ -8,13 +8,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "allies/v1/activity.pb.h"
 #include "allies/v1/agreement.pb.h"
 #include "api/contact_points.h"
 #include "api/fields.h"
 #include "api/text.h"
 #include "services/common/people.h"
-#include "storage/core_tables.h"
 #include "storage/idempotency.h"
 #include "storage/partnership_tables.h"
 
@@ -326,18 +324,11 @@ absl::Status ContactService::Export(const api::Call& call,
         auto held = ExportPerson(s, call.principal(), table, *key, out->contact());
         if (!held.ok()) return held.status();
         // Activities in any library may mention the person; the caller sees those it may see.
-        std::vector<storage::ResourceKey> activities = held->log_entries;
         for (const auto& r : held->referrers) {
           out->add_referenced_by(r.Name());
           if (r.table->message() == v1::Agreement::descriptor()) out->add_agreements(r.Name());
-          if (r.table->message() == v1::Activity::descriptor()) activities.push_back(r.key);
         }
-        for (const auto& a : activities) {
-          storage::ResourceTable::Row activity_row;
-          ok = storage::ActivitiesTable().Get(s, a, storage::Lock::kNone, &activity_row,
-                                              out->add_activities());
-          if (!ok.ok()) return ok;
-        }
+        for (auto& a : held->activities) *out->add_activities() = std::move(a);
         for (const auto& v : held->former_values) out->add_former_values(v);
         return absl::OkStatus();
       },
