@@ -127,7 +127,15 @@ absl::StatusOr<Lease> ConnectionPool::Checkout(absl::Time call_deadline) {
     }
     if (session) {
       const absl::Time now = absl::Now();
-      if (now - session->last_used() <= config_.validate_after_idle || session->Validate()) {
+      // Pinged when idle for a while, or when it was returned before a connection was seen
+      // to be lost (after a failover or a restart, its idle neighbours are likely dead too).
+      bool trusted;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        trusted = now - session->last_used() <= config_.validate_after_idle &&
+                  session->last_used() > suspect_before_;
+      }
+      if (trusted || session->Validate()) {
         return Lease(this, std::move(session));
       }
       // Stale and dead (the server restarted, or killed it): drop it and try again.
@@ -158,7 +166,10 @@ void ConnectionPool::Return(std::unique_ptr<Session> session) {
     if (broken || closed_) {
       discard = std::move(session);
       --open_;
-      if (broken) ++replaced_;
+      if (broken) {
+        ++replaced_;
+        suspect_before_ = absl::Now();
+      }
     } else {
       idle_.push_back(std::move(session));
     }

@@ -2,7 +2,8 @@
 //
 // Connections are opened lazily up to pool_size, never with the driver's auto-reconnect (it
 // silently drops transactions and prepared statements). A session idle for longer than
-// validate_after_idle is pinged on checkout; a broken one (lost during use, or failing the ping)
+// validate_after_idle is pinged on checkout, as is every idle one once a connection was found
+// lost (its neighbours may be dead too); a broken one (lost during use, or failing the ping)
 // is closed and replaced. Waiting longer than checkout_timeout for a session is UNAVAILABLE,
 // as is a database that refuses connections.
 #ifndef ALLIES_STORAGE_POOL_H_
@@ -79,6 +80,8 @@ class ConnectionPool {
   int64_t opened_ = 0;
   int64_t replaced_ = 0;
   int waiting_ = 0;
+  // Sessions last used before this were idle when a connection was lost: pinged on checkout.
+  absl::Time suspect_before_ = absl::InfinitePast();
   bool closed_ = false;
 };
 

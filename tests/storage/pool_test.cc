@@ -213,6 +213,38 @@ TEST(PoolTest, ReadsRetryOnceOnAFreshConnection) {
   EXPECT_EQ(attempts, 2);
 }
 
+// Every idle connection killed at once (a failover, a restart): the first one found dead marks
+// the others suspect, so a read's one retry lands on a live connection, not on the next corpse.
+TEST(PoolTest, AfterOneLostConnectionTheIdleOnesArePinged) {
+  DbConfig config = TestDatabase::Shared().FreshSchema();
+  config.validate_after_idle = absl::Hours(1);
+  ConnectionPool pool(config);
+  std::vector<int64_t> ids;
+  {
+    std::vector<Lease> leases;
+    for (int i = 0; i < 4; ++i) {
+      auto lease = pool.Checkout();
+      ASSERT_TRUE(lease.ok());
+      ids.push_back(ConnectionId(**lease));
+      leases.push_back(*std::move(lease));
+    }
+  }
+  for (int64_t id : ids) Kill(id);
+  for (int read = 0; read < 3; ++read) {
+    int attempts = 0;
+    absl::Status status = RunRead(pool, [&](Session& s) {
+      ++attempts;
+      return s.Run([&]() -> absl::Status {
+        s.Query("SELECT 1");
+        return absl::OkStatus();
+      });
+    });
+    EXPECT_TRUE(status.ok()) << "read " << read << ": " << status;
+    EXPECT_LE(attempts, 2);
+  }
+  EXPECT_EQ(pool.stats().replaced, 4);
+}
+
 TEST(PoolTest, UnreachableDatabaseIsUnavailable) {
   DbConfig config = TestDatabase::Shared().base_config();
   config.socket = "/nonexistent/mysqld.sock";

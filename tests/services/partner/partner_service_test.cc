@@ -508,8 +508,10 @@ TEST_F(PartnerServiceTest, NoCreateAnswersOkForARowThatIsNotThere) {
   EXPECT_GT(acknowledged.size(), 0u);
   for (const std::string& name : acknowledged) {
     Partner got;
-    EXPECT_TRUE(CallByName(*partners_, &v1::PartnerService::Stub::GetPartner, name, &got).ok())
+    grpc::Status status = CallByName(*partners_, &v1::PartnerService::Stub::GetPartner, name, &got);
+    EXPECT_NE(status.error_code(), grpc::StatusCode::NOT_FOUND)
         << name << " was acknowledged but does not exist";
+    EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
     EXPECT_EQ(SystemVerbs(name), std::vector<std::string>{"CREATE"}) << name;
   }
   std::cerr << acknowledged.size() << " creates acknowledged, " << failed << " refused\n";
