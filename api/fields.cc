@@ -65,6 +65,30 @@ void CopyFields(const Message& from, const std::vector<std::string>& fields, Mes
   to->GetReflection()->SwapFields(copy.get(), to, Descriptors(from, fields));
 }
 
+std::string StringField(const Message& message, absl::string_view field) {
+  const FieldDescriptor* f = message.GetDescriptor()->FindFieldByName(std::string(field));
+  if (f == nullptr || f->is_repeated() || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
+    return "";
+  }
+  return message.GetReflection()->GetString(message, f);
+}
+
+std::vector<std::string> StringValues(const Message& message, absl::string_view field) {
+  std::vector<std::string> out;
+  const FieldDescriptor* f = message.GetDescriptor()->FindFieldByName(std::string(field));
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) return out;
+  const auto* r = message.GetReflection();
+  if (!f->is_repeated()) {
+    out.push_back(r->GetString(message, f));
+  } else {
+    for (int i = 0; i < r->FieldSize(message, f); ++i) {
+      out.push_back(r->GetRepeatedString(message, f, i));
+    }
+  }
+  out.erase(std::remove(out.begin(), out.end(), ""), out.end());
+  return out;
+}
+
 std::vector<std::string> ChangedFields(const Message& before, const Message& after,
                                        const std::vector<std::string>& fields) {
   std::vector<std::string> changed;

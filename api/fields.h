@@ -28,6 +28,12 @@ bool HasPath(const std::vector<std::string>& fields, absl::string_view field);
 void CopyFields(const google::protobuf::Message& from, const std::vector<std::string>& fields,
                 google::protobuf::Message* to);
 
+// The text of a singular string field ("" when there is no such field).
+std::string StringField(const google::protobuf::Message& message, absl::string_view field);
+// The non-empty texts of a string field, singular or repeated, in order.
+std::vector<std::string> StringValues(const google::protobuf::Message& message,
+                                      absl::string_view field);
+
 // The named fields whose values differ between `before` and `after`, in the order given.
 std::vector<std::string> ChangedFields(const google::protobuf::Message& before,
                                        const google::protobuf::Message& after,

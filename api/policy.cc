@@ -8,8 +8,8 @@ namespace allies::api {
 absl::StatusOr<Permission> RequiredPermission(const google::protobuf::MethodDescriptor& method) {
   const Permission permission = method.options().GetExtension(v1::permission);
   if (permission == v1::PERMISSION_UNSPECIFIED || !v1::Permission_IsValid(permission)) {
-    return absl::NotFoundError(absl::StrCat("no (allies.v1.permission) option on ",
-                                            MethodPath(method)));
+    return absl::NotFoundError(
+        absl::StrCat("no (allies.v1.permission) option on ", MethodPath(method)));
   }
   return permission;
 }

@@ -28,10 +28,7 @@ absl::Status RefreshInteractionTimes(Session& session, const std::vector<std::st
   for (const std::string& resource : resources) {
     const ResourceTable* table = TableOfName(resource);
     if (table == nullptr) continue;
-    const FieldColumn* kept = nullptr;
-    for (const auto& fc : table->fields()) {
-      if (fc.latest_interaction) kept = &fc;
-    }
+    const FieldColumn* kept = table->latest_interaction();
     if (kept == nullptr) continue;
     auto key = table->ParseName(resource, "");
     if (!key.ok()) continue;

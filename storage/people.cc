@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/contact_points.h"
+#include "api/fields.h"
 #include "api/names.h"
 #include "api/proto_time.h"
 #include "api/utf8.h"
@@ -24,45 +25,29 @@ using google::protobuf::Message;
 constexpr int kFormerName = 1;
 constexpr int kFormerContactPoint = 2;
 
-std::vector<std::string> Values(const Message& m, const std::string& field) {
-  std::vector<std::string> out;
-  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(field);
-  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) return out;
-  const auto* r = m.GetReflection();
-  if (f->is_repeated()) {
-    for (int i = 0; i < r->FieldSize(m, f); ++i) out.push_back(r->GetRepeatedString(m, f, i));
-  } else {
-    out.push_back(r->GetString(m, f));
-  }
-  out.erase(std::remove(out.begin(), out.end(), ""), out.end());
-  return out;
-}
-
 // The values of the person's own fields of `kind`.
 std::vector<std::string> OwnValues(const ResourceTable& table, const Message& person,
                                    Personal kind) {
   std::vector<std::string> out;
   for (const FieldColumn& fc : table.fields()) {
     if (fc.personal != kind || !fc.person_field.empty()) continue;
-    for (auto& v : Values(person, fc.field)) out.push_back(std::move(v));
+    for (auto& v : api::StringValues(person, fc.field)) out.push_back(std::move(v));
   }
   return out;
 }
 
-std::string OwnerId(const ResourceKey& key) {
-  std::string owner;
-  for (const auto& p : key.parents) absl::StrAppend(&owner, p, "/");
-  return owner + key.id;
-}
-
+// Keeps `values` of `kind` as former values of the person `key`, but those in `except` (what
+// the person shows now).
 absl::Status AddFormer(Session& session, const ResourceTable& table, const ResourceKey& key,
-                       int kind, const std::vector<std::string>& values) {
+                       int kind, const std::vector<std::string>& values,
+                       const std::vector<std::string>& except) {
   static const std::string kSql =
       "INSERT IGNORE INTO person_aliases (library_id, collection, owner_id, kind, value) "
       "VALUES (?, ?, ?, ?, ?)";
   return session.Run([&]() -> absl::Status {
     for (const auto& v : values) {
-      session.Execute(kSql, key.library_id, table.collection_path(), OwnerId(key),
+      if (std::find(except.begin(), except.end(), v) != except.end()) continue;
+      session.Execute(kSql, key.library_id, table.collection_path(), key.OwnerId(),
                       static_cast<int64_t>(kind), api::TruncateChars(v, 500));
     }
     return absl::OkStatus();
@@ -73,7 +58,7 @@ absl::Status ForgetFormer(Session& session, const ResourceTable& table, const Re
   static const std::string kSql =
       "DELETE FROM person_aliases WHERE library_id = ? AND collection = ? AND owner_id = ?";
   return session.Run([&]() -> absl::Status {
-    session.Execute(kSql, key.library_id, table.collection_path(), OwnerId(key));
+    session.Execute(kSql, key.library_id, table.collection_path(), key.OwnerId());
     return absl::OkStatus();
   });
 }
@@ -101,7 +86,7 @@ absl::StatusOr<KnownValues> Known(Session& session, const ResourceTable& table,
   known.names = OwnValues(table, person, Personal::kName);
   known.contact_points = OwnValues(table, person, Personal::kContactPoint);
   absl::Status read = session.Run([&]() -> absl::Status {
-    auto rs = session.Query(kSql, key.library_id, table.collection_path(), OwnerId(key));
+    auto rs = session.Query(kSql, key.library_id, table.collection_path(), key.OwnerId());
     while (rs->next()) {
       const std::string value = GetString(*rs, 2);
       (rs->getInt(1) == kFormerName ? known.names : known.contact_points).push_back(value);
@@ -117,13 +102,8 @@ absl::Status RememberFormer(Session& session, const ResourceTable& table, const 
                             const Message& before, const Message& after) {
   for (auto [kind, stored] : {std::pair<Personal, int>{Personal::kName, kFormerName},
                               {Personal::kContactPoint, kFormerContactPoint}}) {
-    const std::vector<std::string> now = OwnValues(table, after, kind);
-    std::vector<std::string> gone;
-    for (const auto& v : OwnValues(table, before, kind)) {
-      if (std::find(now.begin(), now.end(), v) == now.end()) gone.push_back(v);
-    }
-    if (gone.empty()) continue;
-    absl::Status ok = AddFormer(session, table, key, stored, gone);
+    absl::Status ok = AddFormer(session, table, key, stored, OwnValues(table, before, kind),
+                                OwnValues(table, after, kind));
     if (!ok.ok()) return ok;
   }
   return absl::OkStatus();
@@ -137,14 +117,9 @@ absl::Status AdoptKnownValues(Session& session, const ResourceTable& table,
   for (auto [kind, values] :
        {std::pair<Personal, const std::vector<std::string>*>{Personal::kName, &known->names},
         {Personal::kContactPoint, &known->contact_points}}) {
-    const std::vector<std::string> own = OwnValues(table, target_person, kind);
-    std::vector<std::string> former;
-    for (const auto& v : *values) {
-      if (std::find(own.begin(), own.end(), v) == own.end()) former.push_back(v);
-    }
     absl::Status ok = AddFormer(session, table, target,
                                 kind == Personal::kName ? kFormerName : kFormerContactPoint,
-                                former);
+                                *values, OwnValues(table, target_person, kind));
     if (!ok.ok()) return ok;
   }
   return ForgetFormer(session, table, source);
@@ -191,7 +166,7 @@ absl::StatusOr<std::vector<Rewritten>> EraseElsewhere(Session& session, const Re
       const FieldDescriptor* f = row_message->GetDescriptor()->FindFieldByName(fc.field);
       // Personal data held here of this person: cleared.
       if (fc.personal != Personal::kNone && !fc.person_field.empty()) {
-        const std::vector<std::string> of = Values(*row_message, fc.person_field);
+        const std::vector<std::string> of = api::StringValues(*row_message, fc.person_field);
         if (std::find(of.begin(), of.end(), name) != of.end() &&
             (f->is_repeated() ? r->FieldSize(*row_message, f) > 0 : r->HasField(*row_message, f))) {
           r->ClearField(row_message.get(), f);
@@ -210,7 +185,8 @@ absl::StatusOr<std::vector<Rewritten>> EraseElsewhere(Session& session, const Re
     }
     if (changed.empty()) continue;
     row.revision += 1;
-    const FieldDescriptor* update_time = row_message->GetDescriptor()->FindFieldByName("update_time");
+    const FieldDescriptor* update_time =
+        row_message->GetDescriptor()->FindFieldByName("update_time");
     if (update_time != nullptr) {
       auto* ts = static_cast<google::protobuf::Timestamp*>(
           r->MutableMessage(row_message.get(), update_time));

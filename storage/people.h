@@ -43,7 +43,8 @@ absl::Status RememberFormer(Session& session, const ResourceTable& table, const 
 // A merge: every value `source` is known by becomes a former value of `target` (when it is not
 // one of target's own now), and the source's former values go.
 absl::Status AdoptKnownValues(Session& session, const ResourceTable& table,
-                              const ResourceKey& source, const google::protobuf::Message& source_person,
+                              const ResourceKey& source,
+                              const google::protobuf::Message& source_person,
                               const ResourceKey& target,
                               const google::protobuf::Message& target_person);
 

@@ -1,11 +1,6 @@
 #include "storage/references.h"
 
-#include <google/protobuf/message.h>
-
-#include <memory>
-
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "api/names.h"
 
 namespace allies::storage {
@@ -58,33 +53,20 @@ absl::StatusOr<std::vector<Referrer>> ReferrersOf(Session& session, absl::string
 }
 
 absl::StatusOr<std::optional<Blocker>> DeleteBlocker(Session& session, absl::string_view name) {
-  const ResourceTable* target = TableOfName(name);
-  if (target == nullptr) return std::optional<Blocker>();
-  for (const ResourceTable* table : Tables()) {
-    for (const Holder& h : HoldersIn(*table, *target, name)) {
-      const FieldColumn& fc = *h.field;
-      if (fc.prevents_delete_sql.empty()) continue;
-      // The first live holder for which the condition holds, in key order.
-      ResourceListQuery query;
-      if (h.library) query.parent.library_id = *h.library;
-      absl::string_view stored = name;
-      absl::ConsumePrefix(&stored, fc.id_prefix);
-      query.condition = {absl::StrCat("t.", fc.column, " = ? AND (", fc.prevents_delete_sql, ")"),
-                         {std::string(stored)}};
-      query.window.limit = 1;
-      std::unique_ptr<google::protobuf::Message> scratch(
-          google::protobuf::MessageFactory::generated_factory()
-              ->GetPrototype(table->message())
-              ->New());
-      auto rows = table->List(session, query, [&] { return scratch.get(); });
-      if (!rows.ok()) return rows.status();
-      if (!rows->empty()) {
-        return std::optional<Blocker>(
-            Blocker{{table, rows->front().key, fc.field}, fc.prevents_delete_reason});
-      }
-    }
-  }
-  return std::optional<Blocker>();
+  // The live holders, through fields that keep what they name, for which the condition holds.
+  auto blockers = Walk(
+      name,
+      [&](const ResourceTable& table, const Holder& h) -> absl::StatusOr<std::vector<ResourceKey>> {
+        if (h.field->prevents_delete_sql.empty()) return std::vector<ResourceKey>();
+        return table.Holding(
+            session, h.library, h.field->field, name, Lock::kNone,
+            absl::StrCat("t.delete_time IS NULL AND (", h.field->prevents_delete_sql, ")"));
+      });
+  if (!blockers.ok()) return blockers.status();
+  if (blockers->empty()) return std::optional<Blocker>();
+  const Referrer& first = blockers->front();
+  return std::optional<Blocker>(
+      Blocker{first, first.table->Find(first.field)->prevents_delete_reason});
 }
 
 absl::StatusOr<std::vector<Referrer>> RepointReferences(Session& session, absl::string_view from,

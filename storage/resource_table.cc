@@ -27,7 +27,7 @@
 
 namespace allies::storage {
 
-// The built-in tables (storage/tables.cc): declared the first time Tables() is asked for.
+// The built-in tables (core_tables.cc): declared the first time Tables() is asked for.
 void DeclareBuiltInTables();
 
 namespace {
@@ -288,17 +288,7 @@ FieldColumn FieldColumn::Computed(std::string sql) const {
   c.read_sql = std::move(sql);
   return c;
 }
-FieldColumn FieldColumn::ComputedOnly(std::string sql) const {
-  FieldColumn c = *this;
-  c.read_sql = std::move(sql);
-  c.column.clear();
-  return c;
-}
-FieldColumn FieldColumn::Maintained() const {
-  FieldColumn c = *this;
-  c.maintained = true;
-  return c;
-}
+
 FieldColumn FieldColumn::FreeText(size_t max_chars) const {
   FieldColumn c = *this;
   c.free_text = max_chars;
@@ -388,6 +378,14 @@ SqlValue StoredValue(const Message& m, const FieldDescriptor* f, Codec codec,
       break;
   }
   return Null{};
+}
+
+// The text of the j-th value of a repeated string or enum field, as resource_values keeps it.
+std::string RepeatedText(const Message& m, const FieldDescriptor* f, int j) {
+  const Reflection* r = m.GetReflection();
+  return f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+             ? absl::StrCat(r->GetRepeatedEnumValue(m, f, j))
+             : r->GetRepeatedString(m, f, j);
 }
 
 // A stored column's value as StoredValue would have written it.
@@ -515,8 +513,6 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
   update_time_field_ = message_->FindFieldByName("update_time");
   delete_time_field_ = options_.soft_delete ? message_->FindFieldByName("delete_time") : nullptr;
 
-  const std::string scope_column =
-      options_.root ? (options_.scope_field.empty() ? "t.id" : "") : "t.library_id";
   std::string name_sql;
   {
     std::vector<std::string> parts;
@@ -533,11 +529,13 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
 
   std::vector<std::string> select;
   for (const auto& k : key_columns_) select.push_back(absl::StrCat("t.", k));
+  key_order_ = select;
+  key_select_ = absl::StrJoin(select, ", ");
   for (const char* c : {"revision", "create_time", "update_time"}) {
     select.push_back(absl::StrCat("t.", c));
   }
   if (options_.soft_delete) select.push_back("t.delete_time");
-  first_field_column_ = static_cast<unsigned>(select.size()) + 1;
+
   std::vector<std::string> stored = key_columns_;
   for (const char* c : {"revision", "create_time", "update_time"}) stored.push_back(c);
   std::vector<std::string> assignments = {"revision = ?", "create_time = ?", "update_time = ?"};
@@ -557,13 +555,9 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
     plan.codec = CodecOf(f, fc);
     if (plan.codec == Codec::kValues) fc.column.clear();
     if (fc.field == options_.scope_field) scope_field_column = absl::StrCat("t.", fc.column);
-    std::string read;
+    if (fc.latest_interaction) latest_interaction_ = &fc;
+    std::string read;  // (none for repeated values: filters use has_sql, nothing sorts by them)
     if (plan.codec == Codec::kValues) {
-      read = absl::StrFormat(
-          "(SELECT GROUP_CONCAT(v.value ORDER BY v.position SEPARATOR '%c') FROM resource_values "
-          "v WHERE v.library_id = t.library_id AND v.collection = '%s' AND v.owner_id = %s AND "
-          "v.field = '%s')",
-          kValueSeparator, EscapeSqlLiteral(path_), OwnerSql(), EscapeSqlLiteral(fc.field));
       value_fields_.push_back(i);
     } else {
       read = fc.read_sql.empty() ? absl::StrCat("t.", fc.column) : fc.read_sql;
@@ -688,11 +682,21 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
                    " t SET revision = revision + 1, update_time = GREATEST(update_time, ?) "
                    "WHERE ",
                    where);
+  soft_delete_sql_ = absl::StrCat(
+      "UPDATE ", table_,
+      " t SET delete_time = ?, update_time = GREATEST(update_time, ?), revision = revision + 1 "
+      "WHERE ",
+      where, " AND delete_time IS NULL");
+  if (!values_sql_.empty() && !options_.values_column.empty()) {
+    refresh_values_sql_ = absl::StrCat("UPDATE ", table_, " t SET t.", options_.values_column,
+                                       " = ", values_sql_, " WHERE ", where);
+  }
   update_sql_ = absl::StrCat("UPDATE ", table_, " t SET ", absl::StrJoin(assignments, ", "),
                              " WHERE ", where);
   // The scope of a List: the library each row belongs to.
-  scope_column_ =
-      options_.root && !options_.scope_field.empty() ? scope_field_column : scope_column;
+  scope_column_ = !options_.root                 ? "t.library_id"
+                  : options_.scope_field.empty() ? "t.id"
+                                                 : scope_field_column;
 
   std::lock_guard<std::mutex> lock(TheRegistry().mu);
   for (const ResourceTable* other : TheRegistry().tables) {
@@ -720,9 +724,9 @@ std::string ResourceTable::KeyCondition(absl::string_view alias) const {
   return absl::StrJoin(parts, " AND ");
 }
 
-std::string ResourceTable::OwnerId(const ResourceKey& key) const {
-  if (key.parents.empty()) return key.id;
-  return absl::StrCat(absl::StrJoin(key.parents, "/"), "/", key.id);
+std::string ResourceKey::OwnerId() const {
+  if (parents.empty()) return id;
+  return absl::StrCat(absl::StrJoin(parents, "/"), "/", id);
 }
 
 std::string ResourceTable::OwnerSql() const {
@@ -934,9 +938,7 @@ absl::StatusOr<std::vector<ResourceTable::Row>> ResourceTable::List(
   if (!query.show_deleted && options_.soft_delete)
     conditions.push_back({"t.delete_time IS NULL", {}});
   conditions.push_back(query.condition);
-  std::vector<std::string> order_columns;
-  for (const auto& k : key_columns_) order_columns.push_back(absl::StrCat("t.", k));
-  auto statement = scope::ListStatement(select_, columns_, order_columns, scope_column_,
+  auto statement = scope::ListStatement(select_, columns_, key_order_, scope_column_,
                                         std::move(conditions), query.window);
   if (!statement.ok()) return statement.status();
   return session.Run([&]() -> absl::StatusOr<std::vector<Row>> {
@@ -1012,20 +1014,16 @@ std::string ResourceTable::EncodeValues(const Message& m) const {
     for (int j = 0; j < r->FieldSize(m, f); ++j) {
       if (!out.empty()) out += kValueSeparator;
       absl::StrAppend(&out, fields_[i].field, std::string(1, kFieldSeparator),
-                      f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
-                          ? absl::StrCat(r->GetRepeatedEnumValue(m, f, j))
-                          : r->GetRepeatedString(m, f, j));
+                      RepeatedText(m, f, j));
     }
   }
   return out;
 }
 
 absl::Status ResourceTable::RefreshValuesColumn(Session& session, const ResourceKey& key) const {
-  if (options_.values_column.empty() || value_fields_.empty()) return absl::OkStatus();
-  const std::string sql = absl::StrCat("UPDATE ", table_, " t SET t.", options_.values_column,
-                                       " = ", values_sql_, " WHERE ", KeyCondition("t."));
+  if (refresh_values_sql_.empty()) return absl::OkStatus();
   return session.Run([&]() -> absl::Status {
-    session.ExecuteValues(sql, KeyValues(key));
+    session.ExecuteValues(refresh_values_sql_, KeyValues(key));
     return absl::OkStatus();
   });
 }
@@ -1097,16 +1095,14 @@ void ResourceTable::WriteValues(Session& session, const Row& row, const Message&
   static const std::string kInsert =
       "INSERT INTO resource_values (library_id, collection, owner_id, field, position, value) "
       "VALUES (?, ?, ?, ?, ?, ?)";
-  const std::string owner = OwnerId(row.key);
+  const std::string owner = row.key.OwnerId();
   if (replace) session.Execute(kClear, row.key.library_id, path_, owner);
   const Reflection* r = m.GetReflection();
   for (size_t i : value_fields_) {
     const FieldDescriptor* f = plans_[i].descriptor;
     for (int j = 0; j < r->FieldSize(m, f); ++j) {
-      const std::string value = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
-                                    ? absl::StrCat(r->GetRepeatedEnumValue(m, f, j))
-                                    : r->GetRepeatedString(m, f, j);
-      session.Execute(kInsert, row.key.library_id, path_, owner, fields_[i].field, j, value);
+      session.Execute(kInsert, row.key.library_id, path_, owner, fields_[i].field, j,
+                      RepeatedText(m, f, j));
     }
   }
 }
@@ -1122,15 +1118,11 @@ absl::Status ResourceTable::Touch(Session& session, const ResourceKey& key, absl
 
 absl::StatusOr<bool> ResourceTable::SoftDelete(Session& session, const ResourceKey& key,
                                                absl::Time when) const {
-  const std::string sql = absl::StrCat(
-      "UPDATE ", table_,
-      " t SET delete_time = ?, update_time = GREATEST(update_time, ?), revision = revision + 1 "
-      "WHERE ",
-      KeyCondition("t."), " AND delete_time IS NULL");
   std::vector<SqlValue> values = {when, when};
   for (SqlValue& v : KeyValues(key)) values.push_back(std::move(v));
-  return session.Run(
-      [&]() -> absl::StatusOr<bool> { return session.ExecuteValues(sql, values) > 0; });
+  return session.Run([&]() -> absl::StatusOr<bool> {
+    return session.ExecuteValues(soft_delete_sql_, values) > 0;
+  });
 }
 
 absl::StatusOr<ResourceTable::RowState> ResourceTable::State(Session& session,
@@ -1150,10 +1142,8 @@ absl::StatusOr<std::optional<ResourceKey>> ResourceTable::FindByField(
   if (fc == nullptr || fc->column.empty()) {
     return absl::InternalError(absl::StrCat("no stored column for ", field));
   }
-  std::vector<std::string> keys;
-  for (const auto& k : key_columns_) keys.push_back(absl::StrCat("t.", k));
   const std::string sql =
-      absl::StrCat("SELECT ", absl::StrJoin(keys, ", "), " FROM ", table_, " t WHERE ",
+      absl::StrCat("SELECT ", key_select_, " FROM ", table_, " t WHERE ",
                    options_.root ? "" : "t.library_id = ? AND ", "t.", fc->column, " = ? AND NOT (",
                    KeyCondition("t."), ") LIMIT 1");
   std::vector<SqlValue> values;
@@ -1184,7 +1174,7 @@ ResourceKey OwnerKey(const std::string& library_id, absl::string_view owner) {
 
 absl::StatusOr<std::vector<ResourceKey>> ResourceTable::Holding(
     Session& session, const std::optional<std::string>& library_id, absl::string_view field,
-    absl::string_view value, Lock lock) const {
+    absl::string_view value, Lock lock, const std::string& where) const {
   const FieldColumn* fc = Find(field);
   if (fc == nullptr) return absl::InternalError(absl::StrCat("no field ", field, " in ", table_));
   std::vector<SqlValue> values;
@@ -1199,11 +1189,10 @@ absl::StatusOr<std::vector<ResourceKey>> ResourceTable::Holding(
     values.push_back(path_);
     values.push_back(std::string(field));
   } else {
-    std::vector<std::string> keys;
-    for (const auto& k : key_columns_) keys.push_back(absl::StrCat("t.", k));
-    sql = absl::StrCat("SELECT ", absl::StrJoin(keys, ", "), " FROM ", table_, " t WHERE ",
+    sql = absl::StrCat("SELECT ", key_select_, " FROM ", table_, " t WHERE ",
                        library_id && !options_.root ? "t.library_id = ? AND " : "", "t.",
-                       fc->column, " = ? ORDER BY ", absl::StrJoin(keys, ", "), LockSuffix(lock));
+                       fc->column, " = ?", where.empty() ? "" : absl::StrCat(" AND (", where, ")"),
+                       " ORDER BY ", key_select_, LockSuffix(lock));
     if (library_id && !options_.root) values.push_back(*library_id);
   }
   absl::string_view stored = value;
@@ -1274,15 +1263,14 @@ absl::StatusOr<std::vector<ResourceKey>> ResourceTable::LiveChildren(Session& se
                                                                      const ResourceKey& parent,
                                                                      int limit) const {
   if (options_.parent == nullptr) return std::vector<ResourceKey>();
-  std::vector<std::string> keys, where;
-  for (const auto& k : key_columns_) keys.push_back(absl::StrCat("t.", k));
+  std::vector<std::string> where;
   for (size_t i = 0; i + 1 < key_columns_.size(); ++i) {
     where.push_back(absl::StrCat("t.", key_columns_[i], " = ?"));
   }
   const std::string sql = absl::StrCat(
-      "SELECT ", absl::StrJoin(keys, ", "), " FROM ", table_, " t WHERE ",
-      absl::StrJoin(where, " AND "), options_.soft_delete ? " AND t.delete_time IS NULL" : "",
-      " ORDER BY t.id", limit > 0 ? absl::StrCat(" LIMIT ", limit) : "", " FOR UPDATE");
+      "SELECT ", key_select_, " FROM ", table_, " t WHERE ", absl::StrJoin(where, " AND "),
+      options_.soft_delete ? " AND t.delete_time IS NULL" : "", " ORDER BY t.id",
+      limit > 0 ? absl::StrCat(" LIMIT ", limit) : "", " FOR UPDATE");
   std::vector<SqlValue> values = options_.parent->KeyValues(parent);
   return session.Run([&]() -> absl::StatusOr<std::vector<ResourceKey>> {
     auto rs = session.QueryValues(sql, values);

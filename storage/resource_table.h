@@ -95,10 +95,7 @@ struct FieldColumn {
   // column, the stored value is kept while a change leaves the computed one as read
   // (ResourceTable::Row::anchors).
   FieldColumn Computed(std::string sql) const;
-  // Computed from `sql` alone: no column, never written.
-  FieldColumn ComputedOnly(std::string sql) const;
-  // A column kept by other writes (a partner's last interaction): read, never written here.
-  FieldColumn Maintained() const;
+
   // A repeated string kept in one column, its values joined by `separator`.
   FieldColumn Joined(char separator) const;
   // Personal data of the person the row is (`of` empty) or of the person a reference field of
@@ -113,8 +110,8 @@ struct FieldColumn {
   bool sortable = false;
   bool names = false;
   bool null_if_empty = false;
-  bool maintained = false;
-  std::string references;  // collection path, "*", or empty
+  bool maintained = false;  // a column kept by other writes: read, never written here
+  std::string references;   // collection path, "*", or empty
   Reach reach = Reach::kSameLibrary;
   std::string reason;  // of reference errors
   bool latest_interaction = false;
@@ -143,6 +140,9 @@ struct ResourceKey {
   bool operator==(const ResourceKey& o) const {
     return library_id == o.library_id && id == o.id && parents == o.parents;
   }
+  // Its ids below the library joined by '/' ("p/s"): how rows about it name it within its
+  // library (resource_values, person_aliases).
+  std::string OwnerId() const;
 };
 
 // Where a collection lives and what its table holds besides the message.
@@ -223,8 +223,6 @@ class ResourceTable {
   const api::FilterSchema& schema() const { return schema_; }
   // Whether some field is computed when read (so what was written is not all a read shows).
   bool has_computed_fields() const { return has_computed_; }
-  // "libraries/{library}/partners/{partner}".
-  const api::NamePattern& pattern() const { return pattern_; }
 
   std::string Name(const ResourceKey& key) const;
   // The key of one of this table's names, or INVALID_ARGUMENT on `field`.
@@ -283,11 +281,14 @@ class ResourceTable {
                                                          absl::string_view value,
                                                          const ResourceKey& except) const;
   // The rows whose `field` (a column or a repeated field) holds `value`: in `library_id`, or in
-  // every library when it is nullopt; deleted rows too; locked as asked.
+  // every library when it is nullopt; deleted rows too; locked as asked. `where` (over the row
+  // "t", columns only) narrows them.
   absl::StatusOr<std::vector<ResourceKey>> Holding(Session& session,
                                                    const std::optional<std::string>& library_id,
                                                    absl::string_view field, absl::string_view value,
-                                                   Lock lock) const;
+                                                   Lock lock, const std::string& where = "") const;
+  // The field the activity log keeps the latest interaction in (LatestInteraction), or nullptr.
+  const FieldColumn* latest_interaction() const { return latest_interaction_; }
   // In every row of `library_id` (every library: nullopt) whose `field` holds `from`, `from`
   // becomes `to` (a repeated field already holding `to` just loses `from`). Returns the rows
   // changed (not yet touched).
@@ -324,9 +325,7 @@ class ResourceTable {
   std::string EncodeValues(const google::protobuf::Message& message) const;
   // The values column of `key` rebuilt from resource_values (after they moved).
   absl::Status RefreshValuesColumn(Session& session, const ResourceKey& key) const;
-  // The resource_values owner of a row: its ids below the library, joined by '/'.
-  std::string OwnerId(const ResourceKey& key) const;
-  // The SQL (over "t") of the same.
+  // The SQL (over "t") of a row's ResourceKey::OwnerId.
   std::string OwnerSql() const;
 
   std::string table_;
@@ -341,10 +340,13 @@ class ResourceTable {
   std::optional<api::NamePattern> parent_pattern_;  // nested collections: the parent's names
   api::FilterSchema schema_;
   std::vector<ColumnSpec> columns_;
-  std::string select_;        // "SELECT ... FROM <table> t"
-  std::string scope_column_;  // the library each row belongs to, for a List's scope
-  std::string values_sql_;    // the subquery of a row's repeated values
-  unsigned first_field_column_ = 0;
+  std::string select_;                  // "SELECT ... FROM <table> t"
+  std::string scope_column_;            // the library each row belongs to, for a List's scope
+  std::string values_sql_;              // the subquery of a row's repeated values
+  std::string key_select_;              // "t.library_id, ..., t.id": a row's key columns
+  std::vector<std::string> key_order_;  // the same, one by one (a List's order ends with them)
+  const FieldColumn* latest_interaction_ = nullptr;
+
   // Indexes (in fields_) of the fields computed over their own column; Get reads those columns
   // after the rest.
   std::vector<size_t> anchored_;
@@ -362,6 +364,8 @@ class ResourceTable {
   std::string get_sql_[3];    // select_ for one row, by Lock
   std::string state_sql_[3];  // whether a row is live, by Lock
   std::string touch_sql_;
+  std::string soft_delete_sql_;
+  std::string refresh_values_sql_;  // the values column rebuilt from resource_values
   std::string insert_sql_;
   std::string update_sql_;
 };

@@ -19,9 +19,7 @@ absl::Status MergePerson(WriteContext& ctx, const storage::ResourceTable& table,
   for (const storage::Referrer& r : *moved) {
     if (!r.table->options().logged) continue;
     absl::Status ok = r.table->Touch(ctx.session, r.key, ctx.now);
-    if (ok.ok() && !r.key.library_id.empty()) {
-      ok = RecordEntry(ctx, r.key.library_id, r.Name(), "UPDATE", {r.field});
-    }
+    if (ok.ok()) ok = RecordChange(ctx, *r.table, "UPDATE", r.key, {r.field});
     if (!ok.ok()) return ok;
   }
   return storage::people::AdoptKnownValues(ctx.session, table, source, source_person, target,
@@ -38,8 +36,7 @@ absl::StatusOr<std::vector<std::string>> ErasePerson(WriteContext& ctx,
   auto rewritten = storage::people::EraseElsewhere(ctx.session, table, key, *known, ctx.now);
   if (!rewritten.ok()) return rewritten.status();
   for (const auto& r : *rewritten) {
-    if (!r.row.table->options().logged || r.row.key.library_id.empty()) continue;
-    absl::Status ok = RecordEntry(ctx, r.row.key.library_id, r.row.Name(), "UPDATE", r.fields);
+    absl::Status ok = RecordChange(ctx, *r.row.table, "UPDATE", r.row.key, r.fields);
     if (!ok.ok()) return ok;
   }
   // The record stays, with its links, for statistics.

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/timestamp.pb.h>
 
+#include "api/fields.h"
 #include "storage/activity_log.h"
 #include "storage/core_tables.h"
 #include "storage/references.h"
@@ -15,12 +16,45 @@ using storage::ResourceKey;
 using storage::ResourceTable;
 using storage::Session;
 
-std::string StringField(const Message& m, const std::string& field) {
-  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(field);
-  if (f == nullptr || f->is_repeated() || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
-    return "";
+// Calls fn(field, value, path) for every value of every reference field of `table` among
+// `fields` (paths "<prefix>.<field>", "<prefix>.<field>[i]"), until one is not OK.
+template <typename Fn>
+absl::Status ForEachReference(const ResourceTable& table, const Message& record,
+                              const std::vector<std::string>& fields, absl::string_view prefix,
+                              Fn fn) {
+  const auto* r = record.GetReflection();
+  for (const storage::FieldColumn& fc : table.fields()) {
+    if (fc.references.empty() || !api::HasPath(fields, fc.field)) continue;
+    const FieldDescriptor* f = record.GetDescriptor()->FindFieldByName(fc.field);
+    const std::string path = absl::StrCat(prefix, ".", fc.field);
+    if (!f->is_repeated()) {
+      absl::Status ok = fn(fc, r->GetString(record, f), path);
+      if (!ok.ok()) return ok;
+      continue;
+    }
+    for (int i = 0; i < r->FieldSize(record, f); ++i) {
+      absl::Status ok = fn(fc, r->GetRepeatedString(record, f, i), absl::StrCat(path, "[", i, "]"));
+      if (!ok.ok()) return ok;
+    }
   }
-  return m.GetReflection()->GetString(m, f);
+  return absl::OkStatus();
+}
+
+// The SYSTEM entry for a change of `key` of `table`, in `library`'s log (none for an unlogged
+// table or what belongs to no library).
+absl::Status Entry(WriteContext& ctx, const ResourceTable& table, absl::string_view verb,
+                   const ResourceKey& key, const std::string& library,
+                   std::vector<std::string> fields, absl::Time when) {
+  if (!table.options().logged || library.empty()) return absl::OkStatus();
+  storage::Change change;
+  change.library_id = library;
+  change.actor = ctx.call.principal().name;
+  change.verb = std::string(verb);
+  change.resource = table.Name(key);
+  change.changed_fields = std::move(fields);
+  change.request_id = ctx.request_id;
+  change.time = when;
+  return storage::activities::RecordChange(ctx.session, change);
 }
 
 absl::Status Deleted(absl::string_view reason, const std::string& name, const std::string& field,
@@ -34,12 +68,7 @@ absl::Status Deleted(absl::string_view reason, const std::string& name, const st
 absl::Status CheckReference(WriteContext& ctx, const storage::FieldColumn& fc,
                             const std::string& library_id, const std::string& value,
                             const std::string& path) {
-  if (fc.references == "*") {
-    if (!api::IsResourceName(value)) {
-      return api::InvalidField(path, absl::StrCat("must be a resource name like "
-                                                  "\"libraries/x/partners/y\", got ",
-                                                  api::Quote(value)));
-    }
+  if (fc.references == "*") {  // (its form was checked with the input, CheckReferenceNames)
     return CheckInScope(ctx.session, ctx.call.principal(), std::string(api::LibraryIdOf(value)),
                         value);
   }
@@ -76,43 +105,32 @@ absl::Status CheckReference(WriteContext& ctx, const storage::FieldColumn& fc,
 void CheckReferenceNames(const ResourceTable& table, const Message& record,
                          const std::vector<std::string>& fields, absl::string_view prefix,
                          api::FieldViolations& violations) {
-  const auto* r = record.GetReflection();
-  for (const storage::FieldColumn& fc : table.fields()) {
-    if (fc.references.empty() || !api::HasPath(fields, fc.field)) continue;
-    const ResourceTable* target =
-        fc.references == "*" ? nullptr : storage::TableOfCollection(fc.references);
-    const FieldDescriptor* f = record.GetDescriptor()->FindFieldByName(fc.field);
-    const std::string path = absl::StrCat(prefix, ".", fc.field);
-    auto check = [&](const std::string& value, const std::string& at) {
-      if (value.empty()) {
-        if (f->is_repeated()) violations.Add(at, "must not be empty");
-        return;
-      }
-      if (target == nullptr) {
-        if (!api::IsResourceName(value) || value.size() > 500) {
-          violations.Add(at, absl::StrCat("must be a resource name like "
-                                          "\"libraries/x/partners/y\", got ",
-                                          api::Quote(value)));
+  (void)ForEachReference(
+      table, record, fields, prefix,
+      [&](const storage::FieldColumn& fc, const std::string& value, const std::string& at) {
+        if (value.empty()) {
+          // An empty single reference names nothing; an empty one in a list is a mistake.
+          if (record.GetDescriptor()->FindFieldByName(fc.field)->is_repeated()) {
+            violations.Add(at, "must not be empty");
+          }
+        } else if (fc.references == "*") {
+          if (!api::IsResourceName(value) || value.size() > 500) {
+            violations.Add(at, absl::StrCat("must be a resource name like "
+                                            "\"libraries/x/partners/y\", got ",
+                                            api::Quote(value)));
+          }
+        } else if (const ResourceTable* target = storage::TableOfCollection(fc.references)) {
+          auto key = target->ParseName(value, at);
+          if (!key.ok()) violations.AddFrom(key.status(), at);
         }
-        return;
-      }
-      auto key = target->ParseName(value, at);
-      if (!key.ok()) violations.AddFrom(key.status(), at);
-    };
-    if (!f->is_repeated()) {
-      check(r->GetString(record, f), path);
-      continue;
-    }
-    for (int i = 0; i < r->FieldSize(record, f); ++i) {
-      check(r->GetRepeatedString(record, f, i), absl::StrCat(path, "[", i, "]"));
-    }
-  }
+        return absl::OkStatus();
+      });
 }
 
 std::string ScopeLibrary(const ResourceTable& table, const ResourceKey& key,
                          const Message& record) {
   if (!key.library_id.empty() || table.options().scope_field.empty()) return key.library_id;
-  return std::string(api::LibraryIdOf(StringField(record, table.options().scope_field)));
+  return std::string(api::LibraryIdOf(api::StringField(record, table.options().scope_field)));
 }
 
 absl::Status CheckInScope(Session& s, const api::Principal& principal,
@@ -124,25 +142,11 @@ absl::Status CheckInScope(Session& s, const api::Principal& principal,
 absl::Status CheckReferences(WriteContext& ctx, const ResourceTable& table,
                              const std::string& library_id, const Message& record,
                              const std::vector<std::string>& changed, absl::string_view prefix) {
-  const auto* r = record.GetReflection();
-  for (const storage::FieldColumn& fc : table.fields()) {
-    if (fc.references.empty() || !api::HasPath(changed, fc.field)) continue;
-    const FieldDescriptor* f = record.GetDescriptor()->FindFieldByName(fc.field);
-    const std::string path = absl::StrCat(prefix, ".", fc.field);
-    if (!f->is_repeated()) {
-      const std::string value = r->GetString(record, f);
-      if (value.empty()) continue;
-      absl::Status ok = CheckReference(ctx, fc, library_id, value, path);
-      if (!ok.ok()) return ok;
-      continue;
-    }
-    for (int i = 0; i < r->FieldSize(record, f); ++i) {
-      absl::Status ok = CheckReference(ctx, fc, library_id, r->GetRepeatedString(record, f, i),
-                                       absl::StrCat(path, "[", i, "]"));
-      if (!ok.ok()) return ok;
-    }
-  }
-  return absl::OkStatus();
+  return ForEachReference(
+      table, record, changed, prefix,
+      [&](const storage::FieldColumn& fc, const std::string& value, const std::string& path) {
+        return value.empty() ? absl::OkStatus() : CheckReference(ctx, fc, library_id, value, path);
+      });
 }
 
 // `key` of `table` (the library or the parent resource holding a row) exists and is live:
@@ -167,19 +171,14 @@ absl::Status CheckParentLive(Session& s, const ResourceTable& table, const Resou
   if (table.root()) {
     const std::string& field = table.options().container_field;
     if (creating || field.empty()) return absl::OkStatus();
-    const std::string container = StringField(record, field);
+    const std::string container = api::StringField(record, field);
     const storage::FieldColumn* fc = table.Find(field);
     const ResourceTable* target =
         fc == nullptr ? nullptr : storage::TableOfCollection(fc->references);
     if (container.empty() || target == nullptr) return absl::OkStatus();
     auto container_key = target->ParseName(container, field);
     if (!container_key.ok()) return container_key.status();
-    auto state = target->State(s, *container_key, storage::Lock::kShare);
-    if (!state.ok()) return state.status();
-    if (*state != ResourceTable::RowState::kLive) {
-      return Deleted("PARENT_DELETED", container, field, "the parent ");
-    }
-    return absl::OkStatus();
+    return CheckHolderLive(s, *target, *container_key, "PARENT_NOT_FOUND");
   }
   absl::Status ok = CheckHolderLive(s, storage::LibrariesTable(), {key.library_id, key.library_id},
                                     "RESOURCE_NOT_FOUND");
@@ -221,10 +220,7 @@ absl::Status DeleteChildren(WriteContext& ctx, const ResourceTable& table, const
       auto deleted = child_table->SoftDelete(ctx.session, child, ctx.now);
       if (!deleted.ok()) return deleted.status();
       if (!*deleted) continue;
-      absl::Status ok = child_table->options().logged
-                            ? RecordEntry(ctx, child.library_id, child_table->Name(child), "DELETE",
-                                          {"delete_time"})
-                            : absl::OkStatus();
+      absl::Status ok = RecordChange(ctx, *child_table, "DELETE", child, {"delete_time"});
       if (ok.ok()) ok = DeleteChildren(ctx, *child_table, child);
       if (!ok.ok()) return ok;
     }
@@ -235,31 +231,12 @@ absl::Status DeleteChildren(WriteContext& ctx, const ResourceTable& table, const
 absl::Status RecordChange(WriteContext& ctx, const ResourceTable& table, absl::string_view verb,
                           const ResourceKey& key, const Message& record,
                           std::vector<std::string> fields, absl::Time when) {
-  if (!table.options().logged) return absl::OkStatus();
-  const std::string library = ScopeLibrary(table, key, record);
-  if (library.empty()) return absl::OkStatus();  // the network's own: no library log
-  storage::Change change;
-  change.library_id = library;
-  change.actor = ctx.call.principal().name;
-  change.verb = std::string(verb);
-  change.resource = table.Name(key);
-  change.changed_fields = std::move(fields);
-  change.request_id = ctx.request_id;
-  change.time = when;
-  return storage::activities::RecordChange(ctx.session, change);
+  return Entry(ctx, table, verb, key, ScopeLibrary(table, key, record), std::move(fields), when);
 }
 
-absl::Status RecordEntry(WriteContext& ctx, const std::string& library_id, std::string name,
-                         absl::string_view verb, std::vector<std::string> fields) {
-  storage::Change change;
-  change.library_id = library_id;
-  change.actor = ctx.call.principal().name;
-  change.verb = std::string(verb);
-  change.resource = std::move(name);
-  change.changed_fields = std::move(fields);
-  change.request_id = ctx.request_id;
-  change.time = ctx.now;
-  return storage::activities::RecordChange(ctx.session, change);
+absl::Status RecordChange(WriteContext& ctx, const ResourceTable& table, absl::string_view verb,
+                          const ResourceKey& key, std::vector<std::string> fields) {
+  return Entry(ctx, table, verb, key, key.library_id, std::move(fields), ctx.now);
 }
 
 absl::Time NextTime(const Message& record) {

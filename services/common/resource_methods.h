@@ -194,10 +194,11 @@ absl::Status RecordChange(WriteContext& ctx, const storage::ResourceTable& table
                           absl::string_view verb, const storage::ResourceKey& key,
                           const google::protobuf::Message& record, std::vector<std::string> fields,
                           absl::Time when);
-// The SYSTEM entry, in `library_id`'s log, for a change of the resource `name` made by this
-// context's caller (at its time, under its request id).
-absl::Status RecordEntry(WriteContext& ctx, const std::string& library_id, std::string name,
-                         absl::string_view verb, std::vector<std::string> fields);
+// The same for a row changed without its message at hand (a cascade, a re-pointed or scrubbed
+// row; its library is its key's), at the context's time.
+absl::Status RecordChange(WriteContext& ctx, const storage::ResourceTable& table,
+                          absl::string_view verb, const storage::ResourceKey& key,
+                          std::vector<std::string> fields);
 // A change's time: now, but never before the last one (clocks may step back).
 absl::Time NextTime(const google::protobuf::Message& record);
 
@@ -507,12 +508,14 @@ class ResourceMethods {
                           ? Load(ctx.session, ctx.call, key, name, etag, &row, &record)
                           : LoadLive(ctx.session, ctx.call, key, name, etag, &row, &record);
     if (!ok.ok()) return ok;
-    const M before = record;
+    // The version before the change, for the rules that keep state about it elsewhere.
+    std::optional<M> before;
+    if (rules_.after_write) before = record;
     auto changed = change(record);
     if (!changed.ok()) return changed.status();
     ok = Save(ctx.session, row, record);
     if (ok.ok()) ok = Record(ctx, verb, key, record, *changed, UpdateTime(record));
-    if (ok.ok() && rules_.after_write) ok = rules_.after_write(ctx, key, &before, record);
+    if (ok.ok() && before) ok = rules_.after_write(ctx, key, &*before, record);
     if (!ok.ok()) return ok;
     *out = record;
     return ReadBack(ctx.session, row, out);
@@ -551,21 +554,18 @@ class ResourceMethods {
                                    ? table_.options().scope_field
                                    : table_.options().container_field;
     if (field.empty()) return "";
-    return std::string(api::LibraryIdOf(NameField(record, field)));
+    return std::string(api::LibraryIdOf(api::StringField(record, field)));
   }
   std::string CreateScopeName(const M& record) const {
     const std::string library = CreateScope({}, record);
     return library.empty() ? "the network's root" : api::LibraryName(library);
   }
-  static std::string NameField(const M& record, const std::string& field) {
-    const auto* f = M::descriptor()->FindFieldByName(field);
-    return f == nullptr ? "" : record.GetReflection()->GetString(record, f);
-  }
+
   static std::string RequestIdOf(const api::Call& call, absl::string_view request_id) {
     return request_id.empty() ? call.request_id() : std::string(request_id);
   }
   static bool IsDeleted(const M& record) {
-    const auto* f = M::descriptor()->FindFieldByName("delete_time");
+    static const auto* f = M::descriptor()->FindFieldByName("delete_time");  // none: keys
     return f != nullptr && record.GetReflection()->HasField(record, f);
   }
   static absl::Time UpdateTime(const M& record) { return api::FromTimestamp(record.update_time()); }

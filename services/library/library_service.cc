@@ -73,7 +73,7 @@ ResourceRules<v1::Library> LibraryRules() {
       absl::Status marked = tree::MarkDeleted(ctx.session, *descendants, ctx.now);
       for (size_t i = 0; marked.ok() && i < descendants->size(); ++i) {
         const std::string& id = (*descendants)[i];
-        marked = RecordEntry(ctx, id, api::LibraryName(id), "DELETE", {"delete_time"});
+        marked = RecordChange(ctx, storage::LibrariesTable(), "DELETE", {id, id}, {"delete_time"});
       }
       if (!marked.ok()) return marked;
     }

@@ -581,9 +581,8 @@ TEST_F(AuthorizationTest, RelatedResourcesMustBeWithinReach) {
     EXPECT_EQ(create(name, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED) << name;
   }
   v1::Partner partner;
-  ASSERT_TRUE(CallByName(*admin_->partners, &v1::PartnerService::Stub::GetPartner, sibling,
-                         &partner)
-                  .ok());
+  ASSERT_TRUE(
+      CallByName(*admin_->partners, &v1::PartnerService::Stub::GetPartner, sibling, &partner).ok());
   EXPECT_FALSE(partner.has_last_interaction_time()) << "the sibling's partner was touched";
 
   ASSERT_TRUE(create(below, &out).ok());

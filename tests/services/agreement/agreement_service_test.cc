@@ -301,7 +301,9 @@ TEST_F(AgreementServiceTest, EveryResponseReadsWhatGetReads) {
   auto same_as_get = [&](const Agreement& response) {
     const Agreement got = Get(response.name());
     EXPECT_EQ(response.SerializeAsString(), got.SerializeAsString())
-        << "response:\n" << response.DebugString() << "get:\n" << got.DebugString();
+        << "response:\n"
+        << response.DebugString() << "get:\n"
+        << got.DebugString();
   };
   for (bool renews : {false, true}) {
     Agreement a = Draft(renews ? "PAST-R" : "PAST");

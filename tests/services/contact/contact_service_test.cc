@@ -505,7 +505,8 @@ TEST_F(ContactServiceTest, EraseCoversEveryNameThePersonWasKnownBy) {
     grpc::ClientContext context;
     ASSERT_TRUE(contacts_->UpdateContact(&context, update, &renamed).ok());
   }
-  v1::Activity third = Meeting({target}, "Смирнова и Павлова — одно лицо; пишет на kuznetsova@example.ru");
+  v1::Activity third =
+      Meeting({target}, "Смирнова и Павлова — одно лицо; пишет на kuznetsova@example.ru");
 
   // Export shows what she was known by and who refers to her.
   v1::ExportContactDataRequest export_request;
