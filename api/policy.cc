@@ -23,9 +23,10 @@ bool RoleGrants(Role role, Permission permission) {
       return permission == v1::READ;
     case Role::kLibrarian:
       return permission == v1::READ || permission == v1::RECORD_ACTIVITIES ||
-             permission == v1::MANAGE_PARTNERSHIP;
+             permission == v1::MANAGE_PARTNERSHIP || permission == v1::MANAGE_CONSENTS;
     case Role::kCoordinator:
-      return permission == v1::READ || permission == v1::RECORD_ACTIVITIES;
+      return permission == v1::READ || permission == v1::RECORD_ACTIVITIES ||
+             permission == v1::MANAGE_VOLUNTEERS || permission == v1::MANAGE_CONSENTS;
   }
   return false;
 }

@@ -4,6 +4,7 @@
 #include "allies/v1/api_key.pb.h"
 #include "allies/v1/library.pb.h"
 #include "storage/partnership_tables.h"
+#include "storage/volunteer_tables.h"
 
 namespace allies::storage {
 
@@ -84,6 +85,9 @@ void DeclareBuiltInTables() {
   PartnersTable();
   ContactsTable();
   AgreementsTable();
+  ConsentsTable();
+  DestructionsTable();
+  VolunteersTable();
 }
 
 }  // namespace allies::storage

@@ -139,6 +139,29 @@ std::vector<std::string> ClearPersonalFields(const ResourceTable& table, Message
   return cleared;
 }
 
+void Withhold(const ResourceTable& table, Message* row) {
+  const auto* r = row->GetReflection();
+  for (const FieldColumn& fc : table.fields()) {
+    if (fc.personal == Personal::kNone) continue;
+    r->ClearField(row, row->GetDescriptor()->FindFieldByName(fc.field));
+  }
+  if (const auto* flag = row->GetDescriptor()->FindFieldByName("personal_data_withheld")) {
+    r->SetBool(row, flag, true);
+  }
+}
+
+api::FilterSchema WithoutPersonalFields(const ResourceTable& table) {
+  std::set<std::string> personal;
+  for (const FieldColumn& fc : table.fields()) {
+    if (fc.personal != Personal::kNone) personal.insert(fc.field);
+  }
+  api::FilterSchema out;
+  for (const api::FilterField& f : table.schema()) {
+    if (!personal.count(f.name)) out.push_back(f);
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<Rewritten>> EraseElsewhere(Session& session, const ResourceTable& table,
                                                       const ResourceKey& key,
                                                       const KnownValues& known, absl::Time when) {

@@ -52,6 +52,12 @@ absl::Status AdoptKnownValues(Session& session, const ResourceTable& table,
 std::vector<std::string> ClearPersonalFields(const ResourceTable& table,
                                              google::protobuf::Message* person);
 
+// Need to know: clears every personal field of the row (its person's own and those about the
+// person a reference names) and sets its bool `personal_data_withheld` when it has one.
+void Withhold(const ResourceTable& table, google::protobuf::Message* row);
+// The table's filter schema without its personal fields (for callers who may not see them).
+api::FilterSchema WithoutPersonalFields(const ResourceTable& table);
+
 // A row rewritten by an erasure, with the fields that changed.
 struct Rewritten {
   Referrer row;

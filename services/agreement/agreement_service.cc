@@ -9,6 +9,7 @@
 #include "api/fields.h"
 #include "api/proto_time.h"
 #include "api/text.h"
+#include "services/common/lifecycle.h"
 #include "storage/partnership_tables.h"
 
 namespace allies::services {
@@ -119,35 +120,12 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
   }
 }
 
-std::string StateName(int state) {
-  return Agreement::State_Name(static_cast<Agreement::State>(state));
+const Lifecycle& Agreements() {
+  static const auto* lifecycle = new Lifecycle(Agreement::descriptor(), "AGREEMENT_STATE");
+  return *lifecycle;
 }
 
-// FAILED_PRECONDITION for a transition from the wrong state, naming the current one.
-absl::Status WrongState(const Agreement& a, absl::string_view action,
-                        std::initializer_list<Agreement::State> allowed) {
-  std::vector<std::string> names;
-  for (auto s : allowed) names.push_back(StateName(s));
-  return api::Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_STATE",
-                    absl::StrCat(a.name(), " is ", StateName(a.state()), "; ", action,
-                                 " needs it to be ", absl::StrJoin(names, " or ")),
-                    {{"resource", a.name()}, {"state", StateName(a.state())}});
-}
-
-bool In(const Agreement& a, std::initializer_list<Agreement::State> states) {
-  return std::find(states.begin(), states.end(), a.state()) != states.end();
-}
-
-// A lifecycle change that only moves the state from `from` to `to`.
-ResourceMethods<Agreement>::ChangeFn Move(absl::string_view action, Agreement::State from,
-                                          Agreement::State to) {
-  return [action, from, to](WriteContext&, const storage::ResourceKey&,
-                            Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
-    if (a.state() != from) return WrongState(a, action, {from});
-    a.set_state(to);
-    return std::vector<std::string>{"state"};
-  };
-}
+std::string StateName(int state) { return Agreements().StateName(state); }
 
 }  // namespace
 
@@ -181,7 +159,7 @@ ResourceRules<Agreement> AgreementRules() {
   rules.updatable = [](const Agreement& current,
                        const std::vector<std::string>& fields) -> absl::Status {
     if (current.state() == Agreement::DRAFT) return absl::OkStatus();
-    if (In(current, {Agreement::ACTIVE, Agreement::SUSPENDED})) {
+    if (Agreements().In(current, {Agreement::ACTIVE, Agreement::SUSPENDED})) {
       for (const std::string& f : fields) {
         if (api::HasPath(InForceFields(), f)) continue;
         return api::Error(
@@ -222,7 +200,8 @@ absl::Status AgreementService::Activate(const api::Call& call,
       call, "ACTIVATE", request.name(), request.etag(), request.request_id(), request,
       [&](WriteContext& ctx, const storage::ResourceKey& key,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
-        if (a.state() != Agreement::DRAFT) return WrongState(a, "activation", {Agreement::DRAFT});
+        if (a.state() != Agreement::DRAFT)
+          return Agreements().Wrong(a, "activation", {Agreement::DRAFT});
         if (!a.has_end_date()) {
           return api::Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_INCOMPLETE",
                             absl::StrCat(a.name(), " needs an end_date before it is activated"),
@@ -240,16 +219,16 @@ absl::Status AgreementService::Activate(const api::Call& call,
 
 absl::Status AgreementService::Suspend(const api::Call& call,
                                        const v1::SuspendAgreementRequest& request, Agreement* out) {
-  return agreements_.Change(call, "SUSPEND", request.name(), request.etag(), request.request_id(),
-                            request, Move("suspension", Agreement::ACTIVE, Agreement::SUSPENDED),
-                            out);
+  return agreements_.Change(
+      call, "SUSPEND", request.name(), request.etag(), request.request_id(), request,
+      Agreements().Mover<Agreement>("suspension", {Agreement::ACTIVE}, Agreement::SUSPENDED), out);
 }
 
 absl::Status AgreementService::Resume(const api::Call& call,
                                       const v1::ResumeAgreementRequest& request, Agreement* out) {
-  return agreements_.Change(call, "RESUME", request.name(), request.etag(), request.request_id(),
-                            request, Move("resuming", Agreement::SUSPENDED, Agreement::ACTIVE),
-                            out);
+  return agreements_.Change(
+      call, "RESUME", request.name(), request.etag(), request.request_id(), request,
+      Agreements().Mover<Agreement>("resuming", {Agreement::SUSPENDED}, Agreement::ACTIVE), out);
 }
 
 absl::Status AgreementService::Terminate(const api::Call& call,
@@ -262,10 +241,9 @@ absl::Status AgreementService::Terminate(const api::Call& call,
       call, "TERMINATE", request.name(), request.etag(), request.request_id(), request,
       [&](WriteContext&, const storage::ResourceKey&,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
-        if (!In(a, {Agreement::ACTIVE, Agreement::SUSPENDED})) {
-          return WrongState(a, "termination", {Agreement::ACTIVE, Agreement::SUSPENDED});
-        }
-        a.set_state(Agreement::TERMINATED);
+        auto moved = Agreements().Move(a, "termination", {Agreement::ACTIVE, Agreement::SUSPENDED},
+                                       Agreement::TERMINATED);
+        if (!moved.ok()) return moved.status();
         a.set_termination_reason(request.reason());
         return std::vector<std::string>{"state", "termination_reason"};
       },
@@ -284,8 +262,8 @@ absl::Status AgreementService::Renew(const api::Call& call,
       call, "RENEW", request.name(), request.etag(), request.request_id(), request,
       [&](WriteContext& ctx, const storage::ResourceKey&,
           Agreement& a) -> absl::StatusOr<std::vector<std::string>> {
-        if (!In(a, {Agreement::ACTIVE, Agreement::EXPIRED})) {
-          return WrongState(a, "renewal", {Agreement::ACTIVE, Agreement::EXPIRED});
+        if (!Agreements().In(a, {Agreement::ACTIVE, Agreement::EXPIRED})) {
+          return Agreements().Wrong(a, "renewal", {Agreement::ACTIVE, Agreement::EXPIRED});
         }
         auto today = storage::UtcToday(ctx.session);
         if (!today.ok()) return today.status();

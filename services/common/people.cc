@@ -1,9 +1,16 @@
 #include "services/common/people.h"
 
 #include <algorithm>
+#include <deque>
+#include <map>
+#include <memory>
+#include <numeric>
 #include <set>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "api/contact_points.h"
 #include "storage/core_tables.h"
 #include "storage/scope.h"
 
@@ -94,6 +101,214 @@ absl::StatusOr<PersonExport> ExportPerson(storage::Session& s, const api::Princi
   if (!known.ok()) return known.status();
   out.former_values = known->former;
   return out;
+}
+
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// At most this many people of one library are compared for duplicates.
+constexpr int kMaxDuplicateScan = 20000;
+
+// A field's value as text, for comparing (dates and other messages by their bytes).
+std::string ValueText(const Message& m, const FieldDescriptor* f) {
+  const auto* r = m.GetReflection();
+  if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) return r->GetString(m, f);
+  if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    return r->HasField(m, f) ? r->GetMessage(m, f).SerializeAsString() : "";
+  }
+  if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) return absl::StrCat(r->GetEnumValue(m, f));
+  return "";
+}
+
+}  // namespace
+
+bool IsErased(const Message& person) {
+  const auto* f = person.GetDescriptor()->FindFieldByName("erase_time");
+  return f != nullptr && person.GetReflection()->HasField(person, f);
+}
+
+absl::Status ErasedPerson(const storage::ResourceTable& table, const Message& person) {
+  const std::string name =
+      person.GetReflection()->GetString(person, person.GetDescriptor()->FindFieldByName("name"));
+  std::string kind = table.collection_path();
+  if (!kind.empty() && kind.back() == 's') kind.pop_back();
+  return api::Error(absl::StatusCode::kFailedPrecondition,
+                    absl::StrCat(absl::AsciiStrToUpper(kind), "_ERASED"),
+                    absl::StrCat(name, " was erased"), {{"resource", name}});
+}
+
+std::vector<DuplicatePeople> GroupDuplicatePeople(const storage::ResourceTable& table,
+                                                  const std::vector<const Message*>& people,
+                                                  const std::string& qualifier) {
+  const size_t n = people.size();
+  std::vector<size_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  std::vector<const FieldDescriptor*> names, points;
+  std::vector<std::string> point_reasons;
+  for (const storage::FieldColumn& fc : table.fields()) {
+    if (!fc.person_field.empty()) continue;
+    const FieldDescriptor* f = table.message()->FindFieldByName(fc.field);
+    if (fc.personal == storage::Personal::kName && !f->is_repeated()) names.push_back(f);
+    if (fc.personal == storage::Personal::kContactPoint) {
+      points.push_back(f);
+      std::string reason = fc.field;
+      if (!reason.empty() && reason.back() == 's') reason.pop_back();
+      point_reasons.push_back(reason);
+    }
+  }
+  const FieldDescriptor* qualifier_field =
+      qualifier.empty() ? nullptr : table.message()->FindFieldByName(qualifier);
+  const std::string name_reason =
+      qualifier.empty() ? "full_name" : absl::StrCat("full_name_", qualifier);
+  // key -> the people that have it; the key's reason is its prefix.
+  std::map<std::string, std::vector<size_t>> by_key;
+  for (size_t i = 0; i < n; ++i) {
+    const Message& p = *people[i];
+    if (IsErased(p)) continue;
+    const auto* r = p.GetReflection();
+    std::set<std::string> keys;
+    for (size_t k = 0; k < points.size(); ++k) {
+      const FieldDescriptor* f = points[k];
+      if (f->is_repeated()) {
+        for (int j = 0; j < r->FieldSize(p, f); ++j) {
+          keys.insert(absl::StrCat(point_reasons[k], "\t", r->GetRepeatedString(p, f, j)));
+        }
+      } else if (!r->GetString(p, f).empty()) {
+        keys.insert(absl::StrCat(point_reasons[k], "\t", r->GetString(p, f)));
+      }
+    }
+    if (names.size() >= 2 && !r->GetString(p, names[0]).empty() &&
+        !r->GetString(p, names[1]).empty()) {
+      std::string full;
+      for (const FieldDescriptor* f : names) absl::StrAppend(&full, r->GetString(p, f), " ");
+      std::string key = absl::StrCat(name_reason, "\t", api::FoldName(full));
+      if (qualifier_field != nullptr) absl::StrAppend(&key, "\t", ValueText(p, qualifier_field));
+      keys.insert(std::move(key));
+    }
+    for (const auto& k : keys) by_key[k].push_back(i);
+  }
+  for (const auto& [key, members] : by_key) {
+    for (size_t j = 1; j < members.size(); ++j) parent[find(members[j])] = find(members[0]);
+  }
+  std::map<size_t, std::set<std::string>> reasons;
+  for (const auto& [key, members] : by_key) {
+    if (members.size() < 2) continue;
+    reasons[find(members[0])].insert(key.substr(0, key.find('\t')));
+  }
+  const FieldDescriptor* name_field = table.message()->FindFieldByName("name");
+  std::map<size_t, std::vector<std::string>> groups;
+  for (size_t i = 0; i < n; ++i) {
+    if (reasons.count(find(i))) {
+      groups[find(i)].push_back(people[i]->GetReflection()->GetString(*people[i], name_field));
+    }
+  }
+  std::vector<DuplicatePeople> out;
+  for (auto& [root, members] : groups) {
+    std::sort(members.begin(), members.end());
+    out.push_back({std::move(members), {reasons[root].begin(), reasons[root].end()}});
+  }
+  std::sort(out.begin(), out.end(), [](const DuplicatePeople& a, const DuplicatePeople& b) {
+    return a.names[0] < b.names[0];
+  });
+  return out;
+}
+
+absl::StatusOr<std::vector<DuplicatePeople>> FindDuplicatePeople(
+    storage::ConnectionPool& pool, const api::Call& call, const storage::ResourceTable& table,
+    const std::string& parent, const std::string& qualifier) {
+  auto library = api::ParseLibraryName(parent, "parent");
+  if (!library.ok()) return library.status();
+  std::vector<DuplicatePeople> out;
+  absl::Status ok = storage::RunRead(
+      pool,
+      [&](storage::Session& s) -> absl::Status {
+        absl::Status in_scope = storage::scope::Check(s, call.principal(), *library, parent);
+        if (!in_scope.ok()) return in_scope;
+        storage::ResourceListQuery query;
+        query.parent.library_id = *library;
+        query.window.limit = kMaxDuplicateScan;
+        const Message* prototype =
+            google::protobuf::MessageFactory::generated_factory()->GetPrototype(table.message());
+        std::deque<std::unique_ptr<Message>> read;
+        auto rows = table.List(s, query, [&]() -> Message* {
+          read.emplace_back(prototype->New());
+          return read.back().get();
+        });
+        if (!rows.ok()) return rows.status();
+        std::vector<const Message*> people;
+        for (const auto& m : read) people.push_back(m.get());
+        out = GroupDuplicatePeople(table, people, qualifier);
+        return absl::OkStatus();
+      },
+      call.deadline());
+  if (!ok.ok()) return ok;
+  return out;
+}
+
+void FillFromSource(WriteContext& ctx, const storage::ResourceTable& table,
+                    const std::string& library_id, const std::vector<std::string>& fields,
+                    const std::string& prefix, const Message& source, Message* merged) {
+  const auto* r = merged->GetReflection();
+  for (const std::string& field : fields) {
+    const FieldDescriptor* f = merged->GetDescriptor()->FindFieldByName(field);
+    const storage::FieldColumn* fc = table.Find(field);
+    if (f->is_repeated()) {
+      std::set<std::string> held;
+      for (int i = 0; i < r->FieldSize(*merged, f); ++i) {
+        held.insert(f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
+                        ? r->GetRepeatedMessage(*merged, f, i).SerializeAsString()
+                    : f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                        ? absl::StrCat(r->GetRepeatedEnumValue(*merged, f, i))
+                        : r->GetRepeatedString(*merged, f, i));
+      }
+      for (int i = 0; i < r->FieldSize(source, f); ++i) {
+        if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          const Message& value = r->GetRepeatedMessage(source, f, i);
+          if (held.insert(value.SerializeAsString()).second) {
+            r->AddMessage(merged, f)->CopyFrom(value);
+          }
+        } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+          const int value = r->GetRepeatedEnumValue(source, f, i);
+          if (held.insert(absl::StrCat(value)).second) r->AddEnumValue(merged, f, value);
+        } else {
+          const std::string value = r->GetRepeatedString(source, f, i);
+          if (held.insert(value).second) r->AddString(merged, f, value);
+        }
+      }
+      continue;
+    }
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_BOOL) continue;
+    const bool empty = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                           ? r->GetEnumValue(*merged, f) == 0
+                           : !r->HasField(*merged, f);
+    const bool source_has = f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                                ? r->GetEnumValue(source, f) != 0
+                                : r->HasField(source, f);
+    if (!empty || !source_has) continue;
+    std::unique_ptr<Message> candidate(merged->New());
+    candidate->CopyFrom(*merged);
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      r->MutableMessage(candidate.get(), f)->CopyFrom(r->GetMessage(source, f));
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      r->SetEnumValue(candidate.get(), f, r->GetEnumValue(source, f));
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      r->SetString(candidate.get(), f, r->GetString(source, f));
+    } else {
+      continue;
+    }
+    // A reference is taken only where it is valid for the target.
+    if (fc != nullptr && !fc->references.empty() &&
+        !CheckReferences(ctx, table, library_id, *candidate, {field}, prefix).ok()) {
+      continue;
+    }
+    merged->CopyFrom(*candidate);
+  }
 }
 
 }  // namespace allies::services

@@ -38,6 +38,7 @@
 #include "api/fields.h"
 #include "api/list_request.h"
 #include "api/names.h"
+#include "api/policy.h"
 #include "api/proto_time.h"
 #include "api/rpc.h"
 #include "storage/idempotency.h"
@@ -91,6 +92,11 @@ struct ResourceRules {
   std::function<absl::Status(WriteContext&, const storage::ResourceKey&, const M* before,
                              const M& after)>
       after_write;
+  // Need to know: the personal fields (FieldColumn::PersonalData, of the row's person or of
+  // the one it names) are shown, filtered and sorted on only for callers whose role grants
+  // this permission; Get and List give others the resource with them cleared and
+  // `personal_data_withheld` set. PERMISSION_UNSPECIFIED: everyone who reads sees them.
+  v1::Permission need_to_know = v1::PERMISSION_UNSPECIFIED;
 };
 
 // What a List method passes on.
@@ -215,7 +221,10 @@ class ResourceMethods {
                                                                           const ResourceKey&, M&)>;
 
   ResourceMethods(storage::ConnectionPool& pool, ResourceRules<M> rules)
-      : pool_(pool), rules_(std::move(rules)), table_(*rules_.table) {}
+      : pool_(pool),
+        rules_(std::move(rules)),
+        table_(*rules_.table),
+        withheld_schema_(storage::people::WithoutPersonalFields(table_)) {}
 
   const storage::ResourceTable& table() const { return table_; }
   const ResourceRules<M>& rules() const { return rules_; }
@@ -228,9 +237,21 @@ class ResourceMethods {
         pool_,
         [&](Session& s) -> absl::Status {
           Row row;
-          return LoadInScope(s, call, *key, name, storage::Lock::kNone, &row, out);
+          absl::Status ok = LoadInScope(s, call, *key, name, storage::Lock::kNone, &row, out);
+          if (ok.ok()) Present(call, out);
+          return ok;
         },
         call.deadline());
+  }
+
+  // Whether the caller is not to see the personal fields (ResourceRules::need_to_know).
+  bool Withheld(const api::Call& call) const {
+    return rules_.need_to_know != v1::PERMISSION_UNSPECIFIED &&
+           !api::RoleGrants(call.principal().role, rules_.need_to_know);
+  }
+  // The resource as the caller may see it.
+  void Present(const api::Call& call, M* record) const {
+    if (Withheld(call)) storage::people::Withhold(table_, record);
   }
 
   absl::Status List(const api::Call& call, const ListArgs& args,
@@ -239,9 +260,17 @@ class ResourceMethods {
     if (!parent.ok()) return parent.status();
     const std::string context = absl::StrCat(
         "parent=", args.parent, "|show_deleted=", args.show_deleted ? 1 : 0, "|", args.context);
-    auto list = api::ParseList({args.method, args.page_size, args.page_token, args.filter,
-                                args.order_by, args.default_order, context},
-                               table_.schema());
+    const api::ListInputs inputs{args.method,   args.page_size,     args.page_token, args.filter,
+                                 args.order_by, args.default_order, context};
+    const bool withheld = Withheld(call);
+    auto list = api::ParseList(inputs, withheld ? withheld_schema_ : table_.schema());
+    if (!list.ok() && withheld && api::ParseList(inputs, table_.schema()).ok()) {
+      return api::Error(
+          absl::StatusCode::kPermissionDenied, "NEED_TO_KNOW",
+          absl::StrCat(call.principal().name, " may not filter or order by personal fields of ",
+                       table_.collection_path(), " (its role does not manage them)"),
+          {{"principal", call.principal().name}});
+    }
     if (!list.ok()) return list.status();
     storage::ResourceListQuery query;
     query.parent = *std::move(parent);
@@ -268,6 +297,9 @@ class ResourceMethods {
           });
           const int page = static_cast<int>(rows->size());
           if (out->size() > page) out->DeleteSubrange(page, out->size() - page);
+          if (withheld) {
+            for (M& record : *out) Present(call, &record);
+          }
           return absl::OkStatus();
         },
         call.deadline());
@@ -634,6 +666,7 @@ class ResourceMethods {
   storage::ConnectionPool& pool_;
   ResourceRules<M> rules_;
   const storage::ResourceTable& table_;
+  const api::FilterSchema withheld_schema_;  // the table's, without its personal fields
 };
 
 }  // namespace allies::services

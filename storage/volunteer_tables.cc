@@ -1,0 +1,109 @@
+#include "storage/volunteer_tables.h"
+
+#include "allies/v1/consent.pb.h"
+#include "allies/v1/volunteer.pb.h"
+
+namespace allies::storage {
+
+const char kConsentStateSql[] =
+    "(CASE WHEN t.state = 1 AND t.valid_until < UTC_DATE() THEN 3 ELSE t.state END)";
+
+const ResourceTable& ConsentsTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.values_column = "repeated_values";
+    // The ledger keeps every consent as given: nothing is deleted.
+    options.soft_delete = false;
+    return new ResourceTable(
+        "consents", "consents", v1::Consent::descriptor(),
+        {
+            // A volunteer or contact (checked by the consent service: a table holding people).
+            Field("subject").References("*", Reach::kSameLibrary, "SUBJECT"),
+            Field("subject_name").PersonalData(Personal::kName, "subject"),
+            Field("representative_name").PersonalData(Personal::kName, "subject"),
+            Field("representative_relation"),
+            Field("representative_document").PersonalData(Personal::kData, "subject"),
+            Field("representative_contact").References("contacts"),
+            Field("purposes"),
+            Field("data_categories"),
+            Field("processors"),
+            Field("given_time").Sortable(),
+            Field("valid_until").Sortable(),
+            Field("method"),
+            Field("document_number").PersonalData(Personal::kData, "subject"),
+            Field("state").Sortable().Computed(kConsentStateSql),
+            Field("withdraw_time").Sortable(),
+            Field("withdrawal_channel"),
+            Field("destroy_due").Sortable(),
+            Field("destroy_time").Sortable(),
+            Field("destruction_record").Names(),
+            Field("retained_by").Names(),
+            Field("destruction_overdue")
+                .Column("")
+                .Computed("(t.destroy_due IS NOT NULL AND t.destroy_time IS NULL AND "
+                          "t.retained_by = '' AND t.destroy_due < UTC_TIMESTAMP(6))"),
+        },
+        options);
+  }();
+  return *table;
+}
+
+const ResourceTable& DestructionsTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.values_column = "repeated_values";
+    options.soft_delete = false;
+    return new ResourceTable("destructions", "destructions", v1::DestructionRecord::descriptor(),
+                             {
+                                 Field("subject").Names(),
+                                 Field("consent").Names(),
+                                 Field("reason").Sortable(),
+                                 Field("categories"),
+                                 Field("rewritten").Names(),
+                                 Field("destroy_time").Sortable(),
+                                 Field("destroyed_by").Names(),
+                                 Field("due_time").Sortable(),
+                                 Field("overdue"),
+                             },
+                             options);
+  }();
+  return *table;
+}
+
+const ResourceTable& VolunteersTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.values_column = "repeated_values";
+    return new ResourceTable(
+        "volunteers", "volunteers", v1::Volunteer::descriptor(),
+        {
+            Field("family_name").Sortable().PersonalData(Personal::kName),
+            Field("given_name").Sortable().PersonalData(Personal::kName),
+            Field("patronymic").PersonalData(Personal::kName),
+            Field("birth_date").Sortable().PersonalData(Personal::kData),
+            Field("age").Column("").Computed(
+                "COALESCE(TIMESTAMPDIFF(YEAR, t.birth_date, UTC_DATE()), 0)"),
+            Field("emails").PersonalData(Personal::kContactPoint),
+            Field("phones").PersonalData(Personal::kContactPoint),
+            Field("city").PersonalData(Personal::kData),
+            Field("skills"),
+            Field("interests"),
+            Field("languages"),
+            Field("availability"),
+            Field("blackouts"),
+            Field("preferred_channel"),
+            Field("opt_outs"),
+            Field("do_not_contact"),
+            Field("dobro_id").NullIfEmpty().PersonalData(Personal::kData),
+            Field("guardian").References("contacts", Reach::kSameLibrary, "GUARDIAN"),
+            Field("notes").PersonalData(Personal::kData),
+            Field("state").Sortable(),
+            Field("state_reason"),
+            Field("erase_time"),
+        },
+        options);
+  }();
+  return *table;
+}
+
+}  // namespace allies::storage

@@ -1,0 +1,20 @@
+// The tables of a library's volunteers and of the personal-data consent ledger (152-FZ):
+// volunteers, consents and destruction records, declared on storage/resource_table.h.
+#ifndef ALLIES_STORAGE_VOLUNTEER_TABLES_H_
+#define ALLIES_STORAGE_VOLUNTEER_TABLES_H_
+
+#include "storage/resource_table.h"
+
+namespace allies::storage {
+
+const ResourceTable& ConsentsTable();
+const ResourceTable& DestructionsTable();
+const ResourceTable& VolunteersTable();
+
+// SQL (over a consents row "t"; Consent.State numbers: 1 ACTIVE, 2 WITHDRAWN, 3 EXPIRED) of a
+// consent's state as it reads today (UTC): an ACTIVE one past its valid_until is EXPIRED.
+extern const char kConsentStateSql[];
+
+}  // namespace allies::storage
+
+#endif  // ALLIES_STORAGE_VOLUNTEER_TABLES_H_
