@@ -35,6 +35,18 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string
   return status;
 }
 
+void FieldViolations::Merge(const FieldViolations& other, absl::string_view from,
+                            absl::string_view to) {
+  for (const auto& [field, description] : other.violations_) {
+    if (from != to && absl::StartsWith(field, from) &&
+        (field.size() == from.size() || field[from.size()] == '.' || field[from.size()] == '_')) {
+      violations_.emplace_back(absl::StrCat(to, field.substr(from.size())), description);
+    } else {
+      violations_.emplace_back(field, description);
+    }
+  }
+}
+
 void FieldViolations::Add(std::string field, std::string description) {
   violations_.emplace_back(std::move(field), std::move(description));
 }

@@ -29,6 +29,9 @@ class FieldViolations {
   // Adds the field violations an INVALID_ARGUMENT status carries (its message under `field`
   // when it carries none).
   void AddFrom(const absl::Status& status, absl::string_view field);
+  // Adds `other`'s violations, those under `from` ("consent.purposes") moved under `to`
+  // ("volunteer_consent.purposes" when a request carries the resource in another field).
+  void Merge(const FieldViolations& other, absl::string_view from, absl::string_view to);
   bool empty() const { return violations_.empty(); }
   // INVALID_ARGUMENT with a BadRequest detail and ErrorInfo reason (default INVALID_ARGUMENT).
   absl::Status ToStatus(absl::string_view reason = "INVALID_ARGUMENT") const;

@@ -1,5 +1,6 @@
 #include "api/text.h"
 
+#include <set>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -46,6 +47,26 @@ void CheckUrl(FieldViolations& violations, absl::string_view field, absl::string
   }
   if (rest.empty() || rest.front() == '/' || absl::StrContains(value, ' ')) {
     violations.Add(std::string(field), "must be an http:// or https:// URL with a host");
+  }
+}
+
+void CheckValues(FieldViolations& violations, absl::string_view field,
+                 const google::protobuf::RepeatedPtrField<std::string>& values, int max,
+                 const std::function<void(FieldViolations&, absl::string_view path,
+                                          absl::string_view value)>& check) {
+  if (values.size() > max) {
+    violations.Add(std::string(field), absl::StrCat("at most ", max, ", got ", values.size()));
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const std::string item = absl::StrCat(field, "[", i, "]");
+    if (values[i].empty()) {
+      violations.Add(item, "must not be empty");
+    } else if (!seen.insert(values[i]).second) {
+      violations.Add(item, absl::StrCat(Quote(values[i]), " is listed twice"));
+    } else if (check) {
+      check(violations, item, values[i]);
+    }
   }
 }
 

@@ -2,7 +2,11 @@
 #ifndef ALLIES_API_TEXT_H_
 #define ALLIES_API_TEXT_H_
 
+#include <google/protobuf/repeated_field.h>
+
 #include <cstddef>
+#include <functional>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "api/errors.h"
@@ -18,6 +22,13 @@ void CheckText(FieldViolations& violations, absl::string_view field, absl::strin
 // Checks an optional http(s) URL of at most max_chars characters.
 void CheckUrl(FieldViolations& violations, absl::string_view field, absl::string_view value,
               size_t max_chars);
+
+// Checks a list of values (tags, e-mails): at most `max` of them, none empty, none twice; each
+// then goes to `check` with its path ("volunteer.skills[2]") when given.
+void CheckValues(FieldViolations& violations, absl::string_view field,
+                 const google::protobuf::RepeatedPtrField<std::string>& values, int max,
+                 const std::function<void(FieldViolations&, absl::string_view path,
+                                          absl::string_view value)>& check = {});
 
 }  // namespace allies::api
 

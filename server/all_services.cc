@@ -6,13 +6,15 @@
 #include "services/contact/contact_service.h"
 #include "services/library/library_service.h"
 #include "services/partner/partner_service.h"
+#include "services/volunteer/volunteer_service.h"
 
 namespace allies::server {
 
 std::vector<ServiceRegistration> AllServices() {
   return {services::LibraryServiceRegistration(),   services::ActivityLogServiceRegistration(),
           services::ApiKeyServiceRegistration(),    services::PartnerServiceRegistration(),
-          services::AgreementServiceRegistration(), services::ContactServiceRegistration()};
+          services::AgreementServiceRegistration(), services::ContactServiceRegistration(),
+          services::VolunteerServiceRegistration(), services::ConsentServiceRegistration()};
 }
 
 }  // namespace allies::server

@@ -24,7 +24,6 @@ namespace {
 
 constexpr absl::Duration kDatabaseWatchInterval = absl::Seconds(2);
 constexpr absl::Duration kMigrationWait = absl::Seconds(60);
-constexpr absl::Duration kPruneInterval = absl::Hours(1);
 
 }  // namespace
 
@@ -156,11 +155,21 @@ void ServerHost::WatchDatabase() {
     }
     const bool up = session != nullptr;
     // Housekeeping while the database is there: forget expired request ids.
-    if (up && absl::Now() - last_prune > kPruneInterval) {
+    if (up && absl::Now() - last_prune > kHousekeepingInterval) {
       last_prune = absl::Now();
       auto pruned = storage::PruneRequestLog(*pool_, last_prune);
       if (pruned.ok() && *pruned > 0) {
         api::LogJson("info", "pruned expired request ids", {{"rows", *pruned}});
+      }
+      for (const auto& r : registrations_) {
+        if (!r.housekeeping.run) continue;
+        auto done = r.housekeeping.run(*pool_, last_prune);
+        if (!done.ok()) {
+          api::LogJson("error", "housekeeping failed",
+                       {{"service", r.name}, {"error", std::string(done.status().message())}});
+        } else if (*done > 0) {
+          api::LogJson("info", r.housekeeping.what, {{"service", r.name}, {"rows", *done}});
+        }
       }
     }
     if (up != database_up_.exchange(up) && !stopping_) {

@@ -29,9 +29,25 @@ struct ServiceDeps {
 
 // How a service plugs into a host: its full gRPC name and a factory.
 struct ServiceRegistration {
+  using Factory = std::function<std::unique_ptr<api::HostedService>(const ServiceDeps&)>;
+  // Periodic work the service's data needs (the consent ledger's destructions), run by the host
+  // every kHousekeepingInterval while the database is up: what it did (for the log) and the
+  // job, which returns how many rows it handled at `now`. Optional.
+  struct Housekeeping {
+    std::string what;
+    std::function<absl::StatusOr<int64_t>(storage::ConnectionPool&, absl::Time now)> run;
+  };
+
+  ServiceRegistration(std::string service_name, Factory factory, Housekeeping job = {})
+      : name(std::move(service_name)), create(std::move(factory)), housekeeping(std::move(job)) {}
+
   std::string name;  // "allies.v1.LibraryService"
-  std::function<std::unique_ptr<api::HostedService>(const ServiceDeps&)> create;
+  Factory create;
+  Housekeeping housekeeping;
 };
+
+// How often the host runs request-id pruning and the services' housekeeping.
+inline constexpr absl::Duration kHousekeepingInterval = absl::Hours(1);
 
 class ServerHost {
  public:

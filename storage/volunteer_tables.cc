@@ -81,8 +81,11 @@ const ResourceTable& VolunteersTable() {
             Field("given_name").Sortable().PersonalData(Personal::kName),
             Field("patronymic").PersonalData(Personal::kName),
             Field("birth_date").Sortable().PersonalData(Personal::kData),
-            Field("age").Column("").Computed(
-                "COALESCE(TIMESTAMPDIFF(YEAR, t.birth_date, UTC_DATE()), 0)"),
+            // Derived from the birth date, and as personal as it.
+            Field("age")
+                .Column("")
+                .Computed("COALESCE(TIMESTAMPDIFF(YEAR, t.birth_date, UTC_DATE()), 0)")
+                .PersonalData(Personal::kData),
             Field("emails").PersonalData(Personal::kContactPoint),
             Field("phones").PersonalData(Personal::kContactPoint),
             Field("city").PersonalData(Personal::kData),

@@ -10,9 +10,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "allies/v1/consent.pb.h"
 #include "api/contact_points.h"
+#include "api/names.h"
 #include "storage/core_tables.h"
 #include "storage/scope.h"
+#include "storage/volunteer_tables.h"
 
 namespace allies::services {
 
@@ -33,21 +36,124 @@ absl::Status MergePerson(WriteContext& ctx, const storage::ResourceTable& table,
                                            target_person);
 }
 
-absl::StatusOr<std::vector<std::string>> ErasePerson(WriteContext& ctx,
-                                                     const storage::ResourceTable& table,
-                                                     const storage::ResourceKey& key,
-                                                     google::protobuf::Message* person) {
+absl::Status SaveChanged(WriteContext& ctx, const storage::ResourceTable& table,
+                         storage::ResourceTable::Row& row, google::protobuf::Message& record,
+                         absl::string_view verb, std::vector<std::string> fields) {
+  const absl::Time when = NextTime(record);
+  row.revision += 1;
+  const auto* update_time = record.GetDescriptor()->FindFieldByName("update_time");
+  api::ToTimestamp(when, static_cast<google::protobuf::Timestamp*>(
+                             record.GetReflection()->MutableMessage(&record, update_time)));
+  absl::Status ok = table.Update(ctx.session, row, record);
+  if (ok.ok()) ok = RecordChange(ctx, table, verb, row.key, record, std::move(fields), when);
+  return ok;
+}
+
+namespace {
+
+// The person's consents, newest first (locked).
+absl::StatusOr<std::vector<std::pair<storage::ResourceTable::Row, v1::Consent>>> ConsentsOf(
+    storage::Session& s, const storage::ResourceKey& key, const std::string& name) {
+  storage::ResourceListQuery query;
+  query.parent.library_id = key.library_id;
+  query.condition = {"t.subject = ?", {name}};
+  query.window.limit = 1000;
+  std::deque<v1::Consent> read;
+  auto rows = storage::ConsentsTable().List(s, query, [&]() -> google::protobuf::Message* {
+    read.emplace_back();
+    return &read.back();
+  });
+  if (!rows.ok()) return rows.status();
+  std::vector<std::pair<storage::ResourceTable::Row, v1::Consent>> out;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    storage::ResourceTable::Row row;
+    v1::Consent consent;
+    absl::Status ok =
+        storage::ConsentsTable().Get(s, (*rows)[i].key, storage::Lock::kUpdate, &row, &consent);
+    if (!ok.ok()) return ok;
+    out.emplace_back(std::move(row), std::move(consent));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(a.second.given_time().seconds(), a.second.name()) >
+           std::make_pair(b.second.given_time().seconds(), b.second.name());
+  });
+  return out;
+}
+
+bool Held(const v1::Consent& c) {
+  return c.state() == v1::Consent::WITHDRAWN && !c.has_destroy_time() && c.retained_by().empty();
+}
+
+}  // namespace
+
+absl::StatusOr<Destruction> DestroyPerson(WriteContext& ctx, const storage::ResourceTable& table,
+                                          const storage::ResourceKey& key,
+                                          google::protobuf::Message* person, int reason,
+                                          const std::string& consent) {
+  const std::string name = table.Name(key);
   auto known = storage::people::Known(ctx.session, table, key, *person);
   if (!known.ok()) return known.status();
   // In every library, whoever recorded it: erasure is complete or it is not erasure.
   auto rewritten = storage::people::EraseElsewhere(ctx.session, table, key, *known, ctx.now);
   if (!rewritten.ok()) return rewritten.status();
+  v1::DestructionRecord act;
   for (const auto& r : *rewritten) {
     absl::Status ok = RecordChange(ctx, *r.row.table, "UPDATE", r.row.key, r.fields);
     if (!ok.ok()) return ok;
+    act.add_rewritten(r.row.Name());
   }
   // The record stays, with its links, for statistics.
-  return storage::people::ClearPersonalFields(table, person);
+  Destruction out;
+  out.fields = storage::people::ClearPersonalFields(table, person);
+
+  // The act, under the consent the data was held by.
+  auto consents = ConsentsOf(ctx.session, key, name);
+  if (!consents.ok()) return consents.status();
+  const v1::Consent* under = nullptr;
+  for (const auto& [row, c] : *consents) {
+    if (!consent.empty() ? c.name() == consent : Held(c)) {
+      under = &c;
+      break;
+    }
+  }
+  if (under == nullptr && consent.empty() && !consents->empty()) under = &consents->front().second;
+  const storage::ResourceTable& acts = storage::DestructionsTable();
+  storage::ResourceTable::Row act_row;
+  act_row.key = storage::ResourceKey(key.library_id, api::GenerateResourceId());
+  act.set_subject(name);
+  if (under != nullptr) {
+    act.set_consent(under->name());
+    if (under->has_destroy_due()) {
+      *act.mutable_due_time() = under->destroy_due();
+      act.set_overdue(ctx.now > api::FromTimestamp(under->destroy_due()) + kDestructionGrace);
+    }
+  } else if (!consent.empty()) {
+    act.set_consent(consent);
+  }
+  act.set_reason(static_cast<v1::DestructionRecord::Reason>(reason));
+  for (const auto& f : out.fields) act.add_categories(f);
+  api::ToTimestamp(ctx.now, act.mutable_destroy_time());
+  act.set_destroyed_by(ctx.call.principal().name);
+  api::ToTimestamp(ctx.now, act.mutable_create_time());
+  api::ToTimestamp(ctx.now, act.mutable_update_time());
+  absl::Status ok = acts.Insert(ctx.session, act_row, act);
+  if (ok.ok()) {
+    ok = RecordChange(ctx, acts, "CREATE", act_row.key, act,
+                      {"subject", "consent", "reason", "categories", "destroy_time"}, ctx.now);
+  }
+  if (!ok.ok()) return ok;
+  out.record = acts.Name(act_row.key);
+
+  // The consents whose data this destroyed say so.
+  for (auto& [row, c] : *consents) {
+    if (!Held(c)) continue;
+    api::ToTimestamp(ctx.now, c.mutable_destroy_time());
+    c.set_destruction_record(out.record);
+    ok = SaveChanged(ctx, storage::ConsentsTable(), row, c, "DESTROY",
+                     {"destroy_time", "destruction_record"});
+    if (!ok.ok()) return ok;
+  }
+  return out;
 }
 
 absl::StatusOr<PersonExport> ExportPerson(storage::Session& s, const api::Principal& principal,

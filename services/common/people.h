@@ -29,13 +29,31 @@ absl::Status MergePerson(WriteContext& ctx, const storage::ResourceTable& table,
                          const storage::ResourceKey& target,
                          const google::protobuf::Message& target_person);
 
+// A destruction later than this after its consent's destroy_due is overdue (the server's job
+// runs hourly).
+inline constexpr absl::Duration kDestructionGrace = absl::Hours(24);
+
+// What an erasure destroyed, and the act that records it.
+struct Destruction {
+  std::vector<std::string> fields;  // the person's own fields that had a value
+  std::string record;               // "libraries/{l}/destructions/{d}"
+};
+
 // Erases a person: what is held on them outside their own row (storage::people::EraseElsewhere,
 // each rewritten row of a logged table with an UPDATE entry naming the fields), then their own
-// personal fields. Returns the paths of the person's own fields that had a value.
-absl::StatusOr<std::vector<std::string>> ErasePerson(WriteContext& ctx,
-                                                     const storage::ResourceTable& table,
-                                                     const storage::ResourceKey& key,
-                                                     google::protobuf::Message* person);
+// personal fields (the caller saves the person). Writes the act (a DestructionRecord in the
+// person's library, with `reason`, under `consent`, or when that is empty under the person's
+// latest withdrawn consent whose data is still held, else their latest consent) and marks the
+// person's withdrawn consents not yet destroyed as destroyed by it.
+absl::StatusOr<Destruction> DestroyPerson(WriteContext& ctx, const storage::ResourceTable& table,
+                                          const storage::ResourceKey& key,
+                                          google::protobuf::Message* person, int reason,
+                                          const std::string& consent = "");
+
+// Saves a row changed outside ResourceMethods (a new revision and update time) and records it.
+absl::Status SaveChanged(WriteContext& ctx, const storage::ResourceTable& table,
+                         storage::ResourceTable::Row& row, google::protobuf::Message& record,
+                         absl::string_view verb, std::vector<std::string> fields);
 
 // Everything held on a person that the caller may see (besides their own row).
 struct PersonExport {

@@ -305,27 +305,22 @@ class ResourceMethods {
         call.deadline());
   }
 
+  // What else a create does in its transaction, once the resource is written (a volunteer's
+  // consent).
+  using CreateHook = std::function<absl::Status(WriteContext&, const ResourceKey&, const M&)>;
+
   // Creates a resource under `parent` ("" for a root collection). `extra` fills the table's
-  // extra columns.
+  // extra columns; `along` runs in the same transaction after the write.
   absl::Status Create(const api::Call& call, absl::string_view parent, const M& resource,
                       absl::string_view id, absl::string_view request_id,
                       const google::protobuf::Message& request, M* out,
-                      std::vector<storage::SqlValue> extra = {}) {
+                      std::vector<storage::SqlValue> extra = {}, const CreateHook& along = {}) {
     api::FieldViolations violations;
     auto parent_key = table_.ParseCreateParent(parent, "parent");
     if (!parent_key.ok()) violations.AddFrom(parent_key.status(), "parent");
-    if (!id.empty() && !api::IsValidResourceId(id)) {
-      violations.Add(absl::StrCat(rules_.field, "_id"),
-                     absl::StrCat("must match [a-z][a-z0-9-]{0,62}, got ", api::Quote(id)));
-    }
     M record;
-    api::CopyFields(resource, rules_.mutable_fields, &record);  // output-only fields ignored
-    if (rules_.normalize) rules_.normalize(record);
     const absl::Time now = storage::NowMicros();
-    if (rules_.defaults) rules_.defaults(call, now, record);
-    if (rules_.check) rules_.check(record, rules_.mutable_fields, violations);
-    CheckReferenceNames(table_, record, rules_.mutable_fields, rules_.field, violations);
-    if (rules_.check_record) rules_.check_record(record, rules_.mutable_fields, violations);
+    Prepare(call, now, resource, id, rules_.field, &record, violations);
     if (!violations.empty()) return violations.ToStatus();
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
@@ -335,8 +330,6 @@ class ResourceMethods {
     row.key.id = id.empty() ? api::GenerateResourceId() : std::string(id);
     if (table_.root() && table_.options().scope_field.empty()) row.key.library_id = row.key.id;
     row.extra = std::move(extra);
-    api::ToTimestamp(now, record.mutable_create_time());
-    api::ToTimestamp(now, record.mutable_update_time());
     // Remembered with what the request names (a generated id differs per attempt).
     const std::string request_library = CreateScope(row.key, record);
     return storage::RunIdempotent(
@@ -346,20 +339,47 @@ class ResourceMethods {
           absl::Status ok =
               CheckInScope(s, call.principal(), request_library,
                            parent.empty() ? absl::string_view(CreateScopeName(record)) : parent);
-          if (ok.ok()) ok = CheckParentLive(s, table_, row.key, record, /*creating=*/true);
-          if (ok.ok()) ok = CheckWrite(ctx, row.key, record, rules_.mutable_fields);
-          if (ok.ok()) ok = Insert(s, call, row, record);
-          if (ok.ok()) {
-            ok = Record(ctx, "CREATE", row.key, record,
-                        api::ChangedFields(M(), record, rules_.mutable_fields), now);
-          }
-          if (ok.ok() && rules_.after_write) ok = rules_.after_write(ctx, row.key, nullptr, record);
-          if (!ok.ok()) return ok;
-          *out = record;
-          FillStandard(row, out);
-          return ReadBack(s, row, out);
+          if (ok.ok()) ok = Write(ctx, row, record, out);
+          if (ok.ok() && along) ok = along(ctx, row.key, *out);
+          return ok;
         },
         call.deadline());
+  }
+
+  // A create inside another change's transaction (the caller checked its scope): `resource`
+  // validated (violations under `prefix`) and written under `parent_key` with id `id` (empty:
+  // generated). A volunteer's consent given with the application.
+  absl::Status CreateIn(WriteContext& ctx, const ResourceKey& parent_key, const M& resource,
+                        absl::string_view id, absl::string_view prefix, M* out) {
+    api::FieldViolations violations;
+    M record;
+    Prepare(ctx.call, ctx.now, resource, id, prefix, &record, violations);
+    if (!violations.empty()) return violations.ToStatus();
+    Row row;
+    row.key = parent_key;
+    row.key.id = id.empty() ? api::GenerateResourceId() : std::string(id);
+    return Write(ctx, row, record, out);
+  }
+
+  // What a create checks before it needs the database, for a request carrying `resource` in
+  // its field `prefix`: the new resource (mutable fields, normalized, with its defaults) goes to
+  // `record`.
+  void Prepare(const api::Call& call, absl::Time now, const M& resource, absl::string_view id,
+               absl::string_view prefix, M* record, api::FieldViolations& violations) const {
+    if (!id.empty() && !api::IsValidResourceId(id)) {
+      violations.Add(absl::StrCat(rules_.field, "_id"),
+                     absl::StrCat("must match [a-z][a-z0-9-]{0,62}, got ", api::Quote(id)));
+    }
+    api::CopyFields(resource, rules_.mutable_fields, record);  // output-only fields ignored
+    if (rules_.normalize) rules_.normalize(*record);
+    if (rules_.defaults) rules_.defaults(call, now, *record);
+    api::FieldViolations found;
+    if (rules_.check) rules_.check(*record, rules_.mutable_fields, found);
+    CheckReferenceNames(table_, *record, rules_.mutable_fields, rules_.field, found);
+    if (rules_.check_record) rules_.check_record(*record, rules_.mutable_fields, found);
+    violations.Merge(found, rules_.field, prefix);
+    api::ToTimestamp(now, record->mutable_create_time());
+    api::ToTimestamp(now, record->mutable_update_time());
   }
 
   absl::Status Update(const api::Call& call, const M& resource,
@@ -550,6 +570,23 @@ class ResourceMethods {
     if (ok.ok() && before) ok = rules_.after_write(ctx, key, &*before, record);
     if (!ok.ok()) return ok;
     *out = record;
+    return ReadBack(ctx.session, row, out);
+  }
+
+  // A new row, in its create's transaction: its parent live, its references, rules and unique
+  // fields checked, inserted and recorded.
+  absl::Status Write(WriteContext& ctx, const Row& row, const M& record, M* out) {
+    absl::Status ok = CheckParentLive(ctx.session, table_, row.key, record, /*creating=*/true);
+    if (ok.ok()) ok = CheckWrite(ctx, row.key, record, rules_.mutable_fields);
+    if (ok.ok()) ok = Insert(ctx.session, ctx.call, row, record);
+    if (ok.ok()) {
+      ok = Record(ctx, "CREATE", row.key, record,
+                  api::ChangedFields(M(), record, rules_.mutable_fields), ctx.now);
+    }
+    if (ok.ok() && rules_.after_write) ok = rules_.after_write(ctx, row.key, nullptr, record);
+    if (!ok.ok()) return ok;
+    *out = record;
+    FillStandard(row, out);
     return ReadBack(ctx.session, row, out);
   }
 

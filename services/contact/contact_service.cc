@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "allies/v1/agreement.pb.h"
+#include "allies/v1/consent.pb.h"
 #include "api/contact_points.h"
 #include "api/fields.h"
 #include "api/text.h"
@@ -26,25 +27,6 @@ constexpr size_t kMaxPosition = 300;
 constexpr size_t kMaxNotes = 10000;
 constexpr int kMaxContactPoints = 10;
 
-template <typename Check>
-void CheckList(api::FieldViolations& v, const std::string& path,
-               const google::protobuf::RepeatedPtrField<std::string>& values, Check check) {
-  if (values.size() > kMaxContactPoints) {
-    v.Add(path, absl::StrCat("at most ", kMaxContactPoints, ", got ", values.size()));
-  }
-  std::set<std::string> seen;
-  for (int i = 0; i < values.size(); ++i) {
-    const std::string item = absl::StrCat(path, "[", i, "]");
-    if (values[i].empty()) {
-      v.Add(item, "must not be empty");
-    } else if (!seen.insert(values[i]).second) {
-      v.Add(item, absl::StrCat(api::Quote(values[i]), " is listed twice"));
-    } else {
-      check(v, item, values[i]);
-    }
-  }
-}
-
 void CheckContact(const Contact& c, const std::vector<std::string>& fields,
                   api::FieldViolations& v) {
   if (api::HasPath(fields, "family_name")) {
@@ -59,8 +41,12 @@ void CheckContact(const Contact& c, const std::vector<std::string>& fields,
   if (api::HasPath(fields, "position")) {
     api::CheckText(v, "contact.position", c.position(), kMaxPosition, false);
   }
-  if (api::HasPath(fields, "emails")) CheckList(v, "contact.emails", c.emails(), api::CheckEmail);
-  if (api::HasPath(fields, "phones")) CheckList(v, "contact.phones", c.phones(), api::CheckPhone);
+  if (api::HasPath(fields, "emails")) {
+    api::CheckValues(v, "contact.emails", c.emails(), kMaxContactPoints, api::CheckEmail);
+  }
+  if (api::HasPath(fields, "phones")) {
+    api::CheckValues(v, "contact.phones", c.phones(), kMaxContactPoints, api::CheckPhone);
+  }
   if (api::HasPath(fields, "preferred_channel") &&
       !Contact::Channel_IsValid(c.preferred_channel())) {
     v.Add("contact.preferred_channel", "must be EMAIL, PHONE, MESSENGER, MAIL or IN_PERSON");
@@ -178,11 +164,12 @@ absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContact
       [&](WriteContext& ctx, const storage::ResourceKey& key,
           Contact& contact) -> absl::StatusOr<std::vector<std::string>> {
         if (contact.has_erase_time()) return ErasedPerson(contacts_.table(), contact);
-        auto changed = ErasePerson(ctx, contacts_.table(), key, &contact);
-        if (!changed.ok()) return changed.status();
-        changed->push_back("erase_time");
+        auto destroyed = DestroyPerson(ctx, contacts_.table(), key, &contact,
+                                       v1::DestructionRecord::ERASURE_REQUEST);
+        if (!destroyed.ok()) return destroyed.status();
+        destroyed->fields.push_back("erase_time");
         api::ToTimestamp(NextTime(contact), contact.mutable_erase_time());
-        return changed;
+        return destroyed->fields;
       },
       out, /*allow_deleted=*/true);
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -14,9 +15,11 @@
 #include "allies/v1/activity.grpc.pb.h"
 #include "allies/v1/agreement.grpc.pb.h"
 #include "allies/v1/api_key.grpc.pb.h"
+#include "allies/v1/consent.grpc.pb.h"
 #include "allies/v1/contact.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "allies/v1/volunteer.grpc.pb.h"
 #include "api/policy.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/all_services.h"
@@ -54,13 +57,17 @@ class AuthorizationTest : public ::testing::Test {
           keys(v1::ApiKeyService::NewStub(channel)),
           partners(v1::PartnerService::NewStub(channel)),
           agreements(v1::AgreementService::NewStub(channel)),
-          contacts(v1::ContactService::NewStub(channel)) {}
+          contacts(v1::ContactService::NewStub(channel)),
+          volunteers(v1::VolunteerService::NewStub(channel)),
+          consents(v1::ConsentService::NewStub(channel)) {}
     std::unique_ptr<v1::LibraryService::Stub> libraries;
     std::unique_ptr<v1::ActivityLogService::Stub> activities;
     std::unique_ptr<v1::ApiKeyService::Stub> keys;
     std::unique_ptr<v1::PartnerService::Stub> partners;
     std::unique_ptr<v1::AgreementService::Stub> agreements;
     std::unique_ptr<v1::ContactService::Stub> contacts;
+    std::unique_ptr<v1::VolunteerService::Stub> volunteers;
+    std::unique_ptr<v1::ConsentService::Stub> consents;
   };
 
   static grpc::Status CreateLibrary(Stubs& stubs, const std::string& id,
@@ -148,6 +155,60 @@ class AuthorizationTest : public ::testing::Test {
           CallByName(*admin_->contacts, &v1::ContactService::Stub::DeleteContact, out.name(), &out)
               .ok());
     }
+    return out.name();
+  }
+  // A consent covering volunteer work (no subject unless given).
+  static v1::Consent WorkConsent(const std::string& subject = "") {
+    v1::Consent c;
+    c.set_subject(subject);
+    c.set_subject_name("Волонтёрова Ольга");
+    c.add_purposes(v1::Consent::VOLUNTEER_WORK);
+    c.add_data_categories("ФИО");
+    c.set_method(v1::Consent::ELECTRONIC);
+    return c;
+  }
+  // A volunteer (an adult, with its consent) in the given state; deleted when asked.
+  static std::string FreshVolunteer(const std::string& library,
+                                    v1::Volunteer::State state = v1::Volunteer::APPLICANT,
+                                    bool deleted = false) {
+    v1::CreateVolunteerRequest request;
+    request.set_parent("libraries/" + library);
+    request.mutable_volunteer()->set_family_name("Волонтёрова");
+    request.mutable_volunteer()->set_given_name("Ольга");
+    request.mutable_volunteer()->mutable_birth_date()->set_year(1990);
+    request.mutable_volunteer()->mutable_birth_date()->set_month(5);
+    request.mutable_volunteer()->mutable_birth_date()->set_day(17);
+    *request.mutable_consent() = WorkConsent();
+    v1::Volunteer out;
+    {
+      grpc::ClientContext context;
+      grpc::Status created = admin_->volunteers->CreateVolunteer(&context, request, &out);
+      EXPECT_TRUE(created.ok()) << created.error_message();
+    }
+    if (state == v1::Volunteer::ACTIVE || state == v1::Volunteer::PAUSED) {
+      EXPECT_TRUE(CallByName(*admin_->volunteers, &v1::VolunteerService::Stub::ActivateVolunteer,
+                             out.name(), &out)
+                      .ok());
+    }
+    if (state == v1::Volunteer::PAUSED) {
+      EXPECT_TRUE(CallByName(*admin_->volunteers, &v1::VolunteerService::Stub::PauseVolunteer,
+                             out.name(), &out)
+                      .ok());
+    }
+    if (deleted) {
+      EXPECT_TRUE(CallByName(*admin_->volunteers, &v1::VolunteerService::Stub::DeleteVolunteer,
+                             out.name(), &out)
+                      .ok());
+    }
+    return out.name();
+  }
+  static std::string FreshConsent(const std::string& library) {
+    v1::CreateConsentRequest request;
+    request.set_parent("libraries/" + library);
+    *request.mutable_consent() = WorkConsent();
+    v1::Consent out;
+    grpc::ClientContext context;
+    EXPECT_TRUE(admin_->consents->CreateConsent(&context, request, &out).ok());
     return out.name();
   }
   static std::string FreshKey(const std::string& library, v1::ApiKey::Role role,
@@ -436,6 +497,161 @@ class AuthorizationTest : public ::testing::Test {
          [](Stubs& s, const std::string& t) {
            return CallByName(*s.contacts, &v1::ContactService::Stub::EraseContact, FreshContact(t));
          }},
+        {"allies.v1.VolunteerService/GetVolunteer",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::GetVolunteer, FreshVolunteer(t));
+         }},
+        {"allies.v1.VolunteerService/ListVolunteers",
+         [](Stubs& s, const std::string& t) {
+           v1::ListVolunteersRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListVolunteersResponse out;
+           grpc::ClientContext c;
+           return s.volunteers->ListVolunteers(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/CreateVolunteer",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateVolunteerRequest r;
+           r.set_parent("libraries/" + t);
+           r.mutable_volunteer()->set_family_name("Новикова");
+           r.mutable_volunteer()->set_given_name("Дарья");
+           r.mutable_volunteer()->mutable_birth_date()->set_year(2000);
+           r.mutable_volunteer()->mutable_birth_date()->set_month(1);
+           r.mutable_volunteer()->mutable_birth_date()->set_day(31);
+           *r.mutable_consent() = WorkConsent();
+           v1::Volunteer out;
+           grpc::ClientContext c;
+           return s.volunteers->CreateVolunteer(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/UpdateVolunteer",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateVolunteerRequest r;
+           r.mutable_volunteer()->set_name(FreshVolunteer(t));
+           r.mutable_volunteer()->set_city("Вологда");
+           r.mutable_update_mask()->add_paths("city");
+           v1::Volunteer out;
+           grpc::ClientContext c;
+           return s.volunteers->UpdateVolunteer(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/DeleteVolunteer",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::DeleteVolunteer, FreshVolunteer(t));
+         }},
+        {"allies.v1.VolunteerService/UndeleteVolunteer",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::UndeleteVolunteer, FreshVolunteer(t, v1::Volunteer::APPLICANT, /*deleted=*/true));
+         }},
+        {"allies.v1.VolunteerService/ActivateVolunteer",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::ActivateVolunteer, FreshVolunteer(t));
+         }},
+        {"allies.v1.VolunteerService/PauseVolunteer",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::PauseVolunteer, FreshVolunteer(t, v1::Volunteer::ACTIVE));
+         }},
+        {"allies.v1.VolunteerService/ResumeVolunteer",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::ResumeVolunteer, FreshVolunteer(t, v1::Volunteer::PAUSED));
+         }},
+        {"allies.v1.VolunteerService/DeactivateVolunteer",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::DeactivateVolunteer, FreshVolunteer(t, v1::Volunteer::ACTIVE));
+         }},
+        {"allies.v1.VolunteerService/FindDuplicateVolunteers",
+         [](Stubs& s, const std::string& t) {
+           v1::FindDuplicateVolunteersRequest r;
+           r.set_parent("libraries/" + t);
+           v1::FindDuplicateVolunteersResponse out;
+           grpc::ClientContext c;
+           return s.volunteers->FindDuplicateVolunteers(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/MergeVolunteers",
+         [](Stubs& s, const std::string& t) {
+           v1::MergeVolunteersRequest r;
+           r.set_target(FreshVolunteer(t));
+           r.add_sources(FreshVolunteer(t));
+           v1::Volunteer out;
+           grpc::ClientContext c;
+           return s.volunteers->MergeVolunteers(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/ExportVolunteerData",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::ExportVolunteerData, FreshVolunteer(t));
+         }},
+        {"allies.v1.VolunteerService/EraseVolunteer",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::EraseVolunteer, FreshVolunteer(t));
+         }},
+        {"allies.v1.ConsentService/GetConsent",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.consents, &v1::ConsentService::Stub::GetConsent, FreshConsent(t));
+         }},
+        {"allies.v1.ConsentService/ListConsents",
+         [](Stubs& s, const std::string& t) {
+           v1::ListConsentsRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListConsentsResponse out;
+           grpc::ClientContext c;
+           return s.consents->ListConsents(&c, r, &out);
+         }},
+        {"allies.v1.ConsentService/CreateConsent",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateConsentRequest r;
+           r.set_parent("libraries/" + t);
+           *r.mutable_consent() = WorkConsent();
+           v1::Consent out;
+           grpc::ClientContext c;
+           return s.consents->CreateConsent(&c, r, &out);
+         }},
+        {"allies.v1.ConsentService/WithdrawConsent",
+         [](Stubs& s, const std::string& t) {
+           v1::WithdrawConsentRequest r;
+           r.set_name(FreshConsent(t));
+           r.set_channel(v1::Consent::IN_WRITING);
+           v1::Consent out;
+           grpc::ClientContext c;
+           return s.consents->WithdrawConsent(&c, r, &out);
+         }},
+        {"allies.v1.ConsentService/ListDueDestructions",
+         [](Stubs& s, const std::string& t) {
+           v1::ListDueDestructionsRequest r;
+           r.set_parent("libraries/" + t);
+           r.set_within_days(30);
+           v1::ListConsentsResponse out;
+           grpc::ClientContext c;
+           return s.consents->ListDueDestructions(&c, r, &out);
+         }},
+        {"allies.v1.ConsentService/GetDestructionRecord",
+         [](Stubs& s, const std::string& t) {
+           v1::EraseVolunteerRequest erase;
+           erase.set_name(FreshVolunteer(t));
+           v1::Volunteer erased;
+           {
+             grpc::ClientContext c;
+             EXPECT_TRUE(admin_->volunteers->EraseVolunteer(&c, erase, &erased).ok());
+           }
+           v1::ListDestructionRecordsRequest list;
+           list.set_parent("libraries/" + t);
+           list.set_filter(absl::StrCat("subject = \"", erased.name(), "\""));
+           v1::ListDestructionRecordsResponse records;
+           {
+             grpc::ClientContext c;
+             EXPECT_TRUE(admin_->consents->ListDestructionRecords(&c, list, &records).ok());
+           }
+           EXPECT_EQ(records.destruction_records_size(), 1);
+           return CallByName(*s.consents, &v1::ConsentService::Stub::GetDestructionRecord,
+                             records.destruction_records_size() > 0
+                                 ? records.destruction_records(0).name()
+                                 : std::string("libraries/") + t + "/destructions/none");
+         }},
+        {"allies.v1.ConsentService/ListDestructionRecords",
+         [](Stubs& s, const std::string& t) {
+           v1::ListDestructionRecordsRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListDestructionRecordsResponse out;
+           grpc::ClientContext c;
+           return s.consents->ListDestructionRecords(&c, r, &out);
+         }},
         {"allies.v1.ApiKeyService/CreateApiKey",
          [](Stubs& s, const std::string& t) {
            v1::CreateApiKeyRequest r;
@@ -655,6 +871,63 @@ TEST_F(AuthorizationTest, BadCredentialsAreUnauthenticated) {
   }
   absl::SleepFor(absl::Seconds(5.5));
   EXPECT_EQ(code(server_->ChannelWithKey(used_token)), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// Need to know: a volunteer's personal fields reach only keys that manage volunteers (ADMIN,
+// COORDINATOR); the others read the resource with them cleared and a flag, and may not filter
+// on them. Consents' personal fields reach keys that manage consents.
+TEST_F(AuthorizationTest, PersonalFieldsOnlyForThoseWhoManageThem) {
+  const std::string volunteer = FreshVolunteer("a");
+  const std::string consent = FreshConsent("a");
+  for (const auto& [role, sees_volunteers, sees_consents] :
+       std::vector<std::tuple<v1::ApiKey::Role, bool, bool>>{
+           {v1::ApiKey::ADMIN, true, true},
+           {v1::ApiKey::COORDINATOR, true, true},
+           {v1::ApiKey::LIBRARIAN, false, true},
+           {v1::ApiKey::METHODIST, false, false},
+           {v1::ApiKey::INTEGRATION, false, false}}) {
+    std::string token;
+    FreshKey("a", role, &token);
+    Stubs stubs(server_->ChannelWithKey(token));
+    v1::Volunteer got;
+    ASSERT_TRUE(
+        CallByName(*stubs.volunteers, &v1::VolunteerService::Stub::GetVolunteer, volunteer, &got)
+            .ok());
+    EXPECT_EQ(got.family_name().empty(), !sees_volunteers) << role;
+    EXPECT_EQ(got.has_birth_date(), sees_volunteers) << role;
+    EXPECT_EQ(got.age() != 0, sees_volunteers) << role;
+    EXPECT_EQ(got.personal_data_withheld(), !sees_volunteers) << role;
+    EXPECT_EQ(got.state(), v1::Volunteer::APPLICANT) << role;  // the rest is there
+
+    v1::ListVolunteersRequest list;
+    list.set_parent("libraries/a");
+    v1::ListVolunteersResponse page;
+    {
+      grpc::ClientContext c;
+      ASSERT_TRUE(stubs.volunteers->ListVolunteers(&c, list, &page).ok());
+    }
+    ASSERT_GT(page.volunteers_size(), 0);
+    for (const auto& v : page.volunteers()) {
+      if (!v.has_erase_time()) {
+        EXPECT_EQ(v.given_name().empty(), !sees_volunteers) << role;
+      }
+      EXPECT_EQ(v.personal_data_withheld(), !sees_volunteers) << role;
+    }
+    list.set_filter("family_name = \"Волонтёрова\"");
+    {
+      grpc::ClientContext c;
+      const grpc::Status filtered = stubs.volunteers->ListVolunteers(&c, list, &page);
+      EXPECT_EQ(filtered.error_code(),
+                sees_volunteers ? grpc::StatusCode::OK : grpc::StatusCode::PERMISSION_DENIED)
+          << role;
+    }
+    v1::Consent c;
+    ASSERT_TRUE(
+        CallByName(*stubs.consents, &v1::ConsentService::Stub::GetConsent, consent, &c).ok());
+    EXPECT_EQ(c.subject_name().empty(), !sees_consents) << role;
+    EXPECT_EQ(c.personal_data_withheld(), !sees_consents) << role;
+    EXPECT_EQ(c.purposes_size(), 1) << role;
+  }
 }
 
 TEST_F(AuthorizationTest, HealthNeedsNoKey) {
