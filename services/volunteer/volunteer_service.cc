@@ -235,10 +235,14 @@ absl::Status VolunteerService::Create(const api::Call& call,
     if (!key.ok()) return key.status();
     linked = *key;
   } else {
-    // Checked before any connection is taken, like the volunteer itself.
+    // Checked with the volunteer before any connection is taken, every violation at once.
     api::FieldViolations v;
+    const absl::Time now = storage::NowMicros();
+    Volunteer volunteer;
+    volunteers_.Prepare(call, now, request.volunteer(), request.volunteer_id(), "volunteer",
+                        &volunteer, v);
     v1::Consent prepared;
-    consents_.Prepare(call, storage::NowMicros(), request.consent(), "", "consent", &prepared, v);
+    consents_.Prepare(call, now, request.consent(), "", "consent", &prepared, v);
     if (!request.consent().subject().empty()) {
       v.Add("consent.subject", "must be empty: the consent's subject is the new volunteer");
     }

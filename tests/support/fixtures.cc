@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "tests/support/test_database.h"
 
 namespace allies::testing {
@@ -42,6 +43,8 @@ void ServiceTest::SetUp() {
   contacts_ = v1::ContactService::NewStub(channel);
   agreements_ = v1::AgreementService::NewStub(channel);
   activities_ = v1::ActivityLogService::NewStub(channel);
+  volunteers_ = v1::VolunteerService::NewStub(channel);
+  consents_ = v1::ConsentService::NewStub(channel);
 }
 
 std::vector<v1::Activity> ServiceTest::SystemEntries(const std::string& resource) {
@@ -61,6 +64,29 @@ std::vector<std::string> ServiceTest::SystemVerbs(const std::string& resource) {
   std::vector<std::string> verbs;
   for (const auto& a : SystemEntries(resource)) verbs.push_back(a.verb());
   return verbs;
+}
+
+std::vector<std::string> ServiceTest::ColumnsHolding(const std::string& value) {
+  const std::string columns = TestDatabase::Shared().Sql(
+      "SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns WHERE "
+      "table_schema = DATABASE() AND data_type IN ('char', 'varchar', 'tinytext', 'text', "
+      "'mediumtext', 'longtext', 'json', 'binary', 'varbinary', 'tinyblob', 'blob', "
+      "'mediumblob', 'longblob')",
+      db_.database);
+  std::vector<std::string> holding;
+  int scanned = 0;
+  for (absl::string_view line : absl::StrSplit(columns, '\n', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(line, '.');
+    if (parts.size() != 2) continue;
+    ++scanned;
+    const std::string count = TestDatabase::Shared().Sql(
+        absl::StrCat("SELECT COUNT(*) FROM `", parts[0], "` WHERE LOCATE(CAST('", value,
+                     "' AS BINARY), CAST(`", parts[1], "` AS BINARY)) > 0"),
+        db_.database);
+    if (count.rfind("0", 0) != 0) holding.push_back(std::string(line));
+  }
+  EXPECT_GT(scanned, 20) << "the scan saw too few columns: " << columns;
+  return holding;
 }
 
 }  // namespace allies::testing

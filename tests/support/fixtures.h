@@ -11,9 +11,11 @@
 
 #include "allies/v1/activity.grpc.pb.h"
 #include "allies/v1/agreement.grpc.pb.h"
+#include "allies/v1/consent.grpc.pb.h"
 #include "allies/v1/contact.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "allies/v1/volunteer.grpc.pb.h"
 #include "storage/db_config.h"
 #include "tests/support/test_server.h"
 
@@ -52,6 +54,9 @@ class ServiceTest : public ::testing::Test {
   std::vector<v1::Activity> SystemEntries(const std::string& resource);
   // Their verbs.
   std::vector<std::string> SystemVerbs(const std::string& resource);
+  // "table.column" of every text, JSON or binary column of the schema that holds `value`
+  // (found in information_schema, so a new table is scanned too).
+  std::vector<std::string> ColumnsHolding(const std::string& value);
 
   storage::DbConfig db_;
   std::unique_ptr<TestServer> server_;
@@ -60,6 +65,8 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<v1::ContactService::Stub> contacts_;
   std::unique_ptr<v1::AgreementService::Stub> agreements_;
   std::unique_ptr<v1::ActivityLogService::Stub> activities_;
+  std::unique_ptr<v1::VolunteerService::Stub> volunteers_;
+  std::unique_ptr<v1::ConsentService::Stub> consents_;
 };
 
 }  // namespace allies::testing

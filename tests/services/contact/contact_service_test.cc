@@ -166,30 +166,6 @@ class ContactServiceTest : public allies::testing::ServiceTest {
     return out;
   }
 
-  // "table.column" of every text or binary column of the schema that holds `value`.
-  std::vector<std::string> ColumnsHolding(const std::string& value) {
-    const std::string columns = TestDatabase::Shared().Sql(
-        "SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns WHERE "
-        "table_schema = DATABASE() AND data_type IN ('char', 'varchar', 'tinytext', 'text', "
-        "'mediumtext', 'longtext', 'json', 'binary', 'varbinary', 'tinyblob', 'blob', "
-        "'mediumblob', 'longblob')",
-        db_.database);
-    std::vector<std::string> holding;
-    int scanned = 0;
-    for (absl::string_view line : absl::StrSplit(columns, '\n', absl::SkipEmpty())) {
-      std::vector<std::string> parts = absl::StrSplit(line, '.');
-      if (parts.size() != 2) continue;
-      ++scanned;
-      const std::string count = TestDatabase::Shared().Sql(
-          absl::StrCat("SELECT COUNT(*) FROM `", parts[0], "` WHERE LOCATE(CAST('", value,
-                       "' AS BINARY), CAST(`", parts[1], "` AS BINARY)) > 0"),
-          db_.database);
-      if (count.rfind("0", 0) != 0) holding.push_back(std::string(line));
-    }
-    EXPECT_GT(scanned, 20) << "the scan saw too few columns: " << columns;
-    return holding;
-  }
-
   std::string partner_;
 };
 
