@@ -88,6 +88,8 @@ void DeclareBuiltInTables() {
   ConsentsTable();
   DestructionsTable();
   VolunteersTable();
+  VolunteerAgreementsTable();
+  QualificationsTable();
 }
 
 }  // namespace allies::storage

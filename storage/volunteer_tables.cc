@@ -1,5 +1,6 @@
 #include "storage/volunteer_tables.h"
 
+#include "absl/strings/str_cat.h"
 #include "allies/v1/consent.pb.h"
 #include "allies/v1/volunteer.pb.h"
 
@@ -7,6 +8,17 @@ namespace allies::storage {
 
 const char kConsentStateSql[] =
     "(CASE WHEN t.state = 1 AND t.valid_until < UTC_DATE() THEN 3 ELSE t.state END)";
+
+namespace {
+
+// A state that reads as `expired` once the date in `column` has passed (UTC) while the row is
+// `active` (VolunteerAgreement, Qualification).
+std::string ExpiresAfter(const std::string& column, int active, int expired) {
+  return absl::StrCat("(CASE WHEN t.state = ", active, " AND t.", column, " < UTC_DATE() THEN ",
+                      expired, " ELSE t.state END)");
+}
+
+}  // namespace
 
 const ResourceTable& ConsentsTable() {
   static const auto* table = [] {
@@ -74,6 +86,7 @@ const ResourceTable& VolunteersTable() {
   static const auto* table = [] {
     TableOptions options;
     options.values_column = "repeated_values";
+    options.child_column = "volunteer_id";
     return new ResourceTable(
         "volunteers", "volunteers", v1::Volunteer::descriptor(),
         {
@@ -103,6 +116,55 @@ const ResourceTable& VolunteersTable() {
             Field("state").Sortable(),
             Field("state_reason"),
             Field("erase_time"),
+        },
+        options);
+  }();
+  return *table;
+}
+
+const ResourceTable& VolunteerAgreementsTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.parent = &VolunteersTable();
+    options.values_column = "repeated_values";
+    return new ResourceTable("volunteer_agreements", "agreements",
+                             v1::VolunteerAgreement::descriptor(),
+                             {
+                                 Field("volunteer").References("volunteers"),
+                                 Field("number").Sortable().NullIfEmpty(),
+                                 Field("tasks").FreeText(10000),
+                                 Field("place"),
+                                 Field("start_date").Sortable(),
+                                 Field("end_date").Sortable(),
+                                 Field("support"),
+                                 Field("support_notes").FreeText(10000),
+                                 Field("risk_briefing_time"),
+                                 Field("signer"),
+                                 Field("representative_contact").References("contacts"),
+                                 Field("state").Sortable().Computed(ExpiresAfter("end_date", 2, 4)),
+                                 Field("termination_reason").FreeText(1000),
+                             },
+                             options);
+  }();
+  return *table;
+}
+
+const ResourceTable& QualificationsTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.parent = &VolunteersTable();
+    return new ResourceTable(
+        "qualifications", "qualifications", v1::Qualification::descriptor(),
+        {
+            Field("volunteer").References("volunteers"),
+            Field("kind").Sortable(),
+            Field("title").Sortable(),
+            Field("issuer"),
+            Field("issued_date").Sortable(),
+            Field("expiry_date").Sortable(),
+            // A document number identifies the person (a certificate of no criminal record).
+            Field("evidence").PersonalData(Personal::kData, "volunteer"),
+            Field("state").Sortable().Computed(ExpiresAfter("expiry_date", 1, 2)),
         },
         options);
   }();

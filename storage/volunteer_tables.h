@@ -10,6 +10,9 @@ namespace allies::storage {
 const ResourceTable& ConsentsTable();
 const ResourceTable& DestructionsTable();
 const ResourceTable& VolunteersTable();
+// Nested in volunteers: "libraries/{l}/volunteers/{v}/agreements/{a}", ".../qualifications/{q}".
+const ResourceTable& VolunteerAgreementsTable();
+const ResourceTable& QualificationsTable();
 
 // SQL (over a consents row "t"; Consent.State numbers: 1 ACTIVE, 2 WITHDRAWN, 3 EXPIRED) of a
 // consent's state as it reads today (UTC): an ACTIVE one past its valid_until is EXPIRED.

@@ -97,6 +97,10 @@ struct ResourceRules {
   // this permission; Get and List give others the resource with them cleared and
   // `personal_data_withheld` set. PERMISSION_UNSPECIFIED: everyone who reads sees them.
   v1::Permission need_to_know = v1::PERMISSION_UNSPECIFIED;
+  // A nested resource's output-only field that shows its parent's name ("volunteer" of a
+  // volunteer's qualification), filled on create; declared as a reference in its table, so
+  // that the walks over references (export, erasure, merge) see the resource. Optional.
+  std::string parent_field;
 };
 
 // What a List method passes on.
@@ -330,6 +334,7 @@ class ResourceMethods {
     row.key.id = id.empty() ? api::GenerateResourceId() : std::string(id);
     if (table_.root() && table_.options().scope_field.empty()) row.key.library_id = row.key.id;
     row.extra = std::move(extra);
+    FillParentField(row.key, &record);
     // Remembered with what the request names (a generated id differs per attempt).
     const std::string request_library = CreateScope(row.key, record);
     return storage::RunIdempotent(
@@ -358,6 +363,7 @@ class ResourceMethods {
     Row row;
     row.key = parent_key;
     row.key.id = id.empty() ? api::GenerateResourceId() : std::string(id);
+    FillParentField(row.key, &record);
     return Write(ctx, row, record, out);
   }
 
@@ -571,6 +577,12 @@ class ResourceMethods {
     if (!ok.ok()) return ok;
     *out = record;
     return ReadBack(ctx.session, row, out);
+  }
+
+  void FillParentField(const ResourceKey& key, M* record) const {
+    if (rules_.parent_field.empty()) return;
+    record->GetReflection()->SetString(
+        record, M::descriptor()->FindFieldByName(rules_.parent_field), table_.ParentName(key));
   }
 
   // A new row, in its create's transaction: its parent live, its references, rules and unique

@@ -14,6 +14,7 @@
 #include "api/text.h"
 #include "services/common/people.h"
 #include "services/volunteer/ledger.h"
+#include "services/volunteer/volunteer_records.h"
 #include "storage/volunteer_tables.h"
 
 namespace allies::services {
@@ -391,7 +392,9 @@ VolunteerService::VolunteerService(const server::ServiceDeps& deps)
     : AsyncServiceHost(deps.authenticator),
       pool_(deps.pool),
       volunteers_(deps.pool, VolunteerRules()),
-      consents_(deps.pool, ConsentRules()) {
+      consents_(deps.pool, ConsentRules()),
+      agreements_(deps.pool, VolunteerAgreementRules()),
+      qualifications_(deps.pool, QualificationRules()) {
   using Async = v1::VolunteerService::AsyncService;
   Unary(&Async::RequestGetVolunteer, [this](const api::Call& c, const auto& r, auto* out) {
     return volunteers_.Get(c, r.name(), out);
@@ -442,6 +445,78 @@ VolunteerService::VolunteerService(const server::ServiceDeps& deps)
         [this](const api::Call& c, const auto& r, auto* out) { return Export(c, r, out); });
   Unary(&Async::RequestEraseVolunteer,
         [this](const api::Call& c, const auto& r, auto* out) { return Erase(c, r, out); });
+
+  Unary(&Async::RequestGetVolunteerAgreement, [this](const api::Call& c, const auto& r, auto* out) {
+    return agreements_.Get(c, r.name(), out);
+  });
+  Unary(
+      &Async::RequestListVolunteerAgreements, [this](const api::Call& c, const auto& r, auto* out) {
+        ListArgs args = ListArgs::Of("ListVolunteerAgreements", r);
+        return agreements_.List(c, args, out->mutable_agreements(), out->mutable_next_page_token());
+      });
+  Unary(&Async::RequestCreateVolunteerAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) {
+          return agreements_.Create(c, r.parent(), r.agreement(), r.agreement_id(), r.request_id(),
+                                    r, out);
+        });
+  Unary(&Async::RequestUpdateVolunteerAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) {
+          return agreements_.Update(c, r.agreement(), r.update_mask(), out);
+        });
+  Unary(&Async::RequestDeleteVolunteerAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) {
+          return agreements_.Delete(c, r.name(), r.etag(), false, out);
+        });
+  Unary(&Async::RequestUndeleteVolunteerAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) {
+          return agreements_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+        });
+  Unary(&Async::RequestActivateVolunteerAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) {
+          return agreements_.Change(c, "ACTIVATE", r.name(), r.etag(), r.request_id(), r,
+                                    ActivateVolunteerAgreement, out);
+        });
+  Unary(&Async::RequestTerminateVolunteerAgreement,
+        [this](const api::Call& c, const auto& r, auto* out) -> absl::Status {
+          api::FieldViolations v;
+          api::CheckText(v, "reason", r.reason(), kMaxReason, true, true);
+          if (!v.empty()) return v.ToStatus();
+          return agreements_.Change(
+              c, "TERMINATE", r.name(), r.etag(), r.request_id(), r,
+              [&r](WriteContext&, const storage::ResourceKey&,
+                   v1::VolunteerAgreement& a) -> absl::StatusOr<std::vector<std::string>> {
+                auto moved = VolunteerAgreementLifecycle().Move(a, "termination",
+                                                                {v1::VolunteerAgreement::ACTIVE},
+                                                                v1::VolunteerAgreement::TERMINATED);
+                if (!moved.ok()) return moved;
+                a.set_termination_reason(r.reason());
+                moved->push_back("termination_reason");
+                return moved;
+              },
+              out);
+        });
+
+  Unary(&Async::RequestGetQualification, [this](const api::Call& c, const auto& r, auto* out) {
+    return qualifications_.Get(c, r.name(), out);
+  });
+  Unary(&Async::RequestListQualifications, [this](const api::Call& c, const auto& r, auto* out) {
+    ListArgs args = ListArgs::Of("ListQualifications", r);
+    return qualifications_.List(c, args, out->mutable_qualifications(),
+                                out->mutable_next_page_token());
+  });
+  Unary(&Async::RequestCreateQualification, [this](const api::Call& c, const auto& r, auto* out) {
+    return qualifications_.Create(c, r.parent(), r.qualification(), r.qualification_id(),
+                                  r.request_id(), r, out);
+  });
+  Unary(&Async::RequestUpdateQualification, [this](const api::Call& c, const auto& r, auto* out) {
+    return qualifications_.Update(c, r.qualification(), r.update_mask(), out);
+  });
+  Unary(&Async::RequestDeleteQualification, [this](const api::Call& c, const auto& r, auto* out) {
+    return qualifications_.Delete(c, r.name(), r.etag(), false, out);
+  });
+  Unary(&Async::RequestUndeleteQualification, [this](const api::Call& c, const auto& r, auto* out) {
+    return qualifications_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+  });
 }
 
 absl::Status ConsentService::Withdraw(const api::Call& call,

@@ -47,6 +47,8 @@ class VolunteerService final : public api::AsyncServiceHost<v1::VolunteerService
   storage::ConnectionPool& pool_;
   ResourceMethods<v1::Volunteer> volunteers_;
   ResourceMethods<v1::Consent> consents_;
+  ResourceMethods<v1::VolunteerAgreement> agreements_;
+  ResourceMethods<v1::Qualification> qualifications_;
 };
 
 class ConsentService final : public api::AsyncServiceHost<v1::ConsentService::AsyncService> {

@@ -202,6 +202,62 @@ class AuthorizationTest : public ::testing::Test {
     }
     return out.name();
   }
+  // An agreement under a fresh adult volunteer, DRAFT or ACTIVE; deleted when asked.
+  static std::string FreshVolunteerAgreement(const std::string& library, bool active = false,
+                                             bool deleted = false) {
+    v1::CreateVolunteerAgreementRequest request;
+    request.set_parent(FreshVolunteer(library, v1::Volunteer::ACTIVE));
+    auto* a = request.mutable_agreement();
+    a->set_tasks("Помощь в проведении мероприятий");
+    a->set_signer(v1::VolunteerAgreement::VOLUNTEER);
+    a->mutable_end_date()->set_year(2099);
+    a->mutable_end_date()->set_month(12);
+    a->mutable_end_date()->set_day(31);
+    v1::VolunteerAgreement out;
+    {
+      grpc::ClientContext context;
+      grpc::Status created = admin_->volunteers->CreateVolunteerAgreement(&context, request, &out);
+      EXPECT_TRUE(created.ok()) << created.error_message();
+    }
+    if (active) {
+      EXPECT_TRUE(CallByName(*admin_->volunteers,
+                             &v1::VolunteerService::Stub::ActivateVolunteerAgreement, out.name(),
+                             &out)
+                      .ok());
+    }
+    if (deleted) {
+      EXPECT_TRUE(CallByName(*admin_->volunteers,
+                             &v1::VolunteerService::Stub::DeleteVolunteerAgreement, out.name(),
+                             &out)
+                      .ok());
+    }
+    return out.name();
+  }
+  static v1::Qualification Training() {
+    v1::Qualification q;
+    q.set_kind(v1::Qualification::TRAINING);
+    q.set_title("Курс первой помощи");
+    q.mutable_issued_date()->set_year(2025);
+    q.mutable_issued_date()->set_month(3);
+    q.mutable_issued_date()->set_day(1);
+    return q;
+  }
+  static std::string FreshQualification(const std::string& library, bool deleted = false) {
+    v1::CreateQualificationRequest request;
+    request.set_parent(FreshVolunteer(library));
+    *request.mutable_qualification() = Training();
+    v1::Qualification out;
+    {
+      grpc::ClientContext context;
+      EXPECT_TRUE(admin_->volunteers->CreateQualification(&context, request, &out).ok());
+    }
+    if (deleted) {
+      EXPECT_TRUE(CallByName(*admin_->volunteers, &v1::VolunteerService::Stub::DeleteQualification,
+                             out.name(), &out)
+                      .ok());
+    }
+    return out.name();
+  }
   static std::string FreshConsent(const std::string& library) {
     v1::CreateConsentRequest request;
     request.set_parent("libraries/" + library);
@@ -581,6 +637,97 @@ class AuthorizationTest : public ::testing::Test {
         {"allies.v1.VolunteerService/EraseVolunteer",
          [](Stubs& s, const std::string& t) {
            return CallByName(*s.volunteers, &v1::VolunteerService::Stub::EraseVolunteer, FreshVolunteer(t));
+         }},
+        {"allies.v1.VolunteerService/GetVolunteerAgreement",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::GetVolunteerAgreement, FreshVolunteerAgreement(t));
+         }},
+        {"allies.v1.VolunteerService/ListVolunteerAgreements",
+         [](Stubs& s, const std::string& t) {
+           v1::ListVolunteerAgreementsRequest r;
+           r.set_parent("libraries/" + t + "/volunteers/-");
+           v1::ListVolunteerAgreementsResponse out;
+           grpc::ClientContext c;
+           return s.volunteers->ListVolunteerAgreements(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/CreateVolunteerAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateVolunteerAgreementRequest r;
+           r.set_parent(FreshVolunteer(t));
+           r.mutable_agreement()->set_tasks("Библиотечные смены");
+           v1::VolunteerAgreement out;
+           grpc::ClientContext c;
+           return s.volunteers->CreateVolunteerAgreement(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/UpdateVolunteerAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateVolunteerAgreementRequest r;
+           r.mutable_agreement()->set_name(FreshVolunteerAgreement(t));
+           r.mutable_agreement()->set_place("Читальный зал");
+           r.mutable_update_mask()->add_paths("place");
+           v1::VolunteerAgreement out;
+           grpc::ClientContext c;
+           return s.volunteers->UpdateVolunteerAgreement(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/DeleteVolunteerAgreement",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::DeleteVolunteerAgreement, FreshVolunteerAgreement(t));
+         }},
+        {"allies.v1.VolunteerService/UndeleteVolunteerAgreement",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::UndeleteVolunteerAgreement, FreshVolunteerAgreement(t, false, /*deleted=*/true));
+         }},
+        {"allies.v1.VolunteerService/ActivateVolunteerAgreement",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::ActivateVolunteerAgreement, FreshVolunteerAgreement(t));
+         }},
+        {"allies.v1.VolunteerService/TerminateVolunteerAgreement",
+         [](Stubs& s, const std::string& t) {
+           v1::TerminateVolunteerAgreementRequest r;
+           r.set_name(FreshVolunteerAgreement(t, /*active=*/true));
+           r.set_reason("По соглашению сторон");
+           v1::VolunteerAgreement out;
+           grpc::ClientContext c;
+           return s.volunteers->TerminateVolunteerAgreement(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/GetQualification",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::GetQualification, FreshQualification(t));
+         }},
+        {"allies.v1.VolunteerService/ListQualifications",
+         [](Stubs& s, const std::string& t) {
+           v1::ListQualificationsRequest r;
+           r.set_parent("libraries/" + t + "/volunteers/-");
+           v1::ListQualificationsResponse out;
+           grpc::ClientContext c;
+           return s.volunteers->ListQualifications(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/CreateQualification",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateQualificationRequest r;
+           r.set_parent(FreshVolunteer(t));
+           *r.mutable_qualification() = Training();
+           v1::Qualification out;
+           grpc::ClientContext c;
+           return s.volunteers->CreateQualification(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/UpdateQualification",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateQualificationRequest r;
+           r.mutable_qualification()->set_name(FreshQualification(t));
+           r.mutable_qualification()->set_issuer("Красный Крест");
+           r.mutable_update_mask()->add_paths("issuer");
+           v1::Qualification out;
+           grpc::ClientContext c;
+           return s.volunteers->UpdateQualification(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/DeleteQualification",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::DeleteQualification, FreshQualification(t));
+         }},
+        {"allies.v1.VolunteerService/UndeleteQualification",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.volunteers, &v1::VolunteerService::Stub::UndeleteQualification, FreshQualification(t, /*deleted=*/true));
          }},
         {"allies.v1.ConsentService/GetConsent",
          [](Stubs& s, const std::string& t) {

@@ -23,6 +23,7 @@ using allies::testing::CallByName;
 using allies::testing::Reason;
 using allies::testing::ViolatedFields;
 using v1::Consent;
+using v1::Qualification;
 using v1::Volunteer;
 
 google::type::Date YearsAgo(int years, int days_later = 0) {
@@ -645,6 +646,191 @@ TEST_F(VolunteerServiceTest, DuplicatesMergeAndExport) {
   EXPECT_GE(exported.activities_size(), 2);  // its CREATE and MERGE entries
   EXPECT_NE(std::find(exported.former_values().begin(), exported.former_values().end(), "ПЕТРОВА"),
             exported.former_values().end());
+}
+
+TEST_F(VolunteerServiceTest, AgreementsFollowTheLifecycleAndTheAgeRules) {
+  const std::string child =
+      MustCreate(Person("Малышев", "Тимофей", 12), "child", ByParent(WorkConsent()));
+  ASSERT_TRUE(Move(&v1::VolunteerService::Stub::ActivateVolunteer, child).ok());
+  v1::CreateVolunteerAgreementRequest create;
+  create.set_parent(child);
+  create.set_agreement_id("a1");
+  auto* a = create.mutable_agreement();
+  a->set_number("ДВ-1/2026");
+  a->set_tasks("Помощь на детском празднике «Ёлка»");
+  a->set_place("Детский абонемент");
+  a->add_support(v1::VolunteerAgreement::MEALS);
+  a->add_support(v1::VolunteerAgreement::UNIFORM);
+  a->set_signer(v1::VolunteerAgreement::VOLUNTEER);
+  v1::VolunteerAgreement out;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(volunteers_->CreateVolunteerAgreement(&context, create, &out).ok());
+  }
+  EXPECT_EQ(out.name(), child + "/agreements/a1");
+  EXPECT_EQ(out.volunteer(), child);
+  EXPECT_EQ(out.state(), v1::VolunteerAgreement::DRAFT);
+  // Refused: no tasks; a repeated support; the same number twice in the library.
+  v1::CreateVolunteerAgreementRequest bad = create;
+  bad.clear_agreement_id();
+  bad.mutable_agreement()->clear_tasks();
+  bad.mutable_agreement()->add_support(v1::VolunteerAgreement::MEALS);
+  {
+    grpc::ClientContext context;
+    EXPECT_EQ(ViolatedFields(volunteers_->CreateVolunteerAgreement(&context, bad, &out)),
+              (std::vector<std::string>{"agreement.tasks", "agreement.support[2]"}));
+  }
+  bad = create;
+  bad.clear_agreement_id();
+  {
+    grpc::ClientContext context;
+    EXPECT_EQ(Reason(volunteers_->CreateVolunteerAgreement(&context, bad, &out)),
+              "VOLUNTEER_AGREEMENT_NUMBER_TAKEN");
+  }
+  const std::string name = child + "/agreements/a1";
+  auto activate = [&]() {
+    return CallByName(*volunteers_, &v1::VolunteerService::Stub::ActivateVolunteerAgreement, name,
+                      &out);
+  };
+  EXPECT_EQ(Reason(activate()), "VOLUNTEER_AGREEMENT_INCOMPLETE");  // no end_date
+  auto update = [&](const char* path, const v1::VolunteerAgreement& with) {
+    v1::UpdateVolunteerAgreementRequest request;
+    *request.mutable_agreement() = with;
+    request.mutable_agreement()->set_name(name);
+    request.mutable_update_mask()->add_paths(path);
+    grpc::ClientContext context;
+    return volunteers_->UpdateVolunteerAgreement(&context, request, &out);
+  };
+  v1::VolunteerAgreement change;
+  *change.mutable_end_date() = YearsAgo(-1);
+  ASSERT_TRUE(update("end_date", change).ok());
+  // Under 14 the parent signs (ГК ст. 28).
+  EXPECT_EQ(Reason(activate()), "AGREEMENT_SIGNER");
+  change.set_signer(v1::VolunteerAgreement::REPRESENTATIVE);
+  ASSERT_TRUE(update("signer", change).ok());
+  ASSERT_TRUE(activate().ok());
+  EXPECT_EQ(out.state(), v1::VolunteerAgreement::ACTIVE);
+  // In force, only the briefing and the support notes change.
+  change.set_place("Другой зал");
+  EXPECT_EQ(Reason(update("place", change)), "VOLUNTEER_AGREEMENT_STATE");
+  api::ToTimestamp(absl::Now(), change.mutable_risk_briefing_time());
+  EXPECT_TRUE(update("risk_briefing_time", change).ok());
+  EXPECT_EQ(Reason(activate()), "VOLUNTEER_AGREEMENT_STATE");
+  // The volunteer with an agreement is deleted only with its children (force).
+  EXPECT_EQ(Reason(CallByName(*volunteers_, &v1::VolunteerService::Stub::DeleteVolunteer, child)),
+            "RESOURCE_HAS_CHILDREN");
+  v1::TerminateVolunteerAgreementRequest terminate;
+  terminate.set_name(name);
+  {
+    grpc::ClientContext context;
+    EXPECT_EQ(ViolatedFields(volunteers_->TerminateVolunteerAgreement(&context, terminate, &out)),
+              (std::vector<std::string>{"reason"}));
+  }
+  terminate.set_reason("Окончание праздников");
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(volunteers_->TerminateVolunteerAgreement(&context, terminate, &out).ok());
+  }
+  EXPECT_EQ(out.state(), v1::VolunteerAgreement::TERMINATED);
+  EXPECT_EQ(SystemVerbs(name), (std::vector<std::string>{"CREATE", "UPDATE", "UPDATE", "ACTIVATE",
+                                                         "UPDATE", "TERMINATE"}));
+}
+
+TEST_F(VolunteerServiceTest, AnAgreementPastItsEndReadsExpiredAndNeedsAConsentToStart) {
+  const std::string adult = MustCreate(Person("Сроков", "Иван"), "adult");
+  v1::CreateVolunteerAgreementRequest create;
+  create.set_parent(adult);
+  create.mutable_agreement()->set_tasks("Инвентаризация фонда");
+  create.mutable_agreement()->set_signer(v1::VolunteerAgreement::VOLUNTEER);
+  *create.mutable_agreement()->mutable_end_date() = YearsAgo(0, -1);  // ended yesterday
+  v1::VolunteerAgreement out;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(volunteers_->CreateVolunteerAgreement(&context, create, &out).ok());
+  }
+  const std::string name = out.name();
+  ASSERT_TRUE(
+      CallByName(*volunteers_, &v1::VolunteerService::Stub::ActivateVolunteerAgreement, name, &out)
+          .ok());
+  EXPECT_EQ(out.state(), v1::VolunteerAgreement::EXPIRED);
+  v1::ListVolunteerAgreementsRequest list;
+  list.set_parent("libraries/-/volunteers/-");
+  list.set_filter("state = EXPIRED");
+  v1::ListVolunteerAgreementsResponse page;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(volunteers_->ListVolunteerAgreements(&context, list, &page).ok());
+  }
+  ASSERT_EQ(page.agreements_size(), 1);
+  EXPECT_EQ(page.agreements(0).name(), name);
+  // Without a consent in force no agreement starts.
+  Consent consent = ConsentsOf(adult)[0];
+  ASSERT_TRUE(Withdraw(consent.name(), &consent).ok());
+  *create.mutable_agreement()->mutable_end_date() = YearsAgo(-1);
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(volunteers_->CreateVolunteerAgreement(&context, create, &out).ok());
+  }
+  EXPECT_EQ(Reason(CallByName(*volunteers_, &v1::VolunteerService::Stub::ActivateVolunteerAgreement,
+                              out.name())),
+            "CONSENT_REQUIRED");
+}
+
+TEST_F(VolunteerServiceTest, QualificationsExpireAndAreErasedWithTheirVolunteer) {
+  const std::string name = MustCreate(Person("Справкина", "Зоя"), "zoya");
+  auto create = [&](Qualification::Kind kind, int issued_years_ago, int expires_in_days,
+                    Qualification* out) {
+    v1::CreateQualificationRequest request;
+    request.set_parent(name);
+    auto* q = request.mutable_qualification();
+    q->set_kind(kind);
+    q->set_title("Справка об отсутствии судимости");
+    q->set_issuer("МВД");
+    q->set_evidence("№ 35/7-123456-СПРАВКА");
+    *q->mutable_issued_date() = YearsAgo(issued_years_ago);
+    *q->mutable_expiry_date() = YearsAgo(0, expires_in_days);
+    grpc::ClientContext context;
+    return volunteers_->CreateQualification(&context, request, out);
+  };
+  Qualification old, fresh;
+  ASSERT_TRUE(create(Qualification::NO_CRIMINAL_RECORD, 2, -30, &old).ok());
+  ASSERT_TRUE(create(Qualification::NO_CRIMINAL_RECORD, 0, 90, &fresh).ok());
+  EXPECT_EQ(old.state(), Qualification::EXPIRED);
+  EXPECT_EQ(fresh.state(), Qualification::VALID);
+  EXPECT_EQ(fresh.volunteer(), name);
+  Qualification bad;
+  EXPECT_EQ(ViolatedFields(create(Qualification::KIND_UNSPECIFIED, -1, -400, &bad)),
+            (std::vector<std::string>{"qualification.kind", "qualification.issued_date",
+                                      "qualification.expiry_date"}));
+  v1::ListQualificationsRequest list;
+  list.set_parent(name);
+  list.set_filter("state = VALID AND kind = NO_CRIMINAL_RECORD");
+  v1::ListQualificationsResponse page;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(volunteers_->ListQualifications(&context, list, &page).ok());
+  }
+  ASSERT_EQ(page.qualifications_size(), 1);
+  EXPECT_EQ(page.qualifications(0).name(), fresh.name());
+  // The export names them; the erasure takes their evidence and keeps them.
+  v1::ExportVolunteerDataRequest request;
+  request.set_name(name);
+  v1::ExportVolunteerDataResponse exported;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(volunteers_->ExportVolunteerData(&context, request, &exported).ok());
+  }
+  EXPECT_NE(
+      std::find(exported.referenced_by().begin(), exported.referenced_by().end(), fresh.name()),
+      exported.referenced_by().end());
+  ASSERT_TRUE(CallByName(*volunteers_, &v1::VolunteerService::Stub::EraseVolunteer, name).ok());
+  EXPECT_TRUE(ColumnsHolding("123456-СПРАВКА").empty());
+  Qualification kept;
+  ASSERT_TRUE(
+      CallByName(*volunteers_, &v1::VolunteerService::Stub::GetQualification, fresh.name(), &kept)
+          .ok());
+  EXPECT_EQ(kept.evidence(), "");
+  EXPECT_EQ(kept.title(), "Справка об отсутствии судимости");
 }
 
 }  // namespace

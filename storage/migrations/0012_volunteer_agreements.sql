@@ -1,0 +1,51 @@
+-- Under a volunteer: civil-law agreements (135-FZ art. 17.1) and qualifications
+-- (storage/volunteer_tables.cc). Keyed by library, volunteer, id.
+CREATE TABLE IF NOT EXISTS volunteer_agreements (
+  library_id          VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  volunteer_id        VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  id                  VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  volunteer           VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  number              VARCHAR(100) NULL,
+  tasks               TEXT NOT NULL,
+  place               VARCHAR(1000) NOT NULL DEFAULT '',
+  start_date          DATE NULL,
+  end_date            DATE NULL,
+  support_notes       TEXT NOT NULL,
+  risk_briefing_time  DATETIME(6) NULL,
+  signer              TINYINT UNSIGNED NOT NULL DEFAULT 0,
+  representative_contact VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  state               TINYINT UNSIGNED NOT NULL,
+  termination_reason  VARCHAR(1000) NOT NULL DEFAULT '',
+  repeated_values     MEDIUMTEXT NULL,
+  revision            BIGINT NOT NULL DEFAULT 1,
+  create_time         DATETIME(6) NOT NULL,
+  update_time         DATETIME(6) NOT NULL,
+  delete_time         DATETIME(6) NULL,
+  PRIMARY KEY (library_id, volunteer_id, id),
+  UNIQUE KEY volunteer_agreements_by_number (library_id, number),
+  KEY volunteer_agreements_by_volunteer (volunteer),
+  KEY volunteer_agreements_by_end (state, end_date),
+  CONSTRAINT volunteer_agreements_library_fk FOREIGN KEY (library_id) REFERENCES libraries (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS qualifications (
+  library_id   VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  volunteer_id VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  id           VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  volunteer    VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  kind         TINYINT UNSIGNED NOT NULL,
+  title        VARCHAR(300) NOT NULL,
+  issuer       VARCHAR(300) NOT NULL DEFAULT '',
+  issued_date  DATE NULL,
+  expiry_date  DATE NULL,
+  evidence     VARCHAR(500) NOT NULL DEFAULT '',
+  state        TINYINT UNSIGNED NOT NULL,
+  revision     BIGINT NOT NULL DEFAULT 1,
+  create_time  DATETIME(6) NOT NULL,
+  update_time  DATETIME(6) NOT NULL,
+  delete_time  DATETIME(6) NULL,
+  PRIMARY KEY (library_id, volunteer_id, id),
+  KEY qualifications_by_volunteer (volunteer),
+  KEY qualifications_by_expiry (kind, expiry_date),
+  CONSTRAINT qualifications_library_fk FOREIGN KEY (library_id) REFERENCES libraries (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
