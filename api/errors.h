@@ -33,6 +33,8 @@ class FieldViolations {
   // ("volunteer_consent.purposes" when a request carries the resource in another field).
   void Merge(const FieldViolations& other, absl::string_view from, absl::string_view to);
   bool empty() const { return violations_.empty(); }
+  // (field, description), in the order added.
+  const std::vector<std::pair<std::string, std::string>>& items() const { return violations_; }
   // INVALID_ARGUMENT with a BadRequest detail and ErrorInfo reason (default INVALID_ARGUMENT).
   absl::Status ToStatus(absl::string_view reason = "INVALID_ARGUMENT") const;
 

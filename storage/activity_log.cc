@@ -8,9 +8,9 @@
 
 namespace allies::storage::activities {
 
-absl::Status RecordChange(Session& session, const Change& change) {
-  ResourceTable::Row row;
-  row.key = {change.library_id, api::GenerateResourceId()};
+namespace {
+
+v1::Activity Entry(const Change& change) {
   v1::Activity entry;
   entry.set_kind(v1::Activity::SYSTEM);
   entry.set_actor(change.actor);
@@ -21,7 +21,28 @@ absl::Status RecordChange(Session& session, const Change& change) {
   api::ToTimestamp(change.time, entry.mutable_occurred_time());
   api::ToTimestamp(change.time, entry.mutable_create_time());
   api::ToTimestamp(change.time, entry.mutable_update_time());
-  return ActivitiesTable().Insert(session, row, entry);
+  return entry;
+}
+
+}  // namespace
+
+absl::Status RecordChange(Session& session, const Change& change) {
+  ResourceTable::Row row;
+  row.key = {change.library_id, api::GenerateResourceId()};
+  return ActivitiesTable().Insert(session, row, Entry(change));
+}
+
+absl::Status RecordChanges(Session& session, const std::vector<Change>& changes) {
+  std::vector<ResourceTable::Row> rows(changes.size());
+  std::vector<v1::Activity> entries;
+  entries.reserve(changes.size());
+  std::vector<const google::protobuf::Message*> messages;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    rows[i].key = {changes[i].library_id, api::GenerateResourceId()};
+    entries.push_back(Entry(changes[i]));
+    messages.push_back(&entries.back());
+  }
+  return ActivitiesTable().InsertMany(session, rows, messages);
 }
 
 absl::Status RefreshInteractionTimes(Session& session, const std::vector<std::string>& resources) {

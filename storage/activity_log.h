@@ -28,6 +28,9 @@ namespace activities {
 // A SYSTEM entry for `change`: who, what, which fields; never the values.
 absl::Status RecordChange(Session& session, const Change& change);
 
+// The SYSTEM entries of many changes at once (an import), with multi-row statements.
+absl::Status RecordChanges(Session& session, const std::vector<Change>& changes);
+
 // Stores, on each of `resources` whose table keeps one (FieldColumn::LatestInteraction), the
 // time of the latest live staff-recorded activity relating it. Inside the transaction that
 // changed the log.

@@ -674,9 +674,11 @@ ResourceTable::ResourceTable(std::string table, std::string collection, const De
         absl::StrCat("SELECT ", options_.soft_delete ? "t.delete_time IS NULL" : "TRUE", " FROM ",
                      table_, " t WHERE ", where, LockSuffix(lock));
   }
-  insert_sql_ =
-      absl::StrCat("INSERT INTO ", table_, " (", absl::StrJoin(stored, ", "), ") VALUES (",
-                   absl::StrJoin(std::vector<std::string>(stored.size(), "?"), ", "), ")");
+  insert_prefix_ =
+      absl::StrCat("INSERT INTO ", table_, " (", absl::StrJoin(stored, ", "), ") VALUES ");
+  insert_row_ =
+      absl::StrCat("(", absl::StrJoin(std::vector<std::string>(stored.size(), "?"), ", "), ")");
+  insert_sql_ = insert_prefix_ + insert_row_;
   touch_sql_ =
       absl::StrCat("UPDATE ", table_,
                    " t SET revision = revision + 1, update_time = GREATEST(update_time, ?) "
@@ -1050,6 +1052,70 @@ absl::Status ResourceTable::Insert(Session& session, const Row& row, const Messa
     values.push_back(i < row.extra.size() ? row.extra[i] : SqlValue(Null{}));
   }
   return Write(session, insert_sql_, values, row, m, /*replace_values=*/false);
+}
+
+absl::Status ResourceTable::InsertMany(Session& session, const std::vector<Row>& rows,
+                                       const std::vector<const Message*>& messages) const {
+  // Statements of at most this many rows, or repeated values (placeholders stay well under the
+  // protocol's 65535; a few sizes recur, so the statement cache holds them).
+  constexpr size_t kRowsPerStatement = 100;
+  constexpr size_t kValuesPerStatement = 500;
+  static const std::string kValuesPrefix =
+      "INSERT INTO resource_values (library_id, collection, owner_id, field, position, value) "
+      "VALUES ";
+  return session.Run([&]() -> absl::Status {
+    for (size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, rows.size() - start);
+      std::vector<SqlValue> values;
+      for (size_t i = start; i < start + n; ++i) {
+        for (SqlValue& v : KeyValues(rows[i].key)) values.push_back(std::move(v));
+        for (SqlValue& v : StoredValues(rows[i], *messages[i], nullptr)) {
+          values.push_back(std::move(v));
+        }
+        for (size_t e = 0; e < options_.extra_columns.size(); ++e) {
+          values.push_back(e < rows[i].extra.size() ? rows[i].extra[e] : SqlValue(Null{}));
+        }
+      }
+      std::string sql = insert_prefix_;
+      for (size_t i = 0; i < n; ++i) absl::StrAppend(&sql, i == 0 ? "" : ", ", insert_row_);
+      try {
+        session.ExecuteValues(sql, values);
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != kErDupEntry) throw;
+        return DuplicateError(e, Name(rows[start].key));
+      }
+    }
+    if (value_fields_.empty()) return absl::OkStatus();
+    std::vector<SqlValue> values;
+    size_t pending = 0;
+    auto flush = [&]() {
+      if (pending == 0) return;
+      std::string sql = kValuesPrefix;
+      for (size_t i = 0; i < pending; ++i) {
+        absl::StrAppend(&sql, i == 0 ? "" : ", ", "(?, ?, ?, ?, ?, ?)");
+      }
+      session.ExecuteValues(sql, values);
+      values.clear();
+      pending = 0;
+    };
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Message& m = *messages[i];
+      const Reflection* r = m.GetReflection();
+      const std::string owner = rows[i].key.OwnerId();
+      for (size_t v : value_fields_) {
+        const FieldDescriptor* f = plans_[v].descriptor;
+        for (int j = 0; j < r->FieldSize(m, f); ++j) {
+          values.insert(values.end(),
+                        {SqlValue(rows[i].key.library_id), SqlValue(path_), SqlValue(owner),
+                         SqlValue(fields_[v].field), SqlValue(static_cast<int64_t>(j)),
+                         SqlValue(RepeatedText(m, f, j))});
+          if (++pending == kValuesPerStatement) flush();
+        }
+      }
+    }
+    flush();
+    return absl::OkStatus();
+  });
 }
 
 absl::Status ResourceTable::Update(Session& session, const Row& row, const Message& m) const {

@@ -260,6 +260,10 @@ class ResourceTable {
   // row), reason DUPLICATE_VALUE when another unique key of the table is.
   absl::Status Insert(Session& session, const Row& row,
                       const google::protobuf::Message& message) const;
+  // Inserts many new rows (an import) with multi-row statements: the rows, then their repeated
+  // values. Errors as Insert (naming the first row of the statement that failed).
+  absl::Status InsertMany(Session& session, const std::vector<Row>& rows,
+                          const std::vector<const google::protobuf::Message*>& messages) const;
   // Writes every stored field, revision, the times and delete_time (errors as Insert).
   absl::Status Update(Session& session, const Row& row,
                       const google::protobuf::Message& message) const;
@@ -367,6 +371,8 @@ class ResourceTable {
   std::string soft_delete_sql_;
   std::string refresh_values_sql_;  // the values column rebuilt from resource_values
   std::string insert_sql_;
+  std::string insert_prefix_;  // "INSERT INTO t (columns) VALUES "
+  std::string insert_row_;     // "(?, ..., ?)"
   std::string update_sql_;
 };
 

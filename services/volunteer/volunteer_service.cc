@@ -445,6 +445,8 @@ VolunteerService::VolunteerService(const server::ServiceDeps& deps)
         [this](const api::Call& c, const auto& r, auto* out) { return Export(c, r, out); });
   Unary(&Async::RequestEraseVolunteer,
         [this](const api::Call& c, const auto& r, auto* out) { return Erase(c, r, out); });
+  Unary(&Async::RequestImportVolunteers,
+        [this](const api::Call& c, const auto& r, auto* out) { return Import(c, r, out); });
 
   Unary(&Async::RequestGetVolunteerAgreement, [this](const api::Call& c, const auto& r, auto* out) {
     return agreements_.Get(c, r.name(), out);

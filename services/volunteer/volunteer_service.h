@@ -42,6 +42,9 @@ class VolunteerService final : public api::AsyncServiceHost<v1::VolunteerService
                       v1::ExportVolunteerDataResponse* out);
   absl::Status Erase(const api::Call& call, const v1::EraseVolunteerRequest& request,
                      v1::Volunteer* out);
+  // services/volunteer/import.cc
+  absl::Status Import(const api::Call& call, const v1::ImportVolunteersRequest& request,
+                      v1::ImportVolunteersResponse* out);
 
  private:
   storage::ConnectionPool& pool_;
@@ -49,6 +52,11 @@ class VolunteerService final : public api::AsyncServiceHost<v1::VolunteerService
   ResourceMethods<v1::Consent> consents_;
   ResourceMethods<v1::VolunteerAgreement> agreements_;
   ResourceMethods<v1::Qualification> qualifications_;
+
+  // A matched volunteer updated from an imported row (on_match UPDATE).
+  absl::Status UpdateFromRow(WriteContext& ctx, const storage::ResourceKey& key,
+                             const std::string& name, const v1::Volunteer& row,
+                             const v1::Consent& consent, v1::ImportResult* result);
 };
 
 class ConsentService final : public api::AsyncServiceHost<v1::ConsentService::AsyncService> {

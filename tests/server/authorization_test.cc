@@ -638,6 +638,28 @@ class AuthorizationTest : public ::testing::Test {
          [](Stubs& s, const std::string& t) {
            return CallByName(*s.volunteers, &v1::VolunteerService::Stub::EraseVolunteer, FreshVolunteer(t));
          }},
+        {"allies.v1.VolunteerService/ImportVolunteers",
+         [](Stubs& s, const std::string& t) {
+           v1::ImportVolunteersRequest r;
+           r.set_parent("libraries/" + t);
+           auto* row = r.add_rows();
+           row->set_line(2);
+           row->mutable_volunteer()->set_family_name("Импортова");
+           row->mutable_volunteer()->set_given_name(absl::StrCat("Ия", ++counter_));
+           row->mutable_volunteer()->mutable_birth_date()->set_year(1995);
+           row->mutable_volunteer()->mutable_birth_date()->set_month(2);
+           row->mutable_volunteer()->mutable_birth_date()->set_day(3);
+           row->mutable_consent()->set_document_number("И-1");
+           row->mutable_consent()->add_data_categories("ФИО");
+           row->mutable_consent()->mutable_given_time()->set_seconds(1700000000);
+           v1::ImportVolunteersResponse out;
+           grpc::ClientContext c;
+           grpc::Status status = s.volunteers->ImportVolunteers(&c, r, &out);
+           if (status.ok()) {
+             EXPECT_EQ(out.created(), 1) << out.DebugString();
+           }
+           return status;
+         }},
         {"allies.v1.VolunteerService/GetVolunteerAgreement",
          [](Stubs& s, const std::string& t) {
            return CallByName(*s.volunteers, &v1::VolunteerService::Stub::GetVolunteerAgreement, FreshVolunteerAgreement(t));

@@ -833,5 +833,105 @@ TEST_F(VolunteerServiceTest, QualificationsExpireAndAreErasedWithTheirVolunteer)
   EXPECT_EQ(kept.title(), "Справка об отсутствии судимости");
 }
 
+v1::ImportedVolunteer Row(int line, const std::string& family, const std::string& given, int age,
+                          const std::string& email = "") {
+  v1::ImportedVolunteer row;
+  row.set_line(line);
+  *row.mutable_volunteer() = Person(family, given, age);
+  if (!email.empty()) row.mutable_volunteer()->add_emails(email);
+  row.mutable_consent()->set_document_number(absl::StrCat("П-", line));
+  row.mutable_consent()->add_data_categories("ФИО");
+  api::ToTimestamp(absl::Now() - absl::Hours(24 * 10), row.mutable_consent()->mutable_given_time());
+  return row;
+}
+
+TEST_F(VolunteerServiceTest, ImportReportsEveryRowAndCreatesNothingTwice) {
+  v1::ImportVolunteersRequest request;
+  request.set_parent("libraries/city");
+  *request.add_rows() = Row(2, "Ёжикова", "Алёна", 30, "alena@example.ru");
+  *request.add_rows() = Row(3, "Петров", "Пётр", 40, "petr@example.ru");
+  v1::ImportedVolunteer bad = Row(4, "", "Безфамильный", 30);
+  bad.mutable_volunteer()->add_phones("12");
+  *request.add_rows() = bad;
+  *request.add_rows() = Row(5, "Подросткова", "Майя", 15);  // no representative
+  v1::ImportedVolunteer minor = Row(6, "Подросткова", "Лиза", 15);
+  *minor.mutable_consent() = ByParent(minor.consent());
+  *request.add_rows() = minor;
+  *request.add_rows() = Row(7, "ЁЖИКОВА", "Алена", 30);  // line 2 again (name, birth date)
+  v1::ImportedVolunteer unsigned_row = Row(8, "Безсогласия", "Ян", 30);
+  unsigned_row.mutable_consent()->clear_document_number();
+  *request.add_rows() = unsigned_row;
+  auto import = [&](v1::ImportVolunteersResponse* out) {
+    grpc::ClientContext context;
+    return volunteers_->ImportVolunteers(&context, request, out);
+  };
+  v1::ImportVolunteersResponse dry;
+  request.set_dry_run(true);
+  ASSERT_TRUE(import(&dry).ok());
+  EXPECT_EQ(dry.created(), 3);
+  EXPECT_EQ(CountVolunteers(), 0);  // a dry run writes nothing
+  request.set_dry_run(false);
+  v1::ImportVolunteersResponse first;
+  ASSERT_TRUE(import(&first).ok());
+  ASSERT_EQ(first.results_size(), 7);
+  EXPECT_EQ(first.created(), 3);
+  EXPECT_EQ(first.duplicates(), 1);
+  EXPECT_EQ(first.failed(), 3);
+  using Outcome = v1::ImportResult;
+  EXPECT_EQ(first.results(0).outcome(), Outcome::CREATED);
+  EXPECT_EQ(first.results(2).line(), 4);
+  EXPECT_EQ(first.results(2).outcome(), Outcome::FAILED);
+  std::vector<std::string> fields;
+  for (const auto& e : first.results(2).errors()) fields.push_back(e.field());
+  EXPECT_EQ(fields, (std::vector<std::string>{"volunteer.family_name", "volunteer.phones[0]"}));
+  EXPECT_EQ(first.results(3).reason(), "CONSENT_NEEDS_REPRESENTATIVE");
+  EXPECT_EQ(first.results(4).outcome(), Outcome::CREATED);
+  EXPECT_EQ(first.results(5).outcome(), Outcome::DUPLICATE);
+  EXPECT_EQ(first.results(5).reason(), "line 2");
+  EXPECT_EQ(first.results(5).volunteer(), first.results(0).volunteer());
+  EXPECT_EQ(first.results(6).errors(0).field(), "consent.document_number");
+  EXPECT_EQ(CountVolunteers(), 3);
+  // What was created is what CreateVolunteer would make: its consent, its entries.
+  const std::string alena = first.results(0).volunteer();
+  EXPECT_EQ(Get(alena).family_name(), "Ёжикова");
+  EXPECT_EQ(Get(alena).emails(0), "alena@example.ru");
+  const auto consents = ConsentsOf(alena);
+  ASSERT_EQ(consents.size(), 1u);
+  EXPECT_EQ(consents[0].document_number(), "П-2");
+  EXPECT_EQ(consents[0].method(), Consent::PAPER);
+  EXPECT_EQ(SystemVerbs(alena), (std::vector<std::string>{"CREATE"}));
+  EXPECT_EQ(SystemVerbs(consents[0].name()), (std::vector<std::string>{"CREATE"}));
+  ASSERT_TRUE(Move(&v1::VolunteerService::Stub::ActivateVolunteer, alena).ok());
+
+  // The same file again: nothing new.
+  v1::ImportVolunteersResponse second;
+  ASSERT_TRUE(import(&second).ok());
+  EXPECT_EQ(second.created(), 0);
+  EXPECT_EQ(second.duplicates(), 4);
+  EXPECT_EQ(second.results(0).reason(), "email");
+  EXPECT_EQ(second.results(4).reason(), "full_name_birth_date");
+  EXPECT_EQ(second.results(5).reason(), "line 2");  // matched in the file before the library
+  EXPECT_EQ(CountVolunteers(), 3);
+  // Updating: what the row gives is set; the same values again change nothing.
+  request.set_on_match(v1::ImportVolunteersRequest::UPDATE);
+  request.mutable_rows(0)->mutable_volunteer()->set_city("Вологда");
+  request.mutable_rows(0)->mutable_volunteer()->add_skills("ремонт книг");
+  v1::ImportVolunteersResponse third;
+  ASSERT_TRUE(import(&third).ok());
+  EXPECT_EQ(third.results(0).outcome(), Outcome::UPDATED);
+  EXPECT_EQ(third.results(1).outcome(), Outcome::UNCHANGED);
+  EXPECT_EQ(Get(alena).city(), "Вологда");
+  EXPECT_EQ(Get(alena).skills(0), "ремонт книг");
+  EXPECT_EQ(ConsentsOf(alena).size(), 1u);  // the same consent number is not recorded twice
+  v1::ImportVolunteersResponse fourth;
+  ASSERT_TRUE(import(&fourth).ok());
+  EXPECT_EQ(fourth.results(0).outcome(), Outcome::UNCHANGED);
+  EXPECT_EQ(SystemVerbs(alena), (std::vector<std::string>{"CREATE", "ACTIVATE", "UPDATE"}));
+  // Too many rows for one request.
+  for (int i = 0; i < 1001; ++i) *request.add_rows() = Row(100 + i, "Много", "Строк", 20);
+  v1::ImportVolunteersResponse refused;
+  EXPECT_EQ(ViolatedFields(import(&refused)), (std::vector<std::string>{"rows"}));
+}
+
 }  // namespace
 }  // namespace allies
