@@ -831,6 +831,31 @@ TEST(ActivitiesTest, LogTakesRelatedRepeatedOrCommaSeparated) {
                    .ok());
 }
 
+TEST(ValueParsersTest, Timestamps) {
+  EXPECT_EQ(ParseTimestampFlag("given-time", "2024-05-01T12:34:56Z")->seconds(), 1714566896);
+  EXPECT_EQ(ParseTimestampFlag("given-time", "2024-05-01T15:34:56+03:00")->seconds(), 1714566896);
+  EXPECT_EQ(ParseTimestampFlag("given-time", "2024-05-01T12:34:56.25Z")->nanos(), 250000000);
+  for (const char* bad : {"", "2024-05-01", "2024-05-01 12:34:56", "вчера", "12:34"}) {
+    absl::StatusOr<google::protobuf::Timestamp> parsed = ParseTimestampFlag("given-time", bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(std::string(parsed.status().message()).rfind("--given-time: expected an RFC 3339", 0),
+              0u);
+  }
+}
+
+TEST(ValueParsersTest, EachValueSetterKeepsCommas) {
+  const auto set = EachValueSetter("tag", "tags");
+  Partner partner;
+  partner.add_tags("old");
+  ASSERT_TRUE(set(Args({"--tag", "банк, спонсор", "--tag", " с ", "--tag", ""}), &partner).ok());
+  EXPECT_EQ(std::vector<std::string>(partner.tags().begin(), partner.tags().end()),
+            (std::vector<std::string>{"банк, спонсор", "с"}));
+  ASSERT_TRUE(set(Args({"--tag", ""}), &partner).ok());
+  EXPECT_EQ(partner.tags_size(), 0);
+  EXPECT_EQ(EachValueSetter("tag", "display_name")(Args({"--tag", "x"}), &partner).code(),
+            absl::StatusCode::kInternal);
+}
+
 // ---- Dispatch of the new resources (usage errors make no RPC) ----
 
 TEST(RunCliTest, HelpListsThePartnershipResources) {
