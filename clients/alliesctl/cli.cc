@@ -15,11 +15,13 @@
 #include "absl/strings/str_split.h"
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
+#include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/partners.h"
+#include "clients/alliesctl/volunteers.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -515,6 +517,8 @@ CommandRegistry DefaultRegistry() {
   RegisterPartnerCommands(&registry);
   RegisterContactCommands(&registry);
   RegisterAgreementCommands(&registry);
+  RegisterVolunteerCommands(&registry);
+  RegisterConsentCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterKeyCommands(&registry);
   return registry;
