@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "api/proto_time.h"
 
 namespace allies::ctl {
@@ -198,6 +199,20 @@ absl::StatusOr<google::type::Date> ParseDateFlag(absl::string_view flag, absl::s
   google::type::Date date;
   api::ToProtoDate(*parsed, &date);
   return date;
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseTimestampFlag(absl::string_view flag,
+                                                               absl::string_view value) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, std::string(absl::StripAsciiWhitespace(value)), &time,
+                       &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, ": expected an RFC 3339 time like 2026-11-26T10:00:00Z, got \"", value, "\""));
+  }
+  google::protobuf::Timestamp timestamp;
+  api::ToTimestamp(time, &timestamp);
+  return timestamp;
 }
 
 absl::StatusOr<google::type::Money> ParseMoneyFlag(absl::string_view flag,

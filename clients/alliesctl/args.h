@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
 #include "google/type/money.pb.h"
 
@@ -84,6 +85,11 @@ std::string EnumValueNames(const google::protobuf::EnumDescriptor& type);
 
 // A calendar date written YYYY-MM-DD ("2026-12-31"); an impossible date (2026-02-30) is an error.
 absl::StatusOr<google::type::Date> ParseDateFlag(absl::string_view flag, absl::string_view value);
+
+// A moment written in RFC 3339 ("2026-11-26T10:00:00Z", "2026-11-26T13:00:00+03:00", fractions of
+// a second kept).
+absl::StatusOr<google::protobuf::Timestamp> ParseTimestampFlag(absl::string_view flag,
+                                                               absl::string_view value);
 
 // An amount of money written "AMOUNT CURRENCY": "150000.50 RUB", "1500 rub", "0,5 EUR" (a decimal
 // point or comma, at most 9 fractional digits, an optional leading "-"; the currency is 3 ASCII

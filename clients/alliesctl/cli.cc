@@ -15,11 +15,13 @@
 #include "absl/strings/str_split.h"
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
+#include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/partners.h"
+#include "clients/alliesctl/volunteers.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -363,6 +365,12 @@ absl::Status SetFieldByType(const FieldFlag& flag, const ParsedArgs& args,
         reflection->MutableMessage(resource, field)->CopyFrom(*date);
         return absl::OkStatus();
       }
+      if (field->message_type() == google::protobuf::Timestamp::descriptor()) {
+        absl::StatusOr<google::protobuf::Timestamp> time = ParseTimestampFlag(flag.flag, value);
+        if (!time.ok()) return time.status();
+        reflection->MutableMessage(resource, field)->CopyFrom(*time);
+        return absl::OkStatus();
+      }
       if (field->message_type() == google::type::Money::descriptor()) {
         absl::StatusOr<google::type::Money> money = ParseMoneyFlag(flag.flag, value);
         if (!money.ok()) return money.status();
@@ -401,6 +409,27 @@ absl::StatusOr<google::protobuf::Message*> MutableMessageField(google::protobuf:
 }
 
 }  // namespace
+
+std::function<absl::Status(const ParsedArgs& args, google::protobuf::Message* resource)>
+EachValueSetter(std::string flag, std::string field) {
+  return [flag = std::move(flag), field = std::move(field)](
+             const ParsedArgs& args, google::protobuf::Message* resource) -> absl::Status {
+    const FieldDescriptor* descriptor = FindField(*resource, field);
+    if (descriptor == nullptr || !descriptor->is_repeated() ||
+        descriptor->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
+      return absl::InternalError(absl::StrCat("--", flag, ": ",
+                                              resource->GetDescriptor()->full_name(),
+                                              " has no repeated text field ", field));
+    }
+    const google::protobuf::Reflection* reflection = resource->GetReflection();
+    reflection->ClearField(resource, descriptor);
+    for (const std::string& value : args.GetAll(flag)) {
+      absl::string_view item = absl::StripAsciiWhitespace(value);
+      if (!item.empty()) reflection->AddString(resource, descriptor, std::string(item));
+    }
+    return absl::OkStatus();
+  };
+}
 
 absl::Status ApplyFieldFlags(const std::vector<FieldFlag>& fields, const ParsedArgs& args,
                              google::protobuf::Message* resource,
@@ -488,6 +517,8 @@ CommandRegistry DefaultRegistry() {
   RegisterPartnerCommands(&registry);
   RegisterContactCommands(&registry);
   RegisterAgreementCommands(&registry);
+  RegisterVolunteerCommands(&registry);
+  RegisterConsentCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterKeyCommands(&registry);
   return registry;

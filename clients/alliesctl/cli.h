@@ -210,12 +210,19 @@ struct FieldFlag {
   std::string help;
   bool required = false;  // On create.
   // Sets the field from the flag. When empty, the field's type decides: text; an enum by name
-  // (ParseEnumFlag); bool; int32; google.type.Date (ParseDateFlag) and google.type.Money
-  // (ParseMoneyFlag), which an empty value clears; repeated text or enums from every occurrence
-  // of the flag, comma-separated (ParsedArgs::GetList).
+  // (ParseEnumFlag); bool; int32; google.type.Date (ParseDateFlag), google.type.Money
+  // (ParseMoneyFlag) and google.protobuf.Timestamp (ParseTimestampFlag), which an empty value
+  // clears; repeated text or enums from every occurrence of the flag, comma-separated
+  // (ParsedArgs::GetList).
   std::function<absl::Status(const ParsedArgs& args, google::protobuf::Message* resource)> set =
       nullptr;
 };
+
+// A FieldFlag::set for a repeated text field whose values may hold commas ("контактные данные
+// (телефон, e-mail)"): each occurrence of --`flag` is one whole value, trimmed; empty ones are
+// skipped, so --flag "" clears the list.
+std::function<absl::Status(const ParsedArgs& args, google::protobuf::Message* resource)>
+EachValueSetter(std::string flag, std::string field);
 
 std::vector<FlagSpec> FieldFlagSpecs(const std::vector<FieldFlag>& fields);
 // The flags of a Create command: --id, --request-id, then one per field.

@@ -101,6 +101,110 @@ expect 0 "get the erased contact" -- "$ctl" contacts get "$contact" -o json
 cp "$tmp/out" "$tmp/contact.json"
 contains "$tmp/contact.json" '"eraseTime"' "the contact is marked erased"
 expect 1 "the erased contact keeps no name" -- grep -q "Иванова" "$tmp/contact.json"
+# Volunteers under the consent ledger: an application with its consent, the lifecycle, a minor
+# whose consent a parent gives, duplicates, export, a withdrawal falling due, an erasure's act.
+volunteer=libraries/oblast/volunteers/petrova
+adult_birth=$(date -u -d '-30 years' +%F)
+minor_birth=$(date -u -d '-15 years' +%F)
+expect 3 "a volunteer without any consent is exit 3" -- "$ctl" volunteers create oblast --family-name "Петрова" --given-name "Анна" --birth-date "$adult_birth"
+contains "$tmp/err" "INVALID_ARGUMENT" "the code is printed"
+contains "$tmp/err" "consent" "the violation names the consent"
+expect 2 "a bad availability is a usage error" -- "$ctl" volunteers create oblast --family-name "Петрова" --given-name "Анна" --birth-date "$adult_birth" --availability "8 09:00-13:00" --consent-purpose volunteer_work --consent-method electronic
+contains "$tmp/err" "--availability: the day of the week must be 1-7" "the usage error says what is wrong"
+expect 2 "an existing consent and an inline one conflict" -- "$ctl" volunteers create oblast --family-name "Петрова" --given-name "Анна" --birth-date "$adult_birth" --consent libraries/oblast/consents/x --consent-purpose volunteer_work
+expect 0 "create a volunteer with the consent given with the application" -- "$ctl" volunteers create oblast --id petrova --family-name "Петрова" --given-name "Анна" --patronymic "Сергеевна" --birth-date "$adult_birth" --email Anna.Petrova@Example.ru --phone "+7 911 555-12-34" --city "Вологда" --skill "ремонт книг" --skill "мастер-классы" --language ru,татарский --availability "1 09:00-13:00" --availability "6 10:00-14:00" --blackout 2026-07-01..2026-07-14 --preferred-channel phone --opt-out sms --dobro-id https://dobro.ru/volunteer/12345678 --notes "Пришла на День открытых дверей" --consent-purpose VOLUNTEER_WORK,COMMUNICATION --consent-method paper --consent-document "17/2026"
+contains "$tmp/out" "$volunteer" "create prints the volunteer"
+contains "$tmp/out" "APPLICANT" "a new volunteer is an applicant"
+contains "$tmp/out" "Петрова" "with its Cyrillic name"
+expect 0 "list volunteers by skill" -- "$ctl" volunteers list oblast --filter 'skills: "ремонт книг" AND age >= 18'
+contains "$tmp/out" "$volunteer" "the volunteer is found by skill and age"
+contains "$tmp/out" "GIVEN NAME   AGE   STATE" "the table has the age and state columns"
+expect 0 "get the volunteer as json" -- "$ctl" volunteers get "$volunteer" -o json
+contains "$tmp/out" '"dobroId": "12345678"' "the Dobro.rf profile URL is stored as its id"
+contains "$tmp/out" '"startTime": "09:00"' "availability is sent"
+contains "$tmp/out" '"day": 14' "blackouts are sent"
+contains "$tmp/out" '"emails": [' "e-mails are kept"
+contains "$tmp/out" '"anna.petrova@example.ru"' "and lowercased"
+expect 0 "the consent given with the application" -- "$ctl" consents list oblast --filter "subject = \"$volunteer\""
+contains "$tmp/out" "VOLUNTEER_WORK, COMMUNICATION" "it covers the work and contact"
+expect 0 "its subject name and categories" -- "$ctl" consents list oblast --filter "subject = \"$volunteer\"" -o json
+contains "$tmp/out" '"subjectName": "Петрова Анна Сергеевна"' "the subject name is the volunteer's full name"
+contains "$tmp/out" '"дата рождения"' "the default data categories"
+expect 0 "activate the volunteer" -- "$ctl" volunteers activate "$volunteer" --reason "Собеседование пройдено"
+contains "$tmp/out" "ACTIVE" "the volunteer is active"
+expect 0 "pause the volunteer" -- "$ctl" volunteers pause "$volunteer" --reason "Сессия в университете"
+contains "$tmp/out" "PAUSED" "the volunteer is paused"
+expect 6 "pausing twice is exit 6" -- "$ctl" volunteers pause "$volunteer"
+expect 6 "a stale etag is exit 6" -- "$ctl" volunteers resume "$volunteer" --etag stale
+expect 0 "resume the volunteer" -- "$ctl" volunteers resume "$volunteer"
+contains "$tmp/out" "ACTIVE" "the volunteer is active again"
+expect 0 "update availability and clear the blackouts" -- "$ctl" volunteers update "$volunteer" --availability "3 15:00-19:00" --blackout ""
+expect 0 "the update is kept" -- "$ctl" volunteers get "$volunteer" -o json
+contains "$tmp/out" '"startTime": "15:00"' "the new availability"
+expect 1 "no blackouts are left" -- grep -q blackouts "$tmp/out"
+expect 6 "a 15-year-old without a representative is exit 6" -- "$ctl" volunteers create oblast --id petrov --family-name "Петров" --given-name "Илья" --birth-date "$minor_birth" --consent-purpose volunteer_work --consent-method paper --consent-document "18/2026"
+contains "$tmp/err" "CONSENT_NEEDS_REPRESENTATIVE" "the reason is printed"
+expect 4 "nothing is left of the refused one" -- "$ctl" volunteers get libraries/oblast/volunteers/petrov
+expect 0 "a 15-year-old with the parent's consent" -- "$ctl" volunteers create oblast --id petrov --family-name "Петров" --given-name "Илья" --birth-date "$minor_birth" --consent-purpose volunteer_work --consent-method paper --consent-document "18/2026" --representative "Петров Сергей Иванович" --representative-relation parent --representative-document "свидетельство о рождении II-ОД № 123456"
+contains "$tmp/out" "15" "the age is shown"
+expect 0 "the minors" -- "$ctl" volunteers list oblast --filter 'age < 18'
+contains "$tmp/out" "libraries/oblast/volunteers/petrov " "the minor is listed"
+expect 0 "a second application of the same person" -- "$ctl" volunteers create oblast --id petrova-2 --family-name "ПЕТРОВА" --given-name "Анна" --birth-date "$adult_birth" --email anna.petrova@example.ru --consent-purpose volunteer_work --consent-method electronic
+expect 0 "find duplicates" -- "$ctl" volunteers duplicates oblast
+contains "$tmp/out" "libraries/oblast/volunteers/petrova-2" "the second application is a duplicate"
+contains "$tmp/out" "email" "by e-mail"
+expect 0 "merge the duplicate" -- "$ctl" volunteers merge "$volunteer" --source libraries/oblast/volunteers/petrova-2
+expect 0 "no duplicates after the merge" -- "$ctl" volunteers duplicates oblast
+contains "$tmp/err" "No duplicate volunteers found." "an empty result says so"
+expect 0 "export the volunteer's data" -- "$ctl" volunteers export "$volunteer" -o json
+contains "$tmp/out" '"consents": [' "the export holds the consents"
+contains "$tmp/out" "Пришла на День открытых дверей" "and the record"
+expect 0 "export as a table" -- "$ctl" volunteers export "$volunteer"
+contains "$tmp/out" "consent " "a row per consent"
+# A consent given before the volunteer is recorded, then made theirs.
+expect 0 "a consent without a subject" -- "$ctl" consents create oblast --id sidorov-application --subject-name "Сидоров Пётр Ильич" --purpose volunteer_work --category "ФИО" --category "контактные данные (телефон, e-mail)" --method electronic
+contains "$tmp/out" "libraries/oblast/consents/sidorov-application" "create prints the consent"
+expect 0 "a volunteer under that consent" -- "$ctl" volunteers create oblast --id sidorov --family-name "Сидоров" --given-name "Пётр" --patronymic "Ильич" --birth-date "$adult_birth" --consent libraries/oblast/consents/sidorov-application
+expect 0 "the consent is now theirs" -- "$ctl" consents get libraries/oblast/consents/sidorov-application -o json
+contains "$tmp/out" '"subject": "libraries/oblast/volunteers/sidorov"' "the consent's subject is the volunteer"
+contains "$tmp/out" '"контактные данные (телефон, e-mail)"' "a category with commas is kept whole"
+expect 6 "a consent of another person is exit 6" -- "$ctl" volunteers create oblast --family-name "Иванов" --given-name "Иван" --birth-date "$adult_birth" --consent libraries/oblast/consents/sidorov-application
+contains "$tmp/err" "CONSENT_OF_ANOTHER_PERSON" "the reason is printed"
+# A separate consent to publish photos, withdrawn.
+photo=libraries/oblast/consents/petrova-photo
+expect 0 "a consent to publish photos" -- "$ctl" consents create oblast --id petrova-photo --subject "$volunteer" --subject-name "Петрова Анна Сергеевна" --purpose publication --category "ФИО" --category "фотографии" --method electronic --given-time "$(date -u -d '-1 day' +%FT%TZ)"
+contains "$tmp/out" "PUBLICATION" "the purpose is shown"
+expect 2 "withdrawal needs a channel" -- "$ctl" consents withdraw "$photo"
+expect 2 "an unknown channel is a usage error" -- "$ctl" consents withdraw "$photo" --channel pigeon
+expect 0 "withdraw the consent" -- "$ctl" consents withdraw "$photo" --channel IN_WRITING
+contains "$tmp/out" "WITHDRAWN" "the consent is withdrawn"
+expect 6 "withdrawing twice is exit 6" -- "$ctl" consents withdraw "$photo" --channel email
+expect 0 "destructions due within 31 days" -- "$ctl" consents due --within-days 31
+contains "$tmp/out" "$photo" "the withdrawn consent is due"
+expect 0 "destructions due in the library by default" -- "$ctl" consents due oblast
+contains "$tmp/out" "$photo" "30 days ahead by default"
+expect 0 "none due now" -- "$ctl" consents due oblast --within-days 0
+contains "$tmp/err" "No destructions due found." "an empty list says so"
+expect 3 "within-days out of range is exit 3" -- "$ctl" consents due --within-days 5000
+expect 0 "the volunteer still works under the other consent" -- "$ctl" volunteers get "$volunteer"
+contains "$tmp/out" "ACTIVE" "withdrawing the photo consent leaves the work"
+# Erasure: the data goes, the act stays.
+expect 2 "erasing a volunteer needs --yes" -- "$ctl" volunteers erase libraries/oblast/volunteers/petrov
+contains "$tmp/err" "cannot be undone" "the usage error says why"
+expect 0 "erase the minor" -- "$ctl" volunteers erase libraries/oblast/volunteers/petrov --yes
+contains "$tmp/out" "INACTIVE" "an erased volunteer is inactive"
+expect 0 "the erased volunteer" -- "$ctl" volunteers get libraries/oblast/volunteers/petrov -o json
+contains "$tmp/out" '"eraseTime"' "is marked erased"
+expect 1 "and keeps no name" -- grep -q "Петров" "$tmp/out"
+expect 0 "the acts of destruction" -- "$ctl" consents destructions oblast
+contains "$tmp/out" "libraries/oblast/volunteers/petrov " "the erasure has its act"
+contains "$tmp/out" "ERASURE_REQUEST" "with its reason"
+act=$(grep -o 'libraries/oblast/destructions/[a-z0-9-]*' "$tmp/out" | head -1)
+expect 0 "one act" -- "$ctl" consents destruction "$act" -o json
+contains "$tmp/out" '"reason": "ERASURE_REQUEST"' "the act as json"
+expect 0 "filtered acts" -- "$ctl" consents destructions - --filter 'reason = ERASURE_REQUEST' -o csv
+contains "$tmp/out" "NAME,SUBJECT,CONSENT,REASON,DESTROYED,BY" "csv of the acts"
+expect 4 "an unknown act is exit 4" -- "$ctl" consents destruction libraries/oblast/destructions/nope
 expect 0 "create a key" -- "$ctl" keys create --display-name "Методист ЦБС" --role methodist --library oblast
 contains "$tmp/out" "The key (shown only now; keep it safe):" "the secret is printed once"
 key_name=$(grep -o 'apiKeys/[a-z0-9-]*' "$tmp/out" | head -1)

@@ -11,11 +11,13 @@
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/args.h"
 #include "clients/alliesctl/cli.h"
+#include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/output.h"
 #include "clients/alliesctl/partners.h"
+#include "clients/alliesctl/volunteers.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -23,8 +25,10 @@ namespace allies::ctl {
 namespace {
 
 using allies::v1::Agreement;
+using allies::v1::Consent;
 using allies::v1::Library;
 using allies::v1::Partner;
+using allies::v1::Volunteer;
 
 // ---- Display width and tables ----
 
@@ -829,6 +833,494 @@ TEST(ActivitiesTest, LogTakesRelatedRepeatedOrCommaSeparated) {
   EXPECT_FALSE(BuildLogActivityRequest(
                    "obl", Args({"--kind", "call", "--subject", "x", "--follow-up-date", "15.12"}))
                    .ok());
+}
+
+// ---- Volunteers ----
+
+TEST(VolunteersTest, ParseAvailability) {
+  allies::v1::WeeklyAvailability monday =
+      ParseAvailabilityFlag("availability", "1 09:00-13:00").value();
+  EXPECT_EQ(monday.day_of_week(), 1);
+  EXPECT_EQ(monday.start_time(), "09:00");
+  EXPECT_EQ(monday.end_time(), "13:00");
+  // One-digit hours are padded; spaces around the dash and the ends are allowed.
+  allies::v1::WeeklyAvailability sunday =
+      ParseAvailabilityFlag("availability", "  7  9:30 - 18:05 ").value();
+  EXPECT_EQ(sunday.day_of_week(), 7);
+  EXPECT_EQ(sunday.start_time(), "09:30");
+  EXPECT_EQ(sunday.end_time(), "18:05");
+  EXPECT_EQ(FormatAvailability(sunday), "7 09:30-18:05");
+  EXPECT_EQ(ParseAvailabilityFlag("availability", "5 00:00-23:59")->end_time(), "23:59");
+}
+
+TEST(VolunteersTest, ParseAvailabilityErrorsNameTheFlagAndTheProblem) {
+  auto error = [](absl::string_view value) {
+    absl::StatusOr<allies::v1::WeeklyAvailability> parsed =
+        ParseAvailabilityFlag("availability", value);
+    return parsed.ok() ? std::string() : std::string(parsed.status().message());
+  };
+  for (const char* bad :
+       {"", "1", "09:00-13:00", "0 09:00-13:00", "8 09:00-13:00", "пн 09:00-13:00", "1 09:00",
+        "1 09:00-13:00-14:00", "1 24:00-25:00", "1 09:60-10:00", "1 9-13", "1 009:00-13:00",
+        "1 09:00-1:0", "1 13:00-09:00", "1 10:00-10:00", "1.5 09:00-13:00"}) {
+    const std::string message = error(bad);
+    EXPECT_EQ(message.rfind("--availability: ", 0), 0u) << bad << ": " << message;
+    EXPECT_NE(message.find("1 09:00-13:00"), std::string::npos) << "an example: " << message;
+  }
+  EXPECT_NE(error("8 09:00-13:00").find("day of the week must be 1-7"), std::string::npos);
+  EXPECT_NE(error("1 13:00-09:00").find("start time must be before the end time"),
+            std::string::npos);
+  EXPECT_NE(error("1 25:00-26:00").find("bad start time \"25:00\""), std::string::npos);
+}
+
+TEST(VolunteersTest, ParseBlackout) {
+  allies::v1::DateRange july = ParseBlackoutFlag("blackout", "2026-07-01..2026-07-14").value();
+  EXPECT_EQ(FormatDate(july.start_date()), "2026-07-01");
+  EXPECT_EQ(FormatDate(july.end_date()), "2026-07-14");
+  EXPECT_EQ(FormatBlackout(july), "2026-07-01..2026-07-14");
+  allies::v1::DateRange one_day = ParseBlackoutFlag("blackout", " 2026-12-31 ").value();
+  EXPECT_EQ(FormatDate(one_day.start_date()), "2026-12-31");
+  EXPECT_EQ(FormatDate(one_day.end_date()), "2026-12-31");
+  EXPECT_EQ(FormatBlackout(one_day), "2026-12-31");
+  EXPECT_EQ(FormatBlackout(ParseBlackoutFlag("blackout", "2026-01-01 .. 2026-01-01").value()),
+            "2026-01-01");
+  for (const char* bad :
+       {"", "..", "2026-07-01..", "..2026-07-14", "2026-07-01-2026-07-14", "01.07.2026..14.07.2026",
+        "2026-02-30..2026-03-01", "2026-07-01...2026-07-14"}) {
+    absl::StatusOr<allies::v1::DateRange> parsed = ParseBlackoutFlag("blackout", bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(std::string(parsed.status().message()).rfind("--blackout: expected ", 0), 0u)
+        << parsed.status();
+  }
+  absl::StatusOr<allies::v1::DateRange> reversed =
+      ParseBlackoutFlag("blackout", "2026-07-14..2026-07-01");
+  ASSERT_FALSE(reversed.ok());
+  EXPECT_EQ(reversed.status().message(),
+            "--blackout: the end 2026-07-01 is before the start 2026-07-14");
+}
+
+TEST(VolunteersTest, BuildCreateRequestWithTheConsentGivenWithTheApplication) {
+  allies::v1::CreateVolunteerRequest request =
+      BuildCreateVolunteerRequest("obl", Args({"--id",
+                                               "petrov",
+                                               "--family-name",
+                                               "Петров",
+                                               "--given-name",
+                                               "Илья",
+                                               "--patronymic",
+                                               "Андреевич",
+                                               "--birth-date",
+                                               "2011-03-08",
+                                               "--email",
+                                               "a@x.ru,b@x.ru",
+                                               "--phone",
+                                               "+7 900 123-45-67",
+                                               "--city",
+                                               "Вологда",
+                                               "--skill",
+                                               "ремонт книг",
+                                               "--skill",
+                                               "игры",
+                                               "--interest",
+                                               "история",
+                                               "--language",
+                                               "ru,татарский",
+                                               "--availability",
+                                               "1 09:00-13:00",
+                                               "--availability",
+                                               "6 10:00-14:00,7 10:00-12:00",
+                                               "--blackout",
+                                               "2026-07-01..2026-07-14",
+                                               "--preferred-channel",
+                                               "messenger",
+                                               "--opt-out",
+                                               "sms,mail",
+                                               "--dobro-id",
+                                               "12345678",
+                                               "--guardian",
+                                               "libraries/obl/contacts/mother",
+                                               "--notes",
+                                               "Пишет стихи",
+                                               "--consent-purpose",
+                                               "volunteer_work,communication",
+                                               "--consent-method",
+                                               "paper",
+                                               "--consent-document",
+                                               "17/2026",
+                                               "--consent-valid-until",
+                                               "2029-03-07",
+                                               "--representative",
+                                               "Петрова Анна Сергеевна",
+                                               "--representative-relation",
+                                               "parent",
+                                               "--representative-document",
+                                               "свидетельство о рождении II-ОД № 1",
+                                               "--representative-contact",
+                                               "libraries/obl/contacts/mother",
+                                               "--request-id",
+                                               "r1"}))
+          .value();
+  EXPECT_EQ(request.parent(), "libraries/obl");
+  EXPECT_EQ(request.volunteer_id(), "petrov");
+  EXPECT_EQ(request.request_id(), "r1");
+  const Volunteer& volunteer = request.volunteer();
+  EXPECT_EQ(volunteer.family_name(), "Петров");
+  EXPECT_EQ(FormatDate(volunteer.birth_date()), "2011-03-08");
+  EXPECT_EQ(volunteer.emails_size(), 2);
+  EXPECT_EQ(std::vector<std::string>(volunteer.skills().begin(), volunteer.skills().end()),
+            (std::vector<std::string>{"ремонт книг", "игры"}));
+  EXPECT_EQ(volunteer.languages_size(), 2);
+  ASSERT_EQ(volunteer.availability_size(), 3);
+  EXPECT_EQ(FormatAvailability(volunteer.availability(0)), "1 09:00-13:00");
+  EXPECT_EQ(FormatAvailability(volunteer.availability(2)), "7 10:00-12:00");
+  ASSERT_EQ(volunteer.blackouts_size(), 1);
+  EXPECT_EQ(FormatBlackout(volunteer.blackouts(0)), "2026-07-01..2026-07-14");
+  EXPECT_EQ(volunteer.preferred_channel(), Volunteer::MESSENGER);
+  ASSERT_EQ(volunteer.opt_outs_size(), 2);
+  EXPECT_EQ(volunteer.opt_outs(1), Volunteer::MAIL);
+  EXPECT_EQ(volunteer.dobro_id(), "12345678");
+  EXPECT_EQ(volunteer.guardian(), "libraries/obl/contacts/mother");
+  EXPECT_EQ(volunteer.notes(), "Пишет стихи");
+
+  ASSERT_TRUE(request.has_consent());
+  EXPECT_TRUE(request.consent_name().empty());
+  const Consent& consent = request.consent();
+  EXPECT_TRUE(consent.subject().empty()) << "the server makes it the new volunteer";
+  EXPECT_EQ(consent.subject_name(), "Петров Илья Андреевич");
+  ASSERT_EQ(consent.purposes_size(), 2);
+  EXPECT_EQ(consent.purposes(0), Consent::VOLUNTEER_WORK);
+  EXPECT_EQ(consent.purposes(1), Consent::COMMUNICATION);
+  EXPECT_EQ(
+      std::vector<std::string>(consent.data_categories().begin(), consent.data_categories().end()),
+      (std::vector<std::string>{"ФИО", "дата рождения", "контактные данные"}));
+  EXPECT_EQ(consent.method(), Consent::PAPER);
+  EXPECT_EQ(consent.document_number(), "17/2026");
+  EXPECT_EQ(FormatDate(consent.valid_until()), "2029-03-07");
+  EXPECT_EQ(consent.representative_name(), "Петрова Анна Сергеевна");
+  EXPECT_EQ(consent.representative_relation(), Consent::PARENT);
+  EXPECT_EQ(consent.representative_document(), "свидетельство о рождении II-ОД № 1");
+  EXPECT_EQ(consent.representative_contact(), "libraries/obl/contacts/mother");
+  EXPECT_FALSE(consent.has_given_time());
+}
+
+TEST(VolunteersTest, BuildCreateRequestConsentChoices) {
+  const std::vector<std::string> person = {"--family-name", "Петрова",      "--given-name",
+                                           "Анна",          "--birth-date", "1990-01-31"};
+  auto build = [&](std::vector<std::string> more) {
+    std::vector<std::string> words = person;
+    words.insert(words.end(), more.begin(), more.end());
+    return BuildCreateVolunteerRequest("libraries/obl", Args(words));
+  };
+  // An existing consent.
+  allies::v1::CreateVolunteerRequest linked =
+      build({"--consent", "libraries/obl/consents/c1"}).value();
+  EXPECT_EQ(linked.consent_name(), "libraries/obl/consents/c1");
+  EXPECT_FALSE(linked.has_consent());
+  // None: sent as is, the server refuses and says why.
+  allies::v1::CreateVolunteerRequest none = build({}).value();
+  EXPECT_FALSE(none.has_consent());
+  EXPECT_TRUE(none.consent_name().empty());
+  // Categories given replace the defaults, each whole.
+  allies::v1::CreateVolunteerRequest categories =
+      build({"--consent-purpose", "volunteer_work", "--consent-method", "electronic",
+             "--consent-category", "ФИО", "--consent-category", "телефон, e-mail",
+             "--consent-given-time", "2026-11-26T10:00:00+03:00"})
+          .value();
+  EXPECT_EQ(std::vector<std::string>(categories.consent().data_categories().begin(),
+                                     categories.consent().data_categories().end()),
+            (std::vector<std::string>{"ФИО", "телефон, e-mail"}));
+  EXPECT_EQ(categories.consent().subject_name(), "Петрова Анна");
+  EXPECT_EQ(categories.consent().given_time().seconds(), 1795676400);
+  // Both, or an incomplete inline consent, are usage errors.
+  absl::StatusOr<allies::v1::CreateVolunteerRequest> both =
+      build({"--consent", "libraries/obl/consents/c1", "--consent-purpose", "volunteer_work"});
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(std::string(both.status().message()).find("not both"), std::string::npos);
+  absl::StatusOr<allies::v1::CreateVolunteerRequest> no_method =
+      build({"--representative", "Петров Сергей", "--consent-purpose", "volunteer_work"});
+  ASSERT_FALSE(no_method.ok());
+  EXPECT_EQ(std::string(no_method.status().message()).rfind("--consent-method is required", 0), 0u);
+  EXPECT_FALSE(build({"--consent-method", "paper"}).ok());  // No purpose.
+  EXPECT_EQ(
+      std::string(
+          build({"--consent-purpose", "work", "--consent-method", "paper"}).status().message())
+          .rfind("--consent-purpose: unknown value \"work\"", 0),
+      0u);
+  // The person's required fields.
+  EXPECT_EQ(BuildCreateVolunteerRequest("obl", Args({"--family-name", "x", "--given-name", "y"}))
+                .status()
+                .message(),
+            "--birth-date is required");
+  EXPECT_EQ(std::string(build({"--availability", "1 9-13"}).status().message())
+                .rfind("--availability: ", 0),
+            0u);
+}
+
+TEST(VolunteersTest, BuildUpdateRequestReplacesAndClearsLists) {
+  allies::v1::UpdateVolunteerRequest request =
+      BuildUpdateVolunteerRequest("libraries/obl/volunteers/a",
+                                  Args({"--blackout", "", "--availability", "2 18:00-20:00",
+                                        "--city", "Череповец", "--etag", "e1"}))
+          .value();
+  EXPECT_EQ(request.volunteer().name(), "libraries/obl/volunteers/a");
+  EXPECT_EQ(request.volunteer().etag(), "e1");
+  EXPECT_EQ(request.volunteer().blackouts_size(), 0);
+  ASSERT_EQ(request.volunteer().availability_size(), 1);
+  EXPECT_EQ(Paths(request.update_mask()),
+            (std::vector<std::string>{"city", "availability", "blackouts"}));
+  EXPECT_FALSE(BuildUpdateVolunteerRequest("libraries/obl/volunteers/a", Args({})).ok());
+  EXPECT_FALSE(
+      BuildMergeVolunteersRequest("libraries/obl/volunteers/a", Args({"--request-id", "r"})).ok());
+  EXPECT_EQ(BuildMergeVolunteersRequest("libraries/obl/volunteers/a",
+                                        Args({"--source", "libraries/obl/volunteers/b"}))
+                ->sources_size(),
+            1);
+}
+
+TEST(VolunteersTest, Tables) {
+  google::protobuf::RepeatedPtrField<Volunteer> volunteers;
+  Volunteer* anna = volunteers.Add();
+  anna->set_name("libraries/o/volunteers/a");
+  anna->set_family_name("Петрова");
+  anna->set_given_name("Анна");
+  *anna->mutable_birth_date() = ParseDateFlag("birth-date", "2011-03-08").value();
+  anna->set_age(15);
+  anna->set_state(Volunteer::ACTIVE);
+  Volunteer* withheld = volunteers.Add();
+  withheld->set_name("libraries/o/volunteers/b");
+  withheld->set_state(Volunteer::APPLICANT);
+  withheld->set_personal_data_withheld(true);
+  const Table table = VolunteersTable(volunteers);
+  EXPECT_EQ(table.headers,
+            (std::vector<std::string>{"NAME", "FAMILY NAME", "GIVEN NAME", "AGE", "STATE"}));
+  EXPECT_EQ(table.rows[0], (std::vector<std::string>{"libraries/o/volunteers/a", "Петрова", "Анна",
+                                                     "15", "ACTIVE"}));
+  EXPECT_EQ(table.rows[1], (std::vector<std::string>{"libraries/o/volunteers/b", "<none>", "<none>",
+                                                     "<none>", "APPLICANT"}));
+
+  allies::v1::FindDuplicateVolunteersResponse duplicates;
+  allies::v1::VolunteerDuplicateGroup* group = duplicates.add_groups();
+  group->add_volunteers("libraries/o/volunteers/a");
+  group->add_volunteers("libraries/o/volunteers/c");
+  group->add_reasons("email");
+  group->add_reasons("full_name_birth_date");
+  const Table groups = VolunteerDuplicatesTable(duplicates);
+  ASSERT_EQ(groups.rows.size(), 2u);
+  EXPECT_EQ(groups.rows[1], (std::vector<std::string>{"1", "libraries/o/volunteers/c",
+                                                      "email, full_name_birth_date"}));
+
+  allies::v1::ExportVolunteerDataResponse exported;
+  *exported.mutable_volunteer() = *anna;
+  Consent* consent = exported.add_consents();
+  consent->set_name("libraries/o/consents/k");
+  consent->add_purposes(Consent::VOLUNTEER_WORK);
+  consent->set_state(Consent::ACTIVE);
+  exported.add_referenced_by("libraries/o/consents/k");
+  exported.add_referenced_by("libraries/o/volunteers/z");
+  exported.add_former_values("anna@old.ru");
+  const Table rows = VolunteerExportTable(exported);
+  ASSERT_EQ(rows.rows.size(), 4u);
+  EXPECT_EQ(rows.rows[0], (std::vector<std::string>{"volunteer", "libraries/o/volunteers/a",
+                                                    "Петрова Анна, 2011-03-08, ACTIVE"}));
+  EXPECT_EQ(rows.rows[1], (std::vector<std::string>{"consent", "libraries/o/consents/k",
+                                                    "VOLUNTEER_WORK ACTIVE"}));
+  EXPECT_EQ(rows.rows[2],
+            (std::vector<std::string>{"referenced by", "libraries/o/volunteers/z", "<none>"}));
+  EXPECT_EQ(rows.rows[3], (std::vector<std::string>{"former value", "<none>", "anna@old.ru"}));
+}
+
+// ---- Consents ----
+
+TEST(ConsentsTest, BuildCreateRequest) {
+  allies::v1::CreateConsentRequest request =
+      BuildCreateConsentRequest("obl", Args({"--id",
+                                             "photo",
+                                             "--subject",
+                                             "libraries/obl/volunteers/a",
+                                             "--subject-name",
+                                             "Петрова Анна",
+                                             "--purpose",
+                                             "publication",
+                                             "--purpose",
+                                             "transfer-to-dobro",
+                                             "--category",
+                                             "ФИО",
+                                             "--category",
+                                             "фотографии, видео",
+                                             "--processor",
+                                             "ООО «Добро», г. Москва",
+                                             "--method",
+                                             "paper",
+                                             "--document-number",
+                                             "5/2026",
+                                             "--valid-until",
+                                             "2027-12-31",
+                                             "--given-time",
+                                             "2026-11-26T10:00:00Z",
+                                             "--representative",
+                                             "Петров С. И.",
+                                             "--representative-relation",
+                                             "guardian",
+                                             "--representative-document",
+                                             "акт опеки № 7",
+                                             "--representative-contact",
+                                             "libraries/obl/contacts/p"}))
+          .value();
+  EXPECT_EQ(request.parent(), "libraries/obl");
+  EXPECT_EQ(request.consent_id(), "photo");
+  const Consent& consent = request.consent();
+  EXPECT_EQ(consent.subject(), "libraries/obl/volunteers/a");
+  EXPECT_EQ(consent.subject_name(), "Петрова Анна");
+  ASSERT_EQ(consent.purposes_size(), 2);
+  EXPECT_EQ(consent.purposes(1), Consent::TRANSFER_TO_DOBRO);
+  EXPECT_EQ(
+      std::vector<std::string>(consent.data_categories().begin(), consent.data_categories().end()),
+      (std::vector<std::string>{"ФИО", "фотографии, видео"}));
+  ASSERT_EQ(consent.processors_size(), 1);
+  EXPECT_EQ(consent.processors(0), "ООО «Добро», г. Москва");
+  EXPECT_EQ(consent.method(), Consent::PAPER);
+  EXPECT_EQ(consent.document_number(), "5/2026");
+  EXPECT_EQ(FormatDate(consent.valid_until()), "2027-12-31");
+  EXPECT_EQ(FormatTimestamp(consent.given_time()), "2026-11-26T10:00:00Z");
+  EXPECT_EQ(consent.representative_relation(), Consent::GUARDIAN);
+  EXPECT_EQ(consent.representative_contact(), "libraries/obl/contacts/p");
+
+  EXPECT_EQ(BuildCreateConsentRequest("obl", Args({"--purpose", "publication"})).status().message(),
+            "--subject-name is required");
+  EXPECT_NE(BuildCreateConsentRequest(
+                "obl", Args({"--subject-name", "x", "--purpose", "publication", "--category", "ФИО",
+                             "--method", "paper", "--given-time", "вчера"}))
+                .status()
+                .ToString()
+                .find("--given-time: "),
+            std::string::npos);
+}
+
+TEST(ConsentsTest, BuildWithdrawRequest) {
+  allies::v1::WithdrawConsentRequest request =
+      BuildWithdrawConsentRequest(
+          "libraries/obl/consents/k",
+          Args({"--channel", "in-writing", "--withdraw-time", "2026-11-26T10:00:00.5+03:00",
+                "--etag", "e1", "--request-id", "r1"}))
+          .value();
+  EXPECT_EQ(request.name(), "libraries/obl/consents/k");
+  EXPECT_EQ(request.channel(), Consent::IN_WRITING);
+  EXPECT_EQ(request.withdraw_time().seconds(), 1795676400);
+  EXPECT_EQ(request.withdraw_time().nanos(), 500000000);
+  EXPECT_EQ(request.etag(), "e1");
+  EXPECT_EQ(request.request_id(), "r1");
+  absl::StatusOr<allies::v1::WithdrawConsentRequest> missing =
+      BuildWithdrawConsentRequest("libraries/obl/consents/k", Args({}));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(),
+            "--channel is required: how the withdrawal came (IN_WRITING, ELECTRONIC_FORM, "
+            "IN_PERSON or EMAIL)");
+  EXPECT_FALSE(
+      BuildWithdrawConsentRequest("libraries/obl/consents/k", Args({"--channel", "pigeon"})).ok());
+  EXPECT_FALSE(
+      BuildWithdrawConsentRequest("libraries/obl/consents/k",
+                                  Args({"--channel", "email", "--withdraw-time", "2026-11-26"}))
+          .ok());
+}
+
+TEST(ConsentsTest, Tables) {
+  google::protobuf::RepeatedPtrField<Consent> consents;
+  Consent* withdrawn = consents.Add();
+  withdrawn->set_name("libraries/o/consents/k");
+  withdrawn->set_subject("libraries/o/volunteers/a");
+  withdrawn->add_purposes(Consent::VOLUNTEER_WORK);
+  withdrawn->add_purposes(Consent::COMMUNICATION);
+  withdrawn->set_state(Consent::WITHDRAWN);
+  *withdrawn->mutable_destroy_due() = ParseTimestampFlag("t", "2024-05-01T12:34:56Z").value();
+  consents.Add()->set_name("libraries/o/consents/l");
+  const Table table = ConsentsTable(consents);
+  EXPECT_EQ(table.headers,
+            (std::vector<std::string>{"NAME", "SUBJECT", "PURPOSES", "STATE", "DESTROY DUE"}));
+  EXPECT_EQ(table.rows[0],
+            (std::vector<std::string>{"libraries/o/consents/k", "libraries/o/volunteers/a",
+                                      "VOLUNTEER_WORK, COMMUNICATION", "WITHDRAWN",
+                                      "2024-05-01T12:34:56Z"}));
+  EXPECT_EQ(table.rows[1], (std::vector<std::string>{"libraries/o/consents/l", "<none>", "<none>",
+                                                     "STATE_UNSPECIFIED", "<none>"}));
+
+  google::protobuf::RepeatedPtrField<allies::v1::DestructionRecord> records;
+  allies::v1::DestructionRecord* act = records.Add();
+  act->set_name("libraries/o/destructions/d");
+  act->set_subject("libraries/o/volunteers/a");
+  act->set_reason(allies::v1::DestructionRecord::ERASURE_REQUEST);
+  *act->mutable_destroy_time() = ParseTimestampFlag("t", "2024-05-01T12:34:56Z").value();
+  act->set_destroyed_by("apiKeys/admin");
+  EXPECT_EQ(
+      DestructionRecordsTable(records).rows[0],
+      (std::vector<std::string>{"libraries/o/destructions/d", "libraries/o/volunteers/a", "<none>",
+                                "ERASURE_REQUEST", "2024-05-01T12:34:56Z", "apiKeys/admin"}));
+}
+
+TEST(ValueParsersTest, Timestamps) {
+  EXPECT_EQ(ParseTimestampFlag("given-time", "2024-05-01T12:34:56Z")->seconds(), 1714566896);
+  EXPECT_EQ(ParseTimestampFlag("given-time", "2024-05-01T15:34:56+03:00")->seconds(), 1714566896);
+  EXPECT_EQ(ParseTimestampFlag("given-time", "2024-05-01T12:34:56.25Z")->nanos(), 250000000);
+  for (const char* bad : {"", "2024-05-01", "2024-05-01 12:34:56", "вчера", "12:34"}) {
+    absl::StatusOr<google::protobuf::Timestamp> parsed = ParseTimestampFlag("given-time", bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(std::string(parsed.status().message()).rfind("--given-time: expected an RFC 3339", 0),
+              0u);
+  }
+}
+
+TEST(ValueParsersTest, EachValueSetterKeepsCommas) {
+  const auto set = EachValueSetter("tag", "tags");
+  Partner partner;
+  partner.add_tags("old");
+  ASSERT_TRUE(set(Args({"--tag", "банк, спонсор", "--tag", " с ", "--tag", ""}), &partner).ok());
+  EXPECT_EQ(std::vector<std::string>(partner.tags().begin(), partner.tags().end()),
+            (std::vector<std::string>{"банк, спонсор", "с"}));
+  ASSERT_TRUE(set(Args({"--tag", ""}), &partner).ok());
+  EXPECT_EQ(partner.tags_size(), 0);
+  EXPECT_EQ(EachValueSetter("tag", "display_name")(Args({"--tag", "x"}), &partner).code(),
+            absl::StatusCode::kInternal);
+}
+
+TEST(RunCliTest, HelpListsVolunteersAndConsents) {
+  const std::string help = RunCtl({"help"}).out;
+  for (const char* word :
+       {"volunteers", "activate, pause, resume, deactivate, duplicates, merge, export, erase",
+        "consents", "create, withdraw, due, destructions, destruction"}) {
+    EXPECT_NE(help.find(word), std::string::npos) << word;
+  }
+  CliResult create = RunCtl({"volunteers", "create", "--help"});
+  EXPECT_EQ(create.code, 0);
+  for (const char* flag : {"--availability \"DAY HH:MM-HH:MM\"", "--blackout DATE..DATE",
+                           "--consent CONSENT", "--consent-purpose PURPOSE",
+                           "--representative NAME", "--guardian CONTACT", "--opt-out CHANNEL"}) {
+    EXPECT_NE(create.out.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_EQ(RunCtl({"consent", "due", "-h"}).code, 0);  // Alias.
+  EXPECT_EQ(RunCtl({"volunteer", "list", "-h"}).code, 0);
+}
+
+TEST(RunCliTest, VolunteerAndConsentUsageErrorsExitTwo) {
+  CliResult erase = RunCtl({"volunteers", "erase", "libraries/o/volunteers/a"});
+  EXPECT_EQ(erase.code, 2);
+  EXPECT_NE(erase.err.find("cannot be undone"), std::string::npos) << erase.err;
+  CliResult availability =
+      RunCtl({"volunteers", "create", "o", "--family-name", "x", "--given-name", "y",
+              "--birth-date", "2000-01-01", "--availability", "1 13:00-09:00"});
+  EXPECT_EQ(availability.code, 2);
+  EXPECT_NE(availability.err.find("--availability: the start time must be before the end time"),
+            std::string::npos)
+      << availability.err;
+  EXPECT_EQ(RunCtl({"volunteers", "update", "libraries/o/volunteers/a", "--blackout",
+                    "2026-07-14..2026-07-01"})
+                .code,
+            2);
+  EXPECT_EQ(RunCtl({"volunteers", "merge", "libraries/o/volunteers/a"}).code, 2);
+  EXPECT_EQ(RunCtl({"volunteers", "activate", "a", "--yes"}).code, 2);  // Not a flag of activate.
+  EXPECT_EQ(RunCtl({"consents", "withdraw", "libraries/o/consents/k"}).code, 2);
+  EXPECT_EQ(RunCtl({"consents", "due", "--within-days", "month"}).code, 2);
+  EXPECT_EQ(RunCtl({"consents", "list", "--show-deleted"}).code, 2);  // Never soft-deleted.
+  EXPECT_EQ(RunCtl({"consents", "create", "o", "--subject-name", "x"}).code, 2);
+  EXPECT_EQ(RunCtl({"consents", "destruction"}).code, 2);
 }
 
 // ---- Dispatch of the new resources (usage errors make no RPC) ----

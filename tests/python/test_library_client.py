@@ -4,7 +4,8 @@
 Generates Python stubs from the .proto files into a temporary directory, starts
 a private MariaDB (tools/dbctl) and the server, and runs unittest cases over a
 real gRPC channel: health, reflection, LibraryService CRUD with Cyrillic data,
-and the google.rpc.Status error details.
+the google.rpc.Status error details, partners, contacts and agreements, and a
+minor volunteer under the consent ledger.
 
 Usage (as ctest runs it):
   /usr/bin/python3 tests/python/test_library_client.py --server-bin BUILD/bin/allies-server \
@@ -17,6 +18,7 @@ the exit code is non-zero when any test fails.
 """
 
 import argparse
+import datetime
 import os
 import shutil
 import signal
@@ -42,6 +44,8 @@ PROTO_FILES_WITH_SERVICES = [
     "allies/v1/partner.proto",
     "allies/v1/contact.proto",
     "allies/v1/agreement.proto",
+    "allies/v1/consent.proto",
+    "allies/v1/volunteer.proto",
     "grpc/health/v1/health.proto",
     "grpc/reflection/v1alpha/reflection.proto",
 ]
@@ -110,6 +114,7 @@ class Stubs:
         from allies.v1 import api_key_pb2, api_key_pb2_grpc
         from allies.v1 import agreement_pb2, agreement_pb2_grpc, contact_pb2, contact_pb2_grpc
         from allies.v1 import partner_pb2, partner_pb2_grpc
+        from allies.v1 import consent_pb2, consent_pb2_grpc, volunteer_pb2, volunteer_pb2_grpc
         from google.type import date_pb2, money_pb2
         from google.protobuf import descriptor_pb2, field_mask_pb2
         from google.rpc import error_details_pb2, status_pb2
@@ -128,6 +133,10 @@ class Stubs:
         self.contact_pb2_grpc = contact_pb2_grpc
         self.agreement_pb2 = agreement_pb2
         self.agreement_pb2_grpc = agreement_pb2_grpc
+        self.consent_pb2 = consent_pb2
+        self.consent_pb2_grpc = consent_pb2_grpc
+        self.volunteer_pb2 = volunteer_pb2
+        self.volunteer_pb2_grpc = volunteer_pb2_grpc
         self.date_pb2 = date_pb2
         self.money_pb2 = money_pb2
         self.descriptor_pb2 = descriptor_pb2
@@ -738,6 +747,114 @@ class PartnershipTest(ServerTestCase):
         exported = contacts.ExportContactData(cpb.ExportContactDataRequest(name=contact.name),
                                               timeout=RPC_TIMEOUT_S)
         self.assertEqual(list(exported.agreements), [name])
+
+
+def years_before(day, years):
+    """The same day `years` earlier (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+class VolunteerConsentTest(ServerTestCase):
+    """A minor volunteer under the consent ledger, as a third party: the consent is given by a
+    parent, withdrawal stops the work and the contact, and the destruction falls due."""
+
+    def test_minor_consent_by_representative_withdrawal_and_due_destruction(self):
+        s = self.s
+        cpb, vpb, kpb = s.contact_pb2, s.volunteer_pb2, s.consent_pb2
+        contacts = s.contact_pb2_grpc.ContactServiceStub(ENV.channel)
+        volunteers = s.volunteer_pb2_grpc.VolunteerServiceStub(ENV.channel)
+        consents = s.consent_pb2_grpc.ConsentServiceStub(ENV.channel)
+        library = self.libraries.CreateLibrary(self.pb.CreateLibraryRequest(
+            library_id=unique_id("volunteers"),
+            library=self.pb.Library(display_name="Детская библиотека «Алые паруса»",
+                                    kind=self.pb.Library.BRANCH)),
+            timeout=RPC_TIMEOUT_S)
+
+        parent = contacts.CreateContact(cpb.CreateContactRequest(
+            parent=library.name, contact=cpb.Contact(
+                family_name="Смирнова", given_name="Ольга", patronymic="Викторовна",
+                phones=["+7 921 000-11-22"])), timeout=RPC_TIMEOUT_S)
+
+        # Born 15 years ago today (UTC, as the server counts the age).
+        birth = years_before(datetime.datetime.now(datetime.timezone.utc).date(), 15)
+        volunteer = vpb.Volunteer(
+            family_name="Смирнов", given_name="Илья", patronymic="Андреевич",
+            birth_date=s.date_pb2.Date(year=birth.year, month=birth.month, day=birth.day),
+            skills=["настольные игры"], guardian=parent.name)
+        consent = kpb.Consent(
+            subject_name="Смирнов Илья Андреевич",
+            purposes=[kpb.Consent.VOLUNTEER_WORK, kpb.Consent.COMMUNICATION],
+            data_categories=["ФИО", "дата рождения", "контактные данные"],
+            method=kpb.Consent.PAPER, document_number="21/2026")
+
+        # Under 18, a consent without a representative is refused.
+        error = self.assertRpcError(
+            s.grpc.StatusCode.FAILED_PRECONDITION, volunteers.CreateVolunteer,
+            vpb.CreateVolunteerRequest(parent=library.name, volunteer=volunteer, consent=consent))
+        infos = self.unpack_details(self.status_details(error), s.error_details_pb2.ErrorInfo)
+        self.assertEqual([info.reason for info in infos], ["CONSENT_NEEDS_REPRESENTATIVE"])
+        self.assertEqual(infos[0].domain, "allies.v1")
+        listed = volunteers.ListVolunteers(vpb.ListVolunteersRequest(parent=library.name),
+                                           timeout=RPC_TIMEOUT_S)
+        self.assertEqual(list(listed.volunteers), [], "a refused create leaves nothing behind")
+
+        # Given by the parent, it is accepted.
+        consent.representative_name = "Смирнова Ольга Викторовна"
+        consent.representative_relation = kpb.Consent.PARENT
+        consent.representative_document = "свидетельство о рождении I-ОД № 654321"
+        consent.representative_contact = parent.name
+        created = volunteers.CreateVolunteer(vpb.CreateVolunteerRequest(
+            parent=library.name, volunteer=volunteer, consent=consent,
+            request_id=str(uuid.uuid4())), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(created.state, vpb.Volunteer.APPLICANT)
+        self.assertEqual(created.age, 15)
+        self.assertEqual(created.guardian, parent.name)
+        self.assertEqual(created.family_name, "Смирнов")
+        self.assertFalse(created.personal_data_withheld)
+        held = consents.ListConsents(kpb.ListConsentsRequest(
+            parent=library.name, filter='subject = "%s"' % created.name), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(len(held.consents), 1, held)
+        given = held.consents[0]
+        self.assertEqual(given.state, kpb.Consent.ACTIVE)
+        self.assertEqual(given.representative_relation, kpb.Consent.PARENT)
+        self.assertEqual(given.representative_contact, parent.name)
+        self.assertTrue(given.HasField("given_time"))
+
+        activated = volunteers.ActivateVolunteer(vpb.ActivateVolunteerRequest(
+            name=created.name, reason="Собеседование пройдено"), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(activated.state, vpb.Volunteer.ACTIVE)
+        self.assertEqual(activated.state_reason, "Собеседование пройдено")
+
+        # The parent withdraws the consent in writing: the data is due for destruction in 30
+        # days, and the volunteer stops working and is no longer contacted.
+        withdrawn = consents.WithdrawConsent(kpb.WithdrawConsentRequest(
+            name=given.name, channel=kpb.Consent.IN_WRITING), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(withdrawn.state, kpb.Consent.WITHDRAWN)
+        self.assertEqual(withdrawn.withdrawal_channel, kpb.Consent.IN_WRITING)
+        self.assertTrue(withdrawn.HasField("withdraw_time"))
+        self.assertEqual(withdrawn.destroy_due.ToDatetime() - withdrawn.withdraw_time.ToDatetime(),
+                         datetime.timedelta(days=30))
+        self.assertRpcError(s.grpc.StatusCode.FAILED_PRECONDITION, consents.WithdrawConsent,
+                            kpb.WithdrawConsentRequest(name=given.name,
+                                                       channel=kpb.Consent.IN_WRITING))
+        after = volunteers.GetVolunteer(vpb.GetVolunteerRequest(name=created.name),
+                                        timeout=RPC_TIMEOUT_S)
+        self.assertEqual(after.state, vpb.Volunteer.INACTIVE)
+        self.assertTrue(after.do_not_contact)
+        # Without a consent in force it cannot be activated again.
+        self.assertRpcError(s.grpc.StatusCode.FAILED_PRECONDITION, volunteers.ActivateVolunteer,
+                            vpb.ActivateVolunteerRequest(name=created.name))
+
+        due = consents.ListDueDestructions(kpb.ListDueDestructionsRequest(
+            parent=library.name, within_days=31), timeout=RPC_TIMEOUT_S)
+        self.assertIn(given.name, [c.name for c in due.consents])
+        due_now = consents.ListDueDestructions(kpb.ListDueDestructionsRequest(
+            parent=library.name, within_days=0), timeout=RPC_TIMEOUT_S)
+        self.assertNotIn(given.name, [c.name for c in due_now.consents],
+                         "due in 30 days, not now")
 
 
 def main():
