@@ -139,27 +139,74 @@ std::vector<std::string> ClearPersonalFields(const ResourceTable& table, Message
   return cleared;
 }
 
-void Withhold(const ResourceTable& table, Message* row) {
-  const auto* r = row->GetReflection();
-  for (const FieldColumn& fc : table.fields()) {
-    if (fc.personal == Personal::kNone) continue;
-    r->ClearField(row, row->GetDescriptor()->FindFieldByName(fc.field));
-  }
-  if (const auto* flag = row->GetDescriptor()->FindFieldByName("personal_data_withheld")) {
-    r->SetBool(row, flag, true);
-  }
+namespace {
+
+bool Allowed(const MayKnow& may, const ResourceTable* table) {
+  return table == nullptr || table->options().need_to_know == v1::PERMISSION_UNSPECIFIED ||
+         may(table->options().need_to_know);
 }
 
-api::FilterSchema WithoutPersonalFields(const ResourceTable& table) {
-  std::set<std::string> personal;
+// The tables whose people a field may hold data of: the row's own (always), and for a field
+// of another person the tables its reference may name.
+std::vector<const ResourceTable*> OwnersOf(const ResourceTable& table, const FieldColumn& fc) {
+  std::vector<const ResourceTable*> owners = {&table};
+  if (fc.person_field.empty()) return owners;
+  const FieldColumn* ref = table.Find(fc.person_field);
+  if (ref == nullptr || ref->references.empty()) return owners;
+  if (ref->references == "*") {
+    for (const ResourceTable* t : Tables()) owners.push_back(t);
+  } else {
+    owners.push_back(TableOfCollection(ref->references));
+  }
+  return owners;
+}
+
+}  // namespace
+
+void Withhold(const ResourceTable& table, const MayKnow& may, Message* row) {
+  const auto* r = row->GetReflection();
+  bool withheld = false;
   for (const FieldColumn& fc : table.fields()) {
-    if (fc.personal != Personal::kNone) personal.insert(fc.field);
+    if (fc.personal == Personal::kNone) continue;
+    bool visible = Allowed(may, &table);
+    if (visible && !fc.person_field.empty()) {
+      for (const std::string& of : api::StringValues(*row, fc.person_field)) {
+        if (!of.empty()) visible = visible && Allowed(may, TableOfName(of));
+      }
+    }
+    if (visible) continue;
+    withheld = true;
+    r->ClearField(row, row->GetDescriptor()->FindFieldByName(fc.field));
+  }
+  const auto* flag = row->GetDescriptor()->FindFieldByName("personal_data_withheld");
+  if (withheld && flag != nullptr) r->SetBool(row, flag, true);
+}
+
+api::FilterSchema VisibleSchema(const ResourceTable& table, const MayKnow& may) {
+  std::set<std::string> hidden;
+  for (const FieldColumn& fc : table.fields()) {
+    if (fc.personal == Personal::kNone) continue;
+    for (const ResourceTable* owner : OwnersOf(table, fc)) {
+      if (!Allowed(may, owner)) hidden.insert(fc.field);
+    }
   }
   api::FilterSchema out;
   for (const api::FilterField& f : table.schema()) {
-    if (!personal.count(f.name)) out.push_back(f);
+    if (!hidden.count(f.name)) out.push_back(f);
   }
   return out;
+}
+
+bool HasNeedToKnow(const ResourceTable& table) {
+  for (const FieldColumn& fc : table.fields()) {
+    if (fc.personal == Personal::kNone) continue;
+    for (const ResourceTable* owner : OwnersOf(table, fc)) {
+      if (owner != nullptr && owner->options().need_to_know != v1::PERMISSION_UNSPECIFIED) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 absl::StatusOr<std::vector<Rewritten>> EraseElsewhere(Session& session, const ResourceTable& table,

@@ -8,6 +8,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,11 +53,19 @@ absl::Status AdoptKnownValues(Session& session, const ResourceTable& table,
 std::vector<std::string> ClearPersonalFields(const ResourceTable& table,
                                              google::protobuf::Message* person);
 
-// Need to know: clears every personal field of the row (its person's own and those about the
-// person a reference names) and sets its bool `personal_data_withheld` when it has one.
-void Withhold(const ResourceTable& table, google::protobuf::Message* row);
-// The table's filter schema without its personal fields (for callers who may not see them).
-api::FilterSchema WithoutPersonalFields(const ResourceTable& table);
+// Need to know (TableOptions::need_to_know): whether the caller's role grants a permission.
+using MayKnow = std::function<bool(v1::Permission)>;
+// Clears the personal fields of the row the caller may not see: a field of the row's own person
+// needs its table's permission; one of the person a reference names needs that too, and the
+// permission of the person's table (a librarian manages consents, and sees contacts' but not
+// volunteers'). Sets the row's bool `personal_data_withheld` when it withheld any.
+void Withhold(const ResourceTable& table, const MayKnow& may, google::protobuf::Message* row);
+// The table's filter schema without the personal fields the caller may not see in some row
+// (a field naming "*" counts every table that declares a need to know).
+api::FilterSchema VisibleSchema(const ResourceTable& table, const MayKnow& may);
+// Whether any personal field of the table may be hidden from someone (it or what its fields
+// name declare a need to know).
+bool HasNeedToKnow(const ResourceTable& table);
 
 // A row rewritten by an erasure, with the fields that changed.
 struct Rewritten {

@@ -38,6 +38,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "allies/v1/options.pb.h"
 #include "api/filter.h"
 #include "api/names.h"
 #include "storage/list_query.h"
@@ -165,6 +166,10 @@ struct TableOptions {
   std::vector<std::string> extra_columns;
   // Changes of its rows get a SYSTEM entry in the activity log (the log's own rows do not).
   bool logged = true;
+  // Need to know: the permission a caller's role must grant to see (and filter on) the row's
+  // personal fields, and those of rows holding personal data of its people (a volunteer's
+  // consents, qualifications). PERMISSION_UNSPECIFIED: whoever reads the row.
+  v1::Permission need_to_know = v1::PERMISSION_UNSPECIFIED;
   // A column of the table that keeps a copy of the row's repeated values (resource_values), so
   // that reads need no subquery; written with them. Without it, reads use a subquery.
   std::string values_column;

@@ -26,6 +26,7 @@ const ResourceTable& ConsentsTable() {
     options.values_column = "repeated_values";
     // The ledger keeps every consent as given: nothing is deleted.
     options.soft_delete = false;
+    options.need_to_know = v1::MANAGE_CONSENTS;
     return new ResourceTable(
         "consents", "consents", v1::Consent::descriptor(),
         {
@@ -87,6 +88,7 @@ const ResourceTable& VolunteersTable() {
     TableOptions options;
     options.values_column = "repeated_values";
     options.child_column = "volunteer_id";
+    options.need_to_know = v1::MANAGE_VOLUNTEERS;
     return new ResourceTable(
         "volunteers", "volunteers", v1::Volunteer::descriptor(),
         {
@@ -153,6 +155,7 @@ const ResourceTable& QualificationsTable() {
   static const auto* table = [] {
     TableOptions options;
     options.parent = &VolunteersTable();
+    options.need_to_know = v1::MANAGE_VOLUNTEERS;
     return new ResourceTable(
         "qualifications", "qualifications", v1::Qualification::descriptor(),
         {

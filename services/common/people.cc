@@ -144,13 +144,20 @@ absl::StatusOr<Destruction> DestroyPerson(WriteContext& ctx, const storage::Reso
   if (!ok.ok()) return ok;
   out.record = acts.Name(act_row.key);
 
-  // The consents whose data this destroyed say so.
+  // Every consent the data was held under says so; one still in force ends with the data (an
+  // erasure on request is the subject's demand to stop, 152-FZ art. 21).
   for (auto& [row, c] : *consents) {
-    if (!Held(c)) continue;
+    if (c.has_destroy_time()) continue;
+    std::vector<std::string> fields = {"destroy_time", "destruction_record"};
+    if (c.state() != v1::Consent::WITHDRAWN) {
+      c.set_state(v1::Consent::WITHDRAWN);
+      api::ToTimestamp(ctx.now, c.mutable_withdraw_time());
+      api::ToTimestamp(ctx.now, c.mutable_destroy_due());
+      fields.insert(fields.begin(), {"state", "withdraw_time", "destroy_due"});
+    }
     api::ToTimestamp(ctx.now, c.mutable_destroy_time());
     c.set_destruction_record(out.record);
-    ok = SaveChanged(ctx, storage::ConsentsTable(), row, c, "DESTROY",
-                     {"destroy_time", "destruction_record"});
+    ok = SaveChanged(ctx, storage::ConsentsTable(), row, c, "DESTROY", fields);
     if (!ok.ok()) return ok;
   }
   return out;

@@ -43,8 +43,9 @@ struct Destruction {
 // each rewritten row of a logged table with an UPDATE entry naming the fields), then their own
 // personal fields (the caller saves the person). Writes the act (a DestructionRecord in the
 // person's library, with `reason`, under `consent`, or when that is empty under the person's
-// latest withdrawn consent whose data is still held, else their latest consent) and marks the
-// person's withdrawn consents not yet destroyed as destroyed by it.
+// latest withdrawn consent whose data is still held, else their latest consent) and marks every
+// consent of the person not yet destroyed as destroyed by it (one still in force as withdrawn
+// then: the erasure is the subject's demand to stop).
 absl::StatusOr<Destruction> DestroyPerson(WriteContext& ctx, const storage::ResourceTable& table,
                                           const storage::ResourceKey& key,
                                           google::protobuf::Message* person, int reason,

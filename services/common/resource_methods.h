@@ -92,11 +92,6 @@ struct ResourceRules {
   std::function<absl::Status(WriteContext&, const storage::ResourceKey&, const M* before,
                              const M& after)>
       after_write;
-  // Need to know: the personal fields (FieldColumn::PersonalData, of the row's person or of
-  // the one it names) are shown, filtered and sorted on only for callers whose role grants
-  // this permission; Get and List give others the resource with them cleared and
-  // `personal_data_withheld` set. PERMISSION_UNSPECIFIED: everyone who reads sees them.
-  v1::Permission need_to_know = v1::PERMISSION_UNSPECIFIED;
   // A nested resource's output-only field that shows its parent's name ("volunteer" of a
   // volunteer's qualification), filled on create; declared as a reference in its table, so
   // that the walks over references (export, erasure, merge) see the resource. Optional.
@@ -225,10 +220,7 @@ class ResourceMethods {
                                                                           const ResourceKey&, M&)>;
 
   ResourceMethods(storage::ConnectionPool& pool, ResourceRules<M> rules)
-      : pool_(pool),
-        rules_(std::move(rules)),
-        table_(*rules_.table),
-        withheld_schema_(storage::people::WithoutPersonalFields(table_)) {}
+      : pool_(pool), rules_(std::move(rules)), table_(*rules_.table) {}
 
   const storage::ResourceTable& table() const { return table_; }
   const ResourceRules<M>& rules() const { return rules_; }
@@ -248,14 +240,12 @@ class ResourceMethods {
         call.deadline());
   }
 
-  // Whether the caller is not to see the personal fields (ResourceRules::need_to_know).
-  bool Withheld(const api::Call& call) const {
-    return rules_.need_to_know != v1::PERMISSION_UNSPECIFIED &&
-           !api::RoleGrants(call.principal().role, rules_.need_to_know);
-  }
-  // The resource as the caller may see it.
+  // The resource as the caller may see it: need to know (TableOptions::need_to_know) clears
+  // the personal fields its role may not see.
   void Present(const api::Call& call, M* record) const {
-    if (Withheld(call)) storage::people::Withhold(table_, record);
+    if (storage::people::HasNeedToKnow(table_)) {
+      storage::people::Withhold(table_, MayKnow(call), record);
+    }
   }
 
   absl::Status List(const api::Call& call, const ListArgs& args,
@@ -266,8 +256,11 @@ class ResourceMethods {
         "parent=", args.parent, "|show_deleted=", args.show_deleted ? 1 : 0, "|", args.context);
     const api::ListInputs inputs{args.method,   args.page_size,     args.page_token, args.filter,
                                  args.order_by, args.default_order, context};
-    const bool withheld = Withheld(call);
-    auto list = api::ParseList(inputs, withheld ? withheld_schema_ : table_.schema());
+    const bool withheld = storage::people::HasNeedToKnow(table_);
+    // The parsed list points into its schema: the schema outlives it.
+    std::optional<api::FilterSchema> visible;
+    if (withheld) visible = storage::people::VisibleSchema(table_, MayKnow(call));
+    auto list = api::ParseList(inputs, visible ? *visible : table_.schema());
     if (!list.ok() && withheld && api::ParseList(inputs, table_.schema()).ok()) {
       return api::Error(
           absl::StatusCode::kPermissionDenied, "NEED_TO_KNOW",
@@ -585,6 +578,11 @@ class ResourceMethods {
         record, M::descriptor()->FindFieldByName(rules_.parent_field), table_.ParentName(key));
   }
 
+  static storage::people::MayKnow MayKnow(const api::Call& call) {
+    const api::Role role = call.principal().role;
+    return [role](v1::Permission p) { return api::RoleGrants(role, p); };
+  }
+
   // A new row, in its create's transaction: its parent live, its references, rules and unique
   // fields checked, inserted and recorded.
   absl::Status Write(WriteContext& ctx, const Row& row, const M& record, M* out) {
@@ -715,7 +713,6 @@ class ResourceMethods {
   storage::ConnectionPool& pool_;
   ResourceRules<M> rules_;
   const storage::ResourceTable& table_;
-  const api::FilterSchema withheld_schema_;  // the table's, without its personal fields
 };
 
 }  // namespace allies::services

@@ -193,7 +193,6 @@ ResourceRules<Consent> ConsentRules() {
   };
   rules.check = CheckConsent;
   rules.check_record = CheckConsentRecord;
-  rules.need_to_know = v1::MANAGE_CONSENTS;
   rules.check_write = [](WriteContext& ctx, const storage::ResourceKey&, const Consent& c,
                          const std::vector<std::string>&) -> absl::Status {
     if (api::FromTimestamp(c.given_time()) > ctx.now + kClockSkew) {

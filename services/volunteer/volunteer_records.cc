@@ -225,7 +225,6 @@ ResourceRules<Qualification> QualificationRules() {
     q.set_state(Qualification::VALID);
   };
   rules.check = CheckQualification;
-  rules.need_to_know = v1::MANAGE_VOLUNTEERS;
   rules.check_record = [](const Qualification& q, const std::vector<std::string>& known,
                           api::FieldViolations& v) {
     if (api::HasPath(known, "issued_date") && api::HasPath(known, "expiry_date") &&

@@ -214,7 +214,6 @@ ResourceRules<Volunteer> VolunteerRules() {
     return current.has_erase_time() ? ErasedPerson(storage::VolunteersTable(), current)
                                     : absl::OkStatus();
   };
-  rules.need_to_know = v1::MANAGE_VOLUNTEERS;
   return rules;
 }
 

@@ -1048,6 +1048,17 @@ TEST_F(AuthorizationTest, BadCredentialsAreUnauthenticated) {
 TEST_F(AuthorizationTest, PersonalFieldsOnlyForThoseWhoManageThem) {
   const std::string volunteer = FreshVolunteer("a");
   const std::string consent = FreshConsent("a");
+  std::string volunteer_consent;
+  {
+    v1::ListConsentsRequest r;
+    r.set_parent("libraries/a");
+    r.set_filter(absl::StrCat("subject = \"", volunteer, "\""));
+    v1::ListConsentsResponse out;
+    grpc::ClientContext c;
+    ASSERT_TRUE(admin_->consents->ListConsents(&c, r, &out).ok());
+    ASSERT_EQ(out.consents_size(), 1);
+    volunteer_consent = out.consents(0).name();
+  }
   for (const auto& [role, sees_volunteers, sees_consents] :
        std::vector<std::tuple<v1::ApiKey::Role, bool, bool>>{
            {v1::ApiKey::ADMIN, true, true},
@@ -1096,6 +1107,22 @@ TEST_F(AuthorizationTest, PersonalFieldsOnlyForThoseWhoManageThem) {
     EXPECT_EQ(c.subject_name().empty(), !sees_consents) << role;
     EXPECT_EQ(c.personal_data_withheld(), !sees_consents) << role;
     EXPECT_EQ(c.purposes_size(), 1) << role;
+    // A volunteer's consent holds the volunteer's data: seen only by those who see volunteers
+    // (a librarian manages consents, and sees contacts' but not volunteers').
+    ASSERT_TRUE(
+        CallByName(*stubs.consents, &v1::ConsentService::Stub::GetConsent, volunteer_consent, &c)
+            .ok());
+    EXPECT_EQ(c.subject_name().empty(), !sees_volunteers) << role;
+    EXPECT_EQ(c.personal_data_withheld(), !sees_volunteers) << role;
+    EXPECT_EQ(c.subject(), volunteer) << role;
+    v1::ListConsentsRequest consents;
+    consents.set_parent("libraries/a");
+    consents.set_filter("subject_name = \"Волонтёрова Ольга\"");
+    v1::ListConsentsResponse consent_page;
+    grpc::ClientContext lc;
+    EXPECT_EQ(stubs.consents->ListConsents(&lc, consents, &consent_page).error_code(),
+              sees_volunteers ? grpc::StatusCode::OK : grpc::StatusCode::PERMISSION_DENIED)
+        << role;
   }
 }
 

@@ -584,6 +584,20 @@ TEST_F(VolunteerServiceTest, ErasureLeavesNoValueBehindAndKeepsTheRecord) {
   EXPECT_EQ(acts[0].consent(), ConsentsOf(name)[0].name());
   EXPECT_NE(std::find(acts[0].rewritten().begin(), acts[0].rewritten().end(), activity.name()),
             acts[0].rewritten().end());
+  // The consent in force ended with the data: withdrawn and destroyed by the act, so it is not
+  // due again and the job has nothing to do.
+  const Consent ended = ConsentsOf(name)[0];
+  EXPECT_EQ(ended.state(), Consent::WITHDRAWN);
+  EXPECT_TRUE(ended.has_destroy_time());
+  EXPECT_EQ(ended.destruction_record(), acts[0].name());
+  Consent again;
+  EXPECT_EQ(Reason(Withdraw(ended.name(), &again)), "CONSENT_STATE");
+  EXPECT_TRUE(Due(3650).empty());
+  storage::ConnectionPool pool(db_);
+  auto settled = services::DestroyDuePersonalData(pool, absl::Now() + absl::Hours(24 * 40));
+  ASSERT_TRUE(settled.ok());
+  EXPECT_EQ(*settled, 0);
+  EXPECT_EQ(Acts(name).size(), 1u);
   EXPECT_EQ(Reason(CallByName(*volunteers_, &v1::VolunteerService::Stub::EraseVolunteer, name)),
             "VOLUNTEER_ERASED");
   EXPECT_EQ(Reason(Move(&v1::VolunteerService::Stub::ActivateVolunteer, name)), "VOLUNTEER_ERASED");
