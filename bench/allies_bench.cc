@@ -12,6 +12,8 @@
 //               --partners (100000) partners of one library
 //   list_deep   the same list, a page about 90% of the way through (keyset: no OFFSET)
 //   create_p    PartnerService/CreatePartner, and raw_ins_p the same INSERT without gRPC
+//   import      (--import=N, once, after the others) VolunteerService/ImportVolunteers of N
+//               volunteers in batches of 1000, against raw multi-row INSERTs of the same rows
 //
 // The last line is `get_vs_floor=<r> create_vs_raw=<r>`, where floor = 1/(1/noop + 1/raw_select)
 // at concurrency 32: the throughput a GetLibrary would have if it cost exactly one no-op RPC plus
@@ -49,6 +51,7 @@
 #include "absl/time/clock.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "allies/v1/volunteer.grpc.pb.h"
 #include "api/credentials.h"
 #include "api/log.h"
 #include "api/names.h"
@@ -64,9 +67,12 @@
 #include "storage/migrations.h"
 #include "storage/partnership_tables.h"
 #include "storage/transaction.h"
+#include "storage/volunteer_tables.h"
 
 namespace allies::bench {
 namespace {
+
+using v1::Volunteer;
 
 struct Options {
   double seconds = 2.0;   // per measurement
@@ -76,6 +82,7 @@ struct Options {
   std::vector<int> concurrency = {1, 8, 32};
   int threads = 0;                // the server's serving threads (0: its default)
   std::vector<std::string> only;  // --ops: measure only these operations (empty: all)
+  int import_rows = 100000;       // --import: volunteers imported (0: no import measurement)
 };
 
 // The peak resident memory of this process so far (VmHWM), in MiB; nan when unreadable.
@@ -392,6 +399,166 @@ bool RawRead(storage::ConnectionPool& pool, const std::string& sql, unsigned col
                             });
                           })
       .ok();
+}
+
+// One imported volunteer, the same in both runs: Cyrillic names, unique contact points, a paper
+// consent.
+v1::ImportedVolunteer ImportRow(int i, absl::Time now) {
+  static const char* kFamily[] = {"Иванова", "Петров", "Смирнова", "Кузнецов", "Ёлкина",
+                                  "Соколов", "Попова", "Лебедев",  "Козлова",  "Новиков"};
+  static const char* kGiven[] = {"Анна",   "Пётр",  "Мария",   "Иван",  "Алёна",
+                                 "Сергей", "Ольга", "Дмитрий", "Елена", "Фёдор"};
+  v1::ImportedVolunteer row;
+  row.set_line(i + 2);
+  Volunteer* v = row.mutable_volunteer();
+  v->set_family_name(kFamily[i % 10]);
+  v->set_given_name(kGiven[(i / 10) % 10]);
+  v->set_patronymic(absl::StrCat("Отчество-", i));
+  v->mutable_birth_date()->set_year(1950 + i % 55);
+  v->mutable_birth_date()->set_month(1 + i % 12);
+  v->mutable_birth_date()->set_day(1 + i % 28);
+  v->add_emails(absl::StrCat("volunteer", i, "@example.ru"));
+  v->add_phones(absl::StrFormat("+7900%07d", i));
+  v->set_city("Вологда");
+  v->add_skills("мероприятия");
+  v->add_skills(absl::StrCat("навык-", i % 50));
+  row.mutable_consent()->set_document_number(absl::StrCat("П-", i));
+  row.mutable_consent()->add_data_categories("ФИО");
+  row.mutable_consent()->add_data_categories("контактные данные");
+  api::ToTimestamp(now - absl::Hours(24), row.mutable_consent()->mutable_given_time());
+  return row;
+}
+
+// ImportVolunteers against raw multi-row INSERTs of the same rows, each into a fresh library.
+// The raw side writes what the import writes for a new volunteer (the volunteer, its repeated
+// values, its consent and the consent's values) with the same multi-row statements
+// (ResourceTable::InsertMany), 1000 rows per transaction, without gRPC, validation, matching or
+// the activity log. Prints wall time, rows per second and CPU per row of each, and the ratio.
+int MeasureImport(const Options& options, storage::ConnectionPool& pool,
+                  const storage::DbConfig& db, int port, const std::string& admin_key) {
+  constexpr int kBatch = 1000;
+  const absl::Time now = storage::NowMicros();
+  const std::string suffix = absl::StrCat(absl::ToUnixMicros(now));
+  const std::string rpc_library = "imp-rpc-" + suffix, raw_library = "imp-raw-" + suffix;
+  absl::Status made = storage::RunInTransaction(pool, [&](storage::Session& s) {
+    return s.Run([&]() -> absl::Status {
+      for (const std::string& id : {rpc_library, raw_library}) {
+        s.Execute(
+            "INSERT INTO libraries (id, parent_id, display_name, kind, region, address, website, "
+            "revision, create_time, update_time) VALUES (?, NULL, ?, 4, '', '', '', 1, ?, ?)",
+            id, "Библиотека импорта", now, now);
+      }
+      return absl::OkStatus();
+    });
+  });
+  if (!made.ok()) {
+    std::fprintf(stderr, "allies-bench: %s\n", std::string(made.message()).c_str());
+    return 1;
+  }
+  std::printf("import: %d volunteers, batches of %d...\n", options.import_rows, kBatch);
+  std::fflush(stdout);
+  const int db_pid = DbPid(db);
+  auto channel = client::CreateChannel(absl::StrCat("127.0.0.1:", port), admin_key, {});
+  auto stub = v1::VolunteerService::NewStub(channel);
+
+  struct Timed {
+    double seconds = 0, self_us = 0, db_us = 0;
+  };
+  auto timed = [&](const std::function<absl::Status()>& run, Timed* out) -> absl::Status {
+    const CpuTimes before = ReadCpu(db_pid, {});
+    const absl::Time start = absl::Now();
+    absl::Status ok = run();
+    out->seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    const CpuTimes after = ReadCpu(db_pid, {});
+    out->self_us = (after.self - before.self) * 1e6 / options.import_rows;
+    out->db_us = (after.db - before.db) * 1e6 / options.import_rows;
+    return ok;
+  };
+  Timed rpc, raw;
+  int64_t created = 0;
+  absl::Status ok = timed(
+      [&]() -> absl::Status {
+        for (int base = 0; base < options.import_rows; base += kBatch) {
+          v1::ImportVolunteersRequest request;
+          request.set_parent(api::LibraryName(rpc_library));
+          for (int i = base; i < std::min(base + kBatch, options.import_rows); ++i) {
+            *request.add_rows() = ImportRow(i, now);
+          }
+          v1::ImportVolunteersResponse response;
+          grpc::ClientContext context;
+          grpc::Status status = stub->ImportVolunteers(&context, request, &response);
+          if (!status.ok()) return absl::InternalError(status.error_message());
+          created += response.created();
+        }
+        return absl::OkStatus();
+      },
+      &rpc);
+  if (ok.ok() && created != options.import_rows) {
+    ok = absl::InternalError(absl::StrCat("created ", created, " of ", options.import_rows));
+  }
+  if (ok.ok()) {
+    ok = timed(
+        [&]() -> absl::Status {
+          for (int base = 0; base < options.import_rows; base += kBatch) {
+            std::vector<storage::ResourceTable::Row> vrows, crows;
+            std::vector<Volunteer> volunteers;
+            std::vector<v1::Consent> consents;
+            const int end = std::min(base + kBatch, options.import_rows);
+            volunteers.reserve(end - base);
+            consents.reserve(end - base);
+            for (int i = base; i < end; ++i) {
+              v1::ImportedVolunteer row = ImportRow(i, now);
+              storage::ResourceTable::Row vrow, crow;
+              vrow.key = storage::ResourceKey(raw_library, api::GenerateResourceId());
+              crow.key = storage::ResourceKey(raw_library, api::GenerateResourceId());
+              Volunteer v = row.volunteer();
+              v.set_state(Volunteer::APPLICANT);
+              api::ToTimestamp(now, v.mutable_create_time());
+              api::ToTimestamp(now, v.mutable_update_time());
+              v1::Consent c = row.consent();
+              c.set_subject(storage::VolunteersTable().Name(vrow.key));
+              c.set_subject_name(absl::StrCat(v.family_name(), " ", v.given_name()));
+              c.add_purposes(v1::Consent::VOLUNTEER_WORK);
+              c.set_method(v1::Consent::PAPER);
+              c.set_state(v1::Consent::ACTIVE);
+              api::ToTimestamp(now, c.mutable_create_time());
+              api::ToTimestamp(now, c.mutable_update_time());
+              vrows.push_back(vrow);
+              crows.push_back(crow);
+              volunteers.push_back(std::move(v));
+              consents.push_back(std::move(c));
+            }
+            std::vector<const google::protobuf::Message*> vs, cs;
+            for (const auto& v : volunteers) vs.push_back(&v);
+            for (const auto& c : consents) cs.push_back(&c);
+            absl::Status written = storage::RunInTransaction(pool, [&](storage::Session& s) {
+              absl::Status w = storage::VolunteersTable().InsertMany(s, vrows, vs);
+              if (w.ok()) w = storage::ConsentsTable().InsertMany(s, crows, cs);
+              return w;
+            });
+            if (!written.ok()) return written;
+          }
+          return absl::OkStatus();
+        },
+        &raw);
+  }
+  if (!ok.ok()) {
+    std::fprintf(stderr, "allies-bench: import failed: %s\n", std::string(ok.message()).c_str());
+    return 1;
+  }
+  for (const auto& [name, t] :
+       {std::pair<const char*, const Timed&>{"import_rpc", rpc}, {"import_raw", raw}}) {
+    std::printf(
+        "%-12s rows=%d seconds=%.1f rows_per_s=%.0f self_us_per_row=%.1f "
+        "db_us_per_row=%.1f\n",
+        name, options.import_rows, t.seconds, options.import_rows / t.seconds, t.self_us, t.db_us);
+  }
+  std::printf(
+      "import_vs_raw=%.2f (rows/s of ImportVolunteers over raw multi-row INSERTs; "
+      "import of %d in %.1f s, target under 30 s for 100000)\n",
+      raw.seconds / rpc.seconds, options.import_rows, rpc.seconds);
+  std::fflush(stdout);
+  return 0;
 }
 
 int Run(const Options& options, const storage::DbConfig& db_in) {
@@ -773,6 +940,12 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
                   r.switches, r.statements);
     }
   }
+  if (options.import_rows > 0) {
+    dup2(devnull, STDERR_FILENO);
+    const int failed = MeasureImport(options, pool, db, *port, *admin_key);
+    dup2(saved_stderr, STDERR_FILENO);
+    if (failed != 0) return failed;
+  }
   close(devnull);
   close(saved_stderr);
   host.Shutdown();
@@ -873,6 +1046,11 @@ int main(int argc, char** argv) {
           return 2;
         }
       }
+    } else if (absl::ConsumePrefix(&arg, "--import=")) {
+      if (!absl::SimpleAtoi(arg, &options.import_rows) || options.import_rows < 0) {
+        std::fprintf(stderr, "allies-bench: bad --import (volunteers to import; 0: none)\n");
+        return 2;
+      }
     } else if (absl::ConsumePrefix(&arg, "--seed=")) {
       if (!absl::SimpleAtoi(arg, &options.seed) || options.seed <= 0) {
         std::fprintf(stderr, "allies-bench: bad --seed\n");
@@ -886,7 +1064,8 @@ int main(int argc, char** argv) {
       static_cast<int>(db_args.size()), db_args.data(), "allies-bench",
       "Benchmarks the services against the raw database (flags: --seconds=N per measurement, "
       "--repeat=N rounds per cell (median shown), --seed=N libraries, --partners=N partners "
-      "(100000), --concurrency=1,8,32, --ops=noop,get,... (only these), --threads=N server "
+      "(100000), --import=N volunteers imported against raw INSERTs (100000; 0: none), "
+      "--concurrency=1,8,32, --ops=noop,get,... (only these), --threads=N server "
       "threads, "
       "plus the database flags below).");
   if (!db.ok()) return allies::server::ReportConfigError(db.status());

@@ -1058,8 +1058,8 @@ absl::Status ResourceTable::InsertMany(Session& session, const std::vector<Row>&
                                        const std::vector<const Message*>& messages) const {
   // Statements of at most this many rows, or repeated values (placeholders stay well under the
   // protocol's 65535; a few sizes recur, so the statement cache holds them).
-  constexpr size_t kRowsPerStatement = 100;
-  constexpr size_t kValuesPerStatement = 500;
+  constexpr size_t kRowsPerStatement = 250;
+  constexpr size_t kValuesPerStatement = 1000;
   static const std::string kValuesPrefix =
       "INSERT INTO resource_values (library_id, collection, owner_id, field, position, value) "
       "VALUES ";
