@@ -190,7 +190,8 @@ absl::Status VolunteerService::Import(const api::Call& call,
     // Given with the row, the consent keeps its own date.
     consents_.Prepare(call, now, consent, "", "consent", &c.consent, v);
     if (!consent.subject().empty()) v.Add("consent.subject", "must be empty: it is the volunteer");
-    if (consent.document_number().empty()) {
+    // (A PAPER consent's rules require its number already.)
+    if (consent.document_number().empty() && consent.method() != Consent::PAPER) {
       v.Add("consent.document_number", "is required: the number of the signed paper consent");
     }
     if (!consent.has_given_time()) {
