@@ -19,6 +19,7 @@
 #include "allies/v1/volunteer.grpc.pb.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/libraries.h"
+#include "clients/alliesctl/volunteer_csv.h"
 
 namespace allies::ctl {
 namespace {
@@ -523,15 +524,39 @@ void RegisterVolunteerCommands(CommandRegistry* registry) {
                                      VolunteerColumns());
   registry->AddCommand(std::move(merge));
 
-  Command export_data =
-      NewCommand(kResource, "export", "NAME",
-                 "Export everything held on a volunteer: the record, its consents, the "
-                 "activities about it, what refers to it and the values it was known by.");
+  Command export_data = NewCommand(
+      kResource, "export", "LIBRARY|NAME",
+      "Export a library's volunteers as CSV (LIBRARY), or everything held on one volunteer "
+      "(NAME, libraries/x/volunteers/y).");
   export_data.details =
-      "The table lists what is held; -o json or -o yaml gives all of it (for a subject access\n"
-      "request under 152-FZ).\n";
-  export_data.run = NamedCall<VolunteerService>(&VolunteerService::Stub::ExportVolunteerData,
-                                                VolunteerExportTable);
+      "LIBRARY (x or libraries/x): every live volunteer of the library as CSV (UTF-8, ';',\n"
+      "RFC 4180 quoting) on stdout or into --file: the columns 'volunteers import' reads,\n"
+      "named in English, lists joined with |, and consent_number, consent_date (its day, UTC),\n"
+      "consent_valid_until and the representative from the volunteer's latest ACTIVE consent\n"
+      "covering VOLUNTEER_WORK. Importing the file into another library recreates the\n"
+      "volunteers; one whose consent has no document number (an electronic one) is exported\n"
+      "with an empty consent_number, which the import refuses (a warning names them).\n"
+      "Erased volunteers are left out.\n"
+      "NAME: the record, its consents, the activities about it, what refers to it and the\n"
+      "values it was known by. The table lists what is held; -o json or -o yaml gives all of\n"
+      "it (for a subject access request under 152-FZ).\n"
+      "Example:\n"
+      "  alliesctl volunteers export obl --file volunteers.csv\n"
+      "  alliesctl volunteers import gorod volunteers.csv\n";
+  export_data.flags = {
+      {"file", '\0', true, "OUT.csv", "with LIBRARY: write the CSV here (default: stdout)"}};
+  export_data.run = [](Invocation& inv) {
+    // A volunteer's name has a collection part; a library's does not.
+    if (absl::StrContains(inv.operands()[0], "/volunteers/")) {
+      if (inv.args().Has("file")) {
+        return inv.UsageError(
+            "--file goes with a library's CSV export; one volunteer's data is printed");
+      }
+      return NamedCall<VolunteerService>(&VolunteerService::Stub::ExportVolunteerData,
+                                         VolunteerExportTable)(inv);
+    }
+    return RunVolunteerCsvExport(inv);
+  };
   registry->AddCommand(std::move(export_data));
 
   Command erase = NewCommand(kResource, "erase", "NAME",
@@ -547,6 +572,8 @@ void RegisterVolunteerCommands(CommandRegistry* registry) {
   erase.run = NamedCall<VolunteerService>(&VolunteerService::Stub::EraseVolunteer,
                                           VolunteerColumns(), Confirmed);
   registry->AddCommand(std::move(erase));
+
+  registry->AddCommand(VolunteerImportCommand());
 }
 
 }  // namespace allies::ctl

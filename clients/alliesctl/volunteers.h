@@ -1,5 +1,6 @@
 // `alliesctl volunteers ...`: a library's volunteers and their lifecycle
-// (allies.v1.VolunteerService), including the personal-data requests: export and erase.
+// (allies.v1.VolunteerService), including the personal-data requests: export and erase; a
+// library's volunteers as CSV (import, export LIBRARY) are in volunteer_csv.h.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_VOLUNTEERS_H_
 #define ALLIES_CLIENTS_ALLIESCTL_VOLUNTEERS_H_
 

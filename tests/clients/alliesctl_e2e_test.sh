@@ -205,6 +205,107 @@ contains "$tmp/out" '"reason": "ERASURE_REQUEST"' "the act as json"
 expect 0 "filtered acts" -- "$ctl" consents destructions - --filter 'reason = ERASURE_REQUEST' -o csv
 contains "$tmp/out" "NAME,SUBJECT,CONSENT,REASON,DESTROYED,BY" "csv of the acts"
 expect 4 "an unknown act is exit 4" -- "$ctl" consents destruction libraries/oblast/destructions/nope
+# Importing volunteers from spreadsheets (CSV), and a library's export imported into another.
+expect 0 "a library to import into" -- "$ctl" libraries create --id imp --display-name "Импорт" --kind regional
+expect 0 "and another" -- "$ctl" libraries create --id imp2 --display-name "Импорт 2" --kind regional
+minor_dotted=$(date -u -d '-15 years' +%d.%m.%Y)
+cat >"$tmp/volunteers.csv" <<CSV
+Фамилия;Имя;Отчество;Дата рождения;Эл. почта;Телефон;Город;Навыки;Примечания;Номер согласия;Дата согласия;Законный представитель;Кем приходится;Документ представителя
+Ёлкина;Алёна;Сергеевна;12.04.1990;alena@example.ru;+7 911 000-00-01;Вологда;ремонт книг, мастер-классы;"Пишет стихи; читает
+вслух";С-1/2026;2026-01-15;;;
+Семёнов;Пётр;;1985-02-03;petr@example.ru|p.semenov@example.ru;;Вологда;;;С-2/2026;15.01.2026;;;
+Ёлкин;Илья;;$minor_dotted;;+7 911 000-00-03;Вологда;чтение;;С-3/2026;15.01.2026;Ёлкина Алёна Сергеевна;мать;свидетельство о рождении II-ОД № 1
+CSV
+expect 0 "a dry run" -- "$ctl" volunteers import imp "$tmp/volunteers.csv" --dry-run
+contains "$tmp/out" "created=3 updated=0 unchanged=0 duplicates=0 failed=0 (dry run)" "the dry run says what would happen"
+expect 1 "no progress on a pipe" -- grep -q "rows/s" "$tmp/err"
+expect 0 "the dry run created nothing" -- "$ctl" volunteers list imp
+contains "$tmp/err" "No volunteers found." "no volunteers after a dry run"
+expect 0 "import a UTF-8 file with ;" -- "$ctl" volunteers import imp "$tmp/volunteers.csv"
+contains "$tmp/out" "created=3 updated=0 unchanged=0 duplicates=0 failed=0" "three created"
+expect 0 "the imported volunteers" -- "$ctl" volunteers list imp --filter 'family_name = "Ёлкина"' -o json
+contains "$tmp/out" '"givenName": "Алёна"' "the Cyrillic name with ё"
+contains "$tmp/out" '"birthDate": {' "the DD.MM.YYYY date"
+contains "$tmp/out" '"ремонт книг"' "a list cell split at commas"
+contains "$tmp/out" '"notes": "Пишет стихи; читает\nвслух"' "a quoted cell keeps its ; and line break"
+expect 0 "the minor's consent is the mother's" -- "$ctl" consents list imp --filter 'subject_name = "Ёлкин Илья"' -o json
+contains "$tmp/out" '"representativeName": "Ёлкина Алёна Сергеевна"' "the representative"
+contains "$tmp/out" '"documentNumber": "С-3/2026"' "the consent's number"
+contains "$tmp/out" '"givenTime": "2026-01-15T00:00:00Z"' "the consent's day"
+expect 0 "the same file again" -- "$ctl" volunteers import imp "$tmp/volunteers.csv"
+contains "$tmp/out" "created=0 updated=0 unchanged=0 duplicates=3 failed=0" "all duplicates"
+contains "$tmp/out" "DUPLICATE" "the duplicates are listed"
+expect 0 "as json" -- "$ctl" volunteers import imp "$tmp/volunteers.csv" -o json
+contains "$tmp/out" '"outcome": "DUPLICATE"' "the merged response"
+contains "$tmp/out" '"duplicates": 3' "with its counts"
+sed 's/;Вологда;ремонт книг/;Череповец;ремонт книг/' "$tmp/volunteers.csv" >"$tmp/moved.csv"
+expect 0 "update on match" -- "$ctl" volunteers import imp "$tmp/moved.csv" --on-match update
+contains "$tmp/out" "created=0 updated=1 unchanged=2 duplicates=0 failed=0" "one updated"
+expect 0 "the city changed" -- "$ctl" volunteers list imp --filter 'city = "Череповец"'
+contains "$tmp/out" "Ёлкина" "the volunteer moved"
+# Windows-1251 with commas, Russian headers in another case.
+printf '%s\r\n' "ФАМИЛИЯ,имя,Дата рождения,Телефон,Номер согласия,Дата согласия" \
+  "Фёдорова,Зоя,1970-05-06,+7 911 000-00-04|+7 911 000-00-05,С-4/2026,2026-01-20" \
+  "Ёжиков,Лёва,07.08.1980,,С-5/2026,20.01.2026" | iconv -f UTF-8 -t CP1251 >"$tmp/cp1251.csv"
+expect 0 "import a Windows-1251 file with ," -- "$ctl" volunteers import imp "$tmp/cp1251.csv"
+contains "$tmp/out" "created=2 updated=0 unchanged=0 duplicates=0 failed=0" "two created"
+expect 2 "a Windows-1251 file read as UTF-8 is a usage error" -- "$ctl" volunteers import imp "$tmp/cp1251.csv" --encoding utf-8
+contains "$tmp/err" "line 1 is not valid UTF-8" "the error names the line"
+expect 0 "names decoded" -- "$ctl" volunteers list imp --filter 'family_name = "Ёжиков"' -o json
+contains "$tmp/out" '"givenName": "Лёва"' "the Windows-1251 name"
+expect 0 "phones split at |" -- "$ctl" volunteers list imp --filter 'family_name = "Фёдорова"' -o json
+contains "$tmp/out" '"+79110000005"' "the second phone"
+expect 2 "an unknown column is a usage error" -- "$ctl" volunteers import imp <(printf 'Фамилия;Имя;Рост\n')
+contains "$tmp/err" 'unknown column "Рост"' "the unknown column is named"
+contains "$tmp/err" "family_name (Фамилия), given_name (Имя)," "and the known ones listed"
+contains "$tmp/err" "the header has no birth_date (Дата рождения), consent_number (Номер согласия), consent_date (Дата согласия) columns" "and the missing required ones"
+# A 1 MB cell, a bad date and a short row among good rows.
+/usr/bin/python3 - "$tmp/big.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("family_name;given_name;birth_date;notes;consent_number;consent_date\n")
+    f.write("Арбузов;Антон;1991-01-01;;Б-1;2026-01-10\n")
+    f.write("Большов;Борис;1992-02-02;" + "ё" * 500000 + ";Б-2;2026-01-10\n")
+    f.write("Вишнёв;Виктор;31.02.1993;;Б-3;2026-01-10\n")
+    f.write("Гусев;Глеб\n")
+    f.write("Дынин;Денис;1994-04-04;\"две\nстроки\";Б-5;2026-01-10\n")
+PY
+expect 3 "failed rows are exit 3" -- "$ctl" volunteers import imp "$tmp/big.csv"
+cp "$tmp/out" "$tmp/big.out"
+contains "$tmp/big.out" "created=2 updated=0 unchanged=0 duplicates=0 failed=3" "the other rows are created"
+expect 0 "the 1 MB row by its line" -- grep -qE '^3 +FAILED .*notes' "$tmp/big.out"
+expect 0 "the bad date by its line and column" -- grep -qE '^4 +FAILED .*INVALID_ROW .*birth_date: "31.02.1993": there is no such day' "$tmp/big.out"
+expect 0 "the short row" -- grep -qE '^5 +FAILED .*2 cells, the header has 6' "$tmp/big.out"
+expect 0 "the row after a quoted line break" -- "$ctl" volunteers list imp --filter 'family_name = "Дынин"'
+contains "$tmp/out" "Дынин" "is created"
+# 10 000 bad rows: each reported with its line.
+/usr/bin/python3 - "$tmp/bad.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("family_name;given_name;birth_date;consent_number;consent_date\n")
+    for i in range(10000):
+        f.write(";Имя%d;1990-01-01;Н-%d;2026-01-10\n" % (i, i))
+PY
+start=$SECONDS
+expect 3 "10 000 rows without a family name" -- "$ctl" volunteers import imp "$tmp/bad.csv"
+echo "10 000 bad rows: $((SECONDS - start)) s"
+cp "$tmp/out" "$tmp/bad.out"
+contains "$tmp/bad.out" "created=0 updated=0 unchanged=0 duplicates=0 failed=10000" "all failed"
+expect 0 "each by its line" -- test "$(grep -cE '^[0-9]+ +FAILED .*family_name' "$tmp/bad.out")" = 10000
+expect 0 "the last one is line 10001" -- grep -qE '^10001 +FAILED' "$tmp/bad.out"
+# Export, and import into another library.
+expect 0 "export the library" -- "$ctl" volunteers export imp --file "$tmp/export.csv"
+contains "$tmp/err" "Exported 7 volunteers of libraries/imp" "every volunteer is exported"
+contains "$tmp/export.csv" "family_name;given_name;patronymic;birth_date;email;phone" "the header of English names"
+contains "$tmp/export.csv" "petr@example.ru|p.semenov@example.ru" "lists joined with |"
+contains "$tmp/export.csv" '"Пишет стихи; читает' "a cell with ; is quoted"
+contains "$tmp/export.csv" ";С-3/2026;2026-01-15;;Ёлкина Алёна Сергеевна;PARENT;" "the consent and the representative"
+expect 0 "import the export into another library" -- "$ctl" volunteers import imp2 "$tmp/export.csv"
+contains "$tmp/out" "created=7 updated=0 unchanged=0 duplicates=0 failed=0" "every volunteer recreated"
+expect 0 "the same count" -- test "$("$ctl" volunteers list imp2 --all -o json | grep -c '"name": "libraries/imp2/volunteers/')" = 7
+expect 0 "export the copy to stdout" -- "$ctl" volunteers export imp2
+cp "$tmp/out" "$tmp/export2.csv"
+expect 0 "the copy exports the same" -- diff <(sort "$tmp/export.csv") <(sort "$tmp/export2.csv")
 expect 0 "create a key" -- "$ctl" keys create --display-name "Методист ЦБС" --role methodist --library oblast
 contains "$tmp/out" "The key (shown only now; keep it safe):" "the secret is printed once"
 key_name=$(grep -o 'apiKeys/[a-z0-9-]*' "$tmp/out" | head -1)
