@@ -50,4 +50,11 @@ absl::StatusOr<Date> FromProtoDate(const google::type::Date& d, absl::string_vie
   return Date{d.year(), d.month(), d.day()};
 }
 
+void CheckDate(FieldViolations& violations, const std::string& path, bool has,
+               const google::type::Date& date) {
+  if (!has) return;
+  auto parsed = FromProtoDate(date, path);
+  if (!parsed.ok()) violations.AddFrom(parsed.status(), path);
+}
+
 }  // namespace allies::api

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "api/errors.h"
 #include "api/filter.h"
 #include "google/type/date.pb.h"
 
@@ -23,6 +24,9 @@ void ToProtoDate(const Date& d, google::type::Date* out);
 std::string FormatDate(const google::type::Date& d);
 // A full date (year, month and day all set and valid), or INVALID_ARGUMENT on `field`.
 absl::StatusOr<Date> FromProtoDate(const google::type::Date& d, absl::string_view field);
+// Adds a violation on `path` when an optional date that is set (`has`) is not a full date.
+void CheckDate(FieldViolations& violations, const std::string& path, bool has,
+               const google::type::Date& date);
 
 }  // namespace allies::api
 

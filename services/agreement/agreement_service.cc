@@ -34,13 +34,6 @@ const std::vector<std::string>& InForceFields() {
   return *fields;
 }
 
-void CheckDate(api::FieldViolations& v, const std::string& path, bool has,
-               const google::type::Date& date) {
-  if (!has) return;
-  auto parsed = api::FromProtoDate(date, path);
-  if (!parsed.ok()) v.AddFrom(parsed.status(), path);
-}
-
 void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
                     api::FieldViolations& v) {
   if (api::HasPath(fields, "partner")) {
@@ -61,13 +54,13 @@ void CheckAgreement(const Agreement& a, const std::vector<std::string>& fields,
     }
   }
   if (api::HasPath(fields, "sign_date")) {
-    CheckDate(v, "agreement.sign_date", a.has_sign_date(), a.sign_date());
+    api::CheckDate(v, "agreement.sign_date", a.has_sign_date(), a.sign_date());
   }
   if (api::HasPath(fields, "start_date")) {
-    CheckDate(v, "agreement.start_date", a.has_start_date(), a.start_date());
+    api::CheckDate(v, "agreement.start_date", a.has_start_date(), a.start_date());
   }
   if (api::HasPath(fields, "end_date")) {
-    CheckDate(v, "agreement.end_date", a.has_end_date(), a.end_date());
+    api::CheckDate(v, "agreement.end_date", a.has_end_date(), a.end_date());
   }
   if (api::HasPath(fields, "renewal_months") &&
       (a.renewal_months() < 0 || a.renewal_months() > kMaxRenewalMonths)) {

@@ -216,6 +216,42 @@ absl::StatusOr<PersonExport> ExportPerson(storage::Session& s, const api::Princi
   return out;
 }
 
+absl::Status ExportPersonData(
+    storage::ConnectionPool& pool, const api::Call& call, const storage::ResourceTable& table,
+    absl::string_view name, const std::string& person_field, google::protobuf::Message* response,
+    const std::function<absl::Status(storage::Session&, const storage::Referrer&)>& each_referrer) {
+  auto key = table.ParseName(name, "name");
+  if (!key.ok()) return key.status();
+  const auto* d = response->GetDescriptor();
+  const auto* r = response->GetReflection();
+  return storage::RunRead(
+      pool,
+      [&](storage::Session& s) -> absl::Status {
+        absl::Status ok = storage::scope::Check(s, call.principal(), key->library_id, name);
+        storage::ResourceTable::Row row;
+        google::protobuf::Message* person =
+            r->MutableMessage(response, d->FindFieldByName(person_field));
+        if (ok.ok()) ok = table.Get(s, *key, storage::Lock::kNone, &row, person);
+        if (!ok.ok()) return ok;
+        auto held = ExportPerson(s, call.principal(), table, *key, *person);
+        if (!held.ok()) return held.status();
+        // Activities in any library may mention the person; the caller sees those it may see.
+        for (const auto& referrer : held->referrers) {
+          r->AddString(response, d->FindFieldByName("referenced_by"), referrer.Name());
+          ok = each_referrer(s, referrer);
+          if (!ok.ok()) return ok;
+        }
+        for (auto& a : held->activities) {
+          r->AddMessage(response, d->FindFieldByName("activities"))->CopyFrom(a);
+        }
+        for (const auto& v : held->former_values) {
+          r->AddString(response, d->FindFieldByName("former_values"), v);
+        }
+        return absl::OkStatus();
+      },
+      call.deadline());
+}
+
 namespace {
 
 using google::protobuf::FieldDescriptor;

@@ -69,6 +69,16 @@ absl::StatusOr<PersonExport> ExportPerson(storage::Session& s, const api::Princi
                                           const storage::ResourceKey& key,
                                           const google::protobuf::Message& person);
 
+// ExportContactData, ExportVolunteerData: in one snapshot, the person named `name` (into
+// `response`'s field `person_field`) and everything held on them that the caller may see: every
+// resource referring to them (`referenced_by`), the activity log's entries about them
+// (`activities`) and the values they were known by (`former_values`); `each_referrer` lets the
+// service add what it lists apart (a contact's agreements, a volunteer's consents).
+absl::Status ExportPersonData(
+    storage::ConnectionPool& pool, const api::Call& call, const storage::ResourceTable& table,
+    absl::string_view name, const std::string& person_field, google::protobuf::Message* response,
+    const std::function<absl::Status(storage::Session&, const storage::Referrer&)>& each_referrer);
+
 // A group of likely duplicates: the people's names, in order, and why they were joined.
 struct DuplicatePeople {
   std::vector<std::string> names;

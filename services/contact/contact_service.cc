@@ -131,29 +131,13 @@ absl::Status ContactService::Merge(const api::Call& call, const v1::MergeContact
 absl::Status ContactService::Export(const api::Call& call,
                                     const v1::ExportContactDataRequest& request,
                                     v1::ExportContactDataResponse* out) {
-  const storage::ResourceTable& table = contacts_.table();
-  auto key = table.ParseName(request.name(), "name");
-  if (!key.ok()) return key.status();
-  return storage::RunRead(
-      pool_,
-      [&](storage::Session& s) -> absl::Status {
-        absl::Status ok =
-            storage::scope::Check(s, call.principal(), key->library_id, request.name());
-        storage::ResourceTable::Row row;
-        if (ok.ok()) ok = table.Get(s, *key, storage::Lock::kNone, &row, out->mutable_contact());
-        if (!ok.ok()) return ok;
-        auto held = ExportPerson(s, call.principal(), table, *key, out->contact());
-        if (!held.ok()) return held.status();
-        // Activities in any library may mention the person; the caller sees those it may see.
-        for (const auto& r : held->referrers) {
-          out->add_referenced_by(r.Name());
-          if (r.table->message() == v1::Agreement::descriptor()) out->add_agreements(r.Name());
-        }
-        for (auto& a : held->activities) *out->add_activities() = std::move(a);
-        for (const auto& v : held->former_values) out->add_former_values(v);
-        return absl::OkStatus();
-      },
-      call.deadline());
+  return ExportPersonData(pool_, call, contacts_.table(), request.name(), "contact", out,
+                          [&](storage::Session&, const storage::Referrer& r) {
+                            if (r.table->message() == v1::Agreement::descriptor()) {
+                              out->add_agreements(r.Name());
+                            }
+                            return absl::OkStatus();
+                          });
 }
 
 absl::Status ContactService::Erase(const api::Call& call, const v1::EraseContactRequest& request,

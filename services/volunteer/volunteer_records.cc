@@ -30,13 +30,6 @@ const std::vector<std::string>& InForceFields() {
   return *fields;
 }
 
-void CheckDate(api::FieldViolations& v, const std::string& path, bool has,
-               const google::type::Date& date) {
-  if (!has) return;
-  auto parsed = api::FromProtoDate(date, path);
-  if (!parsed.ok()) v.AddFrom(parsed.status(), path);
-}
-
 std::string Today() { return absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone()); }
 
 void CheckAgreement(const VolunteerAgreement& a, const std::vector<std::string>& fields,
@@ -51,10 +44,10 @@ void CheckAgreement(const VolunteerAgreement& a, const std::vector<std::string>&
     api::CheckText(v, "agreement.place", a.place(), kMaxPlace, false);
   }
   if (api::HasPath(fields, "start_date")) {
-    CheckDate(v, "agreement.start_date", a.has_start_date(), a.start_date());
+    api::CheckDate(v, "agreement.start_date", a.has_start_date(), a.start_date());
   }
   if (api::HasPath(fields, "end_date")) {
-    CheckDate(v, "agreement.end_date", a.has_end_date(), a.end_date());
+    api::CheckDate(v, "agreement.end_date", a.has_end_date(), a.end_date());
   }
   if (api::HasPath(fields, "support")) {
     std::set<int> seen;
@@ -99,7 +92,7 @@ void CheckQualification(const Qualification& q, const std::vector<std::string>& 
     if (!q.has_issued_date()) {
       v.Add("qualification.issued_date", "is required");
     } else {
-      CheckDate(v, "qualification.issued_date", true, q.issued_date());
+      api::CheckDate(v, "qualification.issued_date", true, q.issued_date());
       if (api::FromProtoDate(q.issued_date(), "").ok() &&
           api::FormatDate(q.issued_date()) > Today()) {
         v.Add("qualification.issued_date", "must not be in the future");
@@ -107,7 +100,7 @@ void CheckQualification(const Qualification& q, const std::vector<std::string>& 
     }
   }
   if (api::HasPath(fields, "expiry_date")) {
-    CheckDate(v, "qualification.expiry_date", q.has_expiry_date(), q.expiry_date());
+    api::CheckDate(v, "qualification.expiry_date", q.has_expiry_date(), q.expiry_date());
   }
   if (api::HasPath(fields, "evidence")) {
     api::CheckText(v, "qualification.evidence", q.evidence(), kMaxEvidence, false);

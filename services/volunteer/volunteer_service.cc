@@ -338,32 +338,13 @@ absl::Status VolunteerService::ChangeState(const api::Call& call, absl::string_v
 absl::Status VolunteerService::Export(const api::Call& call,
                                       const v1::ExportVolunteerDataRequest& request,
                                       v1::ExportVolunteerDataResponse* out) {
-  const storage::ResourceTable& table = volunteers_.table();
-  auto key = table.ParseName(request.name(), "name");
-  if (!key.ok()) return key.status();
-  return storage::RunRead(
-      pool_,
-      [&](storage::Session& s) -> absl::Status {
-        absl::Status ok =
-            storage::scope::Check(s, call.principal(), key->library_id, request.name());
-        storage::ResourceTable::Row row;
-        if (ok.ok()) ok = table.Get(s, *key, storage::Lock::kNone, &row, out->mutable_volunteer());
-        if (!ok.ok()) return ok;
-        auto held = ExportPerson(s, call.principal(), table, *key, out->volunteer());
-        if (!held.ok()) return held.status();
-        for (const auto& r : held->referrers) {
-          out->add_referenced_by(r.Name());
-          if (r.table == &consents_.table()) {
-            storage::ResourceTable::Row consent_row;
-            ok = r.table->Get(s, r.key, storage::Lock::kNone, &consent_row, out->add_consents());
-            if (!ok.ok()) return ok;
-          }
-        }
-        for (auto& a : held->activities) *out->add_activities() = std::move(a);
-        for (const auto& v : held->former_values) out->add_former_values(v);
-        return absl::OkStatus();
-      },
-      call.deadline());
+  return ExportPersonData(pool_, call, volunteers_.table(), request.name(), "volunteer", out,
+                          [&](storage::Session& s, const storage::Referrer& r) -> absl::Status {
+                            if (r.table != &consents_.table()) return absl::OkStatus();
+                            storage::ResourceTable::Row row;
+                            return r.table->Get(s, r.key, storage::Lock::kNone, &row,
+                                                out->add_consents());
+                          });
 }
 
 absl::Status VolunteerService::Erase(const api::Call& call,
