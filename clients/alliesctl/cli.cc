@@ -21,6 +21,7 @@
 #include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/partners.h"
+#include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -518,6 +519,7 @@ CommandRegistry DefaultRegistry() {
   RegisterContactCommands(&registry);
   RegisterAgreementCommands(&registry);
   RegisterVolunteerCommands(&registry);
+  RegisterVolunteerRecordCommands(&registry);
   RegisterConsentCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterKeyCommands(&registry);

@@ -306,6 +306,78 @@ expect 0 "the same count" -- test "$("$ctl" volunteers list imp2 --all -o json |
 expect 0 "export the copy to stdout" -- "$ctl" volunteers export imp2
 cp "$tmp/out" "$tmp/export2.csv"
 expect 0 "the copy exports the same" -- diff <(sort "$tmp/export.csv") <(sort "$tmp/export2.csv")
+# Volunteer agreements (135-FZ art. 17.1): an adult's through its lifecycle, a 12-year-old's
+# that the parent signs; qualifications, one past its expiry date.
+smirnova=libraries/oblast/volunteers/smirnova
+vagreement=$smirnova/agreements/reading-room
+child=libraries/oblast/volunteers/kuznetsov
+child_agreement=$child/agreements/library-day
+child_birth=$(date -u -d '-12 years' +%F)
+yesterday=$(date -u -d '-1 day' +%F)
+expect 0 "an adult volunteer with the consent given with the application" -- "$ctl" volunteers create oblast --id smirnova --family-name "Смирнова" --given-name "Елена" --patronymic "Викторовна" --birth-date "$adult_birth" --consent-purpose volunteer_work --consent-method paper --consent-document "19/2026"
+expect 0 "a draft volunteer agreement" -- "$ctl" volunteer-agreements create "$smirnova" --id reading-room --number "В-1/2026" --tasks "Помощь в читальном зале, громкие чтения для детей" --place "Вологда, читальный зал" --start-date "$today" --support meals,insurance --support travel --support-notes "Обед в столовой библиотеки" --signer volunteer
+contains "$tmp/out" "$vagreement" "create prints the agreement"
+contains "$tmp/out" "DRAFT" "a new agreement is a draft"
+contains "$tmp/out" "STATE   END DATE   SIGNER" "the table has the state, end date and signer"
+expect 6 "activation without an end date is exit 6 (FAILED_PRECONDITION)" -- "$ctl" volunteer-agreements activate "$vagreement"
+contains "$tmp/err" "VOLUNTEER_AGREEMENT_INCOMPLETE" "the reason is printed"
+contains "$tmp/err" "end_date" "and names the missing field"
+expect 0 "set the end date" -- "$ctl" vagreements update "$vagreement" --end-date "$end_date"
+contains "$tmp/out" "$end_date" "the end date is shown"
+expect 0 "activate the volunteer agreement" -- "$ctl" volunteer-agreements activate "$vagreement"
+contains "$tmp/out" "ACTIVE" "the agreement is active"
+contains "$tmp/out" "VOLUNTEER" "signed by the volunteer"
+expect 6 "an active agreement keeps its place" -- "$ctl" volunteer-agreements update "$vagreement" --place "Вологда, абонемент"
+contains "$tmp/err" "VOLUNTEER_AGREEMENT_STATE" "the reason is printed"
+expect 0 "an active agreement takes the risk briefing" -- "$ctl" volunteer-agreements update "$vagreement" --risk-briefing-time "$(TZ=Europe/Moscow date -d '-1 day' +%FT%T%:z)" --support-notes "Обед и проезд до 500 ₽ в месяц"
+expect 0 "the agreement as json" -- "$ctl" volunteer-agreements get "$vagreement" -o json
+contains "$tmp/out" '"riskBriefingTime"' "the briefing time is kept"
+contains "$tmp/out" '"place": "Вологда, читальный зал"' "the place is unchanged"
+contains "$tmp/out" '"INSURANCE"' "the support is kept"
+contains "$tmp/out" '"supportNotes": "Обед и проезд до 500 ₽ в месяц"' "the support notes changed"
+expect 0 "the volunteer's agreements" -- "$ctl" volunteer-agreements list "$smirnova"
+contains "$tmp/out" "$vagreement" "the agreement is listed under its volunteer"
+expect 0 "active agreements of every volunteer" -- "$ctl" volunteer-agreements list --filter 'state = ACTIVE AND signer = VOLUNTEER'
+contains "$tmp/out" "$vagreement" "libraries/-/volunteers/- by default"
+expect 0 "a library's volunteer agreements" -- "$ctl" volunteer-agreements list oblast -o csv
+contains "$tmp/out" "$vagreement,ACTIVE,$end_date,VOLUNTEER" "csv of the agreements of the library's volunteers"
+expect 2 "termination needs a reason" -- "$ctl" volunteer-agreements terminate "$vagreement"
+expect 0 "terminate the volunteer agreement" -- "$ctl" volunteer-agreements terminate "$vagreement" --reason "Волонтёр переезжает в Череповец"
+contains "$tmp/out" "TERMINATED" "the agreement is terminated"
+expect 0 "the termination reason" -- "$ctl" volunteer-agreements get "$vagreement" -o yaml
+contains "$tmp/out" 'terminationReason: "Волонтёр переезжает в Череповец"' "the reason is kept"
+expect 6 "a terminated agreement takes no change" -- "$ctl" volunteer-agreements update "$vagreement" --support-notes "x"
+expect 6 "nor a second termination" -- "$ctl" volunteer-agreements terminate "$vagreement" --reason "ещё раз"
+# A 12-year-old: the parent or guardian signs (ГК ст. 28).
+expect 0 "the parent as a contact" -- "$ctl" contacts create oblast --id kuznetsova --family-name "Кузнецова" --given-name "Ирина" --patronymic "Олеговна" --phone "+7 921 123-45-67"
+expect 0 "a 12-year-old with the parent's consent" -- "$ctl" volunteers create oblast --id kuznetsov --family-name "Кузнецов" --given-name "Михаил" --birth-date "$child_birth" --consent-purpose volunteer_work --consent-method paper --consent-document "20/2026" --representative "Кузнецова Ирина Олеговна" --representative-relation parent --representative-document "свидетельство о рождении III-ОД № 777888" --representative-contact libraries/oblast/contacts/kuznetsova
+contains "$tmp/out" "12" "the age is shown"
+expect 0 "the child's agreement with the child as signer" -- "$ctl" vagreements create "$child" --id library-day --tasks "Помощь на Дне библиотеки: раздача закладок" --end-date "$end_date" --signer volunteer
+expect 6 "under 14 the child cannot sign" -- "$ctl" vagreements activate "$child_agreement"
+contains "$tmp/err" "AGREEMENT_SIGNER" "the reason is printed"
+contains "$tmp/err" "FAILED_PRECONDITION" "with its code"
+expect 0 "the parent signs instead" -- "$ctl" vagreements update "$child_agreement" --signer representative --representative-contact libraries/oblast/contacts/kuznetsova
+contains "$tmp/out" "REPRESENTATIVE" "the signer is the representative"
+expect 0 "activate the child's agreement" -- "$ctl" vagreements activate "$child_agreement"
+contains "$tmp/out" "ACTIVE" "the child's agreement is active"
+# Qualifications: a certificate of no criminal record that expired yesterday reads EXPIRED.
+no_record=$smirnova/qualifications/no-record
+expect 0 "a certificate that expired yesterday" -- "$ctl" qualifications create "$smirnova" --id no-record --kind no_criminal_record --title "Справка об отсутствии судимости" --issuer "УМВД России по Вологодской области" --issued-date "$(date -u -d '-1 year' +%F)" --expiry-date "$yesterday" --evidence "№ 35/2025-1234"
+contains "$tmp/out" "$no_record" "create prints the qualification"
+contains "$tmp/out" "EXPIRED" "past its expiry date it reads EXPIRED"
+expect 0 "a valid training" -- "$ctl" qualification create "$smirnova" --id first-aid --kind training --title "Курс первой помощи" --issuer "Российский Красный Крест" --issued-date "$today"
+contains "$tmp/out" "VALID" "a training without an expiry date is valid"
+expect 0 "expired qualifications" -- "$ctl" qualifications list --filter 'state = EXPIRED'
+contains "$tmp/out" "$no_record" "the expired certificate is listed"
+contains "$tmp/out" "NO_CRIMINAL_RECORD   Справка об отсутствии судимости   $yesterday   EXPIRED" "with its kind, title and expiry"
+expect 1 "the valid training is not" -- grep -q "Курс первой помощи" "$tmp/out"
+expect 0 "the volunteer's qualifications" -- "$ctl" qualifications list "$smirnova" --order-by title
+contains "$tmp/out" "$smirnova/qualifications/first-aid" "both are listed"
+expect 0 "delete the training" -- "$ctl" qualifications delete "$smirnova/qualifications/first-aid"
+expect 0 "undelete the training" -- "$ctl" qualifications undelete "$smirnova/qualifications/first-aid"
+contains "$tmp/out" "VALID" "the training is back"
+expect 3 "an expiry before the issue is exit 3" -- "$ctl" qualifications update "$no_record" --expiry-date 2000-01-01
+contains "$tmp/err" "qualification.expiry_date" "the violation names the field"
 expect 0 "create a key" -- "$ctl" keys create --display-name "Методист ЦБС" --role methodist --library oblast
 contains "$tmp/out" "The key (shown only now; keep it safe):" "the secret is printed once"
 key_name=$(grep -o 'apiKeys/[a-z0-9-]*' "$tmp/out" | head -1)

@@ -17,6 +17,7 @@
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/output.h"
 #include "clients/alliesctl/partners.h"
+#include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -28,7 +29,9 @@ using allies::v1::Agreement;
 using allies::v1::Consent;
 using allies::v1::Library;
 using allies::v1::Partner;
+using allies::v1::Qualification;
 using allies::v1::Volunteer;
+using allies::v1::VolunteerAgreement;
 
 // ---- Display width and tables ----
 
@@ -1358,6 +1361,193 @@ TEST(RunCliTest, PartnershipUsageErrorsExitTwo) {
   EXPECT_EQ(RunCtl({"partners", "get", "a", "--force"}).code, 2);
   EXPECT_EQ(RunCtl({"contacts", "delete", "a", "--force"}).code, 2);  // Contacts have no force.
   EXPECT_EQ(RunCtl({"partners", "list", "a", "b"}).code, 2);
+}
+
+// ---- Volunteer agreements and qualifications ----
+
+TEST(VolunteerRecordsTest, ListParent) {
+  EXPECT_EQ(VolunteerListParent(""), "libraries/-/volunteers/-");
+  EXPECT_EQ(VolunteerListParent("-"), "libraries/-/volunteers/-");
+  EXPECT_EQ(VolunteerListParent("obl"), "libraries/obl/volunteers/-");
+  EXPECT_EQ(VolunteerListParent("libraries/obl"), "libraries/obl/volunteers/-");
+  EXPECT_EQ(VolunteerListParent("libraries/obl/volunteers/v"), "libraries/obl/volunteers/v");
+  EXPECT_EQ(VolunteerListParent("obl/volunteers/v"), "libraries/obl/volunteers/v");
+  EXPECT_EQ(VolunteerListParent("libraries/-/volunteers/-"), "libraries/-/volunteers/-");
+}
+
+TEST(VolunteerRecordsTest, BuildCreateAgreementRequest) {
+  allies::v1::CreateVolunteerAgreementRequest request =
+      BuildCreateVolunteerAgreementRequest("libraries/obl/volunteers/petrova",
+                                           Args({"--id",
+                                                 "a1",
+                                                 "--number",
+                                                 "В-7/2026",
+                                                 "--tasks",
+                                                 "Помощь в читальном зале, "
+                                                 "проведение мастер-классов",
+                                                 "--place",
+                                                 "Вологда, ул. Ленина, 1",
+                                                 "--start-date",
+                                                 "2026-12-01",
+                                                 "--end-date",
+                                                 "2027-11-30",
+                                                 "--support",
+                                                 "meals,insurance",
+                                                 "--support",
+                                                 "travel",
+                                                 "--support-notes",
+                                                 "Проезд до 500 ₽ в месяц",
+                                                 "--risk-briefing-time",
+                                                 "2026-11-26T10:00:00+03:00",
+                                                 "--signer",
+                                                 "representative",
+                                                 "--representative-contact",
+                                                 "libraries/obl/contacts/mother"}))
+          .value();
+  const VolunteerAgreement& agreement = request.agreement();
+  EXPECT_EQ(request.parent(), "libraries/obl/volunteers/petrova");
+  EXPECT_EQ(request.agreement_id(), "a1");
+  EXPECT_EQ(agreement.number(), "В-7/2026");
+  EXPECT_EQ(agreement.tasks(), "Помощь в читальном зале, проведение мастер-классов");
+  EXPECT_EQ(FormatDate(agreement.start_date()), "2026-12-01");
+  EXPECT_EQ(FormatDate(agreement.end_date()), "2027-11-30");
+  ASSERT_EQ(agreement.support_size(), 3);
+  EXPECT_EQ(agreement.support(0), VolunteerAgreement::MEALS);
+  EXPECT_EQ(agreement.support(1), VolunteerAgreement::INSURANCE);
+  EXPECT_EQ(agreement.support(2), VolunteerAgreement::TRAVEL);
+  EXPECT_EQ(FormatTimestamp(agreement.risk_briefing_time()), "2026-11-26T07:00:00Z");
+  EXPECT_EQ(agreement.signer(), VolunteerAgreement::REPRESENTATIVE);
+  EXPECT_EQ(agreement.representative_contact(), "libraries/obl/contacts/mother");
+}
+
+TEST(VolunteerRecordsTest, BuildAgreementRequestErrorsNameTheFlag) {
+  auto error = [](std::vector<std::string> words) {
+    absl::StatusOr<allies::v1::CreateVolunteerAgreementRequest> request =
+        BuildCreateVolunteerAgreementRequest("libraries/o/volunteers/v", Args(words));
+    return request.ok() ? std::string() : std::string(request.status().message());
+  };
+  EXPECT_EQ(error({"--number", "1"}), "--tasks is required");
+  EXPECT_EQ(error({"--tasks", "x", "--signer", "parent"}).rfind("--signer: ", 0), 0u);
+  EXPECT_EQ(error({"--tasks", "x", "--support", "money"}).rfind("--support: ", 0), 0u);
+  EXPECT_EQ(error({"--tasks", "x", "--end-date", "30.11.2027"}).rfind("--end-date: ", 0), 0u);
+  EXPECT_EQ(error({"--tasks", "x", "--risk-briefing-time", "2026-11-26"})
+                .rfind("--risk-briefing-time: ", 0),
+            0u);
+}
+
+TEST(VolunteerRecordsTest, BuildUpdateAgreementRequestMaskFollowsTheFlags) {
+  allies::v1::UpdateVolunteerAgreementRequest request =
+      BuildUpdateVolunteerAgreementRequest(
+          "libraries/o/volunteers/v/agreements/a",
+          Args({"--support-notes", "Питание", "--risk-briefing-time", "", "--support", "", "--etag",
+                "e1"}))
+          .value();
+  EXPECT_EQ(request.agreement().name(), "libraries/o/volunteers/v/agreements/a");
+  EXPECT_EQ(request.agreement().etag(), "e1");
+  EXPECT_FALSE(request.agreement().has_risk_briefing_time());
+  EXPECT_EQ(request.agreement().support_size(), 0);
+  EXPECT_EQ(Paths(request.update_mask()),
+            (std::vector<std::string>{"support", "support_notes", "risk_briefing_time"}));
+  EXPECT_FALSE(BuildUpdateVolunteerAgreementRequest("libraries/o/volunteers/v/agreements/a",
+                                                    Args({"--etag", "e1"}))
+                   .ok());
+}
+
+TEST(VolunteerRecordsTest, BuildQualificationRequests) {
+  allies::v1::CreateQualificationRequest create =
+      BuildCreateQualificationRequest(
+          "libraries/o/volunteers/v",
+          Args({"--kind", "no-criminal-record", "--title", "Справка об отсутствии судимости",
+                "--issuer", "МВД России", "--issued-date", "2026-03-01", "--expiry-date",
+                "2027-02-28", "--evidence", "№ 35/1234"}))
+          .value();
+  const Qualification& q = create.qualification();
+  EXPECT_EQ(create.parent(), "libraries/o/volunteers/v");
+  EXPECT_EQ(q.kind(), Qualification::NO_CRIMINAL_RECORD);
+  EXPECT_EQ(q.title(), "Справка об отсутствии судимости");
+  EXPECT_EQ(q.issuer(), "МВД России");
+  EXPECT_EQ(FormatDate(q.issued_date()), "2026-03-01");
+  EXPECT_EQ(FormatDate(q.expiry_date()), "2027-02-28");
+  EXPECT_EQ(q.evidence(), "№ 35/1234");
+  EXPECT_EQ(BuildCreateQualificationRequest("libraries/o/volunteers/v",
+                                            Args({"--kind", "training", "--title", "x"}))
+                .status()
+                .message(),
+            "--issued-date is required");
+  allies::v1::UpdateQualificationRequest update =
+      BuildUpdateQualificationRequest("libraries/o/volunteers/v/qualifications/q",
+                                      Args({"--expiry-date", "", "--issuer", "Минздрав"}))
+          .value();
+  EXPECT_FALSE(update.qualification().has_expiry_date());
+  EXPECT_EQ(Paths(update.update_mask()), (std::vector<std::string>{"issuer", "expiry_date"}));
+}
+
+TEST(VolunteerRecordsTest, Tables) {
+  google::protobuf::RepeatedPtrField<VolunteerAgreement> agreements;
+  VolunteerAgreement* a = agreements.Add();
+  a->set_name("libraries/o/volunteers/v/agreements/a");
+  a->set_state(VolunteerAgreement::EXPIRED);
+  *a->mutable_end_date() = ParseDateFlag("end-date", "2026-01-31").value();
+  a->set_signer(VolunteerAgreement::REPRESENTATIVE);
+  agreements.Add()->set_name("libraries/o/volunteers/v/agreements/b");
+  const Table agreement_table = VolunteerAgreementsTable(agreements);
+  EXPECT_EQ(agreement_table.headers,
+            (std::vector<std::string>{"NAME", "STATE", "END DATE", "SIGNER"}));
+  EXPECT_EQ(agreement_table.rows[0],
+            (std::vector<std::string>{"libraries/o/volunteers/v/agreements/a", "EXPIRED",
+                                      "2026-01-31", "REPRESENTATIVE"}));
+  EXPECT_EQ(agreement_table.rows[1],
+            (std::vector<std::string>{"libraries/o/volunteers/v/agreements/b", "STATE_UNSPECIFIED",
+                                      "<none>", "<none>"}));
+
+  google::protobuf::RepeatedPtrField<Qualification> qualifications;
+  Qualification* q = qualifications.Add();
+  q->set_name("libraries/o/volunteers/v/qualifications/q");
+  q->set_kind(Qualification::TRAINING);
+  q->set_title("Курс первой помощи");
+  q->set_state(Qualification::VALID);
+  const Table qualification_table = QualificationsTable(qualifications);
+  EXPECT_EQ(qualification_table.headers,
+            (std::vector<std::string>{"NAME", "KIND", "TITLE", "EXPIRY", "STATE"}));
+  EXPECT_EQ(qualification_table.rows[0],
+            (std::vector<std::string>{"libraries/o/volunteers/v/qualifications/q", "TRAINING",
+                                      "Курс первой помощи", "<none>", "VALID"}));
+}
+
+TEST(RunCliTest, HelpListsTheVolunteerRecords) {
+  const std::string help = RunCtl({"help"}).out;
+  for (const char* word :
+       {"volunteer-agreements", "get, list, create, update, delete, undelete, activate, terminate",
+        "qualifications"}) {
+    EXPECT_NE(help.find(word), std::string::npos) << word;
+  }
+  CliResult create = RunCtl({"vagreements", "create", "--help"});  // Alias.
+  EXPECT_EQ(create.code, 0);
+  for (const char* flag : {"--tasks TEXT", "--support SUPPORT", "--risk-briefing-time TIME",
+                           "--signer SIGNER", "--representative-contact CONTACT"}) {
+    EXPECT_NE(create.out.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_EQ(RunCtl({"qualification", "list", "-h"}).code, 0);  // Alias.
+}
+
+TEST(RunCliTest, VolunteerRecordUsageErrorsExitTwo) {
+  EXPECT_EQ(
+      RunCtl({"volunteer-agreements", "terminate", "libraries/o/volunteers/v/agreements/a"}).code,
+      2);
+  EXPECT_EQ(RunCtl({"volunteer-agreements", "terminate", "libraries/o/volunteers/v/agreements/a",
+                    "--reason="})
+                .code,
+            2);
+  EXPECT_EQ(RunCtl({"volunteer-agreements", "create"}).code, 2);  // VOLUNTEER missing.
+  EXPECT_EQ(RunCtl({"volunteer-agreements", "create", "libraries/o/volunteers/v"}).code, 2);
+  EXPECT_EQ(RunCtl({"volunteer-agreements", "suspend", "a"}).code, 2);  // No such verb.
+  EXPECT_EQ(RunCtl({"volunteer-agreements", "delete", "a", "--request-id", "r"}).code, 2);
+  EXPECT_EQ(RunCtl({"qualifications", "create", "libraries/o/volunteers/v", "--kind", "diploma",
+                    "--title", "x", "--issued-date", "2026-01-01"})
+                .code,
+            2);
+  EXPECT_EQ(RunCtl({"qualifications", "activate", "a"}).code, 2);
+  EXPECT_EQ(RunCtl({"qualifications", "list", "a", "b"}).code, 2);
 }
 
 }  // namespace

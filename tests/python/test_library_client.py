@@ -5,7 +5,7 @@ Generates Python stubs from the .proto files into a temporary directory, starts
 a private MariaDB (tools/dbctl) and the server, and runs unittest cases over a
 real gRPC channel: health, reflection, LibraryService CRUD with Cyrillic data,
 the google.rpc.Status error details, partners, contacts and agreements, and a
-minor volunteer under the consent ledger.
+minor volunteer under the consent ledger with its volunteer agreements.
 
 Usage (as ctest runs it):
   /usr/bin/python3 tests/python/test_library_client.py --server-bin BUILD/bin/allies-server \
@@ -759,7 +759,8 @@ def years_before(day, years):
 
 class VolunteerConsentTest(ServerTestCase):
     """A minor volunteer under the consent ledger, as a third party: the consent is given by a
-    parent, withdrawal stops the work and the contact, and the destruction falls due."""
+    parent, the volunteer agreement is signed by the volunteer at 15 and by the parent at 12,
+    withdrawal stops the work and the contact, and the destruction falls due."""
 
     def test_minor_consent_by_representative_withdrawal_and_due_destruction(self):
         s = self.s
@@ -827,6 +828,70 @@ class VolunteerConsentTest(ServerTestCase):
             name=created.name, reason="Собеседование пройдено"), timeout=RPC_TIMEOUT_S)
         self.assertEqual(activated.state, vpb.Volunteer.ACTIVE)
         self.assertEqual(activated.state_reason, "Собеседование пройдено")
+
+        # A volunteer agreement (135-FZ art. 17.1): at 15 the volunteer signs it himself (14-17,
+        # with the representative's consent, ГК ст. 26).
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        next_year = today + datetime.timedelta(days=365)
+        end_date = s.date_pb2.Date(year=next_year.year, month=next_year.month, day=next_year.day)
+        agreement = volunteers.CreateVolunteerAgreement(vpb.CreateVolunteerAgreementRequest(
+            parent=created.name, agreement=vpb.VolunteerAgreement(
+                tasks="Настольные игры с младшими читателями по субботам",
+                place="Детский абонемент", end_date=end_date,
+                support=[vpb.VolunteerAgreement.MEALS, vpb.VolunteerAgreement.INSURANCE],
+                signer=vpb.VolunteerAgreement.VOLUNTEER),
+            request_id=str(uuid.uuid4())), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(agreement.state, vpb.VolunteerAgreement.DRAFT)
+        self.assertEqual(agreement.volunteer, created.name)
+        self.assertTrue(agreement.name.startswith(created.name + "/agreements/"), agreement.name)
+        signed = volunteers.ActivateVolunteerAgreement(vpb.ActivateVolunteerAgreementRequest(
+            name=agreement.name, etag=agreement.etag), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(signed.state, vpb.VolunteerAgreement.ACTIVE)
+        self.assertEqual(signed.signer, vpb.VolunteerAgreement.VOLUNTEER)
+
+        # At 12 the parent signs (ГК ст. 28): the child's own signature is refused.
+        child_birth = years_before(today, 12)
+        child = volunteers.CreateVolunteer(vpb.CreateVolunteerRequest(
+            parent=library.name, volunteer=vpb.Volunteer(
+                family_name="Смирнова", given_name="Дарья", patronymic="Андреевна",
+                birth_date=s.date_pb2.Date(year=child_birth.year, month=child_birth.month,
+                                           day=child_birth.day),
+                guardian=parent.name),
+            consent=kpb.Consent(
+                subject_name="Смирнова Дарья Андреевна",
+                purposes=[kpb.Consent.VOLUNTEER_WORK],
+                data_categories=["ФИО", "дата рождения"],
+                method=kpb.Consent.PAPER, document_number="22/2026",
+                representative_name="Смирнова Ольга Викторовна",
+                representative_relation=kpb.Consent.PARENT,
+                representative_document="свидетельство о рождении II-ОД № 112233",
+                representative_contact=parent.name)), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(child.age, 12)
+        child_agreement = volunteers.CreateVolunteerAgreement(vpb.CreateVolunteerAgreementRequest(
+            parent=child.name, agreement=vpb.VolunteerAgreement(
+                tasks="Помощь на Неделе детской книги", end_date=end_date,
+                signer=vpb.VolunteerAgreement.VOLUNTEER)), timeout=RPC_TIMEOUT_S)
+        error = self.assertRpcError(
+            s.grpc.StatusCode.FAILED_PRECONDITION, volunteers.ActivateVolunteerAgreement,
+            vpb.ActivateVolunteerAgreementRequest(name=child_agreement.name))
+        infos = self.unpack_details(self.status_details(error), s.error_details_pb2.ErrorInfo)
+        self.assertEqual([info.reason for info in infos], ["AGREEMENT_SIGNER"])
+        self.assertEqual(infos[0].domain, "allies.v1")
+        self.assertEqual(infos[0].metadata["age"], "12")
+        unsigned = volunteers.GetVolunteerAgreement(
+            vpb.GetVolunteerAgreementRequest(name=child_agreement.name), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(unsigned.state, vpb.VolunteerAgreement.DRAFT, "a refusal changes nothing")
+        resigned = volunteers.UpdateVolunteerAgreement(vpb.UpdateVolunteerAgreementRequest(
+            agreement=vpb.VolunteerAgreement(
+                name=child_agreement.name, etag=unsigned.etag,
+                signer=vpb.VolunteerAgreement.REPRESENTATIVE, representative_contact=parent.name),
+            update_mask=s.field_mask_pb2.FieldMask(paths=["signer", "representative_contact"])),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(resigned.signer, vpb.VolunteerAgreement.REPRESENTATIVE)
+        self.assertEqual(resigned.representative_contact, parent.name)
+        child_signed = volunteers.ActivateVolunteerAgreement(vpb.ActivateVolunteerAgreementRequest(
+            name=child_agreement.name), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(child_signed.state, vpb.VolunteerAgreement.ACTIVE)
 
         # The parent withdraws the consent in writing: the data is due for destruction in 30
         # days, and the volunteer stops working and is no longer contacted.
