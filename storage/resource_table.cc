@@ -1067,6 +1067,7 @@ absl::Status ResourceTable::InsertMany(Session& session, const std::vector<Row>&
     for (size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
       const size_t n = std::min(kRowsPerStatement, rows.size() - start);
       std::vector<SqlValue> values;
+      values.reserve(n * (key_columns_.size() + fields_.size() + 8));
       for (size_t i = start; i < start + n; ++i) {
         for (SqlValue& v : KeyValues(rows[i].key)) values.push_back(std::move(v));
         for (SqlValue& v : StoredValues(rows[i], *messages[i], nullptr)) {
