@@ -89,12 +89,74 @@ std::vector<std::string> StringValues(const Message& message, absl::string_view 
   return out;
 }
 
+namespace {
+
+// Whether field `f` holds the same in `a` and `b` (messages of one type), as MessageDifferencer
+// says, without building one per field (an import compares every field of every row).
+bool SameField(const Message& a, const Message& b, const FieldDescriptor* f) {
+  using google::protobuf::util::MessageDifferencer;
+  const google::protobuf::Reflection* r = a.GetReflection();
+  if (!f->is_repeated()) {
+    if (f->has_presence() && r->HasField(a, f) != r->HasField(b, f)) return false;
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING: {
+        std::string sa, sb;
+        return r->GetStringReference(a, f, &sa) == r->GetStringReference(b, f, &sb);
+      }
+      case FieldDescriptor::CPPTYPE_ENUM:
+        return r->GetEnumValue(a, f) == r->GetEnumValue(b, f);
+      case FieldDescriptor::CPPTYPE_BOOL:
+        return r->GetBool(a, f) == r->GetBool(b, f);
+      case FieldDescriptor::CPPTYPE_INT32:
+        return r->GetInt32(a, f) == r->GetInt32(b, f);
+      case FieldDescriptor::CPPTYPE_INT64:
+        return r->GetInt64(a, f) == r->GetInt64(b, f);
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        return !r->HasField(a, f) ||
+               MessageDifferencer::Equals(r->GetMessage(a, f), r->GetMessage(b, f));
+      default: {  // doubles and the rest: as MessageDifferencer compares them
+        MessageDifferencer d;
+        return d.CompareWithFields(a, b, {f}, {f});
+      }
+    }
+  }
+  const int n = r->FieldSize(a, f);
+  if (n != r->FieldSize(b, f)) return false;
+  for (int i = 0; i < n; ++i) {
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING: {
+        std::string sa, sb;
+        if (r->GetRepeatedStringReference(a, f, i, &sa) !=
+            r->GetRepeatedStringReference(b, f, i, &sb)) {
+          return false;
+        }
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_ENUM:
+        if (r->GetRepeatedEnumValue(a, f, i) != r->GetRepeatedEnumValue(b, f, i)) return false;
+        break;
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        if (!MessageDifferencer::Equals(r->GetRepeatedMessage(a, f, i),
+                                        r->GetRepeatedMessage(b, f, i))) {
+          return false;
+        }
+        break;
+      default: {
+        MessageDifferencer d;
+        return d.CompareWithFields(a, b, {f}, {f});
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::string> ChangedFields(const Message& before, const Message& after,
                                        const std::vector<std::string>& fields) {
   std::vector<std::string> changed;
-  google::protobuf::util::MessageDifferencer differencer;
   for (const FieldDescriptor* f : Descriptors(before, fields)) {
-    if (!differencer.CompareWithFields(before, after, {f}, {f})) changed.push_back(f->name());
+    if (!SameField(before, after, f)) changed.push_back(f->name());
   }
   return changed;
 }
