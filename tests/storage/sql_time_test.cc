@@ -41,7 +41,10 @@ TEST(SqlTimeTest, RoundTripsEveryMicrosecondItKeeps) {
   for (int i = 0; i < 20000; ++i) {
     const absl::Time t = absl::FromUnixMicros(micros(rng));
     ASSERT_EQ(FromSqlDatetime(ToSqlDatetime(t)), t) << ToSqlDatetime(t);
+    // Written as the general formatter writes it.
+    ASSERT_EQ(ToSqlDatetime(t), absl::FormatTime("%Y-%m-%d %H:%M:%E6S", t, absl::UTCTimeZone()));
   }
+  EXPECT_EQ(ToSqlDatetime(absl::FromUnixMicros(-1)), "1969-12-31 23:59:59.999999");
 }
 
 }  // namespace
