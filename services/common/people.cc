@@ -86,6 +86,27 @@ bool Held(const v1::Consent& c) {
 
 }  // namespace
 
+absl::StatusOr<std::string> WriteDestructionAct(WriteContext& ctx, const std::string& library_id,
+                                                v1::DestructionRecord act) {
+  const storage::ResourceTable& acts = storage::DestructionsTable();
+  storage::ResourceTable::Row row;
+  row.key = storage::ResourceKey(library_id, api::GenerateResourceId());
+  if (act.has_due_time()) {
+    act.set_overdue(ctx.now > api::FromTimestamp(act.due_time()) + kDestructionGrace);
+  }
+  api::ToTimestamp(ctx.now, act.mutable_destroy_time());
+  act.set_destroyed_by(ctx.call.principal().name);
+  api::ToTimestamp(ctx.now, act.mutable_create_time());
+  api::ToTimestamp(ctx.now, act.mutable_update_time());
+  absl::Status ok = acts.Insert(ctx.session, row, act);
+  if (ok.ok()) {
+    ok = RecordChange(ctx, acts, "CREATE", row.key, act,
+                      {"subject", "consent", "reason", "categories", "destroy_time"}, ctx.now);
+  }
+  if (!ok.ok()) return ok;
+  return acts.Name(row.key);
+}
+
 absl::StatusOr<Destruction> DestroyPerson(WriteContext& ctx, const storage::ResourceTable& table,
                                           const storage::ResourceKey& key,
                                           google::protobuf::Message* person, int reason,
@@ -117,32 +138,18 @@ absl::StatusOr<Destruction> DestroyPerson(WriteContext& ctx, const storage::Reso
     }
   }
   if (under == nullptr && consent.empty() && !consents->empty()) under = &consents->front().second;
-  const storage::ResourceTable& acts = storage::DestructionsTable();
-  storage::ResourceTable::Row act_row;
-  act_row.key = storage::ResourceKey(key.library_id, api::GenerateResourceId());
   act.set_subject(name);
   if (under != nullptr) {
     act.set_consent(under->name());
-    if (under->has_destroy_due()) {
-      *act.mutable_due_time() = under->destroy_due();
-      act.set_overdue(ctx.now > api::FromTimestamp(under->destroy_due()) + kDestructionGrace);
-    }
+    if (under->has_destroy_due()) *act.mutable_due_time() = under->destroy_due();
   } else if (!consent.empty()) {
     act.set_consent(consent);
   }
   act.set_reason(static_cast<v1::DestructionRecord::Reason>(reason));
   for (const auto& f : out.fields) act.add_categories(f);
-  api::ToTimestamp(ctx.now, act.mutable_destroy_time());
-  act.set_destroyed_by(ctx.call.principal().name);
-  api::ToTimestamp(ctx.now, act.mutable_create_time());
-  api::ToTimestamp(ctx.now, act.mutable_update_time());
-  absl::Status ok = acts.Insert(ctx.session, act_row, act);
-  if (ok.ok()) {
-    ok = RecordChange(ctx, acts, "CREATE", act_row.key, act,
-                      {"subject", "consent", "reason", "categories", "destroy_time"}, ctx.now);
-  }
-  if (!ok.ok()) return ok;
-  out.record = acts.Name(act_row.key);
+  auto recorded = WriteDestructionAct(ctx, key.library_id, std::move(act));
+  if (!recorded.ok()) return recorded.status();
+  out.record = *std::move(recorded);
 
   // Every consent the data was held under says so; one still in force ends with the data (an
   // erasure on request is the subject's demand to stop, 152-FZ art. 21).
@@ -157,7 +164,7 @@ absl::StatusOr<Destruction> DestroyPerson(WriteContext& ctx, const storage::Reso
     }
     api::ToTimestamp(ctx.now, c.mutable_destroy_time());
     c.set_destruction_record(out.record);
-    ok = SaveChanged(ctx, storage::ConsentsTable(), row, c, "DESTROY", fields);
+    absl::Status ok = SaveChanged(ctx, storage::ConsentsTable(), row, c, "DESTROY", fields);
     if (!ok.ok()) return ok;
   }
   return out;

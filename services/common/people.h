@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "allies/v1/activity.pb.h"
+#include "allies/v1/consent.pb.h"
 #include "services/common/resource_methods.h"
 #include "storage/idempotency.h"
 #include "storage/people.h"
@@ -38,6 +39,12 @@ struct Destruction {
   std::vector<std::string> fields;  // the person's own fields that had a value
   std::string record;               // "libraries/{l}/destructions/{d}"
 };
+
+// Writes the act of a destruction (a DestructionRecord in `library_id`, with its CREATE entry):
+// `act` says whose data, under which consent, why and what; the time, the actor and whether it
+// came later than its due_time allows (kDestructionGrace) are the context's. Returns its name.
+absl::StatusOr<std::string> WriteDestructionAct(WriteContext& ctx, const std::string& library_id,
+                                                v1::DestructionRecord act);
 
 // Erases a person: what is held on them outside their own row (storage::people::EraseElsewhere,
 // each rewritten row of a logged table with an UPDATE entry naming the fields), then their own

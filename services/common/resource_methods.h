@@ -220,7 +220,10 @@ class ResourceMethods {
                                                                           const ResourceKey&, M&)>;
 
   ResourceMethods(storage::ConnectionPool& pool, ResourceRules<M> rules)
-      : pool_(pool), rules_(std::move(rules)), table_(*rules_.table) {}
+      : pool_(pool),
+        rules_(std::move(rules)),
+        table_(*rules_.table),
+        need_to_know_(storage::people::HasNeedToKnow(table_)) {}
 
   const storage::ResourceTable& table() const { return table_; }
   const ResourceRules<M>& rules() const { return rules_; }
@@ -243,9 +246,7 @@ class ResourceMethods {
   // The resource as the caller may see it: need to know (TableOptions::need_to_know) clears
   // the personal fields its role may not see.
   void Present(const api::Call& call, M* record) const {
-    if (storage::people::HasNeedToKnow(table_)) {
-      storage::people::Withhold(table_, MayKnow(call), record);
-    }
+    if (need_to_know_) storage::people::Withhold(table_, MayKnow(call), record);
   }
 
   absl::Status List(const api::Call& call, const ListArgs& args,
@@ -256,7 +257,7 @@ class ResourceMethods {
         "parent=", args.parent, "|show_deleted=", args.show_deleted ? 1 : 0, "|", args.context);
     const api::ListInputs inputs{args.method,   args.page_size,     args.page_token, args.filter,
                                  args.order_by, args.default_order, context};
-    const bool withheld = storage::people::HasNeedToKnow(table_);
+    const bool withheld = need_to_know_;
     // The parsed list points into its schema: the schema outlives it.
     std::optional<api::FilterSchema> visible;
     if (withheld) visible = storage::people::VisibleSchema(table_, MayKnow(call));
@@ -713,6 +714,9 @@ class ResourceMethods {
   storage::ConnectionPool& pool_;
   ResourceRules<M> rules_;
   const storage::ResourceTable& table_;
+  // Whether some personal field may be hidden from a caller (computed once: it walks every
+  // table for fields naming "*"; Get and List are hot paths).
+  const bool need_to_know_;
 };
 
 }  // namespace allies::services

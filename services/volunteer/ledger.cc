@@ -391,14 +391,10 @@ absl::StatusOr<bool> Settle(storage::Session& s, const api::Call& call,
   // No person's record holds the data (none was linked, or it was erased before): the consent's
   // own copy of it goes, with its act.
   v1::DestructionRecord act;
-  const storage::ResourceTable& acts = storage::DestructionsTable();
-  storage::ResourceTable::Row act_row;
-  act_row.key = storage::ResourceKey(key.library_id, api::GenerateResourceId());
   act.set_subject(consent.subject());
   act.set_consent(consent.name());
   act.set_reason(v1::DestructionRecord::CONSENT_WITHDRAWN);
   *act.mutable_due_time() = consent.destroy_due();
-  act.set_overdue(now > api::FromTimestamp(consent.destroy_due()) + kDestructionGrace);
   std::vector<std::string> cleared;
   for (const storage::FieldColumn& fc : consents.fields()) {
     if (fc.personal == storage::Personal::kNone) continue;
@@ -408,18 +404,10 @@ absl::StatusOr<bool> Settle(storage::Session& s, const api::Call& call,
     act.add_categories(fc.field);
     consent.GetReflection()->ClearField(&consent, f);
   }
-  api::ToTimestamp(now, act.mutable_destroy_time());
-  act.set_destroyed_by(call.principal().name);
-  api::ToTimestamp(now, act.mutable_create_time());
-  api::ToTimestamp(now, act.mutable_update_time());
-  ok = acts.Insert(s, act_row, act);
-  if (ok.ok()) {
-    ok = RecordChange(ctx, acts, "CREATE", act_row.key, act,
-                      {"subject", "consent", "reason", "categories", "destroy_time"}, now);
-  }
-  if (!ok.ok()) return ok;
+  auto recorded = WriteDestructionAct(ctx, key.library_id, std::move(act));
+  if (!recorded.ok()) return recorded.status();
   api::ToTimestamp(now, consent.mutable_destroy_time());
-  consent.set_destruction_record(acts.Name(act_row.key));
+  consent.set_destruction_record(*recorded);
   cleared.push_back("destroy_time");
   cleared.push_back("destruction_record");
   ok = SaveChanged(ctx, consents, row, consent, "DESTROY", cleared);
