@@ -19,14 +19,16 @@ bool RoleGrants(Role role, Permission permission) {
     case Role::kAdmin:
       return true;
     case Role::kMethodist:
-    case Role::kIntegration:
       return permission == v1::READ;
+    case Role::kIntegration:
+      return permission == v1::READ || permission == v1::SIGN_UP;
     case Role::kLibrarian:
       return permission == v1::READ || permission == v1::RECORD_ACTIVITIES ||
              permission == v1::MANAGE_PARTNERSHIP || permission == v1::MANAGE_CONSENTS;
     case Role::kCoordinator:
       return permission == v1::READ || permission == v1::RECORD_ACTIVITIES ||
-             permission == v1::MANAGE_VOLUNTEERS || permission == v1::MANAGE_CONSENTS;
+             permission == v1::MANAGE_VOLUNTEERS || permission == v1::MANAGE_CONSENTS ||
+             permission == v1::SIGN_UP;
   }
   return false;
 }

@@ -20,6 +20,7 @@ set(_allies_protos
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/agreement.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/consent.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/volunteer.proto|1"
+  "${CMAKE_SOURCE_DIR}/proto|allies/v1/project.proto|1"
 )
 
 set(ALLIES_PROTO_SRCS)

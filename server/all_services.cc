@@ -6,6 +6,7 @@
 #include "services/contact/contact_service.h"
 #include "services/library/library_service.h"
 #include "services/partner/partner_service.h"
+#include "services/project/project_service.h"
 #include "services/volunteer/volunteer_service.h"
 
 namespace allies::server {
@@ -14,7 +15,8 @@ std::vector<ServiceRegistration> AllServices() {
   return {services::LibraryServiceRegistration(),   services::ActivityLogServiceRegistration(),
           services::ApiKeyServiceRegistration(),    services::PartnerServiceRegistration(),
           services::AgreementServiceRegistration(), services::ContactServiceRegistration(),
-          services::VolunteerServiceRegistration(), services::ConsentServiceRegistration()};
+          services::VolunteerServiceRegistration(), services::ConsentServiceRegistration(),
+          services::ProjectServiceRegistration()};
 }
 
 }  // namespace allies::server

@@ -4,6 +4,7 @@
 #include "allies/v1/api_key.pb.h"
 #include "allies/v1/library.pb.h"
 #include "storage/partnership_tables.h"
+#include "storage/project_tables.h"
 #include "storage/volunteer_tables.h"
 
 namespace allies::storage {
@@ -24,6 +25,7 @@ const ResourceTable& LibrariesTable() {
                                  Field("region").Sortable(),
                                  Field("address"),
                                  Field("website"),
+                                 Field("time_zone").Sortable(),
                              },
                              options);
   }();
@@ -90,6 +92,10 @@ void DeclareBuiltInTables() {
   VolunteersTable();
   VolunteerAgreementsTable();
   QualificationsTable();
+  ProjectsTable();
+  SchedulesTable();
+  ShiftsTable();
+  SignupsTable();
 }
 
 }  // namespace allies::storage

@@ -38,6 +38,8 @@ const std::vector<FieldFlag>& FieldFlags() {
       {"region", "region", "REGION", "region (at most 300 characters)"},
       {"address", "address", "ADDRESS", "postal address (at most 1000 characters)"},
       {"website", "website", "URL", "http or https URL"},
+      {"time-zone", "time_zone", "ZONE",
+       "IANA time zone its shifts read in (default Europe/Moscow), e.g. Asia/Vladivostok"},
   };
   return *fields;
 }

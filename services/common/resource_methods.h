@@ -96,6 +96,9 @@ struct ResourceRules {
   // volunteer's qualification), filled on create; declared as a reference in its table, so
   // that the walks over references (export, erasure, merge) see the resource. Optional.
   std::string parent_field;
+  // Fills output fields derived from what was read (a shift's local times in its library's
+  // time zone), on every resource a method returns. No database. Optional.
+  std::function<void(M&)> present;
 };
 
 // What a List method passes on.
@@ -246,6 +249,7 @@ class ResourceMethods {
   // The resource as the caller may see it: need to know (TableOptions::need_to_know) clears
   // the personal fields its role may not see.
   void Present(const api::Call& call, M* record) const {
+    if (rules_.present) rules_.present(*record);
     if (need_to_know_) storage::people::Withhold(table_, MayKnow(call), record);
   }
 
@@ -295,7 +299,7 @@ class ResourceMethods {
           });
           const int page = static_cast<int>(rows->size());
           if (out->size() > page) out->DeleteSubrange(page, out->size() - page);
-          if (withheld) {
+          if (withheld || rules_.present) {
             for (M& record : *out) Present(call, &record);
           }
           return absl::OkStatus();
@@ -347,13 +351,20 @@ class ResourceMethods {
 
   // A create inside another change's transaction (the caller checked its scope): `resource`
   // validated (violations under `prefix`) and written under `parent_key` with id `id` (empty:
-  // generated). A volunteer's consent given with the application.
+  // generated). A volunteer's consent given with the application. `settle` fills, in the
+  // transaction, what the create decides from the database (a sign-up's state), before the
+  // write.
   absl::Status CreateIn(WriteContext& ctx, const ResourceKey& parent_key, const M& resource,
-                        absl::string_view id, absl::string_view prefix, M* out) {
+                        absl::string_view id, absl::string_view prefix, M* out,
+                        const std::function<absl::Status(M&)>& settle = {}) {
     api::FieldViolations violations;
     M record;
     Prepare(ctx.call, ctx.now, resource, id, prefix, &record, violations);
     if (!violations.empty()) return violations.ToStatus();
+    if (settle) {
+      absl::Status ok = settle(record);
+      if (!ok.ok()) return ok;
+    }
     Row row;
     row.key = parent_key;
     row.key.id = id.empty() ? api::GenerateResourceId() : std::string(id);
@@ -489,11 +500,14 @@ class ResourceMethods {
 
   // A custom method that changes one live resource (ActivateAgreement, ...): scope, lock, etag,
   // then `change`; the result is written with a system entry whose verb is `verb`. With
-  // `allow_deleted`, a deleted resource is changed too (erasure).
+  // `allow_deleted`, a deleted resource is changed too (erasure). `first` runs in the
+  // transaction before the resource is locked: what must be locked before it (a sign-up's
+  // shift, which every change of its sign-ups locks first).
+  using FirstFn = std::function<absl::Status(WriteContext&, const ResourceKey&)>;
   absl::Status Change(const api::Call& call, absl::string_view verb, absl::string_view name,
                       absl::string_view etag, absl::string_view request_id,
                       const google::protobuf::Message& request, const ChangeFn& change, M* out,
-                      bool allow_deleted = false) {
+                      bool allow_deleted = false, const FirstFn& first = {}) {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
     absl::Status valid = storage::ValidateRequestId(request_id);
@@ -502,6 +516,11 @@ class ResourceMethods {
         pool_, key->library_id, call.principal().name, call.method(), request_id, request, out,
         [&](Session& s) -> absl::Status {
           WriteContext ctx{s, call, storage::NowMicros(), RequestIdOf(call, request_id)};
+          if (first) {
+            absl::Status ok = storage::scope::Check(s, call.principal(), key->library_id, name);
+            if (ok.ok()) ok = first(ctx, *key);
+            if (!ok.ok()) return ok;
+          }
           return Modify(
               ctx, *key, name, etag, allow_deleted, verb,
               [&](M& record) { return change(ctx, *key, record); }, out);
@@ -573,6 +592,20 @@ class ResourceMethods {
     return ReadBack(ctx.session, row, out);
   }
 
+ public:
+  // The resource as a change returns it: read back where fields are computed, then presented
+  // (ResourceRules::present).
+  absl::Status ReadBack(Session& s, const Row& row, M* out) {
+    if (table_.has_computed_fields()) {
+      Row read;
+      absl::Status ok = table_.Get(s, row.key, storage::Lock::kNone, &read, out);
+      if (!ok.ok()) return ok;
+    }
+    if (rules_.present) rules_.present(*out);
+    return absl::OkStatus();
+  }
+
+ private:
   void FillParentField(const ResourceKey& key, M* record) const {
     if (rules_.parent_field.empty()) return;
     record->GetReflection()->SetString(
@@ -616,14 +649,6 @@ class ResourceMethods {
     }
     if (!ok.ok()) return ok;
     return CheckInScope(s, call.principal(), ScopeLibrary(table_, key, *record), name);
-  }
-
-  // A response reads what Get reads: where fields are computed when read (an agreement past
-  // its end reads EXPIRED), the written row is read back in the transaction.
-  absl::Status ReadBack(Session& s, const Row& row, M* out) {
-    if (!table_.has_computed_fields()) return absl::OkStatus();
-    Row read;
-    return table_.Get(s, row.key, storage::Lock::kNone, &read, out);
   }
 
   // The library whose reach a create needs: the parent's, or for a root collection the library

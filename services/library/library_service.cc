@@ -26,6 +26,9 @@ ResourceRules<v1::Library> LibraryRules() {
   rules.field = "library";
   rules.mutable_fields = MutableLibraryFields();
   rules.check = CheckLibraryFields;
+  rules.normalize = [](v1::Library& library) {
+    if (library.time_zone().empty()) library.set_time_zone(std::string(kDefaultTimeZone));
+  };
   // A move: to the network's root (network keys only), or under a library that is not inside
   // the moved one's own subtree. (The new parent's reach, existence and life are checked as a
   // declared reference.)

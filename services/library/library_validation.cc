@@ -1,14 +1,15 @@
 #include "services/library/library_validation.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "api/fields.h"
 #include "api/text.h"
 
 namespace allies::services {
 
 const std::vector<std::string>& MutableLibraryFields() {
-  static const auto* fields = new std::vector<std::string>{"display_name", "parent",  "kind",
-                                                           "region",       "address", "website"};
+  static const auto* fields = new std::vector<std::string>{
+      "display_name", "parent", "kind", "region", "address", "website", "time_zone"};
   return *fields;
 }
 
@@ -32,6 +33,18 @@ void CheckLibraryFields(const v1::Library& library, const std::vector<std::strin
     api::CheckText(v, "library.address", library.address(), kMaxAddress, false, true);
   }
   if (wanted("website")) api::CheckUrl(v, "library.website", library.website(), kMaxWebsite);
+  // Empty stands for the default (normalized to it before the write).
+  if (wanted("time_zone") && !library.time_zone().empty()) {
+    absl::TimeZone zone;
+    if (library.time_zone().size() > 64 || library.time_zone()[0] == '/' ||
+        library.time_zone().find("..") != std::string::npos ||
+        !absl::LoadTimeZone(library.time_zone(), &zone)) {
+      v.Add("library.time_zone",
+            absl::StrCat("must be an IANA time zone such as \"Europe/Moscow\" or "
+                         "\"Asia/Vladivostok\", got ",
+                         api::Quote(library.time_zone())));
+    }
+  }
 }
 
 }  // namespace allies::services

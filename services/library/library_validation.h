@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "allies/v1/library.pb.h"
 #include "api/errors.h"
 
@@ -14,6 +15,8 @@ inline constexpr size_t kMaxDisplayName = 300;
 inline constexpr size_t kMaxRegion = 300;
 inline constexpr size_t kMaxAddress = 1000;
 inline constexpr size_t kMaxWebsite = 2000;
+// The time zone of a library created without one (most of the network's libraries).
+inline constexpr absl::string_view kDefaultTimeZone = "Europe/Moscow";
 
 // Fields an update_mask may name.
 const std::vector<std::string>& MutableLibraryFields();

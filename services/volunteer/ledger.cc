@@ -151,10 +151,12 @@ SubjectVolunteer(storage::Session& s, const std::string& subject, storage::Lock 
 }  // namespace
 
 int AgeOn(const google::type::Date& birth, absl::Time on) {
-  const absl::CivilDay today = absl::ToCivilDay(on, absl::UTCTimeZone());
-  int age = static_cast<int>(today.year()) - birth.year();
-  if (today.month() < birth.month() ||
-      (today.month() == birth.month() && today.day() < birth.day())) {
+  return AgeOn(birth, absl::ToCivilDay(on, absl::UTCTimeZone()));
+}
+
+int AgeOn(const google::type::Date& birth, absl::CivilDay day) {
+  int age = static_cast<int>(day.year()) - birth.year();
+  if (day.month() < birth.month() || (day.month() == birth.month() && day.day() < birth.day())) {
     --age;
   }
   return age;
@@ -289,15 +291,29 @@ absl::Status CheckWorkConsent(const Consent& consent, int age, const std::string
 
 absl::Status CheckVolunteerConsented(storage::Session& s, const v1::Volunteer& volunteer,
                                      absl::Time now) {
+  return CheckVolunteerConsented(s, volunteer, absl::ToCivilDay(now, absl::UTCTimeZone()));
+}
+
+absl::Status CheckVolunteerConsented(storage::Session& s, const v1::Volunteer& volunteer,
+                                     absl::CivilDay on) {
   auto consents = ActiveConsentsOf(s, volunteer.name());
   if (!consents.ok()) return consents.status();
-  const int age = AgeOn(volunteer.birth_date(), now);
+  const int age = AgeOn(volunteer.birth_date(), on);
   absl::Status last =
       api::Error(absl::StatusCode::kFailedPrecondition, "CONSENT_REQUIRED",
                  absl::StrCat(volunteer.name(),
                               " has no consent in force covering VOLUNTEER_WORK: record one first"),
                  {{"resource", volunteer.name()}});
   for (const Consent& c : *consents) {
+    if (c.has_valid_until() && absl::CivilDay(c.valid_until().year(), c.valid_until().month(),
+                                              c.valid_until().day()) < on) {
+      last = api::Error(
+          absl::StatusCode::kFailedPrecondition, "CONSENT_REQUIRED",
+          absl::StrCat(c.name(), " of ", volunteer.name(), " is valid until ",
+                       api::FormatDate(c.valid_until()), ", before ", absl::FormatCivilTime(on)),
+          {{"resource", volunteer.name()}, {"consent", c.name()}});
+      continue;
+    }
     absl::Status ok = CheckWorkConsent(c, age, volunteer.name());
     if (ok.ok()) return ok;
     if (api::ErrorReason(ok) == "CONSENT_NEEDS_REPRESENTATIVE") last = ok;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "allies/v1/consent.pb.h"
 #include "allies/v1/volunteer.pb.h"
@@ -22,8 +23,9 @@ inline constexpr int kDestroyWithinDays = 30;
 ResourceRules<v1::Consent> ConsentRules();
 ResourceRules<v1::DestructionRecord> DestructionRules();
 
-// Full years of a person born on `birth` on the day `on` (UTC).
+// Full years of a person born on `birth` on the day `on` (UTC), or on a (local) day.
 int AgeOn(const google::type::Date& birth, absl::Time on);
+int AgeOn(const google::type::Date& birth, absl::CivilDay day);
 
 bool Covers(const v1::Consent& consent, v1::Consent::Purpose purpose);
 
@@ -38,9 +40,12 @@ absl::StatusOr<std::vector<v1::Consent>> ActiveConsentsOf(storage::Session& s,
 absl::Status CheckWorkConsent(const v1::Consent& consent, int age, const std::string& volunteer);
 
 // OK when one of the volunteer's consents in force passes CheckWorkConsent; else
-// FAILED_PRECONDITION (CONSENT_REQUIRED).
+// FAILED_PRECONDITION (CONSENT_REQUIRED). On a day (a shift's): the consent must still be valid
+// then, and the age is the age on that day.
 absl::Status CheckVolunteerConsented(storage::Session& s, const v1::Volunteer& volunteer,
                                      absl::Time now);
+absl::Status CheckVolunteerConsented(storage::Session& s, const v1::Volunteer& volunteer,
+                                     absl::CivilDay on);
 
 // What a withdrawal of `consent` does to its subject when that is a volunteer, in the same
 // transaction: without a VOLUNTEER_WORK consent left in force the volunteer becomes INACTIVE,

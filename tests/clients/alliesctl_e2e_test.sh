@@ -39,7 +39,7 @@ first=$(head -2 "$tmp/out" | tail -1 | cut -d' ' -f1)
 expect 0 "retry with request id" -- "$ctl" libraries create --display-name "Повтор" --kind BRANCH --request-id r-1
 contains "$tmp/out" "$first" "a retry returns the first library"
 expect 0 "activity log of a library" -- "$ctl" activities list oblast
-contains "$tmp/out" "CREATE libraries/oblast (display_name, kind, region)" "changes are logged with their fields"
+contains "$tmp/out" "CREATE libraries/oblast (display_name, kind, region, time_zone)" "changes are logged with their fields"
 expect 0 "record a meeting" -- "$ctl" activities log oblast --kind meeting --subject "Встреча с банком" --related libraries/oblast/partners/bank --follow-up-date 2026-12-15
 expect 0 "what happened with the bank" -- "$ctl" activities list --related libraries/oblast/partners/bank -o json
 contains "$tmp/out" '"subject": "Встреча с банком"' "the meeting is found by its related partner"

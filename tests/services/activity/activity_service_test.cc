@@ -92,7 +92,8 @@ TEST_F(ActivityServiceTest, EveryLibraryChangeIsLoggedWithItsFieldsNotItsValues)
   EXPECT_EQ(log[0].request_id(), "trace-obl");  // the call's x-request-id when no request_id
   EXPECT_EQ(
       std::vector<std::string>(log[0].changed_fields().begin(), log[0].changed_fields().end()),
-      (std::vector<std::string>{"display_name", "kind"}));
+      // The time zone is the default one, set on create.
+      (std::vector<std::string>{"display_name", "kind", "time_zone"}));
   EXPECT_EQ(log[0].SerializeAsString().find("Ёлкина"), std::string::npos)
       << "the log holds no values";
   EXPECT_EQ(List("libraries/fil")[0].request_id(), "create-fil");

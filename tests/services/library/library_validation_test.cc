@@ -55,6 +55,20 @@ TEST(LibraryValidationTest, DisplayNameLimitInCharacters) {
   EXPECT_EQ(ViolatedFields(Check(library)), std::vector<std::string>{"library.display_name"});
 }
 
+TEST(LibraryValidationTest, TimeZonesAreIanaNames) {
+  v1::Library library = Valid();
+  for (const char* zone : {"Asia/Vladivostok", "Europe/Kaliningrad", "Asia/Kamchatka", "UTC", ""}) {
+    library.set_time_zone(zone);
+    EXPECT_TRUE(Check(library).ok()) << zone;
+  }
+  for (const char* zone : {"Moscow", "Europe/Москва", "../../etc/passwd", "/etc/localtime",
+                           "Asia/Vladivostok ", "+03:00"}) {
+    library.set_time_zone(zone);
+    EXPECT_EQ(ViolatedFields(Check(library)), std::vector<std::string>{"library.time_zone"})
+        << zone;
+  }
+}
+
 TEST(LibraryValidationTest, UpdateChecksOnlyMaskedFields) {
   v1::Library library;  // display_name and kind empty, but not being updated
   library.set_region("Вологодская область");

@@ -1,0 +1,88 @@
+// allies.v1.ProjectService: volunteer work on the shared machinery. Projects, their shifts and
+// recurring schedules, and sign-ups, whose invariants (capacity, waitlist, overlap,
+// eligibility) hold on every write path in the write's own transaction (signups.cc).
+#ifndef ALLIES_SERVICES_PROJECT_PROJECT_SERVICE_H_
+#define ALLIES_SERVICES_PROJECT_PROJECT_SERVICE_H_
+
+#include <string>
+
+#include "allies/v1/project.grpc.pb.h"
+#include "api/rpc.h"
+#include "server/host.h"
+#include "services/common/lifecycle.h"
+#include "services/common/resource_methods.h"
+
+namespace allies::services {
+
+ResourceRules<v1::Project> ProjectRules();
+ResourceRules<v1::Shift> ShiftRules();
+ResourceRules<v1::Signup> SignupRules();
+const Lifecycle& ProjectLifecycle();
+const Lifecycle& SignupLifecycle();
+
+// What a change of a shift's sign-ups works on, in its transaction (signups.cc).
+struct OpenShift {
+  storage::ResourceKey key;
+  std::string name;
+  v1::Shift shift;
+  v1::Project project;
+};
+
+class ProjectService final : public api::AsyncServiceHost<v1::ProjectService::AsyncService> {
+ public:
+  explicit ProjectService(const server::ServiceDeps& deps);
+
+  // signups.cc
+  absl::Status CreateSignup(const api::Call& call, const v1::CreateSignupRequest& request,
+                            v1::Signup* out);
+  // CONFIRM, WAITLIST, CANCEL, COMPLETE or NO_SHOW the sign-up `name`.
+  absl::Status MoveSignup(const api::Call& call, absl::string_view verb, absl::string_view name,
+                          absl::string_view etag, const std::string& reason,
+                          const std::string& overlap_reason, absl::string_view request_id,
+                          const google::protobuf::Message& request, v1::Signup* out);
+  absl::Status ListUpcoming(const api::Call& call, const v1::ListUpcomingShiftsRequest& request,
+                            v1::ListShiftsResponse* out);
+
+  // Locks the shift for a change of its places: the first write of every such transaction.
+  // NOT_FOUND, or FAILED_PRECONDITION when it or its project is deleted.
+  absl::StatusOr<OpenShift> Open(WriteContext& ctx, const storage::ResourceKey& key);
+  // In AUTO mode, confirms the waitlist's sign-ups that fit, in the order they joined it
+  // (skipping those no longer eligible or overlapping), each with a PROMOTE entry.
+  absl::Status Promote(WriteContext& ctx, OpenShift& open);
+
+ private:
+  // Confirms `signup` on the open shift: eligibility, overlap (unless `overlap_reason`), places.
+  // FAILED_PRECONDITION SHIFT_FULL when the party does not fit (nothing changed then).
+  absl::Status Confirm(WriteContext& ctx, OpenShift& open, const v1::Signup& signup,
+                       const std::string& overlap_reason);
+  absl::Status CheckEligible(WriteContext& ctx, const OpenShift& open,
+                             const std::string& volunteer);
+  // A shift's own writes (signups.cc): created only in an open project; capacity never below
+  // the places confirmed; moved only where its confirmed volunteers have no other shift.
+  absl::Status CheckShiftWrite(WriteContext& ctx, const storage::ResourceKey& key,
+                               const v1::Shift& shift, const std::vector<std::string>& changed);
+  // After an update: the places recounted when the shift is brought back; the waitlist moved
+  // up when places were added (AUTO).
+  absl::Status AfterShiftWrite(WriteContext& ctx, const storage::ResourceKey& key,
+                               const v1::Shift* before, const v1::Shift& after);
+  // Shifts' own create and update: local times turned into instants in the library's zone.
+  absl::Status CreateShift(const api::Call& call, const v1::CreateShiftRequest& request,
+                           v1::Shift* out);
+  absl::Status UpdateShift(const api::Call& call, const v1::UpdateShiftRequest& request,
+                           v1::Shift* out);
+  absl::Status ChangeProjectState(const api::Call& call, absl::string_view verb,
+                                  absl::string_view name, absl::string_view etag,
+                                  const std::string& reason, absl::string_view request_id,
+                                  const google::protobuf::Message& request, v1::Project* out);
+
+  storage::ConnectionPool& pool_;
+  ResourceMethods<v1::Project> projects_;
+  ResourceMethods<v1::Shift> shifts_;
+  ResourceMethods<v1::Signup> signups_;
+};
+
+server::ServiceRegistration ProjectServiceRegistration();
+
+}  // namespace allies::services
+
+#endif  // ALLIES_SERVICES_PROJECT_PROJECT_SERVICE_H_

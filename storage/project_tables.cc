@@ -1,0 +1,117 @@
+#include "storage/project_tables.h"
+
+#include "allies/v1/project.pb.h"
+
+namespace allies::storage {
+
+const char kWaitlistLengthSql[] =
+    "(SELECT COUNT(*) FROM signups w WHERE w.library_id = t.library_id AND w.project_id = "
+    "t.project_id AND w.shift_id = t.id AND w.state = 3 AND w.delete_time IS NULL)";
+
+const ResourceTable& ProjectsTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.values_column = "repeated_values";
+    options.child_column = "project_id";
+    return new ResourceTable(
+        "projects", "projects", v1::Project::descriptor(),
+        {
+            Field("title").Sortable(),
+            Field("description").FreeText(10000),
+            Field("partner").References("partners", Reach::kSameLibrary, "PARTNER"),
+            Field("agreement").References("agreements", Reach::kSameLibrary, "AGREEMENT"),
+            Field("branch").References("libraries", Reach::kAnyLibrary, "BRANCH"),
+            Field("skills"),
+            Field("minimum_age").Sortable(),
+            Field("required_qualifications"),
+            Field("start_date").Sortable(),
+            Field("end_date").Sortable(),
+            Field("state").Sortable(),
+            Field("state_reason"),
+        },
+        options);
+  }();
+  return *table;
+}
+
+const ResourceTable& SchedulesTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.parent = &ProjectsTable();
+    options.values_column = "repeated_values";
+    return new ResourceTable("schedules", "schedules", v1::Schedule::descriptor(),
+                             {
+                                 Field("project").References("projects"),
+                                 Field("rule"),
+                                 Field("start_date").Sortable(),
+                                 Field("start_time"),
+                                 Field("duration_minutes"),
+                                 Field("capacity"),
+                                 Field("waitlist_mode"),
+                                 Field("place"),
+                                 Field("notes").FreeText(10000),
+                                 Field("horizon_days"),
+                                 Field("generated_through").Sortable(),
+                                 Field("kept_shifts").Names(),
+                             },
+                             options);
+  }();
+  return *table;
+}
+
+const ResourceTable& ShiftsTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.parent = &ProjectsTable();
+    options.child_column = "shift_id";
+    return new ResourceTable(
+        "shifts", "shifts", v1::Shift::descriptor(),
+        {
+            Field("project").References("projects"),
+            Field("schedule").Names(),
+            Field("occurrence_date").Sortable(),
+            Field("start_time").Sortable(),
+            Field("end_time").Sortable(),
+            Field("time_zone")
+                .Column("")
+                .Computed("(SELECT z.time_zone FROM libraries z WHERE z.id = t.library_id)"),
+            Field("capacity").Sortable(),
+            Field("waitlist_mode"),
+            Field("place"),
+            Field("notes").FreeText(10000),
+            // Kept by the sign-ups' conditional updates (services/project/signups.cc).
+            Field("confirmed_count").Column("").Computed("t.confirmed_places").Sortable(),
+            Field("places_left")
+                .Column("")
+                .Computed("(t.capacity - t.confirmed_places)")
+                .Sortable(),
+            Field("waitlist_length").Column("").Computed(kWaitlistLengthSql),
+        },
+        options);
+  }();
+  return *table;
+}
+
+const ResourceTable& SignupsTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.parent = &ShiftsTable();
+    return new ResourceTable(
+        "signups", "signups", v1::Signup::descriptor(),
+        {
+            Field("shift").References("projects/shifts"),
+            Field("volunteer").References("volunteers", Reach::kSameLibrary, "VOLUNTEER"),
+            Field("party_size").Sortable(),
+            Field("source"),
+            Field("state").Sortable(),
+            Field("state_reason").FreeText(1000),
+            Field("overlap_reason").FreeText(1000),
+            Field("waitlist_time").Sortable(),
+            Field("notes").FreeText(1000),
+        },
+        options);
+  }();
+  return *table;
+}
+
+}  // namespace allies::storage
