@@ -70,4 +70,14 @@ void CheckValues(FieldViolations& violations, absl::string_view field,
   }
 }
 
+bool IsClockTime(absl::string_view t) {
+  if (t.size() != 5 || t[2] != ':') return false;
+  for (size_t i : {0, 1, 3, 4}) {
+    if (t[i] < '0' || t[i] > '9') return false;
+  }
+  const int h = (t[0] - '0') * 10 + (t[1] - '0');
+  const int m = (t[3] - '0') * 10 + (t[4] - '0');
+  return h < 24 && m < 60;
+}
+
 }  // namespace allies::api

@@ -30,6 +30,9 @@ void CheckValues(FieldViolations& violations, absl::string_view field,
                  const std::function<void(FieldViolations&, absl::string_view path,
                                           absl::string_view value)>& check = {});
 
+// "HH:MM", 00:00-23:59 (a time of day on a clock: availability, a schedule's start).
+bool IsClockTime(absl::string_view t);
+
 }  // namespace allies::api
 
 #endif  // ALLIES_API_TEXT_H_

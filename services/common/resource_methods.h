@@ -96,6 +96,12 @@ struct ResourceRules {
   // volunteer's qualification), filled on create; declared as a reference in its table, so
   // that the walks over references (export, erasure, merge) see the resource. Optional.
   std::string parent_field;
+  // Once an update is known to be good, in its transaction: what it decides from the database
+  // about the resource's own output fields and other rows (a schedule's future shifts, and
+  // those it kept); adds the paths it changed to `changed`. Optional.
+  std::function<absl::Status(WriteContext&, const storage::ResourceKey&, const M& before, M& after,
+                             std::vector<std::string>& changed)>
+      settle_update;
   // Fills output fields derived from what was read (a shift's local times in its library's
   // time zone), on every resource a method returns. No database. Optional.
   std::function<void(M&)> present;
@@ -430,6 +436,9 @@ class ResourceMethods {
                 // A person's former names and contact points are still theirs to erase.
                 if (ok.ok() && storage::people::HoldsPeople(table_)) {
                   ok = storage::people::RememberFormer(s, table_, *key, before, record);
+                }
+                if (ok.ok() && rules_.settle_update) {
+                  ok = rules_.settle_update(ctx, *key, before, record, changed);
                 }
                 if (!ok.ok()) return ok;
                 return changed;

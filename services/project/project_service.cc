@@ -345,6 +345,20 @@ ProjectService::ProjectService(const server::ServiceDeps& deps)
                 };
                 return rules;
               }()),
+      schedules_(deps.pool,
+                 [this] {
+                   ResourceRules<v1::Schedule> rules = ScheduleRules();
+                   rules.settle_update = [this](WriteContext& ctx, const storage::ResourceKey& key,
+                                                const v1::Schedule& before, v1::Schedule& after,
+                                                std::vector<std::string>& changed) {
+                     return SettleSchedule(ctx, key, before, after, changed);
+                   };
+                   rules.before_delete = [this](WriteContext& ctx, const storage::ResourceKey& key,
+                                                const v1::Schedule& schedule, bool force) {
+                     return EndSchedule(ctx, key, schedule, force);
+                   };
+                   return rules;
+                 }()),
       signups_(deps.pool, SignupRules()) {
   using Async = v1::ProjectService::AsyncService;
   Unary(&Async::RequestGetProject, [this](const api::Call& c, const auto& r, auto* out) {
@@ -399,6 +413,22 @@ ProjectService::ProjectService(const server::ServiceDeps& deps)
   Unary(&Async::RequestListUpcomingShifts,
         [this](const api::Call& c, const auto& r, auto* out) { return ListUpcoming(c, r, out); });
 
+  Unary(&Async::RequestGetSchedule, [this](const api::Call& c, const auto& r, auto* out) {
+    return schedules_.Get(c, r.name(), out);
+  });
+  Unary(&Async::RequestListSchedules, [this](const api::Call& c, const auto& r, auto* out) {
+    ListArgs args = ListArgs::Of("ListSchedules", r);
+    return schedules_.List(c, args, out->mutable_schedules(), out->mutable_next_page_token());
+  });
+  Unary(&Async::RequestCreateSchedule,
+        [this](const api::Call& c, const auto& r, auto* out) { return CreateSchedule(c, r, out); });
+  Unary(&Async::RequestUpdateSchedule, [this](const api::Call& c, const auto& r, auto* out) {
+    return schedules_.Update(c, r.schedule(), r.update_mask(), out);
+  });
+  Unary(&Async::RequestDeleteSchedule, [this](const api::Call& c, const auto& r, auto* out) {
+    return schedules_.Delete(c, r.name(), r.etag(), r.force(), out);
+  });
+
   Unary(&Async::RequestGetSignup, [this](const api::Call& c, const auto& r, auto* out) {
     return signups_.Get(c, r.name(), out);
   });
@@ -429,7 +459,8 @@ ProjectService::ProjectService(const server::ServiceDeps& deps)
 
 server::ServiceRegistration ProjectServiceRegistration() {
   return {v1::ProjectService::service_full_name(),
-          [](const server::ServiceDeps& deps) { return std::make_unique<ProjectService>(deps); }};
+          [](const server::ServiceDeps& deps) { return std::make_unique<ProjectService>(deps); },
+          {"extended recurring schedules' shifts to their horizons", ExtendSchedules}};
 }
 
 }  // namespace allies::services

@@ -17,6 +17,7 @@ namespace allies::services {
 ResourceRules<v1::Project> ProjectRules();
 ResourceRules<v1::Shift> ShiftRules();
 ResourceRules<v1::Signup> SignupRules();
+ResourceRules<v1::Schedule> ScheduleRules();
 const Lifecycle& ProjectLifecycle();
 const Lifecycle& SignupLifecycle();
 
@@ -40,6 +41,9 @@ class ProjectService final : public api::AsyncServiceHost<v1::ProjectService::As
                           absl::string_view etag, const std::string& reason,
                           const std::string& overlap_reason, absl::string_view request_id,
                           const google::protobuf::Message& request, v1::Signup* out);
+  // schedules.cc: a schedule is created with its shifts up to its horizon.
+  absl::Status CreateSchedule(const api::Call& call, const v1::CreateScheduleRequest& request,
+                              v1::Schedule* out);
   absl::Status ListUpcoming(const api::Call& call, const v1::ListUpcomingShiftsRequest& request,
                             v1::ListShiftsResponse* out);
 
@@ -75,12 +79,25 @@ class ProjectService final : public api::AsyncServiceHost<v1::ProjectService::As
                                   const std::string& reason, absl::string_view request_id,
                                   const google::protobuf::Message& request, v1::Project* out);
 
+  // schedules.cc: a change carried to the future shifts without sign-ups (kept_shifts: those
+  // with); a delete ends the series (its future shifts deleted; with sign-ups, only by force).
+  absl::Status SettleSchedule(WriteContext& ctx, const storage::ResourceKey& key,
+                              const v1::Schedule& before, v1::Schedule& after,
+                              std::vector<std::string>& changed);
+  absl::Status EndSchedule(WriteContext& ctx, const storage::ResourceKey& key,
+                           const v1::Schedule& schedule, bool force);
+
   storage::ConnectionPool& pool_;
   ResourceMethods<v1::Project> projects_;
   ResourceMethods<v1::Shift> shifts_;
+  ResourceMethods<v1::Schedule> schedules_;
   ResourceMethods<v1::Signup> signups_;
 };
 
+// The host's hourly job: every schedule's shifts extended to its horizon (schedules.cc).
+absl::StatusOr<int64_t> ExtendSchedules(storage::ConnectionPool& pool, absl::Time now);
+
+// The service, with ExtendSchedules as its housekeeping.
 server::ServiceRegistration ProjectServiceRegistration();
 
 }  // namespace allies::services

@@ -33,16 +33,6 @@ constexpr int kMaxTags = 50;
 constexpr int kMaxLanguages = 20;
 constexpr int kMaxRanges = 50;
 
-bool IsTime(absl::string_view t) {
-  if (t.size() != 5 || t[2] != ':') return false;
-  for (size_t i : {0, 1, 3, 4}) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(t[i]))) return false;
-  }
-  const int h = (t[0] - '0') * 10 + (t[1] - '0');
-  const int m = (t[3] - '0') * 10 + (t[4] - '0');
-  return h < 24 && m < 60;
-}
-
 void CheckTags(api::FieldViolations& v, const std::string& path,
                const google::protobuf::RepeatedPtrField<std::string>& values, int max) {
   api::CheckValues(v, path, values, max,
@@ -98,9 +88,11 @@ void CheckVolunteer(const Volunteer& c, const std::vector<std::string>& fields,
       if (a.day_of_week() < 1 || a.day_of_week() > 7) {
         v.Add(path + ".day_of_week", "must be 1 (Monday) - 7 (Sunday)");
       }
-      if (!IsTime(a.start_time())) v.Add(path + ".start_time", "must be HH:MM (00:00-23:59)");
-      if (!IsTime(a.end_time())) v.Add(path + ".end_time", "must be HH:MM (00:00-23:59)");
-      if (IsTime(a.start_time()) && IsTime(a.end_time()) && a.start_time() >= a.end_time()) {
+      if (!api::IsClockTime(a.start_time()))
+        v.Add(path + ".start_time", "must be HH:MM (00:00-23:59)");
+      if (!api::IsClockTime(a.end_time())) v.Add(path + ".end_time", "must be HH:MM (00:00-23:59)");
+      if (api::IsClockTime(a.start_time()) && api::IsClockTime(a.end_time()) &&
+          a.start_time() >= a.end_time()) {
         v.Add(path + ".end_time", absl::StrCat("must be after start_time (", a.start_time(), ")"));
       }
     }

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "tests/support/test_database.h"
 
 namespace allies::testing {
@@ -34,6 +36,41 @@ std::string CreatePartner(v1::PartnerService::Stub& stub, const std::string& lib
   return out.name();
 }
 
+google::type::Date YearsAgo(int years, int days_later) {
+  const absl::CivilDay day = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + days_later;
+  google::type::Date d;
+  d.set_year(static_cast<int>(day.year()) - years);
+  d.set_month(day.month());
+  d.set_day(day.month() == 2 && day.day() == 29 ? 28 : day.day());
+  return d;
+}
+
+v1::Volunteer Person(const std::string& family, const std::string& given, int age) {
+  v1::Volunteer v;
+  v.set_family_name(family);
+  v.set_given_name(given);
+  *v.mutable_birth_date() = YearsAgo(age);
+  return v;
+}
+
+v1::Consent WorkConsent(std::vector<v1::Consent::Purpose> purposes) {
+  v1::Consent c;
+  c.set_subject_name("Субъект согласия");
+  for (auto p : purposes) c.add_purposes(p);
+  c.add_data_categories("ФИО");
+  c.add_data_categories("дата рождения");
+  c.set_method(v1::Consent::PAPER);
+  c.set_document_number("С-1/2026");
+  return c;
+}
+
+v1::Consent ByParent(v1::Consent c) {
+  c.set_representative_name("Соколова Ирина Львовна");
+  c.set_representative_relation(v1::Consent::PARENT);
+  c.set_representative_document("Свидетельство о рождении II-ОД 123456");
+  return c;
+}
+
 void ServiceTest::SetUp() {
   db_ = TestDatabase::Shared().FreshSchema();
   server_ = std::make_unique<TestServer>(db_);
@@ -45,6 +82,7 @@ void ServiceTest::SetUp() {
   activities_ = v1::ActivityLogService::NewStub(channel);
   volunteers_ = v1::VolunteerService::NewStub(channel);
   consents_ = v1::ConsentService::NewStub(channel);
+  projects_ = v1::ProjectService::NewStub(channel);
 }
 
 std::vector<v1::Activity> ServiceTest::SystemEntries(const std::string& resource) {

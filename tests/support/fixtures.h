@@ -15,6 +15,7 @@
 #include "allies/v1/contact.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "allies/v1/project.grpc.pb.h"
 #include "allies/v1/volunteer.grpc.pb.h"
 #include "storage/db_config.h"
 #include "tests/support/test_server.h"
@@ -29,6 +30,14 @@ grpc::Status CreateLibrary(v1::LibraryService::Stub& stub, const std::string& id
 // test failure when the call fails).
 std::string CreatePartner(v1::PartnerService::Stub& stub, const std::string& library,
                           const std::string& id);
+
+// The date `years` ago from today (UTC), moved `days_later` days on (29 February: the 28th).
+google::type::Date YearsAgo(int years, int days_later = 0);
+// A volunteer of `age` with a Cyrillic name, and consents to go with it: covering `purposes`,
+// and the same given by a parent (for a minor).
+v1::Volunteer Person(const std::string& family, const std::string& given, int age = 30);
+v1::Consent WorkConsent(std::vector<v1::Consent::Purpose> purposes = {v1::Consent::VOLUNTEER_WORK});
+v1::Consent ByParent(v1::Consent c);
 
 // Sends the request of `method` that carries only a name (Get, Delete, Undelete, Activate, ...)
 // to `name`; the response goes to *out when given. Requests that need more are built by hand.
@@ -67,6 +76,7 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<v1::ActivityLogService::Stub> activities_;
   std::unique_ptr<v1::VolunteerService::Stub> volunteers_;
   std::unique_ptr<v1::ConsentService::Stub> consents_;
+  std::unique_ptr<v1::ProjectService::Stub> projects_;
 };
 
 }  // namespace allies::testing

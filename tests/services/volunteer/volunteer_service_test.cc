@@ -19,47 +19,16 @@
 namespace allies {
 namespace {
 
+using allies::testing::ByParent;
 using allies::testing::CallByName;
+using allies::testing::Person;
 using allies::testing::Reason;
 using allies::testing::ViolatedFields;
+using allies::testing::WorkConsent;
+using allies::testing::YearsAgo;
 using v1::Consent;
 using v1::Qualification;
 using v1::Volunteer;
-
-google::type::Date YearsAgo(int years, int days_later = 0) {
-  const absl::CivilDay day = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + days_later;
-  google::type::Date d;
-  d.set_year(static_cast<int>(day.year()) - years);
-  d.set_month(day.month());
-  d.set_day(day.month() == 2 && day.day() == 29 ? 28 : day.day());
-  return d;
-}
-
-Volunteer Person(const std::string& family, const std::string& given, int age = 30) {
-  Volunteer v;
-  v.set_family_name(family);
-  v.set_given_name(given);
-  *v.mutable_birth_date() = YearsAgo(age);
-  return v;
-}
-
-Consent WorkConsent(std::vector<Consent::Purpose> purposes = {Consent::VOLUNTEER_WORK}) {
-  Consent c;
-  c.set_subject_name("Субъект согласия");
-  for (auto p : purposes) c.add_purposes(p);
-  c.add_data_categories("ФИО");
-  c.add_data_categories("дата рождения");
-  c.set_method(Consent::PAPER);
-  c.set_document_number("С-1/2026");
-  return c;
-}
-
-Consent ByParent(Consent c) {
-  c.set_representative_name("Соколова Ирина Львовна");
-  c.set_representative_relation(Consent::PARENT);
-  c.set_representative_document("Свидетельство о рождении II-ОД 123456");
-  return c;
-}
 
 class VolunteerServiceTest : public allies::testing::ServiceTest {
  protected:
