@@ -21,6 +21,7 @@
 #include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/partners.h"
+#include "clients/alliesctl/projects.h"
 #include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
 #include "grpcpp/create_channel.h"
@@ -521,6 +522,7 @@ CommandRegistry DefaultRegistry() {
   RegisterVolunteerCommands(&registry);
   RegisterVolunteerRecordCommands(&registry);
   RegisterConsentCommands(&registry);
+  RegisterProjectCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterKeyCommands(&registry);
   return registry;

@@ -378,6 +378,102 @@ expect 0 "undelete the training" -- "$ctl" qualifications undelete "$smirnova/qu
 contains "$tmp/out" "VALID" "the training is back"
 expect 3 "an expiry before the issue is exit 3" -- "$ctl" qualifications update "$no_record" --expiry-date 2000-01-01
 contains "$tmp/err" "qualification.expiry_date" "the violation names the field"
+# Volunteer work: a project with shifts in the library's local time (Vladivostok, UTC+10 all
+# year), sign-ups within capacity, a waitlist moved up by a cancellation, a full shift without
+# one, sign-ups completed once a shift has started, and the shifts coming up.
+project=libraries/oblast/projects/readings
+shift_day=$(TZ=Asia/Vladivostok date -d '+2 days' +%F)
+morning=$project/shifts/morning
+afternoon=$project/shifts/afternoon
+evening=$project/shifts/evening
+expect 0 "the library's shifts read in Vladivostok time" -- "$ctl" libraries update oblast --time-zone Asia/Vladivostok
+expect 0 "create a project" -- "$ctl" projects create oblast --id readings --title "Громкие чтения для детей" --skill "чтение вслух" --minimum-age 14 --start-date "$today"
+contains "$tmp/out" "$project" "create prints the project"
+contains "$tmp/out" "Громкие чтения для детей" "with its Cyrillic title"
+contains "$tmp/out" "PLANNED" "a new project is planned"
+expect 0 "activate the project" -- "$ctl" projects activate "$project"
+contains "$tmp/out" "ACTIVE" "the project is active"
+expect 0 "active projects" -- "$ctl" projects list oblast --filter 'state = ACTIVE' -o csv
+contains "$tmp/out" "$project,Громкие чтения для детей,ACTIVE,$today," "csv of the projects"
+expect 0 "a shift in the library's local time" -- "$ctl" shifts create "$project" --id morning --start "${shift_day}T10:00" --end "${shift_day}T13:00" --capacity 3 --place "Читальный зал"
+contains "$tmp/out" "$morning" "create prints the shift"
+contains "$tmp/out" "${shift_day}T10:00   ${shift_day}T13:00   Asia/Vladivostok   3" "the shift shows the same local time back, in the library's zone"
+expect 0 "the shift as json" -- "$ctl" shifts get "$morning" -o json
+contains "$tmp/out" "\"startTime\": \"${shift_day}T00:00:00Z\"" "10:00 in Vladivostok is 00:00 UTC"
+contains "$tmp/out" '"waitlistMode": "AUTO"' "the waitlist is AUTO by default"
+expect 0 "move the start in local time" -- "$ctl" shifts update "$morning" --start "${shift_day}T10:30"
+contains "$tmp/out" "${shift_day}T10:30   ${shift_day}T13:00" "the start moved, the end stayed"
+expect 3 "an end before the start is exit 3" -- "$ctl" shifts update "$morning" --end "${shift_day}T09:00"
+contains "$tmp/err" "shift.end_time" "the violation names the field"
+expect 2 "a time neither local nor RFC 3339 is a usage error" -- "$ctl" shifts create "$project" --start "${shift_day} 10 часов" --end "${shift_day}T12:00" --capacity 1
+contains "$tmp/err" "--start: expected the library's local time YYYY-MM-DDTHH:MM" "the usage error says what is wanted"
+expect 0 "activate the second volunteer" -- "$ctl" volunteers activate "$smirnova"
+expect 0 "sign an active volunteer up" -- "$ctl" signups create "$morning" --id petrova --volunteer "$volunteer" --notes "Возьмёт свои книги"
+contains "$tmp/out" "$morning/signups/petrova" "create prints the sign-up"
+contains "$tmp/out" "$volunteer   1       STAFF    CONFIRMED" "confirmed, entered by staff"
+expect 6 "an erased volunteer is not signed up" -- "$ctl" signups create "$morning" --volunteer libraries/oblast/volunteers/petrov
+contains "$tmp/err" "VOLUNTEER_NOT_ACTIVE" "the reason is printed"
+expect 6 "nor one signed up twice" -- "$ctl" signups create "$morning" --volunteer "$volunteer"
+contains "$tmp/err" "SIGNUP_EXISTS" "the reason is printed"
+expect 0 "a request to be confirmed later" -- "$ctl" signups create "$morning" --id smirnova --volunteer "$smirnova" --request-only
+contains "$tmp/out" "REQUESTED" "a request takes no place"
+expect 0 "confirm the request" -- "$ctl" signups confirm "$morning/signups/smirnova" --reason "Позвонили, придёт"
+contains "$tmp/out" "CONFIRMED" "the request is confirmed"
+expect 0 "the places taken" -- "$ctl" shifts get "$morning" -o json
+contains "$tmp/out" '"confirmedCount": 2' "two places are confirmed"
+contains "$tmp/out" '"placesLeft": 1' "one is left"
+# One place with an AUTO waitlist, given as exact instants (15:00-17:00 in Vladivostok).
+expect 0 "a one-place shift given in RFC 3339" -- "$ctl" shifts create "$project" --id afternoon --start "${shift_day}T05:00:00Z" --end "${shift_day}T17:00:00+10:00" --capacity 1 --waitlist auto
+contains "$tmp/out" "${shift_day}T15:00   ${shift_day}T17:00   Asia/Vladivostok" "read back in local time"
+expect 0 "the first takes the place" -- "$ctl" signups create "$afternoon" --id first --volunteer "$volunteer"
+contains "$tmp/out" "CONFIRMED" "the first is confirmed"
+expect 0 "the second waits" -- "$ctl" signups create "$afternoon" --id second --volunteer "$smirnova"
+contains "$tmp/out" "WAITLISTED" "the second is waitlisted"
+expect 0 "the shift is full with one waiting" -- "$ctl" shifts get "$afternoon"
+contains "$tmp/out" "Asia/Vladivostok   1          1           0      1" "capacity 1, 1 confirmed, 0 left, 1 waiting"
+expect 0 "the first cancels" -- "$ctl" signups cancel "$afternoon/signups/first" --reason "Заболела"
+contains "$tmp/out" "CANCELED" "the first is canceled"
+expect 0 "the second is promoted" -- "$ctl" signups get "$afternoon/signups/second" -o json
+contains "$tmp/out" '"state": "CONFIRMED"' "the waitlist's head is confirmed"
+contains "$tmp/out" "promoted from the waitlist" "and says why"
+expect 0 "the shift's sign-ups" -- "$ctl" signups list "$afternoon" --filter 'state = CONFIRMED'
+contains "$tmp/out" "$afternoon/signups/second" "the promoted sign-up is listed"
+expect 1 "the canceled one is not" -- grep -q "$afternoon/signups/first" "$tmp/out"
+# One place and no waitlist: the second sign-up is refused.
+expect 0 "a one-place shift without a waitlist" -- "$ctl" shifts create "$project" --id evening --start "${shift_day}T18:00" --end "${shift_day}T20:00" --capacity 1 --waitlist none
+expect 0 "the place is taken" -- "$ctl" signups create "$evening" --volunteer "$smirnova"
+expect 6 "a full shift without a waitlist is exit 6" -- "$ctl" signups create "$evening" --volunteer "$volunteer"
+contains "$tmp/err" "FAILED_PRECONDITION" "the code is printed"
+contains "$tmp/err" "SHIFT_FULL" "the reason is printed"
+contains "$tmp/err" "has 0 of 1 places left" "and the message"
+expect 0 "nothing was added" -- "$ctl" signups list "$evening" -o json
+expect 1 "the refused volunteer has no sign-up" -- grep -q "$volunteer" "$tmp/out"
+# A shift that started a minute ago: its sign-ups are completed or marked no-shows.
+started=$project/shifts/started
+expect 0 "a shift that has started" -- "$ctl" shifts create "$project" --id started --start "$(date -u -d '-1 minute' +%FT%TZ)" --end "$(date -u -d '+2 hours' +%FT%TZ)" --capacity 2
+expect 6 "a sign-up not yet started cannot be completed" -- "$ctl" signups complete "$morning/signups/petrova"
+contains "$tmp/err" "SHIFT_NOT_STARTED" "the reason is printed"
+expect 0 "sign up for the started shift" -- "$ctl" signups create "$started" --id came --volunteer "$volunteer"
+expect 0 "and another" -- "$ctl" signups create "$started" --id absent --volunteer "$smirnova" --source import
+contains "$tmp/out" "IMPORT" "the source is kept"
+expect 0 "complete the sign-up" -- "$ctl" signups complete "$started/signups/came"
+contains "$tmp/out" "COMPLETED" "the sign-up is completed"
+expect 0 "mark a no-show" -- "$ctl" signups no-show "$started/signups/absent" --reason "Не пришла"
+contains "$tmp/out" "NO_SHOW" "the sign-up is a no-show"
+# What comes up.
+expect 0 "the library's shifts within 72 hours" -- "$ctl" shifts upcoming --parent oblast --within-hours 72
+contains "$tmp/out" "$morning" "the morning shift"
+contains "$tmp/out" "$afternoon" "the afternoon shift"
+contains "$tmp/out" "$evening" "the evening shift"
+expect 1 "not the one that has started" -- grep -q "$started" "$tmp/out"
+expect 0 "the volunteer's confirmed shifts" -- "$ctl" shifts upcoming --volunteer "$volunteer" --within-hours 72
+contains "$tmp/out" "$morning" "the shift she is confirmed for"
+expect 1 "not the one she canceled" -- grep -q "$afternoon" "$tmp/out"
+expect 0 "none within the default 24 hours" -- "$ctl" shifts upcoming --parent oblast
+contains "$tmp/err" "No upcoming shifts found." "an empty list says so"
+expect 3 "within-hours out of range is exit 3" -- "$ctl" shifts upcoming --within-hours 9000
+expect 6 "a project with live shifts is deleted only with --force" -- "$ctl" projects delete "$project"
+expect 2 "cancelling a project needs a reason" -- "$ctl" projects cancel "$project"
 expect 0 "create a key" -- "$ctl" keys create --display-name "Методист ЦБС" --role methodist --library oblast
 contains "$tmp/out" "The key (shown only now; keep it safe):" "the secret is printed once"
 key_name=$(grep -o 'apiKeys/[a-z0-9-]*' "$tmp/out" | head -1)

@@ -17,6 +17,7 @@
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/output.h"
 #include "clients/alliesctl/partners.h"
+#include "clients/alliesctl/projects.h"
 #include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
 #include "google/rpc/error_details.pb.h"
@@ -29,7 +30,10 @@ using allies::v1::Agreement;
 using allies::v1::Consent;
 using allies::v1::Library;
 using allies::v1::Partner;
+using allies::v1::Project;
 using allies::v1::Qualification;
+using allies::v1::Shift;
+using allies::v1::Signup;
 using allies::v1::Volunteer;
 using allies::v1::VolunteerAgreement;
 
@@ -1548,6 +1552,278 @@ TEST(RunCliTest, VolunteerRecordUsageErrorsExitTwo) {
             2);
   EXPECT_EQ(RunCtl({"qualifications", "activate", "a"}).code, 2);
   EXPECT_EQ(RunCtl({"qualifications", "list", "a", "b"}).code, 2);
+}
+
+// ---- Projects, shifts and sign-ups ----
+
+TEST(ProjectsTest, ListParents) {
+  EXPECT_EQ(ShiftListParent(""), "libraries/-/projects/-");
+  EXPECT_EQ(ShiftListParent("-"), "libraries/-/projects/-");
+  EXPECT_EQ(ShiftListParent("obl"), "libraries/obl/projects/-");
+  EXPECT_EQ(ShiftListParent("obl/projects/p"), "libraries/obl/projects/p");
+  EXPECT_EQ(ShiftListParent("libraries/obl/projects/-"), "libraries/obl/projects/-");
+  EXPECT_EQ(SignupListParent(""), "libraries/-/projects/-/shifts/-");
+  EXPECT_EQ(SignupListParent("libraries/obl"), "libraries/obl/projects/-/shifts/-");
+  EXPECT_EQ(SignupListParent("libraries/obl/projects/p"), "libraries/obl/projects/p/shifts/-");
+  EXPECT_EQ(SignupListParent("libraries/obl/projects/p/shifts/s"),
+            "libraries/obl/projects/p/shifts/s");
+}
+
+TEST(ProjectsTest, BuildProjectRequests) {
+  allies::v1::CreateProjectRequest create =
+      BuildCreateProjectRequest(
+          "obl",
+          Args({"--id", "readings", "--title", "Громкие чтения", "--skill", "чтение вслух,дикция",
+                "--minimum-age", "14", "--required-qualification", "training", "--branch", "cbs",
+                "--start-date", "2026-12-01", "--partner", "libraries/obl/partners/sber"}))
+          .value();
+  const Project& p = create.project();
+  EXPECT_EQ(create.parent(), "libraries/obl");
+  EXPECT_EQ(create.project_id(), "readings");
+  EXPECT_EQ(p.title(), "Громкие чтения");
+  EXPECT_EQ(std::vector<std::string>(p.skills().begin(), p.skills().end()),
+            (std::vector<std::string>{"чтение вслух", "дикция"}));
+  EXPECT_EQ(p.minimum_age(), 14);
+  ASSERT_EQ(p.required_qualifications_size(), 1);
+  EXPECT_EQ(p.required_qualifications(0), Qualification::TRAINING);
+  EXPECT_EQ(p.branch(), "libraries/cbs");
+  EXPECT_EQ(FormatDate(p.start_date()), "2026-12-01");
+  EXPECT_EQ(p.partner(), "libraries/obl/partners/sber");
+  EXPECT_EQ(BuildCreateProjectRequest("obl", Args({"--skill", "x"})).status().message(),
+            "--title is required");
+  EXPECT_EQ(BuildCreateProjectRequest("obl", Args({"--title", "x", "--minimum-age", "old"}))
+                .status()
+                .message()
+                .rfind("--minimum-age", 0),
+            0u);
+
+  allies::v1::UpdateProjectRequest update =
+      BuildUpdateProjectRequest("libraries/obl/projects/readings",
+                                Args({"--end-date", "", "--skill", "", "--etag", "e1"}))
+          .value();
+  EXPECT_EQ(update.project().name(), "libraries/obl/projects/readings");
+  EXPECT_EQ(update.project().etag(), "e1");
+  EXPECT_FALSE(update.project().has_end_date());
+  EXPECT_EQ(Paths(update.update_mask()), (std::vector<std::string>{"skills", "end_date"}));
+  EXPECT_FALSE(BuildUpdateProjectRequest("libraries/obl/projects/r", Args({"--etag", "e"})).ok());
+}
+
+TEST(ProjectsTest, ShiftTimesAreLocalUnlessTheyHaveAZone) {
+  Shift shift;
+  ASSERT_TRUE(SetShiftTime("start", "2026-12-05T10:00", true, &shift).ok());
+  EXPECT_EQ(shift.local_start_time(), "2026-12-05T10:00");
+  EXPECT_FALSE(shift.has_start_time());
+  ASSERT_TRUE(SetShiftTime("end", "2026-12-05 13:30:00", false, &shift).ok());
+  EXPECT_EQ(shift.local_end_time(), "2026-12-05T13:30");
+  EXPECT_FALSE(shift.has_end_time());
+
+  ASSERT_TRUE(SetShiftTime("start", "2026-12-05T10:00:00+10:00", true, &shift).ok());
+  EXPECT_EQ(FormatTimestamp(shift.start_time()), "2026-12-05T00:00:00Z");
+  EXPECT_TRUE(shift.local_start_time().empty());
+  ASSERT_TRUE(SetShiftTime("end", "2026-12-05T03:00:00Z", false, &shift).ok());
+  EXPECT_EQ(FormatTimestamp(shift.end_time()), "2026-12-05T03:00:00Z");
+  EXPECT_TRUE(shift.local_end_time().empty());
+  ASSERT_TRUE(SetShiftTime("end", "2026-12-05T03:00:00-01:30", false, &shift).ok());
+  EXPECT_EQ(FormatTimestamp(shift.end_time()), "2026-12-05T04:30:00Z");
+
+  for (const char* bad : {"2026-12-05", "2026-12-05T25:00", "2026-02-30T10:00", "05.12.2026 10:00",
+                          "2026-12-05T10:00:30", ""}) {
+    absl::Status status = SetShiftTime("start", bad, true, &shift);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(status.message().rfind("--start: ", 0), 0u) << status.message();
+  }
+  // A zone, but not RFC 3339 (no seconds).
+  EXPECT_EQ(
+      SetShiftTime("end", "2026-12-05T10:00+03:00", false, &shift).message().rfind("--end: ", 0),
+      0u);
+}
+
+TEST(ProjectsTest, BuildShiftRequests) {
+  allies::v1::CreateShiftRequest create =
+      BuildCreateShiftRequest("obl/projects/readings",
+                              Args({"--id", "first", "--start", "2026-12-05T10:00", "--end",
+                                    "2026-12-05T04:00:00Z", "--capacity", "5", "--waitlist", "none",
+                                    "--place", "Читальный зал", "--request-id", "r1"}))
+          .value();
+  EXPECT_EQ(create.parent(), "libraries/obl/projects/readings");
+  EXPECT_EQ(create.shift_id(), "first");
+  EXPECT_EQ(create.request_id(), "r1");
+  EXPECT_EQ(create.shift().local_start_time(), "2026-12-05T10:00");
+  EXPECT_EQ(FormatTimestamp(create.shift().end_time()), "2026-12-05T04:00:00Z");
+  EXPECT_EQ(create.shift().capacity(), 5);
+  EXPECT_EQ(create.shift().waitlist_mode(), allies::v1::NONE);
+  EXPECT_EQ(create.shift().place(), "Читальный зал");
+  EXPECT_EQ(BuildCreateShiftRequest("libraries/o/projects/p", Args({"--start", "2026-12-05T10:00",
+                                                                    "--end", "2026-12-05T12:00"}))
+                .status()
+                .message(),
+            "--capacity is required");
+  EXPECT_EQ(BuildCreateShiftRequest(
+                "libraries/o/projects/p",
+                Args({"--start", "2026-12-05T10:00", "--end", "soon", "--capacity", "1"}))
+                .status()
+                .message()
+                .rfind("--end: ", 0),
+            0u);
+  EXPECT_EQ(
+      BuildCreateShiftRequest("libraries/o/projects/p",
+                              Args({"--start", "2026-12-05T10:00", "--end", "2026-12-05T12:00",
+                                    "--capacity", "1", "--waitlist", "sometimes"}))
+          .status()
+          .message()
+          .rfind("--waitlist: ", 0),
+      0u);
+
+  // The mask names local times as such; instants as start_time / end_time.
+  allies::v1::UpdateShiftRequest local =
+      BuildUpdateShiftRequest(
+          "libraries/o/projects/p/shifts/s",
+          Args({"--capacity", "8", "--start", "2026-12-05T11:00", "--end", "2026-12-05T14:00"}))
+          .value();
+  EXPECT_EQ(local.shift().name(), "libraries/o/projects/p/shifts/s");
+  EXPECT_EQ(Paths(local.update_mask()),
+            (std::vector<std::string>{"local_start_time", "local_end_time", "capacity"}));
+  EXPECT_EQ(local.shift().local_end_time(), "2026-12-05T14:00");
+  allies::v1::UpdateShiftRequest exact =
+      BuildUpdateShiftRequest("libraries/o/projects/p/shifts/s",
+                              Args({"--end", "2026-12-05T05:00:00Z", "--notes", ""}))
+          .value();
+  EXPECT_EQ(Paths(exact.update_mask()), (std::vector<std::string>{"end_time", "notes"}));
+  EXPECT_FALSE(BuildUpdateShiftRequest("libraries/o/projects/p/shifts/s", Args({})).ok());
+}
+
+TEST(ProjectsTest, BuildSignupAndUpcomingRequests) {
+  allies::v1::CreateSignupRequest create =
+      BuildCreateSignupRequest(
+          "libraries/o/projects/p/shifts/s",
+          Args({"--volunteer", "libraries/o/volunteers/v", "--party-size", "3", "--source",
+                "import", "--overlap-reason", "Две смены подряд в одном зале", "--notes",
+                "С сестрой", "--request-only"}))
+          .value();
+  EXPECT_EQ(create.parent(), "libraries/o/projects/p/shifts/s");
+  EXPECT_EQ(create.signup().volunteer(), "libraries/o/volunteers/v");
+  EXPECT_EQ(create.signup().party_size(), 3);
+  EXPECT_EQ(create.signup().source(), Signup::IMPORT);
+  EXPECT_EQ(create.signup().overlap_reason(), "Две смены подряд в одном зале");
+  EXPECT_EQ(create.signup().notes(), "С сестрой");
+  EXPECT_TRUE(create.request_only());
+  EXPECT_FALSE(BuildCreateSignupRequest("libraries/o/projects/p/shifts/s",
+                                        Args({"--volunteer", "libraries/o/volunteers/v"}))
+                   ->request_only());
+  EXPECT_EQ(
+      BuildCreateSignupRequest("libraries/o/projects/p/shifts/s", Args({})).status().message(),
+      "--volunteer is required");
+  EXPECT_EQ(BuildCreateSignupRequest("libraries/o/projects/p/shifts/s",
+                                     Args({"--volunteer", "v", "--party-size", "two"}))
+                .status()
+                .message()
+                .rfind("--party-size", 0),
+            0u);
+
+  allies::v1::ListUpcomingShiftsRequest all = BuildUpcomingShiftsRequest(Args({})).value();
+  EXPECT_EQ(all.parent(), "libraries/-");
+  EXPECT_EQ(all.within_hours(), 24);
+  allies::v1::ListUpcomingShiftsRequest mine =
+      BuildUpcomingShiftsRequest(
+          Args({"--volunteer", "libraries/o/volunteers/v", "--within-hours", "168"}))
+          .value();
+  EXPECT_EQ(mine.parent(), "");
+  EXPECT_EQ(mine.volunteer(), "libraries/o/volunteers/v");
+  EXPECT_EQ(mine.within_hours(), 168);
+  EXPECT_EQ(BuildUpcomingShiftsRequest(Args({"--parent", "obl"}))->parent(), "libraries/obl");
+  EXPECT_FALSE(BuildUpcomingShiftsRequest(Args({"--within-hours", "week"})).ok());
+}
+
+TEST(ProjectsTest, Tables) {
+  google::protobuf::RepeatedPtrField<Project> projects;
+  Project* p = projects.Add();
+  p->set_name("libraries/o/projects/readings");
+  p->set_title("Громкие чтения");
+  p->set_state(Project::ACTIVE);
+  *p->mutable_start_date() = ParseDateFlag("start-date", "2026-12-01").value();
+  EXPECT_EQ(ProjectsTable(projects).headers,
+            (std::vector<std::string>{"NAME", "TITLE", "STATE", "START DATE", "END DATE"}));
+  EXPECT_EQ(ProjectsTable(projects).rows[0],
+            (std::vector<std::string>{"libraries/o/projects/readings", "Громкие чтения", "ACTIVE",
+                                      "2026-12-01", "<none>"}));
+
+  google::protobuf::RepeatedPtrField<Shift> shifts;
+  Shift* s = shifts.Add();
+  s->set_name("libraries/o/projects/readings/shifts/first");
+  s->set_local_start_time("2026-12-05T10:00");
+  s->set_local_end_time("2026-12-05T13:00");
+  s->set_time_zone("Asia/Vladivostok");
+  s->set_capacity(5);
+  s->set_confirmed_count(4);
+  s->set_places_left(1);
+  s->set_waitlist_length(2);
+  Shift* utc = shifts.Add();  // No local times: UTC.
+  utc->set_name("libraries/o/projects/readings/shifts/second");
+  *utc->mutable_start_time() = ParseTimestampFlag("start", "2026-12-06T00:00:00Z").value();
+  const Table shift_table = ShiftsTable(shifts);
+  EXPECT_EQ(shift_table.headers,
+            (std::vector<std::string>{"NAME", "START", "END", "TIME ZONE", "CAPACITY", "CONFIRMED",
+                                      "LEFT", "WAITLIST"}));
+  EXPECT_EQ(
+      shift_table.rows[0],
+      (std::vector<std::string>{"libraries/o/projects/readings/shifts/first", "2026-12-05T10:00",
+                                "2026-12-05T13:00", "Asia/Vladivostok", "5", "4", "1", "2"}));
+  EXPECT_EQ(shift_table.rows[1][1], "2026-12-06T00:00:00Z");
+  EXPECT_EQ(shift_table.rows[1][2], "<none>");
+
+  google::protobuf::RepeatedPtrField<Signup> signups;
+  Signup* u = signups.Add();
+  u->set_name("libraries/o/projects/readings/shifts/first/signups/a");
+  u->set_volunteer("libraries/o/volunteers/v");
+  u->set_party_size(2);
+  u->set_source(Signup::SELF_SERVICE);
+  u->set_state(Signup::WAITLISTED);
+  EXPECT_EQ(SignupsTable(signups).headers,
+            (std::vector<std::string>{"NAME", "VOLUNTEER", "PARTY", "SOURCE", "STATE"}));
+  EXPECT_EQ(
+      SignupsTable(signups).rows[0],
+      (std::vector<std::string>{"libraries/o/projects/readings/shifts/first/signups/a",
+                                "libraries/o/volunteers/v", "2", "SELF_SERVICE", "WAITLISTED"}));
+}
+
+TEST(RunCliTest, HelpListsProjectsShiftsAndSignups) {
+  const std::string help = RunCtl({"help"}).out;
+  for (const char* word :
+       {"projects", "undelete, activate, complete, cancel", "shifts", "undelete, upcoming",
+        "signups", "create, confirm, waitlist, cancel, complete, no-show"}) {
+    EXPECT_NE(help.find(word), std::string::npos) << word;
+  }
+  CliResult create = RunCtl({"shift", "create", "--help"});  // Alias.
+  EXPECT_EQ(create.code, 0);
+  for (const char* flag : {"--start TIME", "--end TIME", "--capacity N", "--waitlist MODE"}) {
+    EXPECT_NE(create.out.find(flag), std::string::npos) << flag;
+  }
+  CliResult signup = RunCtl({"signups", "create", "--help"});
+  for (const char* flag : {"--volunteer VOLUNTEER", "--party-size N", "--source SOURCE",
+                           "--overlap-reason TEXT", "--notes TEXT", "--request-only"}) {
+    EXPECT_NE(signup.out.find(flag), std::string::npos) << flag;
+  }
+  CliResult upcoming = RunCtl({"shifts", "upcoming", "-h"});
+  for (const char* flag : {"--parent PARENT", "--volunteer VOLUNTEER", "--within-hours HOURS"}) {
+    EXPECT_NE(upcoming.out.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_EQ(RunCtl({"project", "list", "-h"}).code, 0);  // Alias.
+}
+
+TEST(RunCliTest, ProjectUsageErrorsExitTwo) {
+  EXPECT_EQ(RunCtl({"projects", "cancel", "libraries/o/projects/p"}).code, 2);  // No reason.
+  EXPECT_EQ(RunCtl({"projects", "cancel", "libraries/o/projects/p", "--reason", " "}).code, 2);
+  EXPECT_EQ(RunCtl({"projects", "create"}).code, 2);  // LIBRARY missing.
+  EXPECT_EQ(RunCtl({"projects", "create", "o"}).code, 2);
+  EXPECT_EQ(RunCtl({"shifts", "create", "libraries/o/projects/p", "--start", "завтра", "--end",
+                    "2026-12-05T12:00", "--capacity", "1"})
+                .code,
+            2);
+  EXPECT_EQ(RunCtl({"shifts", "upcoming", "--within-hours", "x"}).code, 2);
+  EXPECT_EQ(RunCtl({"shifts", "upcoming", "extra"}).code, 2);
+  EXPECT_EQ(RunCtl({"signups", "create", "libraries/o/projects/p/shifts/s"}).code, 2);
+  EXPECT_EQ(RunCtl({"signups", "delete", "a"}).code, 2);  // No such verb.
+  EXPECT_EQ(RunCtl({"signups", "cancel", "a", "--overlap-reason", "x"}).code, 2);
 }
 
 }  // namespace

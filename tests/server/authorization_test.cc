@@ -19,6 +19,7 @@
 #include "allies/v1/contact.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "allies/v1/project.grpc.pb.h"
 #include "allies/v1/volunteer.grpc.pb.h"
 #include "api/policy.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -59,7 +60,8 @@ class AuthorizationTest : public ::testing::Test {
           agreements(v1::AgreementService::NewStub(channel)),
           contacts(v1::ContactService::NewStub(channel)),
           volunteers(v1::VolunteerService::NewStub(channel)),
-          consents(v1::ConsentService::NewStub(channel)) {}
+          consents(v1::ConsentService::NewStub(channel)),
+          projects(v1::ProjectService::NewStub(channel)) {}
     std::unique_ptr<v1::LibraryService::Stub> libraries;
     std::unique_ptr<v1::ActivityLogService::Stub> activities;
     std::unique_ptr<v1::ApiKeyService::Stub> keys;
@@ -68,6 +70,7 @@ class AuthorizationTest : public ::testing::Test {
     std::unique_ptr<v1::ContactService::Stub> contacts;
     std::unique_ptr<v1::VolunteerService::Stub> volunteers;
     std::unique_ptr<v1::ConsentService::Stub> consents;
+    std::unique_ptr<v1::ProjectService::Stub> projects;
   };
 
   static grpc::Status CreateLibrary(Stubs& stubs, const std::string& id,
@@ -265,6 +268,80 @@ class AuthorizationTest : public ::testing::Test {
     v1::Consent out;
     grpc::ClientContext context;
     EXPECT_TRUE(admin_->consents->CreateConsent(&context, request, &out).ok());
+    return out.name();
+  }
+  // A project in the given state (PLANNED or ACTIVE); deleted when asked.
+  static std::string FreshProject(const std::string& library,
+                                  v1::Project::State state = v1::Project::ACTIVE,
+                                  bool deleted = false) {
+    v1::CreateProjectRequest request;
+    request.set_parent("libraries/" + library);
+    request.mutable_project()->set_title("Громкие чтения");
+    v1::Project out;
+    {
+      grpc::ClientContext context;
+      grpc::Status created = admin_->projects->CreateProject(&context, request, &out);
+      EXPECT_TRUE(created.ok()) << created.error_message();
+    }
+    if (state == v1::Project::ACTIVE) {
+      EXPECT_TRUE(CallByName(*admin_->projects, &v1::ProjectService::Stub::ActivateProject,
+                             out.name(), &out)
+                      .ok());
+    }
+    if (deleted) {
+      EXPECT_TRUE(
+          CallByName(*admin_->projects, &v1::ProjectService::Stub::DeleteProject, out.name(), &out)
+              .ok());
+    }
+    return out.name();
+  }
+  // When a shift is: in two days, or started a minute ago (and ending in two hours).
+  enum class When { kFuture, kStarted };
+  static v1::Shift ShiftAt(When when, int capacity = 10) {
+    const absl::Time start =
+        when == When::kFuture ? absl::Now() + absl::Hours(48) : absl::Now() - absl::Minutes(1);
+    v1::Shift shift;
+    shift.mutable_start_time()->set_seconds(absl::ToUnixSeconds(start));
+    shift.mutable_end_time()->set_seconds(absl::ToUnixSeconds(
+        when == When::kFuture ? start + absl::Hours(3) : absl::Now() + absl::Hours(2)));
+    shift.set_capacity(capacity);
+    shift.set_place("Читальный зал");
+    return shift;
+  }
+  // A shift of a fresh ACTIVE project; deleted when asked.
+  static std::string FreshShift(const std::string& library, When when = When::kFuture,
+                                bool deleted = false) {
+    v1::CreateShiftRequest request;
+    request.set_parent(FreshProject(library));
+    *request.mutable_shift() = ShiftAt(when);
+    v1::Shift out;
+    {
+      grpc::ClientContext context;
+      grpc::Status created = admin_->projects->CreateShift(&context, request, &out);
+      EXPECT_TRUE(created.ok()) << created.error_message();
+    }
+    if (deleted) {
+      EXPECT_TRUE(
+          CallByName(*admin_->projects, &v1::ProjectService::Stub::DeleteShift, out.name(), &out)
+              .ok());
+    }
+    return out.name();
+  }
+  // A sign-up of a fresh ACTIVE volunteer (with its consent to volunteer work) for a fresh
+  // shift: CONFIRMED, or REQUESTED (request_only).
+  static std::string FreshSignup(const std::string& library, v1::Signup::State state,
+                                 When when = When::kFuture) {
+    v1::CreateSignupRequest request;
+    request.set_parent(FreshShift(library, when));
+    request.mutable_signup()->set_volunteer(FreshVolunteer(library, v1::Volunteer::ACTIVE));
+    request.set_request_only(state == v1::Signup::REQUESTED);
+    v1::Signup out;
+    {
+      grpc::ClientContext context;
+      grpc::Status created = admin_->projects->CreateSignup(&context, request, &out);
+      EXPECT_TRUE(created.ok()) << created.error_message();
+    }
+    EXPECT_EQ(out.state(), state) << out.DebugString();
     return out.name();
   }
   static std::string FreshKey(const std::string& library, v1::ApiKey::Role role,
@@ -821,6 +898,155 @@ class AuthorizationTest : public ::testing::Test {
            grpc::ClientContext c;
            return s.consents->ListDestructionRecords(&c, r, &out);
          }},
+        {"allies.v1.ProjectService/GetProject",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::GetProject, FreshProject(t));
+         }},
+        {"allies.v1.ProjectService/ListProjects",
+         [](Stubs& s, const std::string& t) {
+           v1::ListProjectsRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListProjectsResponse out;
+           grpc::ClientContext c;
+           return s.projects->ListProjects(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/CreateProject",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateProjectRequest r;
+           r.set_parent("libraries/" + t);
+           r.mutable_project()->set_title("Книжный клуб");
+           v1::Project out;
+           grpc::ClientContext c;
+           return s.projects->CreateProject(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/UpdateProject",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateProjectRequest r;
+           r.mutable_project()->set_name(FreshProject(t));
+           r.mutable_project()->set_minimum_age(16);
+           r.mutable_update_mask()->add_paths("minimum_age");
+           v1::Project out;
+           grpc::ClientContext c;
+           return s.projects->UpdateProject(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/DeleteProject",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::DeleteProject, FreshProject(t));
+         }},
+        {"allies.v1.ProjectService/UndeleteProject",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::UndeleteProject, FreshProject(t, v1::Project::ACTIVE, /*deleted=*/true));
+         }},
+        {"allies.v1.ProjectService/ActivateProject",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::ActivateProject, FreshProject(t, v1::Project::PLANNED));
+         }},
+        {"allies.v1.ProjectService/CompleteProject",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::CompleteProject, FreshProject(t, v1::Project::ACTIVE));
+         }},
+        {"allies.v1.ProjectService/CancelProject",
+         [](Stubs& s, const std::string& t) {
+           v1::CancelProjectRequest r;
+           r.set_name(FreshProject(t, v1::Project::PLANNED));
+           r.set_reason("Нет помещения");
+           v1::Project out;
+           grpc::ClientContext c;
+           return s.projects->CancelProject(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/GetShift",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::GetShift, FreshShift(t));
+         }},
+        {"allies.v1.ProjectService/ListShifts",
+         [](Stubs& s, const std::string& t) {
+           v1::ListShiftsRequest r;
+           r.set_parent("libraries/" + t + "/projects/-");
+           v1::ListShiftsResponse out;
+           grpc::ClientContext c;
+           return s.projects->ListShifts(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/CreateShift",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateShiftRequest r;
+           r.set_parent(FreshProject(t));
+           *r.mutable_shift() = ShiftAt(When::kFuture);
+           v1::Shift out;
+           grpc::ClientContext c;
+           return s.projects->CreateShift(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/UpdateShift",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateShiftRequest r;
+           r.mutable_shift()->set_name(FreshShift(t));
+           r.mutable_shift()->set_capacity(12);
+           r.mutable_update_mask()->add_paths("capacity");
+           v1::Shift out;
+           grpc::ClientContext c;
+           return s.projects->UpdateShift(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/DeleteShift",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::DeleteShift, FreshShift(t));
+         }},
+        {"allies.v1.ProjectService/UndeleteShift",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::UndeleteShift, FreshShift(t, When::kFuture, /*deleted=*/true));
+         }},
+        {"allies.v1.ProjectService/ListUpcomingShifts",
+         [](Stubs& s, const std::string& t) {
+           v1::ListUpcomingShiftsRequest r;
+           r.set_parent("libraries/" + t);
+           r.set_within_hours(72);
+           v1::ListShiftsResponse out;
+           grpc::ClientContext c;
+           return s.projects->ListUpcomingShifts(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/GetSignup",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::GetSignup, FreshSignup(t, v1::Signup::CONFIRMED));
+         }},
+        {"allies.v1.ProjectService/ListSignups",
+         [](Stubs& s, const std::string& t) {
+           v1::ListSignupsRequest r;
+           r.set_parent("libraries/" + t + "/projects/-/shifts/-");
+           v1::ListSignupsResponse out;
+           grpc::ClientContext c;
+           return s.projects->ListSignups(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/CreateSignup",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateSignupRequest r;
+           r.set_parent(FreshShift(t));
+           r.mutable_signup()->set_volunteer(FreshVolunteer(t, v1::Volunteer::ACTIVE));
+           v1::Signup out;
+           grpc::ClientContext c;
+           grpc::Status status = s.projects->CreateSignup(&c, r, &out);
+           if (status.ok()) {
+             EXPECT_EQ(out.state(), v1::Signup::CONFIRMED) << out.DebugString();
+           }
+           return status;
+         }},
+        {"allies.v1.ProjectService/ConfirmSignup",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::ConfirmSignup, FreshSignup(t, v1::Signup::REQUESTED));
+         }},
+        {"allies.v1.ProjectService/WaitlistSignup",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::WaitlistSignup, FreshSignup(t, v1::Signup::REQUESTED));
+         }},
+        {"allies.v1.ProjectService/CancelSignup",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::CancelSignup, FreshSignup(t, v1::Signup::CONFIRMED));
+         }},
+        {"allies.v1.ProjectService/CompleteSignup",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::CompleteSignup, FreshSignup(t, v1::Signup::CONFIRMED, When::kStarted));
+         }},
+        {"allies.v1.ProjectService/MarkSignupNoShow",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::MarkSignupNoShow, FreshSignup(t, v1::Signup::CONFIRMED, When::kStarted));
+         }},
         {"allies.v1.ApiKeyService/CreateApiKey",
          [](Stubs& s, const std::string& t) {
            v1::CreateApiKeyRequest r;
@@ -851,6 +1077,16 @@ class AuthorizationTest : public ::testing::Test {
     return *calls;
   }
 
+  // Methods a hosted service declares but does not serve yet (ProjectService's schedules): no
+  // row until they are served. (A method listed here that has a row fails the test below.)
+  static bool NotYetServed(const std::string& method) {
+    static const auto* methods = new std::set<std::string>{
+        "allies.v1.ProjectService/GetSchedule", "allies.v1.ProjectService/ListSchedules",
+        "allies.v1.ProjectService/CreateSchedule", "allies.v1.ProjectService/UpdateSchedule",
+        "allies.v1.ProjectService/DeleteSchedule"};
+    return methods->count(method) > 0;
+  }
+
   // Lists whose results are restricted to the caller's scope rather than refused.
   static bool RestrictsRatherThanRefuses(const std::string& method) {
     return method == "allies.v1.ApiKeyService/ListApiKeys";
@@ -877,6 +1113,11 @@ TEST_F(AuthorizationTest, EveryHostedMethodHasAPolicyAndAMatrixRow) {
       hosted.insert(method);
       EXPECT_TRUE(api::RequiredPermission(*service->method(i)).ok())
           << method << " declares no (allies.v1.permission)";
+      if (NotYetServed(method)) {
+        EXPECT_FALSE(Calls().count(method))
+            << method << " has a row: it is served, take it off NotYetServed";
+        continue;
+      }
       EXPECT_TRUE(Calls().count(method)) << method << " has no row in the authorization matrix";
     }
   }

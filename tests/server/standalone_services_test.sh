@@ -10,7 +10,7 @@ source "$(dirname "$0")/../support/e2e_lib.sh"
 
 start_database
 declare -A at
-for service in library activity api-key partner contact agreement; do
+for service in library activity api-key partner contact agreement project; do
   at[$service]=127.0.0.1:$(free_port)
   server_bin=$bin_dir/allies-$service-service
   start_server "${at[$service]}"
@@ -40,5 +40,9 @@ contains "$tmp/out" "libraries/gorod/agreements/a1" "the ACTIVATE entry of the a
 expect 1 "activity service does not serve partners" -- on activity partners list
 expect 0 "api key service lists keys" -- on api-key keys list
 expect 1 "api key service does not serve activities" -- on api-key activities list
+expect 0 "project service creates a project" -- \
+  on project projects create gorod --id readings --title "Громкие чтения"
+contains "$tmp/out" "libraries/gorod/projects/readings" "the project is created"
+expect 1 "project service does not serve libraries" -- on project libraries list
 
 finish
