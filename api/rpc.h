@@ -121,6 +121,10 @@ class HostedService {
   virtual grpc::Service* service() = 0;
   // Requests one call of every method on cq (called once per serving thread at start-up).
   virtual void Arm(grpc::ServerCompletionQueue* cq) = 0;
+  // The methods it serves ("allies.v1.LibraryService/GetLibrary"). An asynchronous service
+  // answers no call of a method it declares but does not serve (the call waits for its
+  // deadline), so the host refuses to start with one.
+  virtual std::vector<std::string> Served() const = 0;
 };
 
 // Base for a service implemented over a generated AsyncService: derived classes declare their
@@ -138,6 +142,7 @@ class AsyncServiceHost : public HostedService {
   void Arm(grpc::ServerCompletionQueue* cq) override {
     for (const auto& method : methods_) method(cq);
   }
+  std::vector<std::string> Served() const override { return served_; }
 
  protected:
   template <typename Request, typename Response>
@@ -160,6 +165,7 @@ class AsyncServiceHost : public HostedService {
     RequestFn<Request, Response> request = request_method;
     auto method = std::make_shared<const Method<Request, Response>>(Method<Request, Response>{
         FindMethod(Request::descriptor(), Response::descriptor()), std::move(handler)});
+    served_.push_back(method->info.path);
     methods_.push_back([this, request, method](grpc::ServerCompletionQueue* cq) {
       new UnaryCall<Request, Response>(&async_, &authenticator_, request, method, cq);
     });
@@ -234,6 +240,7 @@ class AsyncServiceHost : public HostedService {
   Authenticator& authenticator_;
   AsyncService async_;
   std::vector<std::function<void(grpc::ServerCompletionQueue*)>> methods_;
+  std::vector<std::string> served_;
 };
 
 }  // namespace allies::api

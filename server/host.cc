@@ -1,5 +1,6 @@
 #include "server/host.h"
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "api/log.h"
@@ -38,6 +40,23 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view 
         absl::StrCat("cannot read the ", what, " ", path, " (missing or empty)"));
   }
   return contents.str();
+}
+
+// INTERNAL naming the methods `service` declares in its .proto and does not serve.
+absl::Status CheckEveryMethodServed(const std::string& name, const api::HostedService& service) {
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+  if (descriptor == nullptr) return absl::InternalError(absl::StrCat("no service ", name));
+  const std::vector<std::string> served = service.Served();
+  std::vector<std::string> missing;
+  for (int i = 0; i < descriptor->method_count(); ++i) {
+    const std::string path = absl::StrCat(name, "/", descriptor->method(i)->name());
+    if (std::find(served.begin(), served.end(), path) == served.end()) missing.push_back(path);
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(
+      name, " declares methods it does not serve (their calls would wait for their deadline): ",
+      absl::StrJoin(missing, ", ")));
 }
 
 }  // namespace
@@ -98,6 +117,8 @@ absl::StatusOr<int> ServerHost::Start() {
   const ServiceDeps deps{*pool_, *authenticator_};
   for (const auto& registration : registrations_) {
     services_.push_back(registration.create(deps));
+    absl::Status complete = CheckEveryMethodServed(registration.name, *services_.back());
+    if (!complete.ok()) return complete;
     builder.RegisterService(services_.back()->service());
   }
   // Serving threads block on the database while they handle a call, so more threads than

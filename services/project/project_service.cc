@@ -312,10 +312,17 @@ absl::Status ProjectService::UpdateShift(const api::Call& call,
     }
   }
   if (!local.empty()) {
-    if (!api::HasPath(local, "local_start_time")) shift.clear_local_start_time();
-    if (!api::HasPath(local, "local_end_time")) shift.clear_local_end_time();
-    shift.clear_start_time();
-    shift.clear_end_time();
+    // Each side given in local time stands for its instant; the other stays as sent.
+    if (api::HasPath(local, "local_start_time")) {
+      shift.clear_start_time();
+    } else {
+      shift.clear_local_start_time();
+    }
+    if (api::HasPath(local, "local_end_time")) {
+      shift.clear_end_time();
+    } else {
+      shift.clear_local_end_time();
+    }
     auto key = shifts_.table().ParseName(shift.name(), "shift.name");
     if (!key.ok()) return key.status();
     std::vector<std::string> paths;

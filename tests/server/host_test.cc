@@ -107,6 +107,35 @@ TEST(HostTest, PortInUseFailsStartCleanly) {
   EXPECT_FALSE(port.ok());
 }
 
+// A service that declares GetLibrary and the rest but serves only GetLibrary.
+class HalfLibraryService final : public api::AsyncServiceHost<v1::LibraryService::AsyncService> {
+ public:
+  explicit HalfLibraryService(const server::ServiceDeps& deps)
+      : AsyncServiceHost(deps.authenticator) {
+    Unary(&v1::LibraryService::AsyncService::RequestGetLibrary,
+          [](const api::Call&, const auto&, auto*) { return absl::OkStatus(); });
+  }
+};
+
+// An asynchronous service would leave calls of a declared method it does not serve waiting
+// for their deadline: the host refuses to start with one, naming the methods.
+TEST(HostTest, RefusesToStartWithADeclaredMethodNotServed) {
+  server::ServerConfig config;
+  config.listen = "127.0.0.1:0";
+  config.db = TestDatabase::Shared().FreshSchema();
+  server::ServerHost host(
+      config, {{v1::LibraryService::service_full_name(), [](const server::ServiceDeps& deps) {
+                  return std::make_unique<HalfLibraryService>(deps);
+                }}});
+  auto port = host.Start();
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.status().message().find("allies.v1.LibraryService/ListLibraries"),
+            std::string::npos)
+      << port.status();
+  EXPECT_EQ(port.status().message().find("allies.v1.LibraryService/GetLibrary,"), std::string::npos)
+      << port.status();
+}
+
 // The real binary: starts, serves, and on SIGTERM drains and exits 0 with its log lines.
 TEST(HostTest, BinaryStopsGracefullyOnSigterm) {
   storage::DbConfig db = TestDatabase::Shared().EmptySchema();  // --migrate fills it

@@ -284,6 +284,19 @@ TEST_F(ProjectServiceTest, ShiftsReadInTheLibrarysTimeZone) {
             absl::FromCivil(absl::CivilSecond(2031, 1, 15, 8, 0, 0), absl::UTCTimeZone()));
   EXPECT_EQ(shift.local_end_time(), "2031-01-15T20:00");
   EXPECT_EQ(SystemEntries(shift.name()).back().changed_fields_size(), 2);
+  // One side local, the other exact.
+  move.mutable_shift()->set_local_start_time("2031-01-15T17:00");
+  move.mutable_shift()->clear_local_end_time();
+  api::ToTimestamp(absl::FromCivil(absl::CivilSecond(2031, 1, 15, 9, 30, 0), absl::UTCTimeZone()),
+                   move.mutable_shift()->mutable_end_time());
+  move.mutable_update_mask()->Clear();
+  move.mutable_update_mask()->add_paths("local_start_time");
+  move.mutable_update_mask()->add_paths("end_time");
+  grpc::ClientContext mixed;
+  status = projects_->UpdateShift(&mixed, move, &shift);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(shift.local_start_time(), "2031-01-15T17:00");
+  EXPECT_EQ(shift.local_end_time(), "2031-01-15T19:30");
   // Bad times and capacities.
   request.mutable_shift()->set_local_start_time("2031-02-30T10:00");
   request.mutable_shift()->set_local_end_time("2031-01-15T25:00");
