@@ -96,6 +96,7 @@ void DeclareBuiltInTables() {
   SchedulesTable();
   ShiftsTable();
   SignupsTable();
+  HoursTable();
 }
 
 }  // namespace allies::storage

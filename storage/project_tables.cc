@@ -1,6 +1,7 @@
 #include "storage/project_tables.h"
 
 #include "allies/v1/project.pb.h"
+#include "storage/volunteer_tables.h"
 
 namespace allies::storage {
 
@@ -108,6 +109,33 @@ const ResourceTable& SignupsTable() {
             Field("overlap_reason").FreeText(1000),
             Field("waitlist_time").Sortable(),
             Field("notes").FreeText(1000),
+        },
+        options);
+  }();
+  return *table;
+}
+
+const ResourceTable& HoursTable() {
+  static const auto* table = [] {
+    TableOptions options;
+    options.parent = &VolunteersTable();
+    return new ResourceTable(
+        "hours", "hours", v1::HoursEntry::descriptor(),
+        {
+            Field("volunteer").References("volunteers"),
+            Field("project").References("projects", Reach::kSameLibrary, "PROJECT"),
+            Field("shift").References("projects/shifts", Reach::kSameLibrary, "SHIFT"),
+            Field("signup").Names().NullIfEmpty(),
+            Field("work_date").Sortable(),
+            Field("minutes").Sortable(),
+            Field("description").FreeText(2000),
+            Field("source"),
+            Field("state").Sortable(),
+            Field("submitted_by").Names(),
+            Field("reviewed_by").Names(),
+            Field("review_time").Sortable(),
+            Field("review_note").FreeText(1000),
+            Field("corrects").References("volunteers/hours", Reach::kSameLibrary, "CORRECTED"),
         },
         options);
   }();

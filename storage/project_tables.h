@@ -15,6 +15,9 @@ const ResourceTable& ShiftsTable();
 // ".../shifts/{s}/signups/{u}".
 const ResourceTable& SignupsTable();
 
+// Nested in volunteers: "libraries/{l}/volunteers/{v}/hours/{h}".
+const ResourceTable& HoursTable();
+
 // SQL (over a shifts row "t") of the number of its live WAITLISTED sign-ups.
 extern const char kWaitlistLengthSql[];
 

@@ -118,6 +118,17 @@ const ResourceTable& VolunteersTable() {
             Field("state").Sortable(),
             Field("state_reason"),
             Field("erase_time"),
+            // Statistics an erasure keeps (services/project).
+            Field("approved_minutes")
+                .Column("")
+                .Computed("(SELECT COALESCE(SUM(h.minutes), 0) FROM hours h WHERE h.library_id = "
+                          "t.library_id AND h.volunteer_id = t.id AND h.state = 2 AND "
+                          "h.delete_time IS NULL)"),
+            Field("no_show_count")
+                .Column("")
+                .Computed("(SELECT COUNT(*) FROM signups n WHERE n.library_id = t.library_id AND "
+                          "n.volunteer = CONCAT('libraries/', t.library_id, '/volunteers/', t.id) "
+                          "AND n.state = 5 AND n.delete_time IS NULL)"),
         },
         options);
   }();

@@ -366,7 +366,8 @@ ProjectService::ProjectService(const server::ServiceDeps& deps)
                    };
                    return rules;
                  }()),
-      signups_(deps.pool, SignupRules()) {
+      signups_(deps.pool, SignupRules()),
+      hours_(deps.pool, HoursRules()) {
   using Async = v1::ProjectService::AsyncService;
   Unary(&Async::RequestGetProject, [this](const api::Call& c, const auto& r, auto* out) {
     return projects_.Get(c, r.name(), out);
@@ -461,6 +462,38 @@ ProjectService::ProjectService(const server::ServiceDeps& deps)
   });
   Unary(&Async::RequestMarkSignupNoShow, [this](const api::Call& c, const auto& r, auto* out) {
     return MoveSignup(c, "NO_SHOW", r.name(), r.etag(), r.reason(), "", r.request_id(), r, out);
+  });
+
+  Unary(&Async::RequestGetHours, [this](const api::Call& c, const auto& r, auto* out) {
+    return hours_.Get(c, r.name(), out);
+  });
+  Unary(&Async::RequestListHours, [this](const api::Call& c, const auto& r, auto* out) {
+    ListArgs args = ListArgs::Of("ListHours", r);
+    args.default_order = "work_date";
+    return hours_.List(c, args, out->mutable_hours(), out->mutable_next_page_token());
+  });
+  Unary(&Async::RequestCreateHours, [this](const api::Call& c, const auto& r, auto* out) {
+    return hours_.Create(c, r.parent(), r.hours(), r.hours_id(), r.request_id(), r, out);
+  });
+  Unary(&Async::RequestUpdateHours, [this](const api::Call& c, const auto& r, auto* out) {
+    return hours_.Update(c, r.hours(), r.update_mask(), out);
+  });
+  Unary(&Async::RequestDeleteHours, [this](const api::Call& c, const auto& r, auto* out) {
+    return hours_.Delete(c, r.name(), r.etag(), false, out);
+  });
+  Unary(&Async::RequestUndeleteHours, [this](const api::Call& c, const auto& r, auto* out) {
+    return hours_.Undelete(c, r.name(), r.etag(), r.request_id(), r, out);
+  });
+  Unary(&Async::RequestApproveHours, [this](const api::Call& c, const auto& r, auto* out) {
+    return ReviewHours(c, "APPROVE", r.name(), r.etag(), r.reason(), r.request_id(), r, out);
+  });
+  Unary(&Async::RequestRejectHours, [this](const api::Call& c, const auto& r, auto* out) {
+    return ReviewHours(c, "REJECT", r.name(), r.etag(), r.reason(), r.request_id(), r, out);
+  });
+  Unary(&Async::RequestGetRecordBook,
+        [this](const api::Call& c, const auto& r, auto* out) { return GetRecordBook(c, r, out); });
+  Unary(&Async::RequestListApprovedHours, [this](const api::Call& c, const auto& r, auto* out) {
+    return ListApprovedHours(c, r, out);
   });
 }
 

@@ -18,6 +18,7 @@ ResourceRules<v1::Project> ProjectRules();
 ResourceRules<v1::Shift> ShiftRules();
 ResourceRules<v1::Signup> SignupRules();
 ResourceRules<v1::Schedule> ScheduleRules();
+ResourceRules<v1::HoursEntry> HoursRules();
 const Lifecycle& ProjectLifecycle();
 const Lifecycle& SignupLifecycle();
 
@@ -44,6 +45,16 @@ class ProjectService final : public api::AsyncServiceHost<v1::ProjectService::As
   // schedules.cc: a schedule is created with its shifts up to its horizon.
   absl::Status CreateSchedule(const api::Call& call, const v1::CreateScheduleRequest& request,
                               v1::Schedule* out);
+  // hours.cc
+  // APPROVE or REJECT the hours `name`.
+  absl::Status ReviewHours(const api::Call& call, absl::string_view verb, absl::string_view name,
+                           absl::string_view etag, const std::string& reason,
+                           absl::string_view request_id, const google::protobuf::Message& request,
+                           v1::HoursEntry* out);
+  absl::Status GetRecordBook(const api::Call& call, const v1::GetRecordBookRequest& request,
+                             v1::RecordBook* out);
+  absl::Status ListApprovedHours(const api::Call& call, const v1::ListApprovedHoursRequest& request,
+                                 v1::ListApprovedHoursResponse* out);
   absl::Status ListUpcoming(const api::Call& call, const v1::ListUpcomingShiftsRequest& request,
                             v1::ListShiftsResponse* out);
 
@@ -59,6 +70,8 @@ class ProjectService final : public api::AsyncServiceHost<v1::ProjectService::As
   // FAILED_PRECONDITION SHIFT_FULL when the party does not fit (nothing changed then).
   absl::Status Confirm(WriteContext& ctx, OpenShift& open, const v1::Signup& signup,
                        const std::string& overlap_reason);
+  // The hours a completed sign-up proposes: its shift's length, on its local date (hours.cc).
+  absl::Status ProposeHours(WriteContext& ctx, const OpenShift& open, const v1::Signup& signup);
   absl::Status CheckEligible(WriteContext& ctx, const OpenShift& open,
                              const std::string& volunteer);
   // A shift's own writes (signups.cc): created only in an open project; capacity never below
@@ -92,6 +105,7 @@ class ProjectService final : public api::AsyncServiceHost<v1::ProjectService::As
   ResourceMethods<v1::Shift> shifts_;
   ResourceMethods<v1::Schedule> schedules_;
   ResourceMethods<v1::Signup> signups_;
+  ResourceMethods<v1::HoursEntry> hours_;
 };
 
 // The host's hourly job: every schedule's shifts extended to its horizon (schedules.cc).

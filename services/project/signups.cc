@@ -444,6 +444,11 @@ absl::Status ProjectService::MoveSignup(const api::Call& call, absl::string_view
                              open->shift.time_zone(), ")"),
                 {{"shift", open->name}});
           }
+          // The shift's hours, submitted for approval.
+          if (completed) {
+            absl::Status ok = ProposeHours(ctx, *open, signup);
+            if (!ok.ok()) return ok;
+          }
         }
         if (signup.state_reason() != reason) {
           signup.set_state_reason(reason);

@@ -146,6 +146,29 @@ void CheckVolunteer(const Volunteer& c, const std::vector<std::string>& fields,
   }
 }
 
+// A list of what ends from today (UTC) to `within_days` ahead, soonest first: `ends` is the
+// SQL that the day range follows (a state condition and the date column).
+template <typename Request>
+absl::StatusOr<ListArgs> ExpiringArgs(absl::string_view method, const Request& r,
+                                      absl::string_view order, absl::string_view ends) {
+  constexpr int kMaxWithinDays = 3650;
+  if (r.within_days() < 0 || r.within_days() > kMaxWithinDays) {
+    return api::InvalidField("within_days",
+                             absl::StrCat("must be 0-", kMaxWithinDays, ", got ", r.within_days()));
+  }
+  ListArgs args;
+  args.method = method;
+  args.parent = r.parent();
+  args.page_size = r.page_size();
+  args.page_token = r.page_token();
+  args.order_by = order;
+  args.condition = {
+      absl::StrCat(ends, " BETWEEN UTC_DATE() AND DATE_ADD(UTC_DATE(), INTERVAL ? DAY)"),
+      {static_cast<int64_t>(r.within_days())}};
+  args.context = absl::StrCat("within_days=", r.within_days());
+  return args;
+}
+
 const std::map<std::string, int>& ContactPointLimits() {
   static const auto* limits =
       new std::map<std::string, int>{{"emails", kMaxContactPoints}, {"phones", kMaxContactPoints}};
@@ -478,6 +501,22 @@ VolunteerService::VolunteerService(const server::ServiceDeps& deps)
     return qualifications_.List(c, args, out->mutable_qualifications(),
                                 out->mutable_next_page_token());
   });
+  Unary(&Async::RequestListExpiringQualifications,
+        [this](const api::Call& c, const auto& r, auto* out) -> absl::Status {
+          auto args = ExpiringArgs("ListExpiringQualifications", r, "expiry_date",
+                                   "t.expiry_date IS NOT NULL AND t.expiry_date");
+          if (!args.ok()) return args.status();
+          return qualifications_.List(c, *args, out->mutable_qualifications(),
+                                      out->mutable_next_page_token());
+        });
+  Unary(&Async::RequestListExpiringVolunteerAgreements,
+        [this](const api::Call& c, const auto& r, auto* out) -> absl::Status {
+          auto args = ExpiringArgs("ListExpiringVolunteerAgreements", r, "end_date",
+                                   "t.state = 2 AND t.end_date");
+          if (!args.ok()) return args.status();
+          return agreements_.List(c, *args, out->mutable_agreements(),
+                                  out->mutable_next_page_token());
+        });
   Unary(&Async::RequestCreateQualification, [this](const api::Call& c, const auto& r, auto* out) {
     return qualifications_.Create(c, r.parent(), r.qualification(), r.qualification_id(),
                                   r.request_id(), r, out);

@@ -128,3 +128,34 @@ CREATE TABLE IF NOT EXISTS signups (
   KEY signups_by_waitlist (library_id, project_id, shift_id, state, waitlist_time),
   CONSTRAINT signups_library_fk FOREIGN KEY (library_id) REFERENCES libraries (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- A volunteer's hours (nested in volunteers). One entry per completed sign-up.
+CREATE TABLE IF NOT EXISTS hours (
+  library_id    VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  volunteer_id  VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  id            VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  volunteer     VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  project       VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  shift         VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  signup        VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  work_date     DATE NULL,
+  minutes       INT NOT NULL,
+  description   TEXT NOT NULL,
+  source        TINYINT UNSIGNED NOT NULL,
+  state         TINYINT UNSIGNED NOT NULL,
+  submitted_by  VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NOT NULL DEFAULT '',
+  reviewed_by   VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NOT NULL DEFAULT '',
+  review_time   DATETIME(6) NULL,
+  review_note   VARCHAR(1000) NOT NULL DEFAULT '',
+  corrects      VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  revision      BIGINT NOT NULL DEFAULT 1,
+  create_time   DATETIME(6) NOT NULL,
+  update_time   DATETIME(6) NOT NULL,
+  delete_time   DATETIME(6) NULL,
+  PRIMARY KEY (library_id, volunteer_id, id),
+  UNIQUE KEY hours_by_signup (signup),
+  KEY hours_by_state_date (library_id, state, work_date),
+  KEY hours_by_project (project),
+  KEY hours_by_corrects (corrects),
+  CONSTRAINT hours_library_fk FOREIGN KEY (library_id) REFERENCES libraries (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

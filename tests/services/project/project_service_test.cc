@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "allies/v1/api_key.grpc.pb.h"
 #include "api/proto_time.h"
 #include "services/project/local_time.h"
 #include "storage/pool.h"
@@ -678,6 +679,277 @@ TEST_F(ProjectServiceTest, RecurringSchedules) {
   EXPECT_EQ(ViolatedFields(status),
             (std::vector<std::string>{"schedule.rule", "schedule.start_time"}));
   EXPECT_NE(status.error_message().find("FREQ"), std::string::npos) << status.error_message();
+}
+
+TEST_F(ProjectServiceTest, HoursAndTheRecordBook) {
+  const std::string project = ActiveProject("hours");
+  const std::string v = ActiveVolunteer("worker");
+  // Completing a sign-up proposes the shift's hours (its length, on its local date).
+  Shift started;
+  ASSERT_TRUE(CreateShift(project, absl::Now() - absl::Minutes(30), absl::Minutes(150), 5, v1::AUTO,
+                          &started)
+                  .ok());
+  const Signup signup = MustSignUp(started.name(), v);
+  ASSERT_TRUE(Move(&v1::ProjectService::Stub::CompleteSignup, signup.name()).ok());
+  auto hours_of = [&](const std::string& volunteer, const std::string& filter = "") {
+    v1::ListHoursRequest list;
+    list.set_parent(volunteer);
+    list.set_filter(filter);
+    v1::ListHoursResponse out;
+    grpc::ClientContext context;
+    grpc::Status status = projects_->ListHours(&context, list, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return std::vector<v1::HoursEntry>(out.hours().begin(), out.hours().end());
+  };
+  auto proposed = hours_of(v);
+  ASSERT_EQ(proposed.size(), 1u);
+  EXPECT_EQ(proposed[0].state(), v1::HoursEntry::SUBMITTED);
+  EXPECT_EQ(proposed[0].source(), v1::HoursEntry::SIGNUP);
+  EXPECT_EQ(proposed[0].signup(), signup.name());
+  EXPECT_EQ(proposed[0].shift(), started.name());
+  EXPECT_EQ(proposed[0].minutes(), 150);
+  EXPECT_EQ(proposed[0].volunteer(), v);
+
+  // Entered by staff; bad input named field by field.
+  auto create = [&](v1::HoursEntry h, v1::HoursEntry* out) {
+    v1::CreateHoursRequest request;
+    request.set_parent(v);
+    *request.mutable_hours() = h;
+    grpc::ClientContext context;
+    return projects_->CreateHours(&context, request, out);
+  };
+  v1::HoursEntry entry;
+  entry.set_project(project);
+  *entry.mutable_work_date() = YearsAgo(0, -3);
+  entry.set_minutes(90);
+  entry.set_description("Расставляла книги в читальном зале «Ёлочка»");
+  v1::HoursEntry staff;
+  ASSERT_TRUE(create(entry, &staff).ok());
+  EXPECT_EQ(staff.source(), v1::HoursEntry::STAFF);
+  v1::HoursEntry bad;
+  bad.set_minutes(0);
+  *bad.mutable_work_date() = YearsAgo(0, 5);
+  bad.set_shift(started.name());
+  v1::HoursEntry out;
+  EXPECT_EQ(ViolatedFields(create(bad, &out)),
+            (std::vector<std::string>{"hours.project", "hours.work_date", "hours.minutes"}));
+  bad = entry;
+  bad.set_shift(MakeShift(ActiveProject("elsewhere"), 3));
+  EXPECT_EQ(ViolatedFields(create(bad, &out)), std::vector<std::string>{"hours.shift"});
+
+  // Approved hours are final: no edit, no delete; a correction names them.
+  auto review = [&](const std::string& name, bool approve, const std::string& reason = "") {
+    grpc::ClientContext context;
+    v1::HoursEntry reviewed;
+    grpc::Status status;
+    if (approve) {
+      v1::ApproveHoursRequest r;
+      r.set_name(name);
+      r.set_reason(reason);
+      status = projects_->ApproveHours(&context, r, &reviewed);
+    } else {
+      v1::RejectHoursRequest r;
+      r.set_name(name);
+      r.set_reason(reason);
+      status = projects_->RejectHours(&context, r, &reviewed);
+    }
+    return std::make_pair(status, reviewed);
+  };
+  auto [approved_status, approved] = review(proposed[0].name(), true);
+  ASSERT_TRUE(approved_status.ok()) << approved_status.error_message();
+  EXPECT_EQ(approved.state(), v1::HoursEntry::APPROVED);
+  EXPECT_FALSE(approved.reviewed_by().empty());
+  EXPECT_TRUE(approved.has_review_time());
+  EXPECT_EQ(Reason(review(proposed[0].name(), true).first), "HOURS_STATE");
+  v1::UpdateHoursRequest edit;
+  *edit.mutable_hours() = approved;
+  edit.mutable_hours()->set_minutes(10);
+  edit.mutable_update_mask()->add_paths("minutes");
+  grpc::ClientContext edit_context;
+  EXPECT_EQ(Reason(projects_->UpdateHours(&edit_context, edit, &out)), "HOURS_STATE");
+  EXPECT_EQ(Reason(CallByName(*projects_, &v1::ProjectService::Stub::DeleteHours, approved.name())),
+            "HOURS_APPROVED");
+  EXPECT_EQ(ViolatedFields(review(staff.name(), false).first), std::vector<std::string>{"reason"});
+  EXPECT_EQ(review(staff.name(), false, "Не было смены в этот день").second.state(),
+            v1::HoursEntry::REJECTED);
+  v1::HoursEntry correction;
+  correction.set_project(project);
+  *correction.mutable_work_date() = approved.work_date();
+  correction.set_minutes(-30);
+  correction.set_corrects(approved.name());
+  correction.set_description("Ушла на полчаса раньше");
+  v1::HoursEntry corrected;
+  ASSERT_TRUE(create(correction, &corrected).ok());
+  correction.set_corrects(staff.name());  // rejected: nothing to correct
+  EXPECT_EQ(Reason(create(correction, &out)), "CORRECTS_UNAPPROVED");
+  ASSERT_TRUE(review(corrected.name(), true).first.ok());
+  // Taking away 200 of what stands at 120 would leave less than none.
+  correction.set_corrects(approved.name());
+  correction.set_minutes(-200);
+  ASSERT_TRUE(create(correction, &out).ok());
+  EXPECT_EQ(Reason(review(out.name(), true).first), "CORRECTION_BELOW_ZERO");
+
+  // The volunteer shows the approved minutes: 150 - 30 (the -200 is not approved).
+  v1::Volunteer volunteer;
+  ASSERT_TRUE(
+      CallByName(*volunteers_, &v1::VolunteerService::Stub::GetVolunteer, v, &volunteer).ok());
+  EXPECT_EQ(volunteer.approved_minutes(), 120);
+
+  // The record book: approved entries (with their confirmation), totals by project and year.
+  v1::GetRecordBookRequest book_request;
+  book_request.set_volunteer(v);
+  v1::RecordBook book;
+  grpc::ClientContext book_context;
+  grpc::Status status = projects_->GetRecordBook(&book_context, book_request, &book);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(book.full_name(), "Волонтёрова Алёна worker");
+  EXPECT_EQ(book.organizer(), "Библиотека city");
+  EXPECT_EQ(book.total_minutes(), 120);
+  ASSERT_EQ(book.entries_size(), 2);
+  EXPECT_EQ(book.entries(0).project_title(), "Летние чтения «Ёлка» hours");
+  EXPECT_FALSE(book.entries(0).confirmed_by().empty());
+  EXPECT_FALSE(book.entries(0).confirmed_by_name().empty());
+  ASSERT_EQ(book.totals_size(), 1);
+  EXPECT_EQ(book.totals(0).minutes(), 120);
+  EXPECT_EQ(book.totals(0).entries(), 2);
+
+  // The approved rows of the subtree for Dobro.rf, with the volunteer's name.
+  v1::ListApprovedHoursRequest rows;
+  rows.set_parent("libraries/city");
+  *rows.mutable_start_date() = YearsAgo(0, -10);
+  *rows.mutable_end_date() = YearsAgo(0, 1);
+  v1::ListApprovedHoursResponse listed;
+  grpc::ClientContext rows_context;
+  status = projects_->ListApprovedHours(&rows_context, rows, &listed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(listed.rows_size(), 2);
+  EXPECT_EQ(listed.rows(0).family_name(), "Волонтёрова");
+  EXPECT_EQ(listed.rows(0).organizer(), "Библиотека city");
+  *rows.mutable_end_date() = YearsAgo(-2);
+  grpc::ClientContext too_long;
+  EXPECT_EQ(ViolatedFields(projects_->ListApprovedHours(&too_long, rows, &listed)),
+            std::vector<std::string>{"end_date"});
+
+  // Erasure keeps the statistics and scrubs the names from the descriptions.
+  v1::EraseVolunteerRequest erase;
+  erase.set_name(v);
+  grpc::ClientContext erase_context;
+  ASSERT_TRUE(volunteers_->EraseVolunteer(&erase_context, erase, &volunteer).ok());
+  ASSERT_TRUE(
+      CallByName(*volunteers_, &v1::VolunteerService::Stub::GetVolunteer, v, &volunteer).ok());
+  EXPECT_EQ(volunteer.approved_minutes(), 120);
+  EXPECT_TRUE(ColumnsHolding("Волонтёрова").empty());
+}
+
+TEST_F(ProjectServiceTest, SelfServiceIsNeverApprovedByItsReporter) {
+  const std::string project = ActiveProject("portal");
+  const std::string v = ActiveVolunteer("self");
+  const std::string shift = MakeShift(project, 5);
+  // Keys of a volunteer portal (INTEGRATION) and of a coordinator, both of the library.
+  auto key_of = [&](v1::ApiKey::Role role) {
+    auto keys = v1::ApiKeyService::NewStub(server_->channel());
+    v1::CreateApiKeyRequest request;
+    request.mutable_api_key()->set_display_name("Портал волонтёров");
+    request.mutable_api_key()->set_role(role);
+    request.mutable_api_key()->set_library("libraries/city");
+    v1::CreateApiKeyResponse out;
+    grpc::ClientContext context;
+    grpc::Status status = keys->CreateApiKey(&context, request, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return v1::ProjectService::NewStub(server_->ChannelWithKey(out.key()));
+  };
+  auto portal = key_of(v1::ApiKey::INTEGRATION);
+  // The portal signs the volunteer up (SELF_SERVICE, whatever it says) and reports hours.
+  v1::CreateSignupRequest signup;
+  signup.set_parent(shift);
+  signup.mutable_signup()->set_volunteer(v);
+  signup.mutable_signup()->set_source(Signup::STAFF);
+  Signup signed_up;
+  grpc::ClientContext c1;
+  grpc::Status status = portal->CreateSignup(&c1, signup, &signed_up);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(signed_up.source(), Signup::SELF_SERVICE);
+  v1::CreateHoursRequest report;
+  report.set_parent(v);
+  report.mutable_hours()->set_project(project);
+  *report.mutable_hours()->mutable_work_date() = YearsAgo(0, -1);
+  report.mutable_hours()->set_minutes(60);
+  v1::HoursEntry reported;
+  grpc::ClientContext c2;
+  status = portal->CreateHours(&c2, report, &reported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(reported.source(), v1::HoursEntry::SELF_SERVICE);
+  // It may not approve them (no MANAGE_VOLUNTEERS), nor confirm its own sign-ups.
+  v1::ApproveHoursRequest approve;
+  approve.set_name(reported.name());
+  v1::HoursEntry out;
+  grpc::ClientContext c3;
+  EXPECT_EQ(portal->ApproveHours(&c3, approve, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A staff key that claims SELF_SERVICE is recorded as STAFF.
+  report.mutable_hours()->set_source(v1::HoursEntry::SELF_SERVICE);
+  grpc::ClientContext c4;
+  ASSERT_TRUE(projects_->CreateHours(&c4, report, &out).ok());
+  EXPECT_EQ(out.source(), v1::HoursEntry::STAFF);
+  // Staff approve the portal's report.
+  auto coordinator = key_of(v1::ApiKey::COORDINATOR);
+  grpc::ClientContext c5;
+  status = coordinator->ApproveHours(&c5, approve, &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(out.state(), v1::HoursEntry::APPROVED);
+  EXPECT_NE(out.reviewed_by(), out.submitted_by());
+}
+
+TEST_F(ProjectServiceTest, ExpiringQualificationsAndAgreements) {
+  const std::string v = ActiveVolunteer("expiring");
+  v1::CreateQualificationRequest q;
+  q.set_parent(v);
+  q.mutable_qualification()->set_kind(v1::Qualification::TRAINING);
+  q.mutable_qualification()->set_title("Охрана труда");
+  *q.mutable_qualification()->mutable_issued_date() = YearsAgo(1);
+  *q.mutable_qualification()->mutable_expiry_date() = YearsAgo(0, 20);
+  v1::Qualification soon;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(volunteers_->CreateQualification(&c1, q, &soon).ok());
+  *q.mutable_qualification()->mutable_expiry_date() = YearsAgo(-1);
+  v1::Qualification later;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(volunteers_->CreateQualification(&c2, q, &later).ok());
+  v1::ListExpiringQualificationsRequest list;
+  list.set_parent("libraries/-/volunteers/-");
+  list.set_within_days(30);
+  v1::ListQualificationsResponse got;
+  grpc::ClientContext c3;
+  ASSERT_TRUE(volunteers_->ListExpiringQualifications(&c3, list, &got).ok());
+  ASSERT_EQ(got.qualifications_size(), 1);
+  EXPECT_EQ(got.qualifications(0).name(), soon.name());
+  list.set_within_days(-1);
+  grpc::ClientContext c4;
+  EXPECT_EQ(ViolatedFields(volunteers_->ListExpiringQualifications(&c4, list, &got)),
+            std::vector<std::string>{"within_days"});
+
+  v1::CreateVolunteerAgreementRequest a;
+  a.set_parent(v);
+  a.mutable_agreement()->set_tasks("Выдача книг");
+  a.mutable_agreement()->set_signer(v1::VolunteerAgreement::VOLUNTEER);
+  *a.mutable_agreement()->mutable_end_date() = YearsAgo(0, 5);
+  v1::VolunteerAgreement agreement;
+  grpc::ClientContext c5;
+  ASSERT_TRUE(volunteers_->CreateVolunteerAgreement(&c5, a, &agreement).ok());
+  v1::ListExpiringVolunteerAgreementsRequest expiring;
+  expiring.set_parent("libraries/city/volunteers/-");
+  expiring.set_within_days(7);
+  v1::ListVolunteerAgreementsResponse agreements;
+  grpc::ClientContext c6;
+  ASSERT_TRUE(volunteers_->ListExpiringVolunteerAgreements(&c6, expiring, &agreements).ok());
+  EXPECT_EQ(agreements.agreements_size(), 0) << "a DRAFT does not expire";
+  ASSERT_TRUE(CallByName(*volunteers_, &v1::VolunteerService::Stub::ActivateVolunteerAgreement,
+                         agreement.name())
+                  .ok());
+  grpc::ClientContext c7;
+  ASSERT_TRUE(volunteers_->ListExpiringVolunteerAgreements(&c7, expiring, &agreements).ok());
+  ASSERT_EQ(agreements.agreements_size(), 1);
+  EXPECT_EQ(agreements.agreements(0).name(), agreement.name());
 }
 
 // 64 callers sign up at once for a shift of 10 places (AUTO): exactly 10 confirmed, 54
