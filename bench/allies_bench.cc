@@ -12,6 +12,13 @@
 //               --partners (100000) partners of one library
 //   list_deep   the same list, a page about 90% of the way through (keyset: no OFFSET)
 //   create_p    PartnerService/CreatePartner, and raw_ins_p the same INSERT without gRPC
+//   signup      ProjectService/CreateSignup against one shift of 50 places (AUTO waitlist) at a
+//               time: every call a new volunteer, the next shift (a day later) after
+//               --volunteers calls; raw_signup the statements any correct sign-up needs (the
+//               shift row written, the conditional place update, the INSERT and its activity)
+//               in one transaction without gRPC, on shifts of their own
+//   list_shifts ListShifts of a project's next month (page of 50 of its 100 daily shifts)
+//   hours       ProjectService/CreateHours: a volunteer's hours (against create_p)
 //   import      (--import=N, once, after the others) VolunteerService/ImportVolunteers of N
 //               volunteers in batches of 1000, against raw multi-row INSERTs of the same rows
 //
@@ -51,6 +58,7 @@
 #include "absl/time/clock.h"
 #include "allies/v1/library.grpc.pb.h"
 #include "allies/v1/partner.grpc.pb.h"
+#include "allies/v1/project.grpc.pb.h"
 #include "allies/v1/volunteer.grpc.pb.h"
 #include "api/credentials.h"
 #include "api/log.h"
@@ -66,6 +74,7 @@
 #include "storage/core_tables.h"
 #include "storage/migrations.h"
 #include "storage/partnership_tables.h"
+#include "storage/project_tables.h"
 #include "storage/transaction.h"
 #include "storage/volunteer_tables.h"
 
@@ -83,6 +92,7 @@ struct Options {
   int threads = 0;                // the server's serving threads (0: its default)
   std::vector<std::string> only;  // --ops: measure only these operations (empty: all)
   int import_rows = 100000;       // --import: volunteers imported (0: no import measurement)
+  int volunteers = 10000;         // --volunteers: ACTIVE volunteers the sign-ups use
 };
 
 // The peak resident memory of this process so far (VmHWM), in MiB; nan when unreadable.
@@ -357,14 +367,16 @@ Result Measure(int concurrency, double seconds, int db_pid,
 
 // Every operation, in the order measured and printed.
 const std::vector<std::string> kOperations = {
-    "noop",        "get_invalid", "get",        "raw_select", "create",   "raw_insert",
-    "get_partner", "raw_get_p",   "list_first", "list_deep",  "create_p", "raw_ins_p"};
+    "noop",        "get_invalid", "get",         "raw_select", "create",   "raw_insert",
+    "get_partner", "raw_get_p",   "list_first",  "list_deep",  "create_p", "raw_ins_p",
+    "signup",      "raw_signup",  "list_shifts", "hours"};
 
 std::string SeedId(int i) { return absl::StrCat("bench-", i); }
 
 // The fields the created resources set, as the services' CREATE entries list them.
 const std::vector<std::string> kLibraryFields = {"display_name", "kind", "region"};
 const std::vector<std::string> kPartnerFields = {"display_name", "kind", "state", "tags"};
+const std::vector<std::string> kSignupFields = {"volunteer", "party_size", "source"};
 
 // The SYSTEM activity a create by `actor` writes, as the services build it.
 storage::Change SystemEntry(const std::string& actor, const std::string& library_id,
@@ -427,6 +439,88 @@ v1::ImportedVolunteer ImportRow(int i, absl::Time now) {
   row.mutable_consent()->add_data_categories("контактные данные");
   api::ToTimestamp(now - absl::Hours(24), row.mutable_consent()->mutable_given_time());
   return row;
+}
+
+// What the volunteer-work operations use, in library `library`: `volunteers` ACTIVE volunteers
+// (imported with their consents), an ACTIVE project, and 2 x kWorkShifts daily shifts of
+// kWorkCapacity places from tomorrow (the first half for the RPCs, the second for raw_signup).
+constexpr int kWorkShifts = 100;
+constexpr int kWorkCapacity = 50;
+struct WorkSeed {
+  std::string project;
+  std::vector<std::string> shifts;
+  std::vector<std::string> volunteers;
+};
+absl::StatusOr<WorkSeed> SeedWork(storage::ConnectionPool& pool, int port,
+                                  const std::string& admin_key, const std::string& library,
+                                  int volunteers) {
+  const absl::Time now = storage::NowMicros();
+  absl::Status made = storage::RunInTransaction(pool, [&](storage::Session& s) {
+    return s.Run([&]() -> absl::Status {
+      s.Execute(
+          "INSERT INTO libraries (id, parent_id, display_name, kind, region, address, website, "
+          "revision, create_time, update_time) VALUES (?, NULL, ?, 4, '', '', '', 1, ?, ?)",
+          library, "Библиотека волонтёров", now, now);
+      return absl::OkStatus();
+    });
+  });
+  if (!made.ok()) return made;
+  auto channel = client::CreateChannel(absl::StrCat("127.0.0.1:", port), admin_key, {});
+  auto volunteer_stub = v1::VolunteerService::NewStub(channel);
+  auto project_stub = v1::ProjectService::NewStub(channel);
+  WorkSeed seed;
+  for (int base = 0; base < volunteers; base += 1000) {
+    v1::ImportVolunteersRequest request;
+    request.set_parent(api::LibraryName(library));
+    for (int i = base; i < std::min(base + 1000, volunteers); ++i) {
+      *request.add_rows() = ImportRow(i, now);
+    }
+    v1::ImportVolunteersResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = volunteer_stub->ImportVolunteers(&context, request, &response);
+    if (!status.ok()) return absl::InternalError(status.error_message());
+    for (const auto& r : response.results()) seed.volunteers.push_back(r.volunteer());
+  }
+  if (static_cast<int>(seed.volunteers.size()) != volunteers) {
+    return absl::InternalError(
+        absl::StrCat("imported ", seed.volunteers.size(), " of ", volunteers, " volunteers"));
+  }
+  absl::Status active = storage::RunInTransaction(pool, [&](storage::Session& s) {
+    return s.Run([&]() -> absl::Status {
+      s.Execute("UPDATE volunteers SET state = 2 WHERE library_id = ?", library);
+      return absl::OkStatus();
+    });
+  });
+  if (!active.ok()) return active;
+  v1::CreateProjectRequest project;
+  project.set_parent(api::LibraryName(library));
+  project.mutable_project()->set_title("Библионочь");
+  v1::Project created;
+  grpc::ClientContext project_context;
+  grpc::Status status = project_stub->CreateProject(&project_context, project, &created);
+  if (!status.ok()) return absl::InternalError(status.error_message());
+  seed.project = created.name();
+  v1::ActivateProjectRequest activate;
+  activate.set_name(seed.project);
+  grpc::ClientContext activate_context;
+  status = project_stub->ActivateProject(&activate_context, activate, &created);
+  if (!status.ok()) return absl::InternalError(status.error_message());
+  const absl::Time first =
+      absl::FromUnixSeconds(absl::ToUnixSeconds(now) / 86400 * 86400) + absl::Hours(24 + 10);
+  for (int d = 0; d < 2 * kWorkShifts; ++d) {
+    v1::CreateShiftRequest request;
+    request.set_parent(seed.project);
+    api::ToTimestamp(first + absl::Hours(24 * d), request.mutable_shift()->mutable_start_time());
+    api::ToTimestamp(first + absl::Hours(24 * d + 3), request.mutable_shift()->mutable_end_time());
+    request.mutable_shift()->set_capacity(kWorkCapacity);
+    request.mutable_shift()->set_waitlist_mode(v1::AUTO);
+    v1::Shift shift;
+    grpc::ClientContext context;
+    status = project_stub->CreateShift(&context, request, &shift);
+    if (!status.ok()) return absl::InternalError(status.error_message());
+    seed.shifts.push_back(shift.name());
+  }
+  return seed;
 }
 
 // ImportVolunteers against raw multi-row INSERTs of the same rows, each into a fresh library.
@@ -667,11 +761,33 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     return 1;
   }
 
+  // Volunteer work, when one of its operations is measured.
+  const bool work_measured =
+      options.only.empty() ||
+      std::any_of(options.only.begin(), options.only.end(), [](const std::string& op) {
+        return op == "signup" || op == "raw_signup" || op == "list_shifts" || op == "hours";
+      });
+  WorkSeed work;
+  const std::string work_library = absl::StrCat("work-", absl::ToUnixMicros(now));
+  if (work_measured) {
+    std::printf("seeding %d volunteers, a project and %d shifts...\n", options.volunteers,
+                2 * kWorkShifts);
+    std::fflush(stdout);
+    auto seeded = SeedWork(pool, *port, *admin_key, work_library, options.volunteers);
+    if (!seeded.ok()) {
+      std::fprintf(stderr, "allies-bench: seeding volunteer work failed: %s\n",
+                   std::string(seeded.status().message()).c_str());
+      return 1;
+    }
+    work = *std::move(seeded);
+  }
+
   // Several channels, so that client-side HTTP/2 framing is not one serialized connection.
   constexpr int kChannels = 4;
   std::vector<std::unique_ptr<v1::LibraryService::Stub>> library_stubs;
   std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health_stubs;
   std::vector<std::unique_ptr<v1::PartnerService::Stub>> partner_stubs;
+  std::vector<std::unique_ptr<v1::ProjectService::Stub>> project_stubs;
   for (int c = 0; c < kChannels; ++c) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -680,6 +796,7 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     library_stubs.push_back(v1::LibraryService::NewStub(channel));
     health_stubs.push_back(grpc::health::v1::Health::NewStub(channel));
     partner_stubs.push_back(v1::PartnerService::NewStub(channel));
+    project_stubs.push_back(v1::ProjectService::NewStub(channel));
   }
   auto random_partner = [&](int thread, int64_t i) {
     return absl::StrCat("p-", (thread * 7919 + i * 104729) % options.partners);
@@ -735,6 +852,20 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
   // The stub of slot t's channel.
   auto library = [&](int t) { return library_stubs[t % kChannels].get(); };
   auto partners = [&](int t) { return partner_stubs[t % kChannels].get(); };
+  auto projects = [&](int t) { return project_stubs[t % kChannels].get(); };
+  // Sign-ups: the n-th takes volunteer n % V on shift n / V (each shift takes V sign-ups, 50
+  // confirmed and the rest waitlisted, before the next one).
+  std::atomic<int64_t> signups_made{0}, raw_signups_made{0};
+  const int64_t pool_size = std::max<int64_t>(1, static_cast<int64_t>(work.volunteers.size()));
+  v1::ListShiftsRequest next_month;
+  next_month.set_parent(work.project);
+  next_month.set_page_size(50);
+  next_month.set_filter(absl::StrCat(
+      "start_time >= \"", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", now, absl::UTCTimeZone()),
+      "\" AND start_time < \"",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", now + absl::Hours(24 * 30), absl::UTCTimeZone()),
+      "\""));
+  const std::string today = absl::FormatTime("%Y-%m-%d", now, absl::UTCTimeZone());
   // A page of list_first or list_deep counts when it is full.
   auto full_page = [](const grpc::Status& status, const v1::ListPartnersResponse& response) {
     return status.ok() && response.partners_size() == 50;
@@ -865,6 +996,82 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
                             })
                      .ok();
                }),
+      Rpc<v1::Signup>("signup",
+                      [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t) {
+                        const int64_t n = signups_made++;
+                        v1::CreateSignupRequest request;
+                        request.set_parent(work.shifts[(n / pool_size) % kWorkShifts]);
+                        request.mutable_signup()->set_volunteer(work.volunteers[n % pool_size]);
+                        return projects(t)->PrepareAsyncCreateSignup(context, request, cq);
+                      }),
+      Blocking("raw_signup",
+               [&](int, int64_t) {
+                 const int64_t n = raw_signups_made++;
+                 auto shift = storage::ShiftsTable().ParseName(
+                     work.shifts[kWorkShifts + (n / pool_size) % kWorkShifts], "shift");
+                 if (!shift.ok()) return false;
+                 const absl::Time when = storage::NowMicros();
+                 storage::ResourceTable::Row row;
+                 row.key = storage::ResourceKey(shift->library_id, api::GenerateResourceId(),
+                                                {shift->parents.at(0), shift->id});
+                 v1::Signup signup;
+                 signup.set_shift(work.shifts[kWorkShifts + (n / pool_size) % kWorkShifts]);
+                 signup.set_volunteer(work.volunteers[n % pool_size]);
+                 signup.set_party_size(1);
+                 signup.set_source(v1::Signup::STAFF);
+                 api::ToTimestamp(when, signup.mutable_create_time());
+                 *signup.mutable_update_time() = signup.create_time();
+                 // What every correct sign-up does: the shift row written, a place taken only
+                 // if one is left, the sign-up and its activity, in one transaction.
+                 return storage::RunInTransaction(
+                            pool,
+                            [&](storage::Session& s) {
+                              absl::Status ok = s.Run([&]() -> absl::Status {
+                                s.Execute(
+                                    "UPDATE shifts SET places_revision = places_revision + 1 "
+                                    "WHERE library_id = ? AND project_id = ? AND id = ?",
+                                    shift->library_id, shift->parents.at(0), shift->id);
+                                const bool taken =
+                                    s.Execute(
+                                        "UPDATE shifts SET confirmed_places = confirmed_places "
+                                        "+ 1 WHERE library_id = ? AND project_id = ? AND id = ? "
+                                        "AND confirmed_places + 1 <= capacity",
+                                        shift->library_id, shift->parents.at(0), shift->id) == 1;
+                                signup.set_state(taken ? v1::Signup::CONFIRMED
+                                                       : v1::Signup::WAITLISTED);
+                                if (!taken) *signup.mutable_waitlist_time() = signup.create_time();
+                                return absl::OkStatus();
+                              });
+                              if (ok.ok()) ok = storage::SignupsTable().Insert(s, row, signup);
+                              if (!ok.ok()) return ok;
+                              return storage::activities::RecordChange(
+                                  s, SystemEntry(actor, shift->library_id,
+                                                 storage::SignupsTable().Name(row.key),
+                                                 kSignupFields, when));
+                            })
+                     .ok();
+               }),
+      Rpc<v1::ListShiftsResponse>(
+          "list_shifts",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t) {
+            return projects(t)->PrepareAsyncListShifts(context, next_month, cq);
+          },
+          [](const grpc::Status& status, const v1::ListShiftsResponse& response) {
+            return status.ok() && response.shifts_size() >= 28;
+          }),
+      Rpc<v1::HoursEntry>(
+          "hours",
+          [&](grpc::ClientContext* context, grpc::CompletionQueue* cq, int t, int64_t i) {
+            v1::CreateHoursRequest request;
+            request.set_parent(work.volunteers[(t * 7919 + i) % pool_size]);
+            request.mutable_hours()->set_project(work.project);
+            request.mutable_hours()->mutable_work_date()->set_year(std::stoi(today.substr(0, 4)));
+            request.mutable_hours()->mutable_work_date()->set_month(std::stoi(today.substr(5, 2)));
+            request.mutable_hours()->mutable_work_date()->set_day(std::stoi(today.substr(8, 2)));
+            request.mutable_hours()->set_minutes(90);
+            request.mutable_hours()->set_description("Помощь на абонементе");
+            return projects(t)->PrepareAsyncCreateHours(context, request, cq);
+          }),
   };
 
   std::vector<const Operation*> selected;
@@ -924,6 +1131,29 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
                   r.switches, r.statements);
       std::fflush(stdout);
     }
+  }
+  // The capacity invariant after everything the run did (checked before the server stops):
+  // no shift above its capacity, and its places equal to its confirmed parties.
+  int64_t over = -1, out_of_step = -1, made = -1;
+  absl::Status checked = absl::OkStatus();
+  if (work_measured) {
+    checked = storage::RunRead(pool, [&](storage::Session& s) {
+      return s.Run([&]() -> absl::Status {
+        auto rs = s.Query(
+            "SELECT SUM(t.confirmed_places > t.capacity), SUM(t.confirmed_places <> (SELECT "
+            "COALESCE(SUM(u.party_size), 0) FROM signups u WHERE u.library_id = t.library_id AND "
+            "u.project_id = t.project_id AND u.shift_id = t.id AND u.state IN (2, 4, 5) AND "
+            "u.delete_time IS NULL)), (SELECT COUNT(*) FROM signups WHERE library_id = ?) FROM "
+            "shifts t WHERE t.library_id = ?",
+            work_library, work_library);
+        if (rs->next()) {
+          over = rs->getInt64(1);
+          out_of_step = rs->getInt64(2);
+          made = rs->getInt64(3);
+        }
+        return absl::OkStatus();
+      });
+    });
   }
   // Memory under 64 concurrent clients: reads, pages and creates of partners at once.
   constexpr int kMemoryClients = 64;
@@ -992,6 +1222,20 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
     const double parts = 1.0 / (1.0 / noop + 1.0 / results[{raw, top}].rps);
     return absl::StrFormat("%.2f", results[{op, top}].rps / parts);
   };
+  if (work_measured) {
+    std::printf(
+        "volunteer_work(c=%d): signup_vs_raw=%s hours_vs_create_p=%s list_shifts_vs_list_first=%s; "
+        "%lld sign-ups on %d shifts of %d places: shifts above capacity %lld, places out of step "
+        "with their sign-ups %lld%s\n",
+        top, ratio("signup", "raw_signup").c_str(), ratio("hours", "create_p").c_str(),
+        ratio("list_shifts", "list_first").c_str(), static_cast<long long>(made), 2 * kWorkShifts,
+        kWorkCapacity, static_cast<long long>(over), static_cast<long long>(out_of_step),
+        checked.ok() ? "" : absl::StrCat(" (check failed: ", checked.message(), ")").c_str());
+    if (!checked.ok() || over != 0 || out_of_step != 0) {
+      std::fprintf(stderr, "allies-bench: the capacity invariant does not hold\n");
+      return 1;
+    }
+  }
   std::printf("get_vs_floor=%s create_vs_raw=%s get_partner_vs_floor=%s\n",
               vs_floor("get", "raw_select").c_str(), ratio("create", "raw_insert").c_str(),
               vs_floor("get_partner", "raw_get_p").c_str());
@@ -1051,6 +1295,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "allies-bench: bad --import (volunteers to import; 0: none)\n");
         return 2;
       }
+    } else if (absl::ConsumePrefix(&arg, "--volunteers=")) {
+      if (!absl::SimpleAtoi(arg, &options.volunteers) || options.volunteers < 100) {
+        std::fprintf(stderr, "allies-bench: bad --volunteers (at least 100)\n");
+        return 2;
+      }
     } else if (absl::ConsumePrefix(&arg, "--seed=")) {
       if (!absl::SimpleAtoi(arg, &options.seed) || options.seed <= 0) {
         std::fprintf(stderr, "allies-bench: bad --seed\n");
@@ -1065,6 +1314,8 @@ int main(int argc, char** argv) {
       "Benchmarks the services against the raw database (flags: --seconds=N per measurement, "
       "--repeat=N rounds per cell (median shown), --seed=N libraries, --partners=N partners "
       "(100000), --import=N volunteers imported against raw INSERTs (100000; 0: none), "
+      "--volunteers=N "
+      "ACTIVE volunteers for the sign-ups (10000), "
       "--concurrency=1,8,32, --ops=noop,get,... (only these), --threads=N server "
       "threads, "
       "plus the database flags below).");

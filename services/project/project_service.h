@@ -58,9 +58,13 @@ class ProjectService final : public api::AsyncServiceHost<v1::ProjectService::As
   absl::Status ListUpcoming(const api::Call& call, const v1::ListUpcomingShiftsRequest& request,
                             v1::ListShiftsResponse* out);
 
-  // Locks the shift for a change of its places: the first write of every such transaction.
-  // NOT_FOUND, or FAILED_PRECONDITION when it or its project is deleted.
-  absl::StatusOr<OpenShift> Open(WriteContext& ctx, const storage::ResourceKey& key);
+  // The shift and its project (NOT_FOUND, or FAILED_PRECONDITION when either is deleted),
+  // with the shift locked for a change of its places (`lock`: the first write of every such
+  // transaction), or as read so far (then Lock before its places change).
+  absl::StatusOr<OpenShift> Open(WriteContext& ctx, const storage::ResourceKey& key,
+                                 bool lock = true);
+  // Writes the shift row (places_revision) and reads it again as written.
+  absl::Status Lock(WriteContext& ctx, OpenShift& open);
   // In AUTO mode, confirms the waitlist's sign-ups that fit, in the order they joined it
   // (skipping those no longer eligible or overlapping), each with a PROMOTE entry.
   absl::Status Promote(WriteContext& ctx, OpenShift& open);
@@ -69,7 +73,7 @@ class ProjectService final : public api::AsyncServiceHost<v1::ProjectService::As
   // Confirms `signup` on the open shift: eligibility, overlap (unless `overlap_reason`), places.
   // FAILED_PRECONDITION SHIFT_FULL when the party does not fit (nothing changed then).
   absl::Status Confirm(WriteContext& ctx, OpenShift& open, const v1::Signup& signup,
-                       const std::string& overlap_reason);
+                       const std::string& overlap_reason, bool eligible = false);
   // The hours a completed sign-up proposes: its shift's length, on its local date (hours.cc).
   absl::Status ProposeHours(WriteContext& ctx, const OpenShift& open, const v1::Signup& signup);
   absl::Status CheckEligible(WriteContext& ctx, const OpenShift& open,

@@ -105,6 +105,15 @@ absl::Status GuardVolunteer(storage::Session& s, const storage::ResourceKey& vol
   });
 }
 
+// FAILED_PRECONDITION SHIFT_FULL: a party of `party` does not fit.
+absl::Status Full(const OpenShift& open, int party) {
+  const int left = std::max(0, open.shift.capacity() - open.shift.confirmed_count());
+  return Precondition("SHIFT_FULL",
+                      absl::StrCat(open.name, " has ", left, " of ", open.shift.capacity(),
+                                   " places left; a party of ", party, " does not fit"),
+                      {{"shift", open.name}, {"places_left", absl::StrCat(left)}});
+}
+
 absl::CivilDay LocalDay(const google::protobuf::Timestamp& t, const Shift& shift) {
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(shift.time_zone(), &zone)) zone = absl::UTCTimeZone();
@@ -113,20 +122,17 @@ absl::CivilDay LocalDay(const google::protobuf::Timestamp& t, const Shift& shift
 
 }  // namespace
 
-absl::StatusOr<OpenShift> ProjectService::Open(WriteContext& ctx, const storage::ResourceKey& key) {
+absl::StatusOr<OpenShift> ProjectService::Open(WriteContext& ctx, const storage::ResourceKey& key,
+                                               bool lock) {
   storage::Session& s = ctx.session;
   OpenShift open;
   open.key = key;
   open.name = shifts_.table().Name(key);
-  auto written = s.Run([&]() -> absl::StatusOr<uint64_t> {
-    return s.Execute(
-        "UPDATE shifts SET places_revision = places_revision + 1 WHERE library_id = ? AND "
-        "project_id = ? AND id = ?",
-        key.library_id, key.parents.at(0), key.id);
-  });
-  if (!written.ok()) return written.status();
+  absl::Status ok = lock ? Lock(ctx, open) : absl::OkStatus();
+  if (!ok.ok()) return ok;
+  // The whole shift (its times and zone; after the lock, read as this transaction wrote it).
   storage::ResourceTable::Row row;
-  absl::Status ok = shifts_.table().Get(s, key, storage::Lock::kNone, &row, &open.shift);
+  ok = shifts_.table().Get(s, key, storage::Lock::kNone, &row, &open.shift);
   if (!ok.ok()) return ok;
   if (open.shift.has_delete_time()) {
     return Precondition("PARENT_DELETED", absl::StrCat(open.name, " is deleted"),
@@ -134,13 +140,45 @@ absl::StatusOr<OpenShift> ProjectService::Open(WriteContext& ctx, const storage:
   }
   storage::ResourceTable::Row project_row;
   ok = projects_.table().Get(s, storage::ResourceKey(key.library_id, key.parents.at(0)),
-                             storage::Lock::kShare, &project_row, &open.project);
+                             storage::Lock::kNone, &project_row, &open.project);
   if (!ok.ok()) return ok;
   if (open.project.has_delete_time()) {
     return Precondition("PARENT_DELETED", absl::StrCat(open.project.name(), " is deleted"),
                         {{"resource", open.project.name()}});
   }
   return open;
+}
+
+absl::Status ProjectService::Lock(WriteContext& ctx, OpenShift& open) {
+  storage::Session& s = ctx.session;
+  auto written = s.Run([&]() -> absl::StatusOr<uint64_t> {
+    return s.Execute(
+        "UPDATE shifts SET places_revision = places_revision + 1 WHERE library_id = ? AND "
+        "project_id = ? AND id = ?",
+        open.key.library_id, open.key.parents.at(0), open.key.id);
+  });
+  if (!written.ok()) return written.status();
+  if (*written == 0) {
+    return api::Error(absl::StatusCode::kNotFound, "NOT_FOUND",
+                      absl::StrCat(open.name, " does not exist"), {{"resource", open.name}});
+  }
+  // The places as this transaction wrote the row: as they are now (only what a place needs:
+  // the whole row counts its waitlist too).
+  return s.Run([&]() -> absl::Status {
+    auto rs = s.Query(
+        "SELECT capacity, confirmed_places, waitlist_mode, delete_time IS NOT NULL FROM shifts "
+        "WHERE library_id = ? AND project_id = ? AND id = ?",
+        open.key.library_id, open.key.parents.at(0), open.key.id);
+    if (!rs->next()) return absl::NotFoundError(open.name);
+    open.shift.set_capacity(rs->getInt(1));
+    open.shift.set_confirmed_count(rs->getInt(2));
+    open.shift.set_places_left(rs->getInt(1) - rs->getInt(2));
+    open.shift.set_waitlist_mode(static_cast<v1::WaitlistMode>(rs->getInt(3)));
+    if (rs->getBoolean(4) && !open.shift.has_delete_time()) {
+      api::ToTimestamp(storage::NowMicros(), open.shift.mutable_delete_time());
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status ProjectService::CheckEligible(WriteContext& ctx, const OpenShift& open,
@@ -222,11 +260,11 @@ absl::Status ProjectService::CheckEligible(WriteContext& ctx, const OpenShift& o
 }
 
 absl::Status ProjectService::Confirm(WriteContext& ctx, OpenShift& open, const Signup& signup,
-                                     const std::string& overlap_reason) {
+                                     const std::string& overlap_reason, bool eligible) {
   auto volunteer = storage::VolunteersTable().ParseName(signup.volunteer(), "signup.volunteer");
   if (!volunteer.ok()) return volunteer.status();
   absl::Status ok = GuardVolunteer(ctx.session, *volunteer);
-  if (ok.ok()) ok = CheckEligible(ctx, open, signup.volunteer());
+  if (ok.ok() && !eligible) ok = CheckEligible(ctx, open, signup.volunteer());
   if (!ok.ok()) return ok;
   if (overlap_reason.empty()) {
     auto other = OverlappingSignup(ctx.session, open.key.library_id, signup.volunteer(), open.key,
@@ -243,14 +281,7 @@ absl::Status ProjectService::Confirm(WriteContext& ctx, OpenShift& open, const S
   }
   auto taken = TakePlaces(ctx.session, open.key, signup.party_size());
   if (!taken.ok()) return taken.status();
-  if (!*taken) {
-    const int left = open.shift.capacity() - open.shift.confirmed_count();
-    return Precondition(
-        "SHIFT_FULL",
-        absl::StrCat(open.name, " has ", left < 0 ? 0 : left, " of ", open.shift.capacity(),
-                     " places left; a party of ", signup.party_size(), " does not fit"),
-        {{"shift", open.name}, {"places_left", absl::StrCat(left < 0 ? 0 : left)}});
-  }
+  if (!*taken) return Full(open, signup.party_size());
   open.shift.set_confirmed_count(open.shift.confirmed_count() + signup.party_size());
   return absl::OkStatus();
 }
@@ -320,7 +351,9 @@ absl::Status ProjectService::CreateSignup(const api::Call& call,
         absl::Status ok =
             storage::scope::Check(s, call.principal(), parent->library_id, request.parent());
         if (!ok.ok()) return ok;
-        auto open = Open(ctx, shift_key);
+        // What needs no lock first, outside the shift's: the shift and its project as they
+        // are, the volunteer as a reference, and the volunteer's eligibility on its date.
+        auto open = Open(ctx, shift_key, /*lock=*/false);
         if (!open.ok()) return open.status();
         const Lifecycle& projects = ProjectLifecycle();
         if (!projects.In(open->project, {Project::PLANNED, Project::ACTIVE})) {
@@ -334,13 +367,15 @@ absl::Status ProjectService::CreateSignup(const api::Call& call,
                            open->shift.time_zone(), "); only an IMPORT records a past sign-up"),
               {{"shift", open->name}});
         }
+        ok = CheckReferences(ctx, signups_.table(), parent->library_id, prepared, {"volunteer"},
+                             "signup");
+        if (ok.ok()) ok = CheckEligible(ctx, *open, prepared.volunteer());
+        // Then the shift's lock, and what its places decide.
+        if (ok.ok()) ok = Lock(ctx, *open);
+        if (!ok.ok()) return ok;
         return signups_.CreateIn(
             ctx, *parent, request.signup(), request.signup_id(), "signup", out,
             [&](Signup& signup) -> absl::Status {
-              // The volunteer as a reference first (exists, live, this library).
-              absl::Status ok = CheckReferences(ctx, signups_.table(), parent->library_id, signup,
-                                                {"volunteer"}, "signup");
-              if (!ok.ok()) return ok;
               auto existing = s.Run([&]() -> absl::StatusOr<std::optional<std::string>> {
                 auto rs = s.Query(
                     "SELECT id FROM signups WHERE library_id = ? AND project_id = ? AND shift_id "
@@ -360,12 +395,16 @@ absl::Status ProjectService::CreateSignup(const api::Call& call,
                                   {{"existing", holder}});
               }
               if (request.request_only()) {
-                ok = CheckEligible(ctx, *open, signup.volunteer());
-                if (!ok.ok()) return ok;
                 signup.set_state(Signup::REQUESTED);
                 return absl::OkStatus();
               }
-              ok = Confirm(ctx, *open, signup, signup.overlap_reason());
+              // Known full (the places were read under the lock): waitlisted or refused without
+              // the confirmation's checks (a waitlisted sign-up is checked again when promoted).
+              const bool fits = open->shift.capacity() - open->shift.confirmed_count() >=
+                                signup.party_size();
+              absl::Status ok =
+                  fits ? Confirm(ctx, *open, signup, signup.overlap_reason(), /*eligible=*/true)
+                       : Full(*open, signup.party_size());
               if (ok.ok()) {
                 signup.set_state(Signup::CONFIRMED);
                 return ok;
