@@ -46,6 +46,7 @@ PROTO_FILES_WITH_SERVICES = [
     "allies/v1/agreement.proto",
     "allies/v1/consent.proto",
     "allies/v1/volunteer.proto",
+    "allies/v1/project.proto",
     "grpc/health/v1/health.proto",
     "grpc/reflection/v1alpha/reflection.proto",
 ]
@@ -115,6 +116,7 @@ class Stubs:
         from allies.v1 import agreement_pb2, agreement_pb2_grpc, contact_pb2, contact_pb2_grpc
         from allies.v1 import partner_pb2, partner_pb2_grpc
         from allies.v1 import consent_pb2, consent_pb2_grpc, volunteer_pb2, volunteer_pb2_grpc
+        from allies.v1 import project_pb2, project_pb2_grpc
         from google.type import date_pb2, money_pb2
         from google.protobuf import descriptor_pb2, field_mask_pb2
         from google.rpc import error_details_pb2, status_pb2
@@ -137,6 +139,8 @@ class Stubs:
         self.consent_pb2_grpc = consent_pb2_grpc
         self.volunteer_pb2 = volunteer_pb2
         self.volunteer_pb2_grpc = volunteer_pb2_grpc
+        self.project_pb2 = project_pb2
+        self.project_pb2_grpc = project_pb2_grpc
         self.date_pb2 = date_pb2
         self.money_pb2 = money_pb2
         self.descriptor_pb2 = descriptor_pb2
@@ -920,6 +924,100 @@ class VolunteerConsentTest(ServerTestCase):
             parent=library.name, within_days=0), timeout=RPC_TIMEOUT_S)
         self.assertNotIn(given.name, [c.name for c in due_now.consents],
                          "due in 30 days, not now")
+
+
+class VolunteerWorkTest(ServerTestCase):
+    """Volunteer work as a third party: a shift in the library's own time zone, a sign-up, the
+    waitlist moving up when someone cancels, completion proposing the hours, their approval, and
+    the record book."""
+
+    def test_sign_up_complete_and_approve_hours(self):
+        s = self.s
+        vpb, kpb, ppb = s.volunteer_pb2, s.consent_pb2, s.project_pb2
+        volunteers = s.volunteer_pb2_grpc.VolunteerServiceStub(ENV.channel)
+        projects = s.project_pb2_grpc.ProjectServiceStub(ENV.channel)
+        library = self.libraries.CreateLibrary(self.pb.CreateLibraryRequest(
+            library_id=unique_id("work"),
+            library=self.pb.Library(display_name="Библиотека им. А. П. Чехова",
+                                    kind=self.pb.Library.BRANCH, time_zone="Asia/Vladivostok")),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(library.time_zone, "Asia/Vladivostok")
+
+        def active_volunteer(given):
+            birth = years_before(datetime.datetime.now(datetime.timezone.utc).date(), 30)
+            created = volunteers.CreateVolunteer(vpb.CreateVolunteerRequest(
+                parent=library.name,
+                volunteer=vpb.Volunteer(
+                    family_name="Ёлкина", given_name=given,
+                    birth_date=s.date_pb2.Date(year=birth.year, month=birth.month,
+                                               day=birth.day)),
+                consent=kpb.Consent(subject_name="Ёлкина " + given,
+                                    purposes=[kpb.Consent.VOLUNTEER_WORK],
+                                    data_categories=["ФИО"], method=kpb.Consent.PAPER,
+                                    document_number="7/2026")), timeout=RPC_TIMEOUT_S)
+            return volunteers.ActivateVolunteer(vpb.ActivateVolunteerRequest(name=created.name),
+                                                timeout=RPC_TIMEOUT_S).name
+
+        first, second = active_volunteer("Анна"), active_volunteer("Вера")
+        project = projects.CreateProject(ppb.CreateProjectRequest(
+            parent=library.name, project=ppb.Project(title="Громкие чтения у моря")),
+            timeout=RPC_TIMEOUT_S)
+        projects.ActivateProject(ppb.ActivateProjectRequest(name=project.name),
+                                 timeout=RPC_TIMEOUT_S)
+        # A shift that began an hour ago, for two hours, given in Vladivostok's local time.
+        vladivostok = datetime.timezone(datetime.timedelta(hours=10))
+        start = (datetime.datetime.now(vladivostok) - datetime.timedelta(hours=1)).replace(
+            second=0, microsecond=0)
+        shift = projects.CreateShift(ppb.CreateShiftRequest(
+            parent=project.name, shift=ppb.Shift(
+                local_start_time=start.strftime("%Y-%m-%dT%H:%M"),
+                local_end_time=(start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+                capacity=1, place="Читальный зал")), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(shift.time_zone, "Asia/Vladivostok")
+        self.assertEqual(shift.local_start_time, start.strftime("%Y-%m-%dT%H:%M"))
+        self.assertEqual(shift.start_time.ToDatetime(),
+                         start.astimezone(datetime.timezone.utc).replace(tzinfo=None))
+        self.assertEqual(shift.waitlist_mode, ppb.AUTO)
+
+        taken = projects.CreateSignup(ppb.CreateSignupRequest(
+            parent=shift.name, signup=ppb.Signup(volunteer=first), request_id=unique_id("r")),
+            timeout=RPC_TIMEOUT_S)
+        waiting = projects.CreateSignup(ppb.CreateSignupRequest(
+            parent=shift.name, signup=ppb.Signup(volunteer=second)), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(taken.state, ppb.Signup.CONFIRMED)
+        self.assertEqual(waiting.state, ppb.Signup.WAITLISTED)
+        error = self.assertRpcError(
+            s.grpc.StatusCode.ALREADY_EXISTS, projects.CreateSignup,
+            ppb.CreateSignupRequest(parent=shift.name, signup=ppb.Signup(volunteer=first)))
+        infos = self.unpack_details(self.status_details(error), s.error_details_pb2.ErrorInfo)
+        self.assertEqual([info.reason for info in infos], ["SIGNUP_EXISTS"])
+        projects.CancelSignup(ppb.CancelSignupRequest(name=taken.name, reason="Заболела"),
+                              timeout=RPC_TIMEOUT_S)
+        promoted = projects.GetSignup(ppb.GetSignupRequest(name=waiting.name),
+                                      timeout=RPC_TIMEOUT_S)
+        self.assertEqual(promoted.state, ppb.Signup.CONFIRMED, "the waitlist moved up")
+
+        completed = projects.CompleteSignup(ppb.CompleteSignupRequest(name=waiting.name),
+                                            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(completed.state, ppb.Signup.COMPLETED)
+        hours = projects.ListHours(ppb.ListHoursRequest(parent=second), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(len(hours.hours), 1)
+        proposed = hours.hours[0]
+        self.assertEqual(proposed.state, ppb.HoursEntry.SUBMITTED)
+        self.assertEqual(proposed.minutes, 120)
+        approved = projects.ApproveHours(ppb.ApproveHoursRequest(name=proposed.name),
+                                         timeout=RPC_TIMEOUT_S)
+        self.assertEqual(approved.state, ppb.HoursEntry.APPROVED)
+        self.assertRpcError(s.grpc.StatusCode.FAILED_PRECONDITION, projects.DeleteHours,
+                            ppb.DeleteHoursRequest(name=approved.name))
+        book = projects.GetRecordBook(ppb.GetRecordBookRequest(volunteer=second),
+                                      timeout=RPC_TIMEOUT_S)
+        self.assertEqual(book.total_minutes, 120)
+        self.assertEqual([t.project_title for t in book.totals], ["Громкие чтения у моря"])
+        self.assertEqual(book.entries[0].confirmed_by, approved.reviewed_by)
+        person = volunteers.GetVolunteer(vpb.GetVolunteerRequest(name=second),
+                                         timeout=RPC_TIMEOUT_S)
+        self.assertEqual(person.approved_minutes, 120)
 
 
 def main():
