@@ -18,6 +18,7 @@
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
+#include "clients/alliesctl/hours.h"
 #include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/partners.h"
@@ -523,6 +524,7 @@ CommandRegistry DefaultRegistry() {
   RegisterVolunteerRecordCommands(&registry);
   RegisterConsentCommands(&registry);
   RegisterProjectCommands(&registry);
+  RegisterHoursCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterKeyCommands(&registry);
   return registry;

@@ -1,5 +1,6 @@
 #include "clients/alliesctl/projects.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -8,7 +9,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
@@ -21,11 +25,13 @@ namespace {
 
 using allies::v1::Project;
 using allies::v1::ProjectService;
+using allies::v1::Schedule;
 using allies::v1::Shift;
 using allies::v1::Signup;
 
 constexpr char kProjects[] = "projects";
 constexpr char kShifts[] = "shifts";
+constexpr char kSchedules[] = "schedules";
 constexpr char kSignups[] = "signups";
 constexpr int kDefaultWithinHours = 24;
 
@@ -192,6 +198,89 @@ int UpcomingFlags(Invocation& inv, allies::v1::ListUpcomingShiftsRequest& reques
   request = *std::move(built);
   return ApplyPageFlags(inv, request);
 }
+
+// ---- Schedules ----
+
+// The settable fields of Schedule, as flags of create and update.
+const std::vector<FieldFlag>& ScheduleFieldFlags() {
+  static const auto* const fields = new std::vector<FieldFlag>{
+      {"rule", "rule", "RRULE",
+       "how the shifts recur (RFC 5545 RRULE subset): FREQ=WEEKLY;BYDAY=MO,WE (INTERVAL=2: "
+       "every other week) or FREQ=MONTHLY;BYDAY=2TU, BYDAY=-1FR or BYMONTHDAY=1,-1; optional "
+       "UNTIL=YYYYMMDD or COUNT=N",
+       /*required=*/true},
+      {"start-date", "start_date", "DATE",
+       "the series' first day (the library's local date), YYYY-MM-DD",
+       /*required=*/true},
+      {"start-time", "start_time", "HH:MM",
+       "when each shift starts, the library's local time (e.g. 10:00)",
+       /*required=*/true,
+       [](const ParsedArgs& args, google::protobuf::Message* schedule) {
+         absl::StatusOr<std::string> time =
+             ParseClockTimeFlag("start-time", *args.Get("start-time"));
+         if (!time.ok()) return time.status();
+         static_cast<Schedule*>(schedule)->set_start_time(*time);
+         return absl::OkStatus();
+       }},
+      {"duration-minutes", "duration_minutes", "MINUTES", "how long each shift lasts, 1-1440",
+       /*required=*/true},
+      {"capacity", "capacity", "N", "each shift's places: 1-10000 people", /*required=*/true},
+      {"waitlist-mode", "waitlist_mode", "MODE",
+       "each shift's waitlist: AUTO (the default), MANUAL or NONE, as on 'shifts create "
+       "--waitlist'"},
+      {"place", "place", "TEXT", "where (at most 1000 characters)"},
+      {"notes", "notes", "TEXT", "each shift's notes (at most 10000 characters)"},
+      {"horizon-days", "horizon_days", "DAYS",
+       "how far ahead the shifts exist, 7-366 days (default 90); the server extends them hourly"},
+  };
+  return *fields;
+}
+
+const Columns<Schedule>& ScheduleColumns() {
+  static const auto* const columns = new Columns<Schedule>{
+      {"NAME", "RULE", "START", "TIME", "MINUTES", "CAPACITY", "THROUGH", "KEPT"},
+      [](const Schedule& schedule) -> std::vector<std::string> {
+        return {schedule.name(),
+                OrNone(schedule.rule_description().empty() ? schedule.rule()
+                                                           : schedule.rule_description()),
+                OrNone(FormatDate(schedule.start_date())),
+                OrNone(schedule.start_time()),
+                absl::StrCat(schedule.duration_minutes()),
+                absl::StrCat(schedule.capacity()),
+                OrNone(FormatDate(schedule.generated_through())),
+                absl::StrCat(schedule.kept_shifts_size())};
+      }};
+  return *columns;
+}
+
+absl::StatusOr<allies::v1::CreateScheduleRequest> CreateScheduleRequest(Invocation& inv) {
+  return BuildCreateScheduleRequest(inv.operands()[0], inv.args());
+}
+
+// `schedules update`: the schedule, then a note on stderr naming the shifts the change left as
+// they were.
+int RunScheduleUpdate(Invocation& inv) {
+  absl::StatusOr<allies::v1::UpdateScheduleRequest> request =
+      BuildUpdateScheduleRequest(inv.operands()[0], inv.args());
+  if (!request.ok()) return inv.UsageError(request.status().message());
+  Schedule schedule;
+  if (int code =
+          Call<ProjectService>(inv, &ProjectService::Stub::UpdateSchedule, *request, &schedule);
+      code != kExitOk) {
+    return code;
+  }
+  const int printed = inv.Print(schedule, ScheduleColumns()(schedule));
+  const std::string note = KeptShiftsNote(schedule);
+  if (!note.empty()) inv.err() << note << "\n";
+  return printed;
+}
+
+struct ScheduleListFlags {
+  int operator()(Invocation& inv, allies::v1::ListSchedulesRequest& request) const {
+    request.set_parent(ShiftListParent(inv.operands().empty() ? "" : inv.operands()[0]));
+    return ApplyListFlags(inv, request);
+  }
+};
 
 // ---- Sign-ups ----
 
@@ -428,6 +517,73 @@ void RegisterShifts(CommandRegistry* registry) {
   registry->AddCommand(std::move(upcoming));
 }
 
+void RegisterSchedules(CommandRegistry* registry) {
+  registry->AddResource({kSchedules,
+                         {"schedule"},
+                         "a project's recurring shifts: a rule in the library's local time, "
+                         "shifts made ahead to a horizon"});
+
+  Command get =
+      NewCommand(kSchedules, "get", "NAME",
+                 "Show a schedule (libraries/x/projects/p/schedules/r), including a deleted one.");
+  get.run = NamedCall<ProjectService>(&ProjectService::Stub::GetSchedule, ScheduleColumns());
+  registry->AddCommand(std::move(get));
+
+  Command list = NewCommand(kSchedules, "list", "[PROJECT]",
+                            "List the schedules of a project (libraries/x/projects/p; - for either "
+                            "id; default: of every project you may see).");
+  list.details =
+      "A library alone (x or libraries/x) lists the schedules of all its projects. RULE is\n"
+      "the rule in words, START the series' first day and TIME its local start time,\n"
+      "THROUGH the last day its shifts exist for, KEPT how many shifts the last change left\n"
+      "as they were (they have sign-ups; -o json names them). A schedule's shifts:\n"
+      "  alliesctl shifts list PROJECT --filter 'schedule = \"NAME\"'\n"
+      "Sortable: start_date, generated_through.\n";
+  list.flags = ListFlagSpecs("schedules", /*filter_and_order=*/true);
+  list.run = ListCall<ProjectService>(
+      &ProjectService::Stub::ListSchedules,
+      [](allies::v1::ListSchedulesResponse* page) { return page->mutable_schedules(); },
+      ScheduleColumns(), "schedules", ScheduleListFlags());
+  registry->AddCommand(std::move(list));
+
+  Command create = NewCommand(kSchedules, "create", "PROJECT",
+                              "Create a recurring schedule of a project (libraries/x/projects/p) "
+                              "and its shifts up to the horizon; --rule, --start-date, "
+                              "--start-time, --duration-minutes and --capacity are required.");
+  create.details =
+      "Dates and times are the library's local ones (libraries update --time-zone sets its\n"
+      "zone; default Europe/Moscow), so a shift at 10:00 stays at 10:00 across a change of\n"
+      "daylight saving time. Example, every Saturday at 11:00 for two hours:\n"
+      "  alliesctl schedules create obl/projects/readings --rule 'FREQ=WEEKLY;BYDAY=SA'\n"
+      "    --start-date 2026-12-05 --start-time 11:00 --duration-minutes 120 --capacity 5\n"
+      "The second Tuesday of each month: --rule 'FREQ=MONTHLY;BYDAY=2TU'.\n";
+  create.flags = CreateFlagSpecs("schedule", ScheduleFieldFlags());
+  create.run = Send<ProjectService>(&ProjectService::Stub::CreateSchedule, CreateScheduleRequest,
+                                    ScheduleColumns());
+  registry->AddCommand(std::move(create));
+
+  Command update = NewCommand(kSchedules, "update", "NAME",
+                              "Update the fields given as flags; the change is carried to the "
+                              "future shifts without sign-ups.");
+  update.details =
+      "The update_mask holds exactly the field flags given. Future shifts of the series\n"
+      "without sign-ups are moved, added or deleted as the new settings say; those with\n"
+      "sign-ups keep their time and capacity, and are named on stderr (\"kept as they were\")\n"
+      "for you to move or cancel by hand.\n";
+  update.flags = UpdateFlagSpecs("schedule", ScheduleFieldFlags());
+  update.run = RunScheduleUpdate;
+  registry->AddCommand(std::move(update));
+
+  Command del =
+      NewCommand(kSchedules, "delete", "NAME",
+                 "End a series: its future shifts are deleted (those with sign-ups only with "
+                 "--force); past shifts stay.");
+  del.flags = {EtagFlag("schedule"),
+               {"force", '\0', false, "", "also delete its future shifts that have sign-ups"}};
+  del.run = NamedCall<ProjectService>(&ProjectService::Stub::DeleteSchedule, ScheduleColumns());
+  registry->AddCommand(std::move(del));
+}
+
 void RegisterSignups(CommandRegistry* registry) {
   registry->AddResource({kSignups,
                          {"signup", "sign-ups"},
@@ -599,6 +755,42 @@ absl::StatusOr<allies::v1::UpdateShiftRequest> BuildUpdateShiftRequest(absl::str
   return request;
 }
 
+absl::StatusOr<std::string> ParseClockTimeFlag(absl::string_view flag, absl::string_view value) {
+  const absl::string_view text = absl::StripAsciiWhitespace(value);
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, ':');
+  int hour = -1;
+  int minute = -1;
+  const bool digits = parts.size() == 2 && !parts[0].empty() && parts[0].size() <= 2 &&
+                      parts[1].size() == 2 && std::all_of(text.begin(), text.end(), [](char c) {
+                        return absl::ascii_isdigit(c) || c == ':';
+                      });
+  if (!digits || !absl::SimpleAtoi(parts[0], &hour) || !absl::SimpleAtoi(parts[1], &minute) ||
+      hour > 23 || minute > 59) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, ": expected a local time of day HH:MM (00:00-23:59), got \"", value, "\""));
+  }
+  return absl::StrFormat("%02d:%02d", hour, minute);
+}
+
+std::string KeptShiftsNote(const Schedule& schedule) {
+  if (schedule.kept_shifts().empty()) return "";
+  return absl::StrCat(
+      "note: kept as they were (they have sign-ups): ", absl::StrJoin(schedule.kept_shifts(), ", "),
+      "; move or cancel them by hand ('shifts update', 'signups cancel')");
+}
+
+absl::StatusOr<allies::v1::CreateScheduleRequest> BuildCreateScheduleRequest(
+    absl::string_view project, const ParsedArgs& args) {
+  return BuildCreateRequest<allies::v1::CreateScheduleRequest>(ScheduleFieldFlags(), "schedule",
+                                                               std::string(project), args);
+}
+
+absl::StatusOr<allies::v1::UpdateScheduleRequest> BuildUpdateScheduleRequest(
+    absl::string_view name, const ParsedArgs& args) {
+  return BuildUpdateRequest<allies::v1::UpdateScheduleRequest>(ScheduleFieldFlags(), "schedule",
+                                                               name, args);
+}
+
 absl::StatusOr<allies::v1::CreateSignupRequest> BuildCreateSignupRequest(absl::string_view shift,
                                                                          const ParsedArgs& args) {
   absl::StatusOr<allies::v1::CreateSignupRequest> request =
@@ -636,6 +828,10 @@ Table ShiftsTable(const google::protobuf::RepeatedPtrField<Shift>& shifts) {
   return ShiftColumns()(shifts);
 }
 
+Table SchedulesTable(const google::protobuf::RepeatedPtrField<Schedule>& schedules) {
+  return ScheduleColumns()(schedules);
+}
+
 Table SignupsTable(const google::protobuf::RepeatedPtrField<Signup>& signups) {
   return SignupColumns()(signups);
 }
@@ -643,6 +839,7 @@ Table SignupsTable(const google::protobuf::RepeatedPtrField<Signup>& signups) {
 void RegisterProjectCommands(CommandRegistry* registry) {
   RegisterProjects(registry);
   RegisterShifts(registry);
+  RegisterSchedules(registry);
   RegisterSignups(registry);
 }
 

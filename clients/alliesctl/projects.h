@@ -1,7 +1,8 @@
-// `alliesctl projects ...`, `alliesctl shifts ...` and `alliesctl signups ...`: volunteer work
-// (allies.v1.ProjectService): a library's projects (PLANNED -> ACTIVE -> COMPLETED, or
-// CANCELLED), their shifts, read in the library's time zone, and volunteers' sign-ups for them
-// (REQUESTED, CONFIRMED, WAITLISTED -> COMPLETED, NO_SHOW or CANCELED).
+// `alliesctl projects ...`, `alliesctl shifts ...`, `alliesctl schedules ...` and `alliesctl
+// signups ...`: volunteer work (allies.v1.ProjectService): a library's projects (PLANNED ->
+// ACTIVE -> COMPLETED, or CANCELLED), their shifts, read in the library's time zone, recurring
+// schedules that make shifts ahead, and volunteers' sign-ups for them (REQUESTED, CONFIRMED,
+// WAITLISTED -> COMPLETED, NO_SHOW or CANCELED).
 #ifndef ALLIES_CLIENTS_ALLIESCTL_PROJECTS_H_
 #define ALLIES_CLIENTS_ALLIESCTL_PROJECTS_H_
 
@@ -36,6 +37,14 @@ std::string SignupListParent(absl::string_view operand);
 absl::Status SetShiftTime(absl::string_view flag, absl::string_view value, bool start,
                           allies::v1::Shift* shift);
 
+// A local time of day written HH:MM (or H:MM), 00:00-23:59, as "HH:MM"; errors name the flag.
+absl::StatusOr<std::string> ParseClockTimeFlag(absl::string_view flag, absl::string_view value);
+
+// What `schedules update` prints on stderr when the change left shifts with sign-ups as they
+// were (kept_shifts): "note: ... kept as they were (they have sign-ups): NAME, ..."; empty when
+// it left none.
+std::string KeptShiftsNote(const allies::v1::Schedule& schedule);
+
 // The requests the create and update commands send (exposed for tests). Errors are usage
 // errors. A shift's update_mask names local_start_time / local_end_time for local times.
 absl::StatusOr<allies::v1::CreateProjectRequest> BuildCreateProjectRequest(
@@ -46,6 +55,11 @@ absl::StatusOr<allies::v1::CreateShiftRequest> BuildCreateShiftRequest(absl::str
                                                                        const ParsedArgs& args);
 absl::StatusOr<allies::v1::UpdateShiftRequest> BuildUpdateShiftRequest(absl::string_view name,
                                                                        const ParsedArgs& args);
+// Schedules: --start-time is checked as HH:MM.
+absl::StatusOr<allies::v1::CreateScheduleRequest> BuildCreateScheduleRequest(
+    absl::string_view project, const ParsedArgs& args);
+absl::StatusOr<allies::v1::UpdateScheduleRequest> BuildUpdateScheduleRequest(
+    absl::string_view name, const ParsedArgs& args);
 absl::StatusOr<allies::v1::CreateSignupRequest> BuildCreateSignupRequest(absl::string_view shift,
                                                                          const ParsedArgs& args);
 // `shifts upcoming`: --parent (a library, x or libraries/x, or a project), --volunteer and
@@ -58,6 +72,9 @@ Table ProjectsTable(const google::protobuf::RepeatedPtrField<allies::v1::Project
 // Columns NAME, START, END (local), TIME ZONE, CAPACITY, CONFIRMED, LEFT, WAITLIST (and DELETED
 // when any is).
 Table ShiftsTable(const google::protobuf::RepeatedPtrField<allies::v1::Shift>& shifts);
+// Columns NAME, RULE (in words), START (date), TIME, MINUTES, CAPACITY, THROUGH (generated
+// through), KEPT (how many kept_shifts) (and DELETED when any is).
+Table SchedulesTable(const google::protobuf::RepeatedPtrField<allies::v1::Schedule>& schedules);
 // Columns NAME, VOLUNTEER, PARTY, SOURCE, STATE (and DELETED when any is).
 Table SignupsTable(const google::protobuf::RepeatedPtrField<allies::v1::Signup>& signups);
 

@@ -204,15 +204,6 @@ std::string DayUtc(const google::protobuf::Timestamp& ts) {
   return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(ts.seconds()), absl::UTCTimeZone());
 }
 
-// The deadline of one bulk call: --timeout when given, else kBulkTimeoutSeconds.
-void PrepareBulkContext(const Invocation& inv, grpc::ClientContext* context) {
-  inv.PrepareContext(context);
-  if (!inv.args().Has("timeout")) {
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(static_cast<int>(kBulkTimeoutSeconds)));
-  }
-}
-
 // ---- import ----
 
 struct PendingRow {
@@ -233,39 +224,6 @@ void CountClientFailure(ImportResult result, ImportVolunteersResponse* response)
   response->set_failed(response->failed() + 1);
   *response->add_results() = std::move(result);
 }
-
-// "\r12000/100000 rows (12%) 3400 rows/s" on a terminal.
-class Progress {
- public:
-  Progress(Invocation& inv, size_t total)
-      : err_(inv.err()),
-        enabled_(total > 0 && &inv.err() == &std::cerr && isatty(STDERR_FILENO) == 1),
-        total_(total),
-        start_(std::chrono::steady_clock::now()) {}
-
-  void Show(size_t done) {
-    if (!enabled_) return;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = seconds > 0 ? done / seconds : 0;
-    // "\x1b[K" clears what a longer line before left.
-    err_ << absl::StrFormat("\r%d/%d rows (%d%%) %.0f rows/s\x1b[K", done, total_,
-                            done * 100 / total_, rate)
-         << std::flush;
-    shown_ = true;
-  }
-  void Done() {
-    if (shown_) err_ << "\n" << std::flush;
-    shown_ = false;
-  }
-
- private:
-  std::ostream& err_;
-  bool enabled_;
-  size_t total_;
-  std::chrono::steady_clock::time_point start_;
-  bool shown_ = false;
-};
 
 void SortResultsByLine(ImportVolunteersResponse* response) {
   std::stable_sort(
@@ -414,7 +372,7 @@ int RunImport(Invocation& inv) {
       PlanImportBatches(sizes, batch_size, kMaxBatchBytes);
 
   std::unique_ptr<VolunteerService::Stub> stub = VolunteerService::NewStub(inv.Channel());
-  Progress progress(inv, total);
+  RowProgress progress(inv, total);
   for (const auto& [begin, end] : batches) {
     ImportVolunteersRequest request;
     request.set_parent(parent);
@@ -463,6 +421,43 @@ int ListAll(Invocation& inv, Request request, Call call, Each each) {
 }
 
 }  // namespace
+
+// ---- Long runs ----
+
+void PrepareBulkContext(const Invocation& inv, grpc::ClientContext* context) {
+  inv.PrepareContext(context);
+  if (!inv.args().Has("timeout")) {
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(static_cast<int>(kBulkTimeoutSeconds)));
+  }
+}
+
+RowProgress::RowProgress(Invocation& inv, size_t total)
+    : err_(inv.err()),
+      enabled_(&inv.err() == &std::cerr && isatty(STDERR_FILENO) == 1),
+      total_(total),
+      start_(std::chrono::steady_clock::now()) {}
+
+void RowProgress::Show(size_t done) {
+  if (!enabled_) return;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double rate = seconds > 0 ? done / seconds : 0;
+  // "\x1b[K" clears what a longer line before left.
+  if (total_ > 0) {
+    err_ << absl::StrFormat("\r%d/%d rows (%d%%) %.0f rows/s\x1b[K", done, total_,
+                            done * 100 / total_, rate);
+  } else {
+    err_ << absl::StrFormat("\r%d rows so far, %.0f rows/s\x1b[K", done, rate);
+  }
+  err_ << std::flush;
+  shown_ = true;
+}
+
+void RowProgress::Done() {
+  if (shown_) err_ << "\n" << std::flush;
+  shown_ = false;
+}
 
 // ---- Text encoding ----
 

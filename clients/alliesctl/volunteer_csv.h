@@ -1,14 +1,17 @@
 // `alliesctl volunteers import` and the CSV side of `alliesctl volunteers export`: a library's
 // volunteers as a spreadsheet file (UTF-8 or Windows-1251, ';' or ','), read with libcsv and sent
 // to VolunteerService.ImportVolunteers in batches, or written from ListVolunteers and the
-// library's consents. The pure pieces are exposed for tests.
+// library's consents. The pure pieces are exposed for tests; the CSV writer, the bulk deadline
+// and the progress line serve `alliesctl hours export` too.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_VOLUNTEER_CSV_H_
 #define ALLIES_CLIENTS_ALLIESCTL_VOLUNTEER_CSV_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,7 @@
 #include "clients/alliesctl/cli.h"
 #include "clients/alliesctl/output.h"
 #include "google/type/date.pb.h"
+#include "grpcpp/client_context.h"
 
 namespace allies::ctl {
 
@@ -26,6 +30,29 @@ namespace allies::ctl {
 Command VolunteerImportCommand();
 // `volunteers export LIBRARY [--file OUT.csv]`: every live volunteer of the library as CSV.
 int RunVolunteerCsvExport(Invocation& inv);
+
+// ---- Long runs ----
+
+// The deadline of one bulk call (an import batch, an export page): --timeout when given, else
+// 300 seconds.
+void PrepareBulkContext(const Invocation& inv, grpc::ClientContext* context);
+
+// Progress of a long run on stderr, shown only when that is a terminal (never when it is a
+// pipe, a file or a test's stream): "\r12000/100000 rows (12%) 3400 rows/s", or with an unknown
+// total (0) "\r12000 rows so far, 3400 rows/s"; Done ends the line.
+class RowProgress {
+ public:
+  RowProgress(Invocation& inv, size_t total);
+  void Show(size_t done);
+  void Done();
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  size_t total_;
+  std::chrono::steady_clock::time_point start_;
+  bool shown_ = false;
+};
 
 // ---- Text encoding ----
 

@@ -21,6 +21,7 @@ using allies::v1::VolunteerService;
 
 constexpr char kAgreements[] = "volunteer-agreements";
 constexpr char kQualifications[] = "qualifications";
+constexpr int kDefaultWithinDays = 30;
 
 // ---- Volunteer agreements ----
 
@@ -140,6 +141,37 @@ struct VolunteerListFlags {
   }
 };
 
+// The request of an `expiring` command: the parent of VolunteerListParent, --within-days and
+// the page flags.
+template <typename Request>
+absl::StatusOr<Request> BuildExpiringRequest(absl::string_view operand, const ParsedArgs& args) {
+  Request request;
+  request.set_parent(VolunteerListParent(operand));
+  request.set_within_days(kDefaultWithinDays);
+  if (std::optional<std::string> days = args.Get("within-days")) {
+    absl::StatusOr<int32_t> within = ParseInt32Flag("within-days", *days);
+    if (!within.ok()) return within.status();
+    request.set_within_days(*within);
+  }
+  return request;
+}
+
+struct ExpiringFlags {
+  template <typename Request>
+  int operator()(Invocation& inv, Request& request) const {
+    absl::StatusOr<Request> built =
+        BuildExpiringRequest<Request>(inv.operands().empty() ? "" : inv.operands()[0], inv.args());
+    if (!built.ok()) return inv.UsageError(built.status().message());
+    request = *std::move(built);
+    return ApplyPageFlags(inv, request);
+  }
+};
+
+FlagSpec WithinDaysFlag() {
+  return {"within-days", '\0', true, "DAYS",
+          absl::StrCat("how far ahead to look, 0-3650 (default ", kDefaultWithinDays, ")")};
+}
+
 void RegisterAgreements(CommandRegistry* registry) {
   registry->AddResource({kAgreements,
                          {"volunteer-agreement", "vagreements"},
@@ -227,6 +259,23 @@ void RegisterAgreements(CommandRegistry* registry) {
   terminate.run = NamedCall<VolunteerService>(&VolunteerService::Stub::TerminateVolunteerAgreement,
                                               AgreementColumns(), TerminationReason);
   registry->AddCommand(std::move(terminate));
+
+  Command expiring =
+      NewCommand(kAgreements, "expiring", "[VOLUNTEER]",
+                 "List ACTIVE volunteer agreements ending within --within-days, soonest first "
+                 "(a volunteer, or a library's: x or libraries/x; default: of every volunteer you "
+                 "may see).");
+  expiring.details =
+      "An agreement is listed when its end date (UTC) falls between today and today plus\n"
+      "--within-days; 0 means ending today. Example:\n"
+      "  alliesctl volunteer-agreements expiring obl --within-days 30\n";
+  expiring.flags = PageFlagSpecs("agreements");
+  expiring.flags.push_back(WithinDaysFlag());
+  expiring.run = ListCall<VolunteerService>(
+      &VolunteerService::Stub::ListExpiringVolunteerAgreements,
+      [](allies::v1::ListVolunteerAgreementsResponse* page) { return page->mutable_agreements(); },
+      AgreementColumns(), "expiring volunteer agreements", ExpiringFlags());
+  registry->AddCommand(std::move(expiring));
 }
 
 void RegisterQualifications(CommandRegistry* registry) {
@@ -293,6 +342,24 @@ void RegisterQualifications(CommandRegistry* registry) {
   undelete.run = NamedCall<VolunteerService>(&VolunteerService::Stub::UndeleteQualification,
                                              QualificationColumns());
   registry->AddCommand(std::move(undelete));
+
+  Command expiring =
+      NewCommand(kQualifications, "expiring", "[VOLUNTEER]",
+                 "List VALID qualifications whose expiry date falls within --within-days, "
+                 "soonest first (a volunteer, or a library's: x or libraries/x; default: of every "
+                 "volunteer you may see).");
+  expiring.details =
+      "A qualification is listed when its expiry date (UTC) falls between today and today\n"
+      "plus --within-days; 0 means expiring today. A project that requires it stops taking\n"
+      "the volunteer's sign-ups for shifts that end after it. Example:\n"
+      "  alliesctl qualifications expiring obl --within-days 30\n";
+  expiring.flags = PageFlagSpecs("qualifications");
+  expiring.flags.push_back(WithinDaysFlag());
+  expiring.run = ListCall<VolunteerService>(
+      &VolunteerService::Stub::ListExpiringQualifications,
+      [](allies::v1::ListQualificationsResponse* page) { return page->mutable_qualifications(); },
+      QualificationColumns(), "expiring qualifications", ExpiringFlags());
+  registry->AddCommand(std::move(expiring));
 }
 
 }  // namespace
@@ -328,6 +395,16 @@ absl::StatusOr<allies::v1::UpdateQualificationRequest> BuildUpdateQualificationR
     absl::string_view name, const ParsedArgs& args) {
   return BuildUpdateRequest<allies::v1::UpdateQualificationRequest>(QualificationFieldFlags(),
                                                                     "qualification", name, args);
+}
+
+absl::StatusOr<allies::v1::ListExpiringQualificationsRequest> BuildExpiringQualificationsRequest(
+    absl::string_view parent, const ParsedArgs& args) {
+  return BuildExpiringRequest<allies::v1::ListExpiringQualificationsRequest>(parent, args);
+}
+
+absl::StatusOr<allies::v1::ListExpiringVolunteerAgreementsRequest>
+BuildExpiringVolunteerAgreementsRequest(absl::string_view parent, const ParsedArgs& args) {
+  return BuildExpiringRequest<allies::v1::ListExpiringVolunteerAgreementsRequest>(parent, args);
 }
 
 Table VolunteerAgreementsTable(

@@ -36,6 +36,13 @@ absl::StatusOr<allies::v1::CreateQualificationRequest> BuildCreateQualificationR
 absl::StatusOr<allies::v1::UpdateQualificationRequest> BuildUpdateQualificationRequest(
     absl::string_view name, const ParsedArgs& args);
 
+// `qualifications expiring [VOLUNTEER]` and `volunteer-agreements expiring [VOLUNTEER]`: the
+// parent of VolunteerListParent and --within-days (default 30).
+absl::StatusOr<allies::v1::ListExpiringQualificationsRequest> BuildExpiringQualificationsRequest(
+    absl::string_view parent, const ParsedArgs& args);
+absl::StatusOr<allies::v1::ListExpiringVolunteerAgreementsRequest>
+BuildExpiringVolunteerAgreementsRequest(absl::string_view parent, const ParsedArgs& args);
+
 // Columns NAME, STATE, END DATE, SIGNER (and DELETED when any is).
 Table VolunteerAgreementsTable(
     const google::protobuf::RepeatedPtrField<allies::v1::VolunteerAgreement>& agreements);

@@ -474,6 +474,143 @@ contains "$tmp/err" "No upcoming shifts found." "an empty list says so"
 expect 3 "within-hours out of range is exit 3" -- "$ctl" shifts upcoming --within-hours 9000
 expect 6 "a project with live shifts is deleted only with --force" -- "$ctl" projects delete "$project"
 expect 2 "cancelling a project needs a reason" -- "$ctl" projects cancel "$project"
+# A recurring schedule: every week on the weekday of $shift_day, 08:00 in the library's time
+# (Vladivostok), shifts made two weeks ahead; a change of time keeps the shift that has a
+# sign-up and moves the others.
+schedule=$project/schedules/weekly
+weekday=$(LC_ALL=C TZ=Asia/Vladivostok date -d '+2 days' +%a | cut -c1-2 | tr '[:lower:]' '[:upper:]')
+next_week=$(date -d "$shift_day +7 days" +%F)
+expect 2 "a start time that is not HH:MM is a usage error" -- "$ctl" schedules create "$project" --rule "FREQ=WEEKLY;BYDAY=$weekday" --start-date "$shift_day" --start-time "8 утра" --duration-minutes 90 --capacity 4
+contains "$tmp/err" "--start-time: expected a local time of day HH:MM" "the usage error says what is wanted"
+expect 3 "a bad rule is exit 3" -- "$ctl" schedules create "$project" --rule "FREQ=DAILY" --start-date "$shift_day" --start-time 08:00 --duration-minutes 90 --capacity 4
+contains "$tmp/err" "schedule.rule" "the violation names the rule"
+expect 0 "a weekly schedule in the library's local time" -- "$ctl" schedules create "$project" --id weekly --rule "FREQ=WEEKLY;BYDAY=$weekday" --start-date "$shift_day" --start-time 8:00 --duration-minutes 90 --capacity 4 --waitlist-mode manual --place "Абонемент" --horizon-days 14
+contains "$tmp/out" "MINUTES   CAPACITY   THROUGH      KEPT" "the table of schedules"
+contains "$tmp/out" "$schedule" "create prints the schedule"
+contains "$tmp/out" "$shift_day   08:00   90        4          " "its start, local time, minutes and capacity"
+expect 0 "the schedule as json" -- "$ctl" schedules get "$schedule" -o json
+contains "$tmp/out" '"startTime": "08:00"' "the start time is kept as given, HH:MM"
+contains "$tmp/out" '"waitlistMode": "MANUAL"' "the waitlist mode"
+contains "$tmp/out" '"generatedThrough": {' "shifts are made up to a day"
+expect 0 "the schedule's shifts" -- "$ctl" shifts list "$project" --filter "schedule = \"$schedule\""
+contains "$tmp/out" "${shift_day}T08:00   ${shift_day}T09:30   Asia/Vladivostok   4" "the first at 08:00 Vladivostok time"
+contains "$tmp/out" "${next_week}T08:00   ${next_week}T09:30" "and a week later"
+first_occurrence=$(grep -o "$project/shifts/[^ ]*" "$tmp/out" | head -1)
+expect 0 "the project's schedules" -- "$ctl" schedules list "$project" -o csv
+contains "$tmp/out" "NAME,RULE,START,TIME,MINUTES,CAPACITY,THROUGH,KEPT" "csv of the schedules"
+contains "$tmp/out" "$schedule," "the schedule is listed"
+expect 0 "sign up for the first occurrence" -- "$ctl" signups create "$first_occurrence" --volunteer "$volunteer"
+contains "$tmp/out" "CONFIRMED" "the sign-up is confirmed"
+expect 0 "move the series to 09:00" -- "$ctl" schedules update "$schedule" --start-time 09:00
+contains "$tmp/out" "09:00" "the schedule starts at 09:00"
+contains "$tmp/err" "kept as they were (they have sign-ups): $first_occurrence" "the booked shift is named on stderr"
+expect 0 "the schedule's shifts after the move" -- "$ctl" shifts list "$project" --filter "schedule = \"$schedule\""
+contains "$tmp/out" "${shift_day}T08:00   ${shift_day}T09:30" "the booked shift kept its time"
+contains "$tmp/out" "${next_week}T09:00   ${next_week}T10:30" "the free one moved"
+expect 1 "the booked one has no twin at the new time" -- grep -q "${shift_day}T09:00" "$tmp/out"
+expect 0 "a change of place only" -- "$ctl" schedules update "$schedule" --place "Читальный зал"
+contains "$tmp/out" "$schedule" "the schedule is printed"
+expect 6 "a schedule with booked future shifts ends only with --force" -- "$ctl" schedules delete "$schedule"
+contains "$tmp/err" "SCHEDULE_HAS_SIGNUPS" "the reason is printed"
+# Hours: entered by staff with a Cyrillic description, approved (final), a rejection that needs
+# a reason, a correction; the record book and the CSV for Dobro.rf.
+work_day=$(date -u -d '-1 day' +%F)
+hours=$volunteer/hours/reading-day
+mistake=$volunteer/hours/mistake
+correction=$volunteer/hours/early-leave
+description="Громкие чтения «Ёлка» для второклассников, с обсуждением"
+expect 2 "hours need --minutes or --hours" -- "$ctl" hours create "$volunteer" --project "$project" --date "$work_day"
+contains "$tmp/err" "--minutes or --hours is required" "the usage error says so"
+expect 0 "hours worked, given in hours" -- "$ctl" hours create "$volunteer" --id reading-day --project "$project" --date "$work_day" --hours 2.5 --description "$description"
+contains "$tmp/out" "$hours" "create prints the entry"
+contains "$tmp/out" "$work_day   150       2.5     $project   STAFF    SUBMITTED" "150 minutes, entered by staff, submitted"
+expect 0 "the entry as json" -- "$ctl" hours get "$hours" -o json
+contains "$tmp/out" "\"description\": \"$description\"" "the Cyrillic description is kept"
+contains "$tmp/out" '"minutes": 150' "2.5 hours are 150 minutes"
+expect 0 "approve the hours" -- "$ctl" hours approve "$hours"
+contains "$tmp/out" "APPROVED" "the hours are approved"
+expect 6 "approved hours take no change" -- "$ctl" hours update "$hours" --minutes 10
+contains "$tmp/err" "HOURS_STATE" "the reason is printed"
+expect 6 "nor a delete" -- "$ctl" hours delete "$hours"
+contains "$tmp/err" "HOURS_APPROVED" "the reason is printed"
+expect 0 "hours that did not happen" -- "$ctl" hours create "$volunteer" --id mistake --project "$project" --date "$work_day" --minutes 60 --source import
+expect 2 "a rejection without a reason is refused" -- "$ctl" hours reject "$mistake"
+contains "$tmp/err" "--reason is required" "the usage error says why"
+expect 0 "the entry is still submitted" -- "$ctl" hours get "$mistake"
+contains "$tmp/out" "SUBMITTED" "nothing was sent"
+expect 0 "reject with a reason" -- "$ctl" hours reject "$mistake" --reason "Смены в этот день не было"
+contains "$tmp/out" "REJECTED" "the hours are rejected"
+expect 0 "a correction takes half an hour away" -- "$ctl" hours create "$volunteer" --id early-leave --project "$project" --date "$work_day" --minutes -30 --corrects "$hours" --description "Ушла на полчаса раньше"
+contains "$tmp/out" "-30       -0.5" "negative minutes"
+contains "$tmp/out" "$hours" "it names the corrected entry"
+expect 6 "a rejected entry is not corrected" -- "$ctl" hours create "$volunteer" --project "$project" --date "$work_day" --minutes 10 --corrects "$mistake"
+contains "$tmp/err" "CORRECTS_UNAPPROVED" "the reason is printed"
+expect 0 "approve the correction" -- "$ctl" hours approve "$correction" --reason "Проверено по журналу"
+expect 0 "the volunteer's approved hours" -- "$ctl" hours list "$volunteer" --filter 'state = APPROVED'
+contains "$tmp/out" "$hours " "the approved entry"
+contains "$tmp/out" "$correction " "and its correction"
+expect 1 "not the rejected one" -- grep -q "$mistake" "$tmp/out"
+expect 0 "the volunteer's approved minutes" -- "$ctl" volunteers get "$volunteer" -o json
+contains "$tmp/out" '"approvedMinutes": "120"' "150 - 30"
+expect 0 "the record book as csv" -- "$ctl" volunteers record-book "$volunteer" -o csv
+contains "$tmp/out" "date,minutes,hours,project_title,project,description,confirmed_by_name,confirmed_by,confirm_time,corrects,entry" "the csv header"
+contains "$tmp/out" "$work_day,150,2.5,Громкие чтения для детей,$project,\"$description\"," "the approved entry, its description quoted"
+contains "$tmp/out" "$work_day,-30,-0.5,Громкие чтения для детей,$project,Ушла на полчаса раньше," "the correction"
+contains "$tmp/out" ",$hours,$correction" "naming what it corrects"
+expect 1 "no rejected hours in the book" -- grep -q "$mistake" "$tmp/out"
+expect 0 "the record book for a period" -- "$ctl" volunteers record-book "$volunteer" --from "$work_day" --to "$today"
+contains "$tmp/out" "Volunteer:   Петрова Анна Сергеевна ($volunteer)" "whose book"
+contains "$tmp/out" "Dobro.rf id: 12345678" "with the Dobro.rf id"
+contains "$tmp/out" "Period:      from $work_day to $today" "the period"
+contains "$tmp/out" "Approved:    2 hours (120 minutes) in 2 entries" "the total"
+contains "$tmp/out" "Totals:" "the totals section"
+contains "$tmp/out" "Громкие чтения для детей   2       120       2" "by year and project"
+expect 0 "the record book as json" -- "$ctl" volunteers record-book "$volunteer" -o json
+contains "$tmp/out" '"totalMinutes": "120"' "the total in the proto"
+contains "$tmp/out" '"confirmedBy": "apiKeys/' "who confirmed each entry"
+expect 0 "an empty period" -- "$ctl" volunteers record-book "$volunteer" --to 2020-01-01
+contains "$tmp/out" "No approved hours in the period." "says so"
+from_day=$(date -u -d '-30 days' +%F)
+dobro_header="dobro_id,family_name,given_name,patronymic,date,hours,project,organizer,description"
+expect 0 "the hours for Dobro.rf" -- "$ctl" hours export oblast --from "$from_day" --to "$today"
+cp "$tmp/out" "$tmp/dobro.csv"
+expect 0 "the header comes first" -- test "$(head -1 "$tmp/dobro.csv" | tr -d '\r')" = "$dobro_header"
+contains "$tmp/dobro.csv" "12345678,Петрова,Анна,Сергеевна,$work_day,2.5,Громкие чтения для детей,Областная библиотека им. Ё. Ёлкина,\"$description\"" "the volunteer's row, hours as a decimal"
+contains "$tmp/dobro.csv" "12345678,Петрова,Анна,Сергеевна,$work_day,-0.5,Громкие чтения для детей," "the correction's row"
+expect 0 "three lines" -- test "$(wc -l <"$tmp/dobro.csv")" = 3
+expect 0 "CRLF line ends" -- test "$(grep -c $'\r$' "$tmp/dobro.csv")" = 3
+expect 0 "every library, into a file, a row a page" -- "$ctl" hours export - --from "$from_day" --to "$today" --file "$tmp/dobro-all.csv" --page-size 1
+contains "$tmp/err" "Exported 2 rows of approved hours (2 hours) of libraries/- from $from_day to $today to $tmp/dobro-all.csv." "the summary on stderr"
+expect 0 "the file is the same CSV" -- diff "$tmp/dobro.csv" "$tmp/dobro-all.csv"
+expect 0 "the rows as json" -- "$ctl" hours export oblast --from "$from_day" --to "$today" -o json
+contains "$tmp/out" '"familyName": "Петрова"' "the rows as the API gives them"
+expect 0 "no hours long ago" -- "$ctl" hours export oblast --from 2020-01-01 --to 2020-12-31
+contains "$tmp/out" "$dobro_header" "the header alone"
+contains "$tmp/err" "No approved hours from 2020-01-01 to 2020-12-31 in libraries/oblast." "says so"
+expect 3 "a period over 366 days is exit 3" -- "$ctl" hours export oblast --from 2025-01-01 --to 2026-12-31
+contains "$tmp/err" "end_date" "the violation names the end date"
+expect 2 "the period is required" -- "$ctl" hours export oblast --from "$from_day"
+# What expires soon: a qualification in 10 days, a volunteer agreement in 20.
+soon=$(date -u -d '+10 days' +%F)
+later=$(date -u -d '+20 days' +%F)
+expect 0 "a health certificate expiring in 10 days" -- "$ctl" qualifications create "$smirnova" --id medical --kind medical_certificate --title "Медицинская книжка" --issued-date "$today" --expiry-date "$soon"
+expect 0 "qualifications expiring within 30 days" -- "$ctl" qualifications expiring oblast --within-days 30
+contains "$tmp/out" "$smirnova/qualifications/medical" "the certificate is listed"
+contains "$tmp/out" "MEDICAL_CERTIFICATE   Медицинская книжка   $soon   VALID" "with its kind, title and expiry"
+cp "$tmp/out" "$tmp/expiring.out"
+expect 1 "not the training without an expiry" -- grep -q "first-aid" "$tmp/expiring.out"
+expect 1 "nor the one already expired" -- grep -q "no-record" "$tmp/expiring.out"
+expect 0 "none within 5 days" -- "$ctl" qualifications expiring --within-days 5
+contains "$tmp/err" "No expiring qualifications found." "an empty list says so"
+expect 0 "a volunteer agreement ending in 20 days" -- "$ctl" volunteer-agreements create "$volunteer" --id summer --tasks "Летние чтения во дворе" --end-date "$later" --signer volunteer
+expect 0 "activate it" -- "$ctl" volunteer-agreements activate "$volunteer/agreements/summer"
+expect 0 "volunteer agreements expiring within 30 days" -- "$ctl" volunteer-agreements expiring --within-days 30
+contains "$tmp/out" "$volunteer/agreements/summer   ACTIVE   $later" "the agreement is listed with its end date"
+expect 1 "not the child's, ending in a year" -- grep -q "$child_agreement" "$tmp/out"
+expect 0 "within 400 days in the library" -- "$ctl" vagreements expiring oblast --within-days 400 -o csv
+contains "$tmp/out" "$child_agreement,ACTIVE,$end_date,REPRESENTATIVE" "the child's agreement too"
+expect 3 "within-days out of range is exit 3" -- "$ctl" qualifications expiring --within-days 5000
+contains "$tmp/err" "within_days" "the violation names the field"
 expect 0 "create a key" -- "$ctl" keys create --display-name "Методист ЦБС" --role methodist --library oblast
 contains "$tmp/out" "The key (shown only now; keep it safe):" "the secret is printed once"
 key_name=$(grep -o 'apiKeys/[a-z0-9-]*' "$tmp/out" | head -1)

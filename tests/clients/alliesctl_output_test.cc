@@ -14,10 +14,12 @@
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
+#include "clients/alliesctl/hours.h"
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/output.h"
 #include "clients/alliesctl/partners.h"
 #include "clients/alliesctl/projects.h"
+#include "clients/alliesctl/volunteer_csv.h"
 #include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
 #include "google/rpc/error_details.pb.h"
@@ -32,6 +34,7 @@ using allies::v1::Library;
 using allies::v1::Partner;
 using allies::v1::Project;
 using allies::v1::Qualification;
+using allies::v1::Schedule;
 using allies::v1::Shift;
 using allies::v1::Signup;
 using allies::v1::Volunteer;
@@ -1824,6 +1827,503 @@ TEST(RunCliTest, ProjectUsageErrorsExitTwo) {
   EXPECT_EQ(RunCtl({"signups", "create", "libraries/o/projects/p/shifts/s"}).code, 2);
   EXPECT_EQ(RunCtl({"signups", "delete", "a"}).code, 2);  // No such verb.
   EXPECT_EQ(RunCtl({"signups", "cancel", "a", "--overlap-reason", "x"}).code, 2);
+}
+
+// ---- Schedules ----
+
+TEST(SchedulesTest, ClockTimes) {
+  EXPECT_EQ(ParseClockTimeFlag("start-time", "10:00").value(), "10:00");
+  EXPECT_EQ(ParseClockTimeFlag("start-time", " 9:30 ").value(), "09:30");
+  EXPECT_EQ(ParseClockTimeFlag("start-time", "23:59").value(), "23:59");
+  EXPECT_EQ(ParseClockTimeFlag("start-time", "00:00").value(), "00:00");
+  for (const char* bad :
+       {"24:00", "10:60", "10", "10:0", "10:00:00", "10.00", "-1:00", "", "1O:00", "10:00+03"}) {
+    absl::StatusOr<std::string> parsed = ParseClockTimeFlag("start-time", bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(
+        parsed.status().message().rfind("--start-time: expected a local time of day HH:MM", 0), 0u)
+        << parsed.status().message();
+  }
+}
+
+TEST(SchedulesTest, BuildScheduleRequests) {
+  allies::v1::CreateScheduleRequest create =
+      BuildCreateScheduleRequest("obl/projects/readings", Args({"--id",
+                                                                "saturdays",
+                                                                "--rule",
+                                                                "FREQ=WEEKLY;BYDAY=SA",
+                                                                "--start-date",
+                                                                "2026-12-05",
+                                                                "--start-time",
+                                                                "9:30",
+                                                                "--duration-minutes",
+                                                                "120",
+                                                                "--capacity",
+                                                                "5",
+                                                                "--waitlist-mode",
+                                                                "manual",
+                                                                "--place",
+                                                                "Читальный зал",
+                                                                "--notes",
+                                                                "Возьмите очки",
+                                                                "--horizon-days",
+                                                                "60",
+                                                                "--request-id",
+                                                                "r1"}))
+          .value();
+  const Schedule& s = create.schedule();
+  EXPECT_EQ(create.parent(), "libraries/obl/projects/readings");
+  EXPECT_EQ(create.schedule_id(), "saturdays");
+  EXPECT_EQ(create.request_id(), "r1");
+  EXPECT_EQ(s.rule(), "FREQ=WEEKLY;BYDAY=SA");
+  EXPECT_EQ(FormatDate(s.start_date()), "2026-12-05");
+  EXPECT_EQ(s.start_time(), "09:30");
+  EXPECT_EQ(s.duration_minutes(), 120);
+  EXPECT_EQ(s.capacity(), 5);
+  EXPECT_EQ(s.waitlist_mode(), allies::v1::MANUAL);
+  EXPECT_EQ(s.place(), "Читальный зал");
+  EXPECT_EQ(s.notes(), "Возьмите очки");
+  EXPECT_EQ(s.horizon_days(), 60);
+
+  const std::vector<std::string> required = {
+      "--rule", "FREQ=WEEKLY;BYDAY=SA", "--start-date", "2026-12-05", "--start-time",
+      "10:00",  "--duration-minutes",   "90",           "--capacity", "3"};
+  EXPECT_TRUE(BuildCreateScheduleRequest("libraries/o/projects/p", Args(required)).ok());
+  for (size_t i = 0; i < required.size(); i += 2) {
+    std::vector<std::string> words = required;
+    words.erase(words.begin() + i, words.begin() + i + 2);
+    EXPECT_EQ(BuildCreateScheduleRequest("libraries/o/projects/p", Args(words)).status().message(),
+              required[i] + " is required");
+  }
+  std::vector<std::string> bad_time = required;
+  bad_time[5] = "10 утра";
+  EXPECT_EQ(BuildCreateScheduleRequest("libraries/o/projects/p", Args(bad_time))
+                .status()
+                .message()
+                .rfind("--start-time: ", 0),
+            0u);
+  std::vector<std::string> bad_mode = required;
+  bad_mode.insert(bad_mode.end(), {"--waitlist-mode", "sometimes"});
+  EXPECT_EQ(BuildCreateScheduleRequest("libraries/o/projects/p", Args(bad_mode))
+                .status()
+                .message()
+                .rfind("--waitlist-mode: ", 0),
+            0u);
+
+  allies::v1::UpdateScheduleRequest update =
+      BuildUpdateScheduleRequest(
+          "libraries/o/projects/p/schedules/s",
+          Args({"--start-time", "11:00", "--capacity", "8", "--notes", "", "--etag", "e1"}))
+          .value();
+  EXPECT_EQ(update.schedule().name(), "libraries/o/projects/p/schedules/s");
+  EXPECT_EQ(update.schedule().etag(), "e1");
+  EXPECT_EQ(update.schedule().start_time(), "11:00");
+  EXPECT_EQ(Paths(update.update_mask()),
+            (std::vector<std::string>{"start_time", "capacity", "notes"}));
+  EXPECT_FALSE(BuildUpdateScheduleRequest("libraries/o/projects/p/schedules/s", Args({})).ok());
+}
+
+TEST(SchedulesTest, TableAndKeptShiftsNote) {
+  google::protobuf::RepeatedPtrField<Schedule> schedules;
+  Schedule* s = schedules.Add();
+  s->set_name("libraries/o/projects/p/schedules/saturdays");
+  s->set_rule("FREQ=WEEKLY;BYDAY=SA");
+  s->set_rule_description("every week on Saturday");
+  *s->mutable_start_date() = ParseDateFlag("start-date", "2026-12-05").value();
+  s->set_start_time("10:00");
+  s->set_duration_minutes(90);
+  s->set_capacity(5);
+  *s->mutable_generated_through() = ParseDateFlag("through", "2027-03-05").value();
+  s->add_kept_shifts("libraries/o/projects/p/shifts/a");
+  s->add_kept_shifts("libraries/o/projects/p/shifts/b");
+  Schedule* bare = schedules.Add();  // No description: the rule itself.
+  bare->set_name("libraries/o/projects/p/schedules/monthly");
+  bare->set_rule("FREQ=MONTHLY;BYDAY=-1FR");
+  const Table table = SchedulesTable(schedules);
+  EXPECT_EQ(table.headers, (std::vector<std::string>{"NAME", "RULE", "START", "TIME", "MINUTES",
+                                                     "CAPACITY", "THROUGH", "KEPT"}));
+  EXPECT_EQ(table.rows[0], (std::vector<std::string>{"libraries/o/projects/p/schedules/saturdays",
+                                                     "every week on Saturday", "2026-12-05",
+                                                     "10:00", "90", "5", "2027-03-05", "2"}));
+  EXPECT_EQ(table.rows[1][1], "FREQ=MONTHLY;BYDAY=-1FR");
+  EXPECT_EQ(table.rows[1][6], "<none>");
+  EXPECT_EQ(table.rows[1][7], "0");
+
+  EXPECT_EQ(KeptShiftsNote(*s),
+            "note: kept as they were (they have sign-ups): "
+            "libraries/o/projects/p/shifts/a, libraries/o/projects/p/shifts/b; move or cancel "
+            "them by hand ('shifts update', 'signups cancel')");
+  EXPECT_EQ(KeptShiftsNote(*bare), "");
+}
+
+// ---- Hours ----
+
+TEST(HoursTest, HoursAsMinutes) {
+  EXPECT_EQ(ParseHoursFlag("hours", "1.5").value(), 90);
+  EXPECT_EQ(ParseHoursFlag("hours", "1,5").value(), 90);
+  EXPECT_EQ(ParseHoursFlag("hours", "2").value(), 120);
+  EXPECT_EQ(ParseHoursFlag("hours", " 0.25 ").value(), 15);
+  EXPECT_EQ(ParseHoursFlag("hours", ".5").value(), 30);
+  EXPECT_EQ(ParseHoursFlag("hours", "3.").value(), 180);
+  EXPECT_EQ(ParseHoursFlag("hours", "-0.5").value(), -30);
+  EXPECT_EQ(ParseHoursFlag("hours", "+1.05").value(), 63);
+  EXPECT_EQ(ParseHoursFlag("hours", "24").value(), 1440);
+  for (const char* bad : {"", "-", ".", "1.5.0", "полтора", "1h", "1e2", "1 5", "1234567"}) {
+    absl::StatusOr<int32_t> minutes = ParseHoursFlag("hours", bad);
+    ASSERT_FALSE(minutes.ok()) << bad;
+    EXPECT_EQ(minutes.status().message().rfind("--hours: ", 0), 0u) << minutes.status().message();
+  }
+  absl::StatusOr<int32_t> third = ParseHoursFlag("hours", "1.01");
+  ASSERT_FALSE(third.ok());
+  EXPECT_NE(third.status().message().find("not a whole number of minutes (60.6)"),
+            std::string::npos)
+      << third.status().message();
+}
+
+TEST(HoursTest, DecimalHours) {
+  EXPECT_EQ(DecimalHours(150), "2.5");
+  EXPECT_EQ(DecimalHours(90), "1.5");
+  EXPECT_EQ(DecimalHours(60), "1");
+  EXPECT_EQ(DecimalHours(0), "0");
+  EXPECT_EQ(DecimalHours(20), "0.33");
+  EXPECT_EQ(DecimalHours(40), "0.67");
+  EXPECT_EQ(DecimalHours(100), "1.67");
+  EXPECT_EQ(DecimalHours(1), "0.02");
+  EXPECT_EQ(DecimalHours(3), "0.05");
+  EXPECT_EQ(DecimalHours(15), "0.25");
+  EXPECT_EQ(DecimalHours(1440), "24");
+  EXPECT_EQ(DecimalHours(-30), "-0.5");
+  EXPECT_EQ(DecimalHours(-20), "-0.33");
+  EXPECT_EQ(DecimalHours(123456), "2057.6");
+}
+
+TEST(HoursTest, BuildHoursRequests) {
+  allies::v1::CreateHoursRequest create =
+      BuildCreateHoursRequest(
+          "obl/volunteers/petrova",
+          Args({"--project", "libraries/obl/projects/readings", "--shift",
+                "libraries/obl/projects/readings/shifts/s1", "--date", "2026-11-28", "--hours",
+                "2.5", "--description", "Громкие чтения «Ёлка»", "--source", "import", "--id", "h1",
+                "--request-id", "r1"}))
+          .value();
+  EXPECT_EQ(create.parent(), "libraries/obl/volunteers/petrova");
+  EXPECT_EQ(create.hours_id(), "h1");
+  EXPECT_EQ(create.request_id(), "r1");
+  const allies::v1::HoursEntry& h = create.hours();
+  EXPECT_EQ(h.project(), "libraries/obl/projects/readings");
+  EXPECT_EQ(h.shift(), "libraries/obl/projects/readings/shifts/s1");
+  EXPECT_EQ(FormatDate(h.work_date()), "2026-11-28");
+  EXPECT_EQ(h.minutes(), 150);
+  EXPECT_EQ(h.description(), "Громкие чтения «Ёлка»");
+  EXPECT_EQ(h.source(), allies::v1::HoursEntry::IMPORT);
+
+  // A correction takes minutes away.
+  allies::v1::CreateHoursRequest correction =
+      BuildCreateHoursRequest(
+          "libraries/obl/volunteers/petrova",
+          Args({"--project", "libraries/obl/projects/readings", "--date", "2026-11-28", "--minutes",
+                "-30", "--corrects", "libraries/obl/volunteers/petrova/hours/h1"}))
+          .value();
+  EXPECT_EQ(correction.hours().minutes(), -30);
+  EXPECT_EQ(correction.hours().corrects(), "libraries/obl/volunteers/petrova/hours/h1");
+
+  const std::vector<std::string> base = {"--project", "libraries/o/projects/p", "--date",
+                                         "2026-11-28"};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> words = base;
+    words.insert(words.end(), more.begin(), more.end());
+    return BuildCreateHoursRequest("libraries/o/volunteers/v", Args(words)).status();
+  };
+  EXPECT_EQ(with({}).message(), "--minutes or --hours is required");
+  EXPECT_EQ(with({"--minutes", "60", "--hours", "1"}).message(),
+            "give the time as --minutes or --hours, not both");
+  EXPECT_EQ(with({"--minutes", "час"}).message().rfind("--minutes", 0), 0u);
+  EXPECT_EQ(with({"--hours", "1.01"}).message().rfind("--hours: ", 0), 0u);
+  EXPECT_EQ(with({"--minutes", "60", "--date", "28.11.2026"}).message().rfind("--date: ", 0), 0u);
+  EXPECT_EQ(BuildCreateHoursRequest("libraries/o/volunteers/v",
+                                    Args({"--date", "2026-11-28", "--minutes", "60"}))
+                .status()
+                .message(),
+            "--project is required");
+
+  allies::v1::UpdateHoursRequest update =
+      BuildUpdateHoursRequest("libraries/o/volunteers/v/hours/h",
+                              Args({"--hours", "0.75", "--description", "", "--etag", "e1"}))
+          .value();
+  EXPECT_EQ(update.hours().name(), "libraries/o/volunteers/v/hours/h");
+  EXPECT_EQ(update.hours().etag(), "e1");
+  EXPECT_EQ(update.hours().minutes(), 45);
+  EXPECT_EQ(Paths(update.update_mask()), (std::vector<std::string>{"minutes", "description"}));
+  EXPECT_EQ(BuildUpdateHoursRequest("libraries/o/volunteers/v/hours/h",
+                                    Args({"--minutes", "45", "--hours", "0.75"}))
+                .status()
+                .message(),
+            "give the time as --minutes or --hours, not both");
+  EXPECT_FALSE(BuildUpdateHoursRequest("libraries/o/volunteers/v/hours/h", Args({})).ok());
+
+  allies::v1::RejectHoursRequest reject =
+      BuildRejectHoursRequest(
+          "libraries/o/volunteers/v/hours/h",
+          Args({"--reason", "Не было смены", "--etag", "e2", "--request-id", "r2"}))
+          .value();
+  EXPECT_EQ(reject.name(), "libraries/o/volunteers/v/hours/h");
+  EXPECT_EQ(reject.reason(), "Не было смены");
+  EXPECT_EQ(reject.etag(), "e2");
+  EXPECT_EQ(reject.request_id(), "r2");
+  for (const std::vector<std::string>& words :
+       {std::vector<std::string>{}, std::vector<std::string>{"--reason", " "}}) {
+    EXPECT_EQ(BuildRejectHoursRequest("libraries/o/volunteers/v/hours/h", Args(words))
+                  .status()
+                  .message()
+                  .rfind("--reason is required", 0),
+              0u);
+  }
+}
+
+TEST(HoursTest, BuildPeriodRequests) {
+  allies::v1::GetRecordBookRequest all =
+      BuildRecordBookRequest("obl/volunteers/petrova", Args({})).value();
+  EXPECT_EQ(all.volunteer(), "libraries/obl/volunteers/petrova");
+  EXPECT_FALSE(all.has_start_date());
+  EXPECT_FALSE(all.has_end_date());
+  allies::v1::GetRecordBookRequest year =
+      BuildRecordBookRequest("libraries/obl/volunteers/petrova",
+                             Args({"--from", "2026-01-01", "--to", "2026-12-31"}))
+          .value();
+  EXPECT_EQ(FormatDate(year.start_date()), "2026-01-01");
+  EXPECT_EQ(FormatDate(year.end_date()), "2026-12-31");
+  EXPECT_TRUE(BuildRecordBookRequest("libraries/o/volunteers/v", Args({"--to", "2026-12-31"}))
+                  ->has_end_date());
+  EXPECT_EQ(BuildRecordBookRequest("libraries/o/volunteers/v", Args({"--from", "2026-13-01"}))
+                .status()
+                .message()
+                .rfind("--from: ", 0),
+            0u);
+  EXPECT_EQ(BuildRecordBookRequest("libraries/o/volunteers/v",
+                                   Args({"--from", "2026-12-31", "--to", "2026-01-01"}))
+                .status()
+                .message(),
+            "--to must not be before --from");
+
+  allies::v1::ListApprovedHoursRequest rows =
+      BuildApprovedHoursRequest("obl", Args({"--from", "2026-01-01", "--to", "2026-12-31"}))
+          .value();
+  EXPECT_EQ(rows.parent(), "libraries/obl");
+  EXPECT_EQ(FormatDate(rows.start_date()), "2026-01-01");
+  EXPECT_EQ(FormatDate(rows.end_date()), "2026-12-31");
+  EXPECT_EQ(BuildApprovedHoursRequest("-", Args({"--from", "2026-01-01", "--to", "2026-01-01"}))
+                ->parent(),
+            "libraries/-");
+  EXPECT_EQ(BuildApprovedHoursRequest("obl", Args({"--from", "2026-01-01"})).status().message(),
+            "--to is required");
+  EXPECT_EQ(BuildApprovedHoursRequest("obl", Args({"--to", "2026-01-01"})).status().message(),
+            "--from is required");
+  EXPECT_EQ(BuildApprovedHoursRequest("obl/volunteers/v",
+                                      Args({"--from", "2026-01-01", "--to", "2026-01-31"}))
+                .status()
+                .message()
+                .rfind("PARENT must be a library", 0),
+            0u);
+}
+
+TEST(HoursTest, Tables) {
+  google::protobuf::RepeatedPtrField<allies::v1::HoursEntry> hours;
+  allies::v1::HoursEntry* h = hours.Add();
+  h->set_name("libraries/o/volunteers/v/hours/h1");
+  *h->mutable_work_date() = ParseDateFlag("date", "2026-11-28").value();
+  h->set_minutes(150);
+  h->set_project("libraries/o/projects/p");
+  h->set_source(allies::v1::HoursEntry::STAFF);
+  h->set_state(allies::v1::HoursEntry::APPROVED);
+  const Table table = HoursTable(hours);
+  EXPECT_EQ(table.headers, (std::vector<std::string>{"NAME", "DATE", "MINUTES", "HOURS", "PROJECT",
+                                                     "SOURCE", "STATE", "CORRECTS"}));
+  EXPECT_EQ(table.rows[0], (std::vector<std::string>{
+                               "libraries/o/volunteers/v/hours/h1", "2026-11-28", "150", "2.5",
+                               "libraries/o/projects/p", "STAFF", "APPROVED", "<none>"}));
+
+  allies::v1::RecordBook book;
+  book.set_volunteer("libraries/o/volunteers/v");
+  book.set_full_name("Петрова Анна Сергеевна");
+  book.set_dobro_id("12345678");
+  book.set_organizer("Областная библиотека");
+  *book.mutable_start_date() = ParseDateFlag("from", "2026-01-01").value();
+  book.set_total_minutes(120);
+  book.set_no_shows(1);
+  auto* e = book.add_entries();
+  e->set_hours("libraries/o/volunteers/v/hours/h1");
+  *e->mutable_work_date() = ParseDateFlag("date", "2026-11-28").value();
+  e->set_project("libraries/o/projects/p");
+  e->set_project_title("Громкие чтения");
+  e->set_minutes(150);
+  e->set_description("Читала, \"Ёлка\"");
+  e->set_confirmed_by("apiKeys/k1");
+  e->set_confirmed_by_name("Координатор");
+  *e->mutable_confirm_time() = ParseTimestampFlag("t", "2026-11-29T09:00:00Z").value();
+  auto* c = book.add_entries();
+  c->set_hours("libraries/o/volunteers/v/hours/h2");
+  *c->mutable_work_date() = ParseDateFlag("date", "2026-11-28").value();
+  c->set_project("libraries/o/projects/p");
+  c->set_project_title("Громкие чтения");
+  c->set_minutes(-30);
+  c->set_corrects("libraries/o/volunteers/v/hours/h1");
+  auto* t = book.add_totals();
+  t->set_project("libraries/o/projects/p");
+  t->set_project_title("Громкие чтения");
+  t->set_year(2026);
+  t->set_minutes(120);
+  t->set_entries(2);
+  const std::string text = RecordBookText(book);
+  for (const char* want :
+       {"Volunteer:   Петрова Анна Сергеевна (libraries/o/volunteers/v)\n",
+        "Dobro.rf id: 12345678\n", "Period:      from 2026-01-01 to today\n",
+        "Approved:    2 hours (120 minutes) in 2 entries\n", "No-shows:    1\n",
+        "DATE         ENTRY   HOURS   PROJECT          DESCRIPTION      CONFIRMED BY   CONFIRMED"
+        "              CORRECTS\n",
+        "2026-11-28   h1      2.5     Громкие чтения   Читала, \"Ёлка\"   Координатор    "
+        "2026-11-29T09:00:00Z   <none>\n",
+        "2026-11-28   h2      -0.5    Громкие чтения   <none>           <none>         <none>"
+        "                 h1\n",
+        "Totals:\n", "2026   Громкие чтения   2       120       2\n"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\nin:\n" << text;
+  }
+  EXPECT_NE(text.find("2026-11-29T09:00:00Z"), std::string::npos) << text;
+  const Table csv = RecordBookCsvTable(book);
+  EXPECT_EQ(csv.headers,
+            (std::vector<std::string>{"date", "minutes", "hours", "project_title", "project",
+                                      "description", "confirmed_by_name", "confirmed_by",
+                                      "confirm_time", "corrects", "entry"}));
+  EXPECT_EQ(RenderCsv(csv).substr(RenderCsv(csv).find("\r\n") + 2),
+            "2026-11-28,150,2.5,Громкие чтения,libraries/o/projects/p,\"Читала, \"\"Ёлка\"\"\","
+            "Координатор,apiKeys/k1,2026-11-29T09:00:00Z,,libraries/o/volunteers/v/hours/h1\r\n"
+            "2026-11-28,-30,-0.5,Громкие чтения,libraries/o/projects/p,,,,,"
+            "libraries/o/volunteers/v/hours/h1,"
+            "libraries/o/volunteers/v/hours/h2\r\n");
+
+  allies::v1::RecordBook empty;
+  empty.set_volunteer("libraries/o/volunteers/w");
+  EXPECT_NE(RecordBookText(empty).find("No approved hours in the period."), std::string::npos);
+  EXPECT_NE(RecordBookText(empty).find("from the first entry to today"), std::string::npos);
+}
+
+TEST(HoursTest, DobroCsv) {
+  EXPECT_EQ(CsvLine(DobroCsvHeader(), ','),
+            "dobro_id,family_name,given_name,patronymic,date,hours,project,organizer,"
+            "description\r\n");
+  allies::v1::ApprovedHoursRow row;
+  row.set_dobro_id("12345678");
+  row.set_family_name("Петрова");
+  row.set_given_name("Анна");
+  row.set_patronymic("Сергеевна");
+  *row.mutable_work_date() = ParseDateFlag("date", "2026-11-28").value();
+  row.set_minutes(150);
+  row.set_project("libraries/o/projects/p");
+  row.set_project_title("Громкие чтения, «Ёлка»");
+  row.set_organizer("Библиотека им. \"Ё\"");
+  row.set_description("две\nстроки");
+  EXPECT_EQ(CsvLine(DobroCsvCells(row), ','),
+            "12345678,Петрова,Анна,Сергеевна,2026-11-28,2.5,\"Громкие чтения, «Ёлка»\","
+            "\"Библиотека им. \"\"Ё\"\"\",\"две\nстроки\"\r\n");
+  row.clear_project_title();
+  row.set_minutes(20);
+  EXPECT_EQ(DobroCsvCells(row)[5], "0.33");
+  EXPECT_EQ(DobroCsvCells(row)[6], "libraries/o/projects/p");
+}
+
+TEST(VolunteerRecordsTest, BuildExpiringRequests) {
+  allies::v1::ListExpiringQualificationsRequest all =
+      BuildExpiringQualificationsRequest("", Args({})).value();
+  EXPECT_EQ(all.parent(), "libraries/-/volunteers/-");
+  EXPECT_EQ(all.within_days(), 30);
+  allies::v1::ListExpiringQualificationsRequest library =
+      BuildExpiringQualificationsRequest("obl", Args({"--within-days", "7"})).value();
+  EXPECT_EQ(library.parent(), "libraries/obl/volunteers/-");
+  EXPECT_EQ(library.within_days(), 7);
+  EXPECT_EQ(BuildExpiringQualificationsRequest("obl", Args({"--within-days", "неделя"}))
+                .status()
+                .message()
+                .rfind("--within-days", 0),
+            0u);
+  allies::v1::ListExpiringVolunteerAgreementsRequest one =
+      BuildExpiringVolunteerAgreementsRequest("libraries/obl/volunteers/v",
+                                              Args({"--within-days", "0"}))
+          .value();
+  EXPECT_EQ(one.parent(), "libraries/obl/volunteers/v");
+  EXPECT_EQ(one.within_days(), 0);
+  EXPECT_EQ(BuildExpiringVolunteerAgreementsRequest("-", Args({}))->parent(),
+            "libraries/-/volunteers/-");
+}
+
+TEST(RunCliTest, HelpListsSchedulesHoursAndTheRecordBook) {
+  const std::string help = RunCtl({"help"}).out;
+  for (const char* word : {"schedules", "get, list, create, update, delete", "hours",
+                           "get, list, create, update, delete, undelete, approve, reject, export",
+                           "record-book", "qualifications", "undelete, expiring"}) {
+    EXPECT_NE(help.find(word), std::string::npos) << word;
+  }
+  CliResult schedule = RunCtl({"schedule", "create", "--help"});  // Alias.
+  EXPECT_EQ(schedule.code, 0);
+  for (const char* flag : {"--rule RRULE", "--start-date DATE", "--start-time HH:MM",
+                           "--duration-minutes MINUTES", "--capacity N", "--waitlist-mode MODE",
+                           "--place TEXT", "--notes TEXT", "--horizon-days DAYS"}) {
+    EXPECT_NE(schedule.out.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_NE(RunCtl({"schedules", "delete", "-h"}).out.find("--force"), std::string::npos);
+  CliResult hours = RunCtl({"hours", "create", "--help"});
+  for (const char* flag :
+       {"--project PROJECT", "--shift SHIFT", "--date DATE", "--minutes MINUTES", "--hours HOURS",
+        "--description TEXT", "--source SOURCE", "--corrects ENTRY"}) {
+    EXPECT_NE(hours.out.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_EQ(RunCtl({"hours", "update", "-h"}).out.find("--corrects ENTRY"), std::string::npos);
+  CliResult dobro = RunCtl({"hours", "export", "--help"});
+  EXPECT_NE(dobro.out.find("dobro_id,family_name,given_name,patronymic,date,hours,project,"
+                           "organizer,description"),
+            std::string::npos)
+      << dobro.out;
+  for (const char* flag : {"--from DATE", "--to DATE", "--file OUT.csv"}) {
+    EXPECT_NE(dobro.out.find(flag), std::string::npos) << flag;
+  }
+  CliResult book = RunCtl({"volunteers", "record-book", "-h"});
+  EXPECT_EQ(book.code, 0);
+  EXPECT_NE(book.out.find(kRecordBookCsvColumns), std::string::npos) << book.out;
+  EXPECT_NE(RunCtl({"qualifications", "expiring", "-h"}).out.find("--within-days DAYS"),
+            std::string::npos);
+  EXPECT_NE(RunCtl({"vagreements", "expiring", "-h"}).out.find("--within-days DAYS"),
+            std::string::npos);
+}
+
+TEST(RunCliTest, ScheduleAndHoursUsageErrorsExitTwo) {
+  EXPECT_EQ(RunCtl({"schedules", "create", "libraries/o/projects/p", "--rule", "FREQ=WEEKLY",
+                    "--start-date", "2026-12-05", "--start-time", "25:00", "--duration-minutes",
+                    "60", "--capacity", "1"})
+                .code,
+            2);
+  EXPECT_EQ(RunCtl({"schedules", "update", "libraries/o/projects/p/schedules/s"}).code, 2);
+  EXPECT_EQ(RunCtl({"schedules", "undelete", "a"}).code, 2);  // No such verb.
+  CliResult reject = RunCtl({"hours", "reject", "libraries/o/volunteers/v/hours/h"});
+  EXPECT_EQ(reject.code, 2);
+  EXPECT_NE(reject.err.find("--reason is required"), std::string::npos) << reject.err;
+  EXPECT_EQ(RunCtl({"hours", "create", "libraries/o/volunteers/v", "--project",
+                    "libraries/o/projects/p", "--date", "2026-11-28"})
+                .code,
+            2);
+  EXPECT_EQ(
+      RunCtl({"hours", "create", "libraries/o/volunteers/v", "--project", "libraries/o/projects/p",
+              "--date", "2026-11-28", "--hours", "1", "--minutes", "60"})
+          .code,
+      2);
+  EXPECT_EQ(RunCtl({"hours", "export", "obl", "--from", "2026-01-01"}).code, 2);
+  EXPECT_EQ(RunCtl({"hours", "export", "--from", "2026-01-01", "--to", "2026-12-31"}).code, 2);
+  EXPECT_EQ(RunCtl({"hours", "export", "obl", "--from", "2026-01-01", "--to", "2026-12-31",
+                    "--file", "x.csv", "-o", "json"})
+                .code,
+            2);
+  EXPECT_EQ(
+      RunCtl({"volunteers", "record-book", "libraries/o/volunteers/v", "--from", "вчера"}).code, 2);
+  EXPECT_EQ(RunCtl({"volunteers", "record-book"}).code, 2);
+  EXPECT_EQ(RunCtl({"qualifications", "expiring", "--within-days", "x"}).code, 2);
+  EXPECT_EQ(RunCtl({"volunteer-agreements", "expiring", "a", "b"}).code, 2);
 }
 
 }  // namespace

@@ -369,6 +369,42 @@ class AuthorizationTest : public ::testing::Test {
     EXPECT_EQ(out.state(), state) << out.DebugString();
     return out.name();
   }
+  static google::type::Date DaysFromToday(int days) {
+    const absl::CivilDay day = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + days;
+    google::type::Date date;
+    date.set_year(static_cast<int>(day.year()));
+    date.set_month(day.month());
+    date.set_day(day.day());
+    return date;
+  }
+  // Hours worked yesterday for a project (90 minutes).
+  static v1::HoursEntry HoursFor(const std::string& project) {
+    v1::HoursEntry hours;
+    hours.set_project(project);
+    *hours.mutable_work_date() = DaysFromToday(-1);
+    hours.set_minutes(90);
+    hours.set_description("Расставляла книги в читальном зале");
+    return hours;
+  }
+  // A SUBMITTED hours entry of a fresh volunteer for a fresh ACTIVE project; deleted when asked.
+  static std::string FreshHours(const std::string& library, bool deleted = false) {
+    v1::CreateHoursRequest request;
+    request.set_parent(FreshVolunteer(library));
+    *request.mutable_hours() = HoursFor(FreshProject(library));
+    v1::HoursEntry out;
+    {
+      grpc::ClientContext context;
+      grpc::Status created = admin_->projects->CreateHours(&context, request, &out);
+      EXPECT_TRUE(created.ok()) << created.error_message();
+    }
+    EXPECT_EQ(out.state(), v1::HoursEntry::SUBMITTED) << out.DebugString();
+    if (deleted) {
+      EXPECT_TRUE(
+          CallByName(*admin_->projects, &v1::ProjectService::Stub::DeleteHours, out.name(), &out)
+              .ok());
+    }
+    return out.name();
+  }
   static std::string FreshKey(const std::string& library, v1::ApiKey::Role role,
                               std::string* token = nullptr) {
     v1::CreateApiKeyRequest request;
@@ -853,6 +889,24 @@ class AuthorizationTest : public ::testing::Test {
          [](Stubs& s, const std::string& t) {
            return CallByName(*s.volunteers, &v1::VolunteerService::Stub::UndeleteQualification, FreshQualification(t, /*deleted=*/true));
          }},
+        {"allies.v1.VolunteerService/ListExpiringQualifications",
+         [](Stubs& s, const std::string& t) {
+           v1::ListExpiringQualificationsRequest r;
+           r.set_parent("libraries/" + t + "/volunteers/-");
+           r.set_within_days(30);
+           v1::ListQualificationsResponse out;
+           grpc::ClientContext c;
+           return s.volunteers->ListExpiringQualifications(&c, r, &out);
+         }},
+        {"allies.v1.VolunteerService/ListExpiringVolunteerAgreements",
+         [](Stubs& s, const std::string& t) {
+           v1::ListExpiringVolunteerAgreementsRequest r;
+           r.set_parent("libraries/" + t + "/volunteers/-");
+           r.set_within_days(30);
+           v1::ListVolunteerAgreementsResponse out;
+           grpc::ClientContext c;
+           return s.volunteers->ListExpiringVolunteerAgreements(&c, r, &out);
+         }},
         {"allies.v1.ConsentService/GetConsent",
          [](Stubs& s, const std::string& t) {
            return CallByName(*s.consents, &v1::ConsentService::Stub::GetConsent, FreshConsent(t));
@@ -1106,6 +1160,81 @@ class AuthorizationTest : public ::testing::Test {
         {"allies.v1.ProjectService/MarkSignupNoShow",
          [](Stubs& s, const std::string& t) {
            return CallByName(*s.projects, &v1::ProjectService::Stub::MarkSignupNoShow, FreshSignup(t, v1::Signup::CONFIRMED, When::kStarted));
+         }},
+        {"allies.v1.ProjectService/GetHours",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::GetHours, FreshHours(t));
+         }},
+        {"allies.v1.ProjectService/ListHours",
+         [](Stubs& s, const std::string& t) {
+           v1::ListHoursRequest r;
+           r.set_parent("libraries/" + t + "/volunteers/-");
+           r.set_filter("state = SUBMITTED");
+           v1::ListHoursResponse out;
+           grpc::ClientContext c;
+           return s.projects->ListHours(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/CreateHours",
+         [](Stubs& s, const std::string& t) {
+           v1::CreateHoursRequest r;
+           r.set_parent(FreshVolunteer(t));
+           *r.mutable_hours() = HoursFor(FreshProject(t));
+           v1::HoursEntry out;
+           grpc::ClientContext c;
+           grpc::Status status = s.projects->CreateHours(&c, r, &out);
+           if (status.ok()) {
+             EXPECT_EQ(out.state(), v1::HoursEntry::SUBMITTED) << out.DebugString();
+           }
+           return status;
+         }},
+        {"allies.v1.ProjectService/UpdateHours",
+         [](Stubs& s, const std::string& t) {
+           v1::UpdateHoursRequest r;
+           r.mutable_hours()->set_name(FreshHours(t));
+           r.mutable_hours()->set_minutes(120);
+           r.mutable_update_mask()->add_paths("minutes");
+           v1::HoursEntry out;
+           grpc::ClientContext c;
+           return s.projects->UpdateHours(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/DeleteHours",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::DeleteHours, FreshHours(t));
+         }},
+        {"allies.v1.ProjectService/UndeleteHours",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::UndeleteHours, FreshHours(t, /*deleted=*/true));
+         }},
+        {"allies.v1.ProjectService/ApproveHours",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.projects, &v1::ProjectService::Stub::ApproveHours, FreshHours(t));
+         }},
+        {"allies.v1.ProjectService/RejectHours",
+         [](Stubs& s, const std::string& t) {
+           v1::RejectHoursRequest r;
+           r.set_name(FreshHours(t));
+           r.set_reason("Не было смены в этот день");
+           v1::HoursEntry out;
+           grpc::ClientContext c;
+           return s.projects->RejectHours(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/GetRecordBook",
+         [](Stubs& s, const std::string& t) {
+           v1::GetRecordBookRequest r;
+           r.set_volunteer(FreshVolunteer(t));
+           v1::RecordBook out;
+           grpc::ClientContext c;
+           return s.projects->GetRecordBook(&c, r, &out);
+         }},
+        {"allies.v1.ProjectService/ListApprovedHours",
+         [](Stubs& s, const std::string& t) {
+           v1::ListApprovedHoursRequest r;
+           r.set_parent("libraries/" + t);
+           *r.mutable_start_date() = DaysFromToday(-365);
+           *r.mutable_end_date() = DaysFromToday(0);
+           v1::ListApprovedHoursResponse out;
+           grpc::ClientContext c;
+           return s.projects->ListApprovedHours(&c, r, &out);
          }},
         {"allies.v1.ApiKeyService/CreateApiKey",
          [](Stubs& s, const std::string& t) {
