@@ -249,9 +249,9 @@ int RunHoursExport(Invocation& inv) {
       inv.err() << "error: cannot write " << *path << ": " << strerror(errno) << "\n";
       return kExitError;
     }
-    inv.err() << "Exported " << rows << " rows of approved hours (" << DecimalHours(minutes)
-              << " hours) of " << request.parent() << " from " << period << " to " << *path
-              << ".\n";
+    inv.err() << "Exported " << rows << (rows == 1 ? " row" : " rows") << " of approved hours ("
+              << DecimalHours(minutes) << " hours) of " << request.parent() << " from " << period
+              << " to " << *path << ".\n";
   } else {
     inv.out() << csv;
     inv.out().flush();
@@ -365,8 +365,9 @@ void RegisterHours(CommandRegistry* registry) {
       "project       the project's title\n"
       "organizer     the library that organized the work (its display name)\n"
       "description   what was done\n"
-      "A correction is a row of its own (negative hours when it takes time away). The\n"
-      "period is at most 366 days. Pages are fetched until the last (on a terminal, the rows\n"
+      "An entry's approved corrections are counted into its row (an entry corrected down to\n"
+      "nothing is left out); the period is at most 366 days. Pages are fetched until the last (on "
+      "a terminal, the rows\n"
       "so far are shown on stderr). The CSV goes to stdout (the default output, and -o csv)\n"
       "or into --file; -o json or -o yaml prints the rows as the API gives them. Example:\n"
       "  alliesctl hours export obl --from 2026-01-01 --to 2026-12-31 --file dobro.csv\n");

@@ -254,6 +254,8 @@ absl::Status ProjectService::GetRecordBook(const api::Call& call,
         v1::Volunteer volunteer;
         ok = volunteers.Get(s, *key, storage::Lock::kNone, &row, &volunteer);
         if (!ok.ok()) return ok;
+        auto zone = LibraryTimeZone(s, key->library_id);
+        if (!zone.ok()) return zone.status();
         out->Clear();
         out->set_volunteer(request.volunteer());
         out->set_full_name(FullName(volunteer));
@@ -300,12 +302,24 @@ absl::Status ProjectService::GetRecordBook(const api::Call& call,
             t.set_entries(t.entries() + 1);
           }
           for (auto& [k, t] : totals) *out->add_totals() = t;
+          // The period's local days as instants (shifts are stored in UTC).
+          absl::Time since = absl::InfinitePast(), until = absl::InfiniteFuture();
+          if (request.has_start_date()) {
+            since = absl::FromCivil(ToCivilDay(request.start_date()), *zone);
+          }
+          if (request.has_end_date()) {
+            until = absl::FromCivil(ToCivilDay(request.end_date()) + 1, *zone);
+          }
           auto no_shows = s.Query(
               "SELECT COUNT(*) FROM signups n JOIN shifts h ON h.library_id = n.library_id AND "
               "h.project_id = n.project_id AND h.id = n.shift_id WHERE n.library_id = ? AND "
-              "n.volunteer = ? AND n.state = 5 AND n.delete_time IS NULL AND "
-              "DATE(h.start_time) BETWEEN ? AND ?",
-              key->library_id, request.volunteer(), from, to);
+              "n.volunteer = ? AND n.state = 5 AND n.delete_time IS NULL AND h.start_time >= ? "
+              "AND h.start_time < ?",
+              key->library_id, request.volunteer(),
+              std::max(since, absl::FromCivil(absl::CivilSecond(1000, 1, 1, 0, 0, 0),
+                                              absl::UTCTimeZone())),
+              std::min(until, absl::FromCivil(absl::CivilSecond(9999, 12, 31, 0, 0, 0),
+                                              absl::UTCTimeZone())));
           if (no_shows->next()) out->set_no_shows(no_shows->getInt(1));
           storage::ResourceListQuery query;
           query.parent.library_id = key->library_id;
@@ -341,7 +355,8 @@ absl::Status ProjectService::ListApprovedHours(const api::Call& call,
   args.page_token = request.page_token();
   args.order_by = "work_date";
   args.parent = "libraries/-/volunteers/-";
-  std::string condition = "t.state = 2 AND t.work_date BETWEEN ? AND ?";
+  // Originals only: their approved corrections are netted into them below.
+  std::string condition = "t.state = 2 AND t.corrects IS NULL AND t.work_date BETWEEN ? AND ?";
   std::vector<storage::SqlValue> values{absl::FormatCivilTime(start), absl::FormatCivilTime(end)};
   const std::string library(api::LibraryIdOf(request.parent()));
   if (request.parent() != "libraries/-") {
@@ -400,6 +415,12 @@ absl::Status ProjectService::ListApprovedHours(const api::Call& call,
             }
           }
           if (!got.ok()) return got;
+          auto hkey = hours_.table().ParseName(h.name(), "hours");
+          if (!hkey.ok()) return hkey.status();
+          auto net = CorrectedTotal(s, *hkey, h.name());
+          if (!net.ok()) return net.status();
+          // Corrected down to nothing: no hours to report.
+          if (*net <= 0) continue;
           const v1::Volunteer& person = people[h.volunteer()];
           auto* row = out->add_rows();
           row->set_hours(h.name());
@@ -409,7 +430,7 @@ absl::Status ProjectService::ListApprovedHours(const api::Call& call,
           row->set_given_name(person.given_name());
           row->set_patronymic(person.patronymic());
           *row->mutable_work_date() = h.work_date();
-          row->set_minutes(h.minutes());
+          row->set_minutes(static_cast<int32_t>(*net));
           row->set_project(h.project());
           row->set_project_title(titles[h.project()]);
           row->set_organizer(organizers[library_id]);

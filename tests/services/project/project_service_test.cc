@@ -525,6 +525,46 @@ TEST_F(ProjectServiceTest, CompletionAndNoShowsOnceTheShiftStarted) {
   grpc::ClientContext context;
   ASSERT_TRUE(projects_->CreateSignup(&context, imported, &out).ok());
   EXPECT_EQ(out.source(), Signup::IMPORT);
+
+  // The record book counts no-shows by the shift's local day: 19:00 UTC is 05:00 of the next
+  // day in Владивосток.
+  v1::UpdateLibraryRequest zone;
+  zone.mutable_library()->set_name("libraries/city");
+  zone.mutable_library()->set_time_zone("Asia/Vladivostok");
+  zone.mutable_update_mask()->add_paths("time_zone");
+  v1::Library library;
+  grpc::ClientContext zone_context;
+  ASSERT_TRUE(libraries_->UpdateLibrary(&zone_context, zone, &library).ok());
+  absl::Time evening =
+      absl::FromCivil(absl::CivilHour(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())) + 19,
+                      absl::UTCTimeZone());
+  if (evening > absl::Now() - absl::Minutes(1)) evening -= absl::Hours(24);
+  Shift early;
+  ASSERT_TRUE(CreateShift(project, evening, absl::Hours(2), 5, v1::AUTO, &early).ok());
+  EXPECT_EQ(early.local_start_time().substr(11), "05:00");
+  const std::string c = ActiveVolunteer("c");
+  imported.set_parent(early.name());
+  imported.mutable_signup()->set_volunteer(c);
+  grpc::ClientContext early_context;
+  ASSERT_TRUE(projects_->CreateSignup(&early_context, imported, &out).ok());
+  ASSERT_TRUE(Move(&v1::ProjectService::Stub::MarkSignupNoShow, out.name()).ok());
+  auto no_shows_on = [&](absl::CivilDay day) {
+    v1::GetRecordBookRequest request;
+    request.set_volunteer(c);
+    services::ToProtoDate(day, request.mutable_start_date());
+    services::ToProtoDate(day, request.mutable_end_date());
+    v1::RecordBook book;
+    grpc::ClientContext c;
+    EXPECT_TRUE(projects_->GetRecordBook(&c, request, &book).ok());
+    return book.no_shows();
+  };
+  const absl::CivilDay utc_day = absl::ToCivilDay(evening, absl::UTCTimeZone());
+  EXPECT_EQ(no_shows_on(utc_day + 1), 1) << "the local day";
+  EXPECT_EQ(no_shows_on(utc_day), 0) << "not the UTC day";
+  v1::Volunteer volunteer;
+  ASSERT_TRUE(
+      CallByName(*volunteers_, &v1::VolunteerService::Stub::GetVolunteer, b, &volunteer).ok());
+  EXPECT_EQ(volunteer.no_show_count(), 1);
 }
 
 TEST_F(ProjectServiceTest, UpcomingShifts) {
@@ -822,7 +862,11 @@ TEST_F(ProjectServiceTest, HoursAndTheRecordBook) {
   grpc::ClientContext rows_context;
   status = projects_->ListApprovedHours(&rows_context, rows, &listed);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  ASSERT_EQ(listed.rows_size(), 2);
+  // The original with its approved correction counted in (150 - 30); the correction is no row
+  // of its own.
+  ASSERT_EQ(listed.rows_size(), 1);
+  EXPECT_EQ(listed.rows(0).minutes(), 120);
+  EXPECT_EQ(listed.rows(0).hours(), approved.name());
   EXPECT_EQ(listed.rows(0).family_name(), "Волонтёрова");
   EXPECT_EQ(listed.rows(0).organizer(), "Библиотека city");
   *rows.mutable_end_date() = YearsAgo(-2);
