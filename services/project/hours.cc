@@ -178,7 +178,7 @@ absl::Status ProjectService::ReviewHours(const api::Call& call, absl::string_vie
   if (!v.empty()) return v.ToStatus();
   return hours_.Change(
       call, verb, name, etag, request_id, request,
-      [&](WriteContext& ctx, const storage::ResourceKey& key,
+      [&](WriteContext& ctx, const storage::ResourceKey&,
           HoursEntry& h) -> absl::StatusOr<std::vector<std::string>> {
         static const Lifecycle* lifecycle = new Lifecycle(HoursEntry::descriptor(), "HOURS_STATE");
         auto moved = lifecycle->Move(h, approve ? "approval" : "rejection", {HoursEntry::SUBMITTED},
