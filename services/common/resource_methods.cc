@@ -249,4 +249,9 @@ absl::Time NextTime(const Message& record) {
   return std::max(storage::NowMicros(), last);
 }
 
+SystemCall::SystemCall(absl::string_view job, absl::Time now)
+    : method_{nullptr, absl::StrCat("allies.system/", job)},
+      call_(&context_, method_, absl::StrCat(job, "-", absl::ToUnixMicros(now)),
+            api::Principal{"system", api::Role::kAdmin, ""}) {}
+
 }  // namespace allies::services

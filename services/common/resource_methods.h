@@ -21,6 +21,7 @@
 
 #include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/repeated_field.h>
+#include <grpcpp/server_context.h>
 
 #include <algorithm>
 #include <functional>
@@ -215,6 +216,22 @@ absl::Status RecordChange(WriteContext& ctx, const storage::ResourceTable& table
                           std::vector<std::string> fields);
 // A change's time: now, but never before the last one (clocks may step back).
 absl::Time NextTime(const google::protobuf::Message& record);
+
+// The caller of a server's own job (housekeeping: the destruction of personal data, the
+// extension of schedules): the principal "system", reaching every library, as its entries'
+// actor; its method "allies.system/<job>" and a request id of the job's run at `now`.
+class SystemCall {
+ public:
+  SystemCall(absl::string_view job, absl::Time now);
+  SystemCall(const SystemCall&) = delete;
+  SystemCall& operator=(const SystemCall&) = delete;
+  const api::Call& call() const { return call_; }
+
+ private:
+  api::MethodInfo method_;
+  grpc::ServerContext context_;
+  api::Call call_;
+};
 
 // ---------------------------------------------------------------------------------------------
 

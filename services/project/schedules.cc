@@ -388,10 +388,8 @@ absl::Status ProjectService::EndSchedule(WriteContext& ctx, const storage::Resou
 }
 
 absl::StatusOr<int64_t> ExtendSchedules(storage::ConnectionPool& pool, absl::Time now) {
-  static const api::MethodInfo kJob{nullptr, "allies.system/ExtendSchedules"};
-  grpc::ServerContext context;
-  const api::Call call(&context, kJob, absl::StrCat("schedules-", absl::ToUnixMicros(now)),
-                       api::Principal{"system", api::Role::kAdmin, ""});
+  const SystemCall system("ExtendSchedules", now);
+  const api::Call& call = system.call();
   ResourceMethods<Shift> shifts(pool, ShiftRules());
   std::vector<storage::ResourceKey> due;
   absl::Status ok = storage::RunRead(

@@ -435,11 +435,8 @@ absl::StatusOr<bool> Settle(storage::Session& s, const api::Call& call,
 
 absl::StatusOr<int64_t> DestroyDuePersonalData(storage::ConnectionPool& pool, absl::Time now,
                                                int limit) {
-  // The job acts as the system (its entries' actor), reaching every library.
-  static const api::MethodInfo kJob{nullptr, "allies.system/DestroyDuePersonalData"};
-  grpc::ServerContext context;
-  const api::Call call(&context, kJob, absl::StrCat("destroy-", absl::ToUnixMicros(now)),
-                       api::Principal{"system", api::Role::kAdmin, ""});
+  const SystemCall system("DestroyDuePersonalData", now);
+  const api::Call& call = system.call();
   std::vector<storage::ResourceKey> due;
   absl::Status ok = storage::RunRead(
       pool,
