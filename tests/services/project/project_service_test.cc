@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -994,6 +996,168 @@ TEST_F(ProjectServiceTest, ExpiringQualificationsAndAgreements) {
   ASSERT_TRUE(volunteers_->ListExpiringVolunteerAgreements(&c7, expiring, &agreements).ok());
   ASSERT_EQ(agreements.agreements_size(), 1);
   EXPECT_EQ(agreements.agreements(0).name(), agreement.name());
+}
+
+// Every move of a sign-up, of a project and of hours, from every state: allowed where the
+// lifecycle says, else FAILED_PRECONDITION with the lifecycle's reason.
+TEST_F(ProjectServiceTest, EveryTransitionAllowedAndRefused) {
+  const std::string project = ActiveProject("moves");
+  Shift started;
+  ASSERT_TRUE(
+      CreateShift(project, absl::Now() - absl::Minutes(10), absl::Hours(3), 100, v1::AUTO, &started)
+          .ok());
+  int fresh = 0;
+  // A sign-up of a fresh volunteer in `state`.
+  auto in_state = [&](Signup::State state) {
+    const std::string v = ActiveVolunteer(absl::StrCat("m", fresh++));
+    Signup out;
+    const bool requested = state == Signup::REQUESTED || state == Signup::WAITLISTED;
+    EXPECT_TRUE(SignUp(started.name(), v, &out, 1, "", requested).ok());
+    if (state == Signup::WAITLISTED) Move(&v1::ProjectService::Stub::WaitlistSignup, out.name());
+    if (state == Signup::COMPLETED) Move(&v1::ProjectService::Stub::CompleteSignup, out.name());
+    if (state == Signup::NO_SHOW) Move(&v1::ProjectService::Stub::MarkSignupNoShow, out.name());
+    if (state == Signup::CANCELED) Move(&v1::ProjectService::Stub::CancelSignup, out.name());
+    EXPECT_EQ(GetSignup(out.name()).state(), state);
+    return out.name();
+  };
+  struct Verb {
+    const char* name;
+    std::function<grpc::Status(const std::string&, Signup*)> call;
+    Signup::State to;
+    std::set<Signup::State> from;
+  };
+  const std::vector<Verb> verbs = {
+      {"confirm",
+       [&](const std::string& n, Signup* o) {
+         return Move(&v1::ProjectService::Stub::ConfirmSignup, n, o);
+       },
+       Signup::CONFIRMED,
+       {Signup::REQUESTED, Signup::WAITLISTED}},
+      {"waitlist",
+       [&](const std::string& n, Signup* o) {
+         return Move(&v1::ProjectService::Stub::WaitlistSignup, n, o);
+       },
+       Signup::WAITLISTED,
+       {Signup::REQUESTED}},
+      {"cancel",
+       [&](const std::string& n, Signup* o) {
+         return Move(&v1::ProjectService::Stub::CancelSignup, n, o);
+       },
+       Signup::CANCELED,
+       {Signup::REQUESTED, Signup::WAITLISTED, Signup::CONFIRMED}},
+      {"complete",
+       [&](const std::string& n, Signup* o) {
+         return Move(&v1::ProjectService::Stub::CompleteSignup, n, o);
+       },
+       Signup::COMPLETED,
+       {Signup::CONFIRMED}},
+      {"no-show",
+       [&](const std::string& n, Signup* o) {
+         return Move(&v1::ProjectService::Stub::MarkSignupNoShow, n, o);
+       },
+       Signup::NO_SHOW,
+       {Signup::CONFIRMED}},
+  };
+  for (const Verb& verb : verbs) {
+    for (Signup::State state : {Signup::REQUESTED, Signup::CONFIRMED, Signup::WAITLISTED,
+                                Signup::COMPLETED, Signup::NO_SHOW, Signup::CANCELED}) {
+      const std::string name = in_state(state);
+      Signup out;
+      grpc::Status status = verb.call(name, &out);
+      if (verb.from.count(state)) {
+        EXPECT_TRUE(status.ok()) << verb.name << " from " << Signup::State_Name(state) << ": "
+                                 << status.error_message();
+        EXPECT_EQ(out.state(), verb.to) << verb.name << " from " << Signup::State_Name(state);
+      } else {
+        EXPECT_EQ(Reason(status), "SIGNUP_STATE")
+            << verb.name << " from " << Signup::State_Name(state);
+        EXPECT_EQ(GetSignup(name).state(), state) << "a refused move changes nothing";
+      }
+    }
+  }
+  ExpectPlacesHold(started.name());
+
+  // Projects: ACTIVATE from PLANNED, COMPLETE from ACTIVE, CANCEL from PLANNED or ACTIVE.
+  auto project_in = [&](Project::State state) {
+    Project p;
+    p.set_title("Проект");
+    Project out;
+    EXPECT_TRUE(CreateProject(p, "", &out).ok());
+    if (state != Project::PLANNED) {
+      CallByName(*projects_, &v1::ProjectService::Stub::ActivateProject, out.name());
+    }
+    if (state == Project::COMPLETED) {
+      CallByName(*projects_, &v1::ProjectService::Stub::CompleteProject, out.name());
+    }
+    if (state == Project::CANCELLED) {
+      v1::CancelProjectRequest r;
+      r.set_name(out.name());
+      r.set_reason("Отменён");
+      grpc::ClientContext c;
+      Project ignored;
+      projects_->CancelProject(&c, r, &ignored);
+    }
+    return out.name();
+  };
+  for (Project::State state :
+       {Project::PLANNED, Project::ACTIVE, Project::COMPLETED, Project::CANCELLED}) {
+    Project out;
+    grpc::Status activate =
+        CallByName(*projects_, &v1::ProjectService::Stub::ActivateProject, project_in(state), &out);
+    EXPECT_EQ(activate.ok(), state == Project::PLANNED) << Project::State_Name(state);
+    grpc::Status complete =
+        CallByName(*projects_, &v1::ProjectService::Stub::CompleteProject, project_in(state), &out);
+    EXPECT_EQ(complete.ok(), state == Project::ACTIVE) << Project::State_Name(state);
+    v1::CancelProjectRequest cancel;
+    cancel.set_name(project_in(state));
+    cancel.set_reason("Нет помещения");
+    grpc::ClientContext c;
+    grpc::Status cancelled = projects_->CancelProject(&c, cancel, &out);
+    EXPECT_EQ(cancelled.ok(), state == Project::PLANNED || state == Project::ACTIVE)
+        << Project::State_Name(state);
+    for (const grpc::Status* s : {&activate, &complete, &cancelled}) {
+      if (!s->ok()) EXPECT_EQ(Reason(*s), "PROJECT_STATE");
+    }
+  }
+
+  // Hours: APPROVE and REJECT from SUBMITTED only.
+  const std::string v = ActiveVolunteer("hours-moves");
+  auto hours_in = [&](v1::HoursEntry::State state) {
+    v1::CreateHoursRequest r;
+    r.set_parent(v);
+    r.mutable_hours()->set_project(project);
+    *r.mutable_hours()->mutable_work_date() = YearsAgo(0, -1);
+    r.mutable_hours()->set_minutes(45);
+    v1::HoursEntry out;
+    grpc::ClientContext c;
+    EXPECT_TRUE(projects_->CreateHours(&c, r, &out).ok());
+    if (state == v1::HoursEntry::APPROVED) {
+      CallByName(*projects_, &v1::ProjectService::Stub::ApproveHours, out.name());
+    } else if (state == v1::HoursEntry::REJECTED) {
+      v1::RejectHoursRequest reject;
+      reject.set_name(out.name());
+      reject.set_reason("Нет в журнале");
+      grpc::ClientContext rc;
+      v1::HoursEntry ignored;
+      projects_->RejectHours(&rc, reject, &ignored);
+    }
+    return out.name();
+  };
+  for (auto state :
+       {v1::HoursEntry::SUBMITTED, v1::HoursEntry::APPROVED, v1::HoursEntry::REJECTED}) {
+    v1::HoursEntry out;
+    grpc::Status approve =
+        CallByName(*projects_, &v1::ProjectService::Stub::ApproveHours, hours_in(state), &out);
+    EXPECT_EQ(approve.ok(), state == v1::HoursEntry::SUBMITTED);
+    if (!approve.ok()) EXPECT_EQ(Reason(approve), "HOURS_STATE");
+    v1::RejectHoursRequest reject;
+    reject.set_name(hours_in(state));
+    reject.set_reason("Повтор");
+    grpc::ClientContext c;
+    grpc::Status rejected = projects_->RejectHours(&c, reject, &out);
+    EXPECT_EQ(rejected.ok(), state == v1::HoursEntry::SUBMITTED);
+    if (!rejected.ok()) EXPECT_EQ(Reason(rejected), "HOURS_STATE");
+  }
 }
 
 // 64 callers sign up at once for a shift of 10 places (AUTO): exactly 10 confirmed, 54
