@@ -15,7 +15,8 @@
 //   signup      ProjectService/CreateSignup against one shift of 50 places (AUTO waitlist) at a
 //               time: every call a new volunteer, the next shift (a day later) after
 //               --volunteers calls; raw_signup the statements any correct sign-up needs (the
-//               shift row written, the conditional place update, the INSERT and its activity)
+//               shift row written, the conditional place update or the waitlist's count, the
+//               INSERT and its activity)
 //               in one transaction without gRPC, on shifts of their own
 //   list_shifts ListShifts of a project's next month (page of 50 of its 100 daily shifts)
 //   hours       ProjectService/CreateHours: a volunteer's hours (against create_p)
@@ -1039,6 +1040,12 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
                                         shift->library_id, shift->parents.at(0), shift->id) == 1;
                                 signup.set_state(taken ? v1::Signup::CONFIRMED
                                                        : v1::Signup::WAITLISTED);
+                                if (!taken) {
+                                  s.Execute(
+                                      "UPDATE shifts SET waiting = waiting + 1 WHERE library_id = "
+                                      "? AND project_id = ? AND id = ?",
+                                      shift->library_id, shift->parents.at(0), shift->id);
+                                }
                                 if (!taken) *signup.mutable_waitlist_time() = signup.create_time();
                                 return absl::OkStatus();
                               });
@@ -1143,8 +1150,10 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
             "SELECT SUM(t.confirmed_places > t.capacity), SUM(t.confirmed_places <> (SELECT "
             "COALESCE(SUM(u.party_size), 0) FROM signups u WHERE u.library_id = t.library_id AND "
             "u.project_id = t.project_id AND u.shift_id = t.id AND u.state IN (2, 4, 5) AND "
-            "u.delete_time IS NULL)), (SELECT COUNT(*) FROM signups WHERE library_id = ?) FROM "
-            "shifts t WHERE t.library_id = ?",
+            "u.delete_time IS NULL) OR t.waiting <> (SELECT COUNT(*) FROM signups w WHERE "
+            "w.library_id = t.library_id AND w.project_id = t.project_id AND "
+            "w.shift_id = t.id AND w.state = 3 AND w.delete_time IS NULL)), (SELECT COUNT(*) FROM "
+            "signups WHERE library_id = ?) FROM shifts t WHERE t.library_id = ?",
             work_library, work_library);
         if (rs->next()) {
           over = rs->getInt64(1);

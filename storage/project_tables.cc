@@ -5,10 +5,6 @@
 
 namespace allies::storage {
 
-const char kWaitlistLengthSql[] =
-    "(SELECT COUNT(*) FROM signups w WHERE w.library_id = t.library_id AND w.project_id = "
-    "t.project_id AND w.shift_id = t.id AND w.state = 3 AND w.delete_time IS NULL)";
-
 const ResourceTable& ProjectsTable() {
   static const auto* table = [] {
     TableOptions options;
@@ -86,7 +82,8 @@ const ResourceTable& ShiftsTable() {
                 .Column("")
                 .Computed("(t.capacity - t.confirmed_places)")
                 .Sortable(),
-            Field("waitlist_length").Column("").Computed(kWaitlistLengthSql),
+            // Kept under the shift's lock by every move onto and off the waitlist.
+            Field("waitlist_length").Column("").Computed("t.waiting"),
         },
         options);
   }();

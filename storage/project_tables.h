@@ -18,9 +18,6 @@ const ResourceTable& SignupsTable();
 // Nested in volunteers: "libraries/{l}/volunteers/{v}/hours/{h}".
 const ResourceTable& HoursTable();
 
-// SQL (over a shifts row "t") of the number of its live WAITLISTED sign-ups.
-extern const char kWaitlistLengthSql[];
-
 }  // namespace allies::storage
 
 #endif  // ALLIES_STORAGE_PROJECT_TABLES_H_

@@ -105,6 +105,18 @@ absl::Status GuardVolunteer(storage::Session& s, const storage::ResourceKey& vol
   });
 }
 
+// The shift's count of WAITLISTED sign-ups (waitlist_length), kept by every move onto and off
+// the waitlist under the shift's lock.
+absl::Status CountWaiting(storage::Session& s, const storage::ResourceKey& shift, int delta) {
+  return s.Run([&]() -> absl::Status {
+    s.Execute(
+        "UPDATE shifts SET waiting = waiting + ? WHERE library_id = ? AND project_id = ? AND "
+        "id = ?",
+        static_cast<int64_t>(delta), shift.library_id, shift.parents.at(0), shift.id);
+    return absl::OkStatus();
+  });
+}
+
 // FAILED_PRECONDITION SHIFT_FULL: a party of `party` does not fit.
 absl::Status Full(const OpenShift& open, int party) {
   const int left = std::max(0, open.shift.capacity() - open.shift.confirmed_count());
@@ -316,7 +328,8 @@ absl::Status ProjectService::Promote(WriteContext& ctx, OpenShift& open) {
     if (!ok.ok()) return ok;
     signup.set_state(Signup::CONFIRMED);
     signup.set_state_reason("a place freed up: promoted from the waitlist");
-    ok = signups_.Save(s, row, signup);
+    ok = CountWaiting(s, open.key, -1);
+    if (ok.ok()) ok = signups_.Save(s, row, signup);
     if (ok.ok()) {
       ok = signups_.Record(ctx, "PROMOTE", key, signup, {"state", "state_reason"},
                            api::FromTimestamp(signup.update_time()));
@@ -400,8 +413,8 @@ absl::Status ProjectService::CreateSignup(const api::Call& call,
               }
               // Known full (the places were read under the lock): waitlisted or refused without
               // the confirmation's checks (a waitlisted sign-up is checked again when promoted).
-              const bool fits = open->shift.capacity() - open->shift.confirmed_count() >=
-                                signup.party_size();
+              const bool fits =
+                  open->shift.capacity() - open->shift.confirmed_count() >= signup.party_size();
               absl::Status ok =
                   fits ? Confirm(ctx, *open, signup, signup.overlap_reason(), /*eligible=*/true)
                        : Full(*open, signup.party_size());
@@ -414,7 +427,7 @@ absl::Status ProjectService::CreateSignup(const api::Call& call,
               }
               signup.set_state(Signup::WAITLISTED);
               api::ToTimestamp(now, signup.mutable_waitlist_time());
-              return absl::OkStatus();
+              return CountWaiting(s, shift_key, +1);
             });
       },
       call.deadline());
@@ -440,11 +453,13 @@ absl::Status ProjectService::MoveSignup(const api::Call& call, absl::string_view
         const Lifecycle& lifecycle = SignupLifecycle();
         const absl::Time start = api::FromTimestamp(open->shift.start_time());
         absl::StatusOr<std::vector<std::string>> moved;
+        const bool waiting = signup.state() == Signup::WAITLISTED;
         if (verb == "CONFIRM") {
           moved = lifecycle.Move(signup, "confirmation", {Signup::REQUESTED, Signup::WAITLISTED},
                                  Signup::CONFIRMED);
           if (!moved.ok()) return moved;
           absl::Status ok = Confirm(ctx, *open, signup, overlap_reason);
+          if (ok.ok() && waiting) ok = CountWaiting(ctx.session, open->key, -1);
           if (!ok.ok()) return ok;
           if (!overlap_reason.empty()) {
             signup.set_overlap_reason(overlap_reason);
@@ -453,6 +468,8 @@ absl::Status ProjectService::MoveSignup(const api::Call& call, absl::string_view
         } else if (verb == "WAITLIST") {
           moved = lifecycle.Move(signup, "waitlisting", {Signup::REQUESTED}, Signup::WAITLISTED);
           if (!moved.ok()) return moved;
+          absl::Status ok = CountWaiting(ctx.session, open->key, +1);
+          if (!ok.ok()) return ok;
           api::ToTimestamp(ctx.now, signup.mutable_waitlist_time());
           moved->push_back("waitlist_time");
         } else if (verb == "CANCEL") {
@@ -461,6 +478,10 @@ absl::Status ProjectService::MoveSignup(const api::Call& call, absl::string_view
                                  {Signup::REQUESTED, Signup::WAITLISTED, Signup::CONFIRMED},
                                  Signup::CANCELED);
           if (!moved.ok()) return moved;
+          if (waiting) {
+            absl::Status ok = CountWaiting(ctx.session, open->key, -1);
+            if (!ok.ok()) return ok;
+          }
           if (confirmed) {
             absl::Status ok = FreePlaces(ctx.session, open->key, signup.party_size());
             if (!ok.ok()) return ok;
@@ -566,13 +587,17 @@ absl::Status ProjectService::AfterShiftWrite(WriteContext& ctx, const storage::R
   if (before == nullptr) return absl::OkStatus();
   storage::Session& s = ctx.session;
   if (before->has_delete_time() && !after.has_delete_time()) {
-    // Brought back: its sign-ups stayed deleted (see DeleteShift), its places follow them.
+    // Brought back: its sign-ups stayed deleted (see DeleteShift), its places and waitlist
+    // follow them.
     absl::Status ok = s.Run([&]() -> absl::Status {
       s.Execute(
           "UPDATE shifts SET confirmed_places = (SELECT COALESCE(SUM(party_size), 0) FROM signups "
           "WHERE library_id = ? AND project_id = ? AND shift_id = ? AND state IN (2, 4, 5) AND "
-          "delete_time IS NULL) WHERE library_id = ? AND project_id = ? AND id = ?",
-          key.library_id, key.parents.at(0), key.id, key.library_id, key.parents.at(0), key.id);
+          "delete_time IS NULL), waiting = (SELECT COUNT(*) FROM signups WHERE library_id = ? "
+          "AND project_id = ? AND shift_id = ? AND state = 3 AND delete_time IS NULL) WHERE "
+          "library_id = ? AND project_id = ? AND id = ?",
+          key.library_id, key.parents.at(0), key.id, key.library_id, key.parents.at(0), key.id,
+          key.library_id, key.parents.at(0), key.id);
       return absl::OkStatus();
     });
     if (!ok.ok()) return ok;

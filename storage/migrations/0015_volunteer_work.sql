@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS schedules (
 -- confirmed_places is the capacity guard: written only by conditional UPDATEs
 -- (confirmed_places + n <= capacity), never from the message, and held by a CHECK constraint;
 -- places_revision is written first by every change of the shift's sign-ups (the row lock on
--- one server, the certified write on a cluster).
+-- one server, the certified write on a cluster); waiting counts its WAITLISTED sign-ups, kept
+-- under that lock.
 CREATE TABLE IF NOT EXISTS shifts (
   library_id       VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   project_id       VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
@@ -88,6 +89,7 @@ CREATE TABLE IF NOT EXISTS shifts (
   notes            TEXT NOT NULL,
   confirmed_places INT NOT NULL DEFAULT 0,
   places_revision  BIGINT NOT NULL DEFAULT 0,
+  waiting          INT NOT NULL DEFAULT 0,
   revision         BIGINT NOT NULL DEFAULT 1,
   create_time      DATETIME(6) NOT NULL,
   update_time      DATETIME(6) NOT NULL,
@@ -97,6 +99,7 @@ CREATE TABLE IF NOT EXISTS shifts (
   KEY shifts_by_start (library_id, start_time),
   KEY shifts_by_start_anywhere (start_time),
   CONSTRAINT shifts_capacity CHECK (confirmed_places >= 0 AND confirmed_places <= capacity),
+  CONSTRAINT shifts_waiting CHECK (waiting >= 0),
   CONSTRAINT shifts_library_fk FOREIGN KEY (library_id) REFERENCES libraries (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
