@@ -73,6 +73,11 @@ void LogValue::AppendTo(std::string& out) const {
 
 void LogJson(absl::string_view level, absl::string_view message,
              std::initializer_list<LogField> fields) {
+  LogJson(level, message, absl::MakeConstSpan(fields.begin(), fields.size()));
+}
+
+void LogJson(absl::string_view level, absl::string_view message,
+             absl::Span<const LogField> fields) {
   if (!log_enabled.load(std::memory_order_relaxed)) return;
   std::string line;
   line.reserve(256);

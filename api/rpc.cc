@@ -1,5 +1,6 @@
 #include "api/rpc.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -89,27 +90,59 @@ absl::Status RunHandler(const Call& call, const std::function<absl::Status()>& b
   return Error(absl::StatusCode::kInternal, "INTERNAL", "internal error");
 }
 
+namespace {
+
+// The trace id of a W3C traceparent ("00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>"),
+// or "" when there is none or it is malformed.
+std::string TraceId(const grpc::ServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("traceparent");
+  if (it == metadata.end()) return "";
+  const absl::string_view value(it->second.data(), it->second.size());
+  if (value.size() < 55 || value[2] != '-' || value[35] != '-') return "";
+  const absl::string_view id = value.substr(3, 32);
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return "";
+  }
+  if (id == std::string(32, '0')) return "";
+  return std::string(id);
+}
+
+std::atomic<RpcObserver*> rpc_observer{nullptr};
+
+}  // namespace
+
 void LogRpc(const Call& call, absl::Time start, const absl::Status& status) {
   const std::string& method = call.method();
   const double latency_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
   const std::string peer = call.context()->peer();
   const std::string code = absl::StatusCodeToString(status.code());
+  std::vector<LogField> fields = {{"method", method},
+                                  {"code", code},
+                                  {"latency_ms", latency_ms},
+                                  {"peer", peer},
+                                  {"request_id", call.request_id()}};
+  if (!call.principal().name.empty()) fields.push_back({"key", call.principal().name});
+  const std::string trace = TraceId(*call.context());
+  if (!trace.empty()) fields.push_back({"trace_id", trace});
   if (status.ok()) {
-    LogJson("info", "rpc",
-            {{"method", method},
-             {"code", code},
-             {"latency_ms", latency_ms},
-             {"peer", peer},
-             {"request_id", call.request_id()}});
-  } else {
-    LogJson(status.code() == absl::StatusCode::kInternal ? "error" : "info", "rpc",
-            {{"method", method},
-             {"code", code},
-             {"latency_ms", latency_ms},
-             {"peer", peer},
-             {"request_id", call.request_id()},
-             {"error", status.message()}});
+    LogJson("info", "rpc", fields);
+    return;
   }
+  fields.push_back({"error", status.message()});
+  const char* level = status.code() == absl::StatusCode::kInternal ? "error"
+                      : status.code() == absl::StatusCode::kUnavailable ||
+                              status.code() == absl::StatusCode::kDeadlineExceeded
+                          ? "warn"
+                          : "info";
+  LogJson(level, "rpc", fields);
+}
+
+void SetRpcObserver(RpcObserver* observer) { rpc_observer.store(observer); }
+
+void ObserveRpc(const Call& call, absl::StatusCode code, absl::Duration latency) {
+  RpcObserver* observer = rpc_observer.load(std::memory_order_acquire);
+  if (observer != nullptr) observer->OnRpc(call, code, latency);
 }
 
 }  // namespace allies::api

@@ -107,8 +107,20 @@ absl::StatusOr<Principal> AuthenticateCall(grpc::ServerContext* context,
 // Runs body with the common policy (deadline, exceptions) and returns its status; logs nothing.
 absl::Status RunHandler(const Call& call, const std::function<absl::Status()>& body);
 
-// Writes the per-RPC log line (method, code, latency, peer, request id).
+// Writes the per-RPC log line (method, code, latency, peer, request id, the caller's key, the
+// trace id of a W3C `traceparent` header): info, warn for UNAVAILABLE and DEADLINE_EXCEEDED
+// (the database or the client's patience), error for INTERNAL.
 void LogRpc(const Call& call, absl::Time start, const absl::Status& status);
+
+// What watches every RPC besides the log (the server's metrics). Set once at start-up, unset
+// before it is destroyed; called on serving threads.
+class RpcObserver {
+ public:
+  virtual ~RpcObserver() = default;
+  virtual void OnRpc(const Call& call, absl::StatusCode code, absl::Duration latency) = 0;
+};
+void SetRpcObserver(RpcObserver* observer);
+void ObserveRpc(const Call& call, absl::StatusCode code, absl::Duration latency);
 
 // Starts a call's common part: its request id (echoed in initial metadata).
 std::string AcceptCall(grpc::ServerContext* context);
@@ -216,6 +228,7 @@ class AsyncServiceHost : public HostedService {
         status = RunHandler(call, [&] { return method_->handler(call, request_, &response); });
       }
       LogRpc(call, start, status);
+      ObserveRpc(call, status.code(), absl::Now() - start);
       finishing_ = true;
       Release();
       if (status.ok()) {

@@ -148,6 +148,9 @@ absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv, absl::stri
                    SetSeconds(config.shutdown_grace)});
   flags.push_back({"log-rpcs", "ALLIES_LOG_RPCS", "write one JSON line per RPC to stderr", true,
                    SetBool(config.log_rpcs)});
+  flags.push_back({"metrics-listen", "ALLIES_METRICS_LISTEN",
+                   "serve Prometheus metrics at http://HOST:PORT/metrics (empty: none)", false,
+                   SetString(config.metrics_listen)});
   flags.push_back({"tls-cert", "ALLIES_TLS_CERT",
                    "PEM certificate chain: serve TLS instead of plaintext", false,
                    SetString(config.tls_cert)});

@@ -17,6 +17,8 @@ struct ServerConfig {
   bool migrate = false;                    // --migrate: apply migrations at start-up
   absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown-grace
   bool log_rpcs = true;                               // --log-rpcs
+  // Prometheus metrics over HTTP ("host:port"; empty: none).  // --metrics-listen
+  std::string metrics_listen;
   // TLS: PEM files. Without a certificate the server speaks plaintext (fine on loopback). With a
   // client CA, clients must present a certificate it signed (mutual TLS).
   std::string tls_cert;       // --tls-cert, ALLIES_TLS_CERT

@@ -1,6 +1,7 @@
 #include "server/host.h"
 
 #include <google/protobuf/descriptor.h>
+#include <grpcpp/ext/channelz_service_plugin.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "api/log.h"
 #include "server/key_authenticator.h"
+#include "server/metrics.h"
 #include "storage/idempotency.h"
 #include "storage/migrations.h"
 
@@ -106,6 +108,8 @@ absl::StatusOr<int> ServerHost::Start() {
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // channelz on the gRPC port: channels, servers and sockets for grpcdebug and the like.
+  grpc::channelz::experimental::InitChannelzService();
   grpc::ServerBuilder builder;
   int port = 0;
   // Without this, gRPC binds with SO_REUSEPORT and a second server on a busy port would start.
@@ -151,6 +155,16 @@ absl::StatusOr<int> ServerHost::Start() {
   health->SetServingStatus("", true);
   for (const auto& registration : registrations_) {
     health->SetServingStatus(registration.name, true);
+  }
+  if (!config_.metrics_listen.empty()) {
+    auto metrics = Metrics::Serve(config_.metrics_listen, *pool_);
+    if (!metrics.ok()) {
+      Shutdown();
+      return metrics.status();
+    }
+    metrics_ = *std::move(metrics);
+    api::LogJson("info", "metrics",
+                 {{"listen", config_.metrics_listen}, {"port", metrics_->port()}});
   }
   watcher_ = std::thread([this] { WatchDatabase(); });
   std::string services;
@@ -243,6 +257,7 @@ void ServerHost::Shutdown() {
     drained_cv.notify_all();
     closer.join();
   }
+  metrics_.reset();  // no RPC runs now
   if (pool_) pool_->Close();
   api::LogJson("info", "stopped");
 }

@@ -21,6 +21,8 @@
 
 namespace allies::server {
 
+class Metrics;
+
 // What a hosted service gets: the shared database pool and the caller authentication.
 struct ServiceDeps {
   storage::ConnectionPool& pool;
@@ -83,6 +85,8 @@ class ServerHost {
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
   std::vector<std::thread> serving_threads_;
   std::thread watcher_;
+  // After pool_: destroyed before it (its gauges read the pool).
+  std::unique_ptr<Metrics> metrics_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> database_up_{true};
   std::mutex shutdown_mu_;

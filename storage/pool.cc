@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/errors.h"
+#include "storage/observer.h"
 
 namespace allies::storage {
 namespace {
@@ -91,6 +92,15 @@ absl::StatusOr<std::unique_ptr<Session>> ConnectionPool::Connect(const DbConfig&
 }
 
 absl::StatusOr<Lease> ConnectionPool::Checkout(absl::Time call_deadline) {
+  const absl::Time asked = absl::Now();
+  auto lease = CheckoutSession(call_deadline);
+  if (lease.ok()) {
+    if (StorageObserver* observer = GetStorageObserver()) observer->OnCheckout(absl::Now() - asked);
+  }
+  return lease;
+}
+
+absl::StatusOr<Lease> ConnectionPool::CheckoutSession(absl::Time call_deadline) {
   const absl::Time timeout = absl::Now() + config_.checkout_timeout;
   const absl::Time deadline = std::min(timeout, call_deadline);
   while (true) {

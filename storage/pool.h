@@ -70,6 +70,7 @@ class ConnectionPool {
 
  private:
   friend class Lease;
+  absl::StatusOr<Lease> CheckoutSession(absl::Time call_deadline);
   void Return(std::unique_ptr<Session> session);
 
   const DbConfig config_;

@@ -2,6 +2,8 @@
 
 #include <cppconn/statement.h>
 
+#include "storage/observer.h"
+
 namespace allies::storage {
 Session::Session(std::unique_ptr<sql::Connection> connection)
     : connection_(std::move(connection)), last_used_(absl::Now()) {}
@@ -63,6 +65,10 @@ std::optional<absl::Time> GetOptionalTime(sql::ResultSet& rs, unsigned column) {
 
 absl::Time GetTime(sql::ResultSet& rs, unsigned column) {
   return FromSqlDatetime(GetString(rs, column));
+}
+
+void NoteDatabaseError(int error_code) {
+  if (StorageObserver* observer = GetStorageObserver()) observer->OnDatabaseError(error_code);
 }
 
 }  // namespace allies::storage

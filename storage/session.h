@@ -40,6 +40,9 @@ inline const char* LockSuffix(Lock lock) {
 // SQL NULL as a statement argument.
 struct Null {};
 
+// Tells the storage observer (storage/observer.h) of a database error.
+void NoteDatabaseError(int error_code);
+
 // A statement argument known only at run time (e.g. from a compiled filter).
 using SqlValue = std::variant<Null, std::string, int64_t, bool, absl::Time, double>;
 
@@ -57,6 +60,7 @@ class Session {
       return fn();
     } catch (const sql::SQLException& e) {
       if (IsConnectionError(e.getErrorCode())) broken_ = true;
+      NoteDatabaseError(e.getErrorCode());
       return StatusFromSqlException(e);
     } catch (const std::exception& e) {
       broken_ = true;

@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "absl/time/clock.h"
+#include "api/errors.h"
+#include "storage/observer.h"
 
 namespace allies::storage {
 namespace {
@@ -64,9 +66,13 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Stat
     if (!began && (*lease)->broken() && !replaced_dead_connection) {
       replaced_dead_connection = true;
       --attempt;
+      if (StorageObserver* observer = GetStorageObserver()) observer->OnRetry("CONNECTION_LOST");
       continue;
     }
     if (!IsRetryable(status)) return status;
+    if (StorageObserver* observer = GetStorageObserver()) {
+      observer->OnRetry(api::ErrorReason(status));
+    }
   }
   return status;
 }

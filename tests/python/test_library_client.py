@@ -19,6 +19,7 @@ the exit code is non-zero when any test fails.
 
 import argparse
 import datetime
+import json
 import os
 import shutil
 import signal
@@ -253,10 +254,13 @@ class Environment:
                        check=True, timeout=120, stdout=subprocess.DEVNULL)
         with open(key_file, encoding="ascii") as f:
             self.api_key = f.read().strip()
-        log("starting %s on %s" % (self.args.server_bin, self.address))
+        self.metrics_address = "127.0.0.1:%d" % free_port()
+        log("starting %s on %s (metrics on %s)" % (self.args.server_bin, self.address,
+                                                   self.metrics_address))
         self.server_log = open(self.server_log_path, "wb")
         self.server = subprocess.Popen(
-            [self.args.server_bin, "--listen", self.address, "--migrate"], env=env,
+            [self.args.server_bin, "--listen", self.address, "--migrate",
+             "--metrics-listen", self.metrics_address], env=env,
             stdin=subprocess.DEVNULL, stdout=self.server_log, stderr=subprocess.STDOUT,
             preexec_fn=die_with_parent)
         self.anonymous_channel = self.stubs.grpc.insecure_channel(self.address)
@@ -1018,6 +1022,56 @@ class VolunteerWorkTest(ServerTestCase):
         person = volunteers.GetVolunteer(vpb.GetVolunteerRequest(name=second),
                                          timeout=RPC_TIMEOUT_S)
         self.assertEqual(person.approved_minutes, 120)
+
+
+def scrape(address):
+    """The metrics the server serves at http://address/metrics: {"name{labels}": value}."""
+    import urllib.request
+    with urllib.request.urlopen("http://%s/metrics" % address, timeout=10) as response:
+        text = response.read().decode("utf-8")
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples
+
+
+class MetricsTest(ServerTestCase):
+    """Prometheus metrics as an operator's scraper sees them: counters that move with the calls
+    made, latency histograms, the pool's gauges, and the log line naming the caller's key and
+    the client's trace id."""
+
+    def test_counters_move_and_the_log_names_key_and_trace(self):
+        before = scrape(ENV.metrics_address)
+        ok = ('allies_rpc_requests_total{code="OK",'
+              'method="allies.v1.LibraryService/ListLibraries"}')
+        missing = ('allies_rpc_requests_total{code="NOT_FOUND",'
+                   'method="allies.v1.LibraryService/GetLibrary"}')
+        trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+        for _ in range(3):
+            self.libraries.ListLibraries(self.pb.ListLibrariesRequest(), timeout=RPC_TIMEOUT_S)
+        self.assertRpcError(self.s.grpc.StatusCode.NOT_FOUND, self.libraries.GetLibrary,
+                            self.pb.GetLibraryRequest(name="libraries/" + unique_id("none")),
+                            metadata=(("traceparent", "00-%s-00f067aa0ba902b7-01" % trace),))
+        after = scrape(ENV.metrics_address)
+        self.assertEqual(after[ok] - before.get(ok, 0), 3)
+        self.assertEqual(after[missing] - before.get(missing, 0), 1)
+        count = ('allies_rpc_latency_seconds_count'
+                 '{method="allies.v1.LibraryService/ListLibraries"}')
+        self.assertGreaterEqual(after[count] - before.get(count, 0), 3)
+        self.assertGreater(after["allies_db_pool_size"], 0)
+        self.assertGreater(after["allies_db_pool_open"], 0)
+        self.assertGreater(after["allies_db_checkout_seconds_count"],
+                           before.get("allies_db_checkout_seconds_count", 0))
+        # The log line of the failed call names the key and the trace.
+        ENV.server_log.flush()
+        with open(ENV.server_log_path, encoding="utf-8") as f:
+            lines = [json.loads(line) for line in f if '"trace_id"' in line]
+        self.assertTrue(lines, "no log line carries the trace id")
+        self.assertEqual(lines[-1]["trace_id"], trace)
+        self.assertEqual(lines[-1]["code"], "NOT_FOUND")
+        self.assertTrue(lines[-1]["key"].startswith("apiKeys/"))
 
 
 def main():

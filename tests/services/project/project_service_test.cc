@@ -1116,7 +1116,9 @@ TEST_F(ProjectServiceTest, EveryTransitionAllowedAndRefused) {
     EXPECT_EQ(cancelled.ok(), state == Project::PLANNED || state == Project::ACTIVE)
         << Project::State_Name(state);
     for (const grpc::Status* s : {&activate, &complete, &cancelled}) {
-      if (!s->ok()) EXPECT_EQ(Reason(*s), "PROJECT_STATE");
+      if (!s->ok()) {
+        EXPECT_EQ(Reason(*s), "PROJECT_STATE");
+      }
     }
   }
 
@@ -1149,14 +1151,18 @@ TEST_F(ProjectServiceTest, EveryTransitionAllowedAndRefused) {
     grpc::Status approve =
         CallByName(*projects_, &v1::ProjectService::Stub::ApproveHours, hours_in(state), &out);
     EXPECT_EQ(approve.ok(), state == v1::HoursEntry::SUBMITTED);
-    if (!approve.ok()) EXPECT_EQ(Reason(approve), "HOURS_STATE");
+    if (!approve.ok()) {
+      EXPECT_EQ(Reason(approve), "HOURS_STATE");
+    }
     v1::RejectHoursRequest reject;
     reject.set_name(hours_in(state));
     reject.set_reason("Повтор");
     grpc::ClientContext c;
     grpc::Status rejected = projects_->RejectHours(&c, reject, &out);
     EXPECT_EQ(rejected.ok(), state == v1::HoursEntry::SUBMITTED);
-    if (!rejected.ok()) EXPECT_EQ(Reason(rejected), "HOURS_STATE");
+    if (!rejected.ok()) {
+      EXPECT_EQ(Reason(rejected), "HOURS_STATE");
+    }
   }
 }
 
