@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "api/log.h"
+#include "grpc/health/v1/health.pb.h"
 #include "server/key_authenticator.h"
 #include "server/metrics.h"
 #include "storage/idempotency.h"
@@ -107,6 +108,8 @@ absl::StatusOr<int> ServerHost::Start() {
   pool_ = std::make_unique<storage::ConnectionPool>(config_.db);
 
   grpc::EnableDefaultHealthCheckService(true);
+  // The health service's proto in the generated pool, so that reflection describes it too.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   // channelz on the gRPC port: channels, servers and sockets for grpcdebug and the like.
   grpc::channelz::experimental::InitChannelzService();

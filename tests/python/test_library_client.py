@@ -393,6 +393,17 @@ class ReflectionTest(ServerTestCase):
         self.assertIn("allies.v1.LibraryService", names)
         self.assertIn("grpc.health.v1.Health", names)
 
+    def test_health_is_described(self):
+        response = self.reflect(file_containing_symbol="grpc.health.v1.Health")
+        files = []
+        for blob in response.file_descriptor_response.file_descriptor_proto:
+            file_proto = self.s.descriptor_pb2.FileDescriptorProto()
+            file_proto.ParseFromString(blob)
+            files.append(file_proto)
+        health = [f for f in files if f.package == "grpc.health.v1"]
+        self.assertEqual(len(health), 1, [f.name for f in files])
+        self.assertEqual({m.name for m in health[0].service[0].method}, {"Check", "Watch"})
+
     def test_file_containing_symbol(self):
         response = self.reflect(file_containing_symbol="allies.v1.LibraryService")
         blobs = response.file_descriptor_response.file_descriptor_proto
