@@ -41,8 +41,7 @@ using LogField = std::pair<absl::string_view, LogValue>;
 void LogJson(absl::string_view level, absl::string_view message,
              std::initializer_list<LogField> fields = {});
 // The same with fields gathered at run time.
-void LogJson(absl::string_view level, absl::string_view message,
-             absl::Span<const LogField> fields);
+void LogJson(absl::string_view level, absl::string_view message, absl::Span<const LogField> fields);
 
 // Appends s to out as a JSON string literal (quoted, escaped, invalid UTF-8 replaced).
 void AppendJsonString(std::string& out, absl::string_view s);

@@ -117,8 +117,7 @@ ResourceRules<HoursEntry> HoursRules() {
       return lifecycle->Wrong(current, "a change", {HoursEntry::SUBMITTED});
     }
     if (api::HasPath(fields, "corrects") || api::HasPath(fields, "source")) {
-      return api::InvalidField(api::HasPath(fields, "corrects") ? "update_mask" : "update_mask",
-                               "corrects and source are set when the entry is made");
+      return api::InvalidField("update_mask", "corrects and source are set when the entry is made");
     }
     return absl::OkStatus();
   };

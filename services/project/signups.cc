@@ -134,13 +134,18 @@ absl::CivilDay LocalDay(const google::protobuf::Timestamp& t, const Shift& shift
 
 }  // namespace
 
+namespace {
+absl::Status WriteShiftRow(storage::Session& s, const OpenShift& open);
+}  // namespace
+
 absl::StatusOr<OpenShift> ProjectService::Open(WriteContext& ctx, const storage::ResourceKey& key,
                                                bool lock) {
   storage::Session& s = ctx.session;
   OpenShift open;
   open.key = key;
   open.name = shifts_.table().Name(key);
-  absl::Status ok = lock ? Lock(ctx, open) : absl::OkStatus();
+  // Locked: the whole row is read below, as this transaction wrote it.
+  absl::Status ok = lock ? WriteShiftRow(s, open) : absl::OkStatus();
   if (!ok.ok()) return ok;
   // The whole shift (its times and zone; after the lock, read as this transaction wrote it).
   storage::ResourceTable::Row row;
@@ -161,8 +166,10 @@ absl::StatusOr<OpenShift> ProjectService::Open(WriteContext& ctx, const storage:
   return open;
 }
 
-absl::Status ProjectService::Lock(WriteContext& ctx, OpenShift& open) {
-  storage::Session& s = ctx.session;
+namespace {
+
+// Writes the shift row (places_revision): the lock every change of its places takes first.
+absl::Status WriteShiftRow(storage::Session& s, const OpenShift& open) {
   auto written = s.Run([&]() -> absl::StatusOr<uint64_t> {
     return s.Execute(
         "UPDATE shifts SET places_revision = places_revision + 1 WHERE library_id = ? AND "
@@ -174,6 +181,15 @@ absl::Status ProjectService::Lock(WriteContext& ctx, OpenShift& open) {
     return api::Error(absl::StatusCode::kNotFound, "NOT_FOUND",
                       absl::StrCat(open.name, " does not exist"), {{"resource", open.name}});
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ProjectService::Lock(WriteContext& ctx, OpenShift& open) {
+  storage::Session& s = ctx.session;
+  absl::Status locked = WriteShiftRow(s, open);
+  if (!locked.ok()) return locked;
   // The places as this transaction wrote the row: as they are now (only what a place needs:
   // the whole row counts its waitlist too).
   return s.Run([&]() -> absl::Status {
