@@ -24,7 +24,8 @@ bool RoleGrants(Role role, Permission permission) {
       return permission == v1::READ || permission == v1::SIGN_UP;
     case Role::kLibrarian:
       return permission == v1::READ || permission == v1::RECORD_ACTIVITIES ||
-             permission == v1::MANAGE_PARTNERSHIP || permission == v1::MANAGE_CONSENTS;
+             permission == v1::MANAGE_PARTNERSHIP || permission == v1::MANAGE_CONSENTS ||
+             permission == v1::MANAGE_GOVERNANCE;
     case Role::kCoordinator:
       return permission == v1::READ || permission == v1::RECORD_ACTIVITIES ||
              permission == v1::MANAGE_VOLUNTEERS || permission == v1::MANAGE_CONSENTS ||

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
@@ -48,12 +49,20 @@ absl::StatusOr<Principal> AuthenticateCall(grpc::ServerContext* context,
 }
 
 MethodInfo FindMethod(const google::protobuf::Descriptor* request,
-                      const google::protobuf::Descriptor* response) {
+                      const google::protobuf::Descriptor* response,
+                      const google::protobuf::ServiceDescriptor* service) {
   const google::protobuf::MethodDescriptor* found = nullptr;
-  const google::protobuf::FileDescriptor* file = request->file();
-  for (int s = 0; s < file->service_count(); ++s) {
-    for (int m = 0; m < file->service(s)->method_count(); ++m) {
-      const auto* method = file->service(s)->method(m);
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
+  if (service != nullptr) {
+    services.push_back(service);
+  } else {
+    for (int s = 0; s < request->file()->service_count(); ++s) {
+      services.push_back(request->file()->service(s));
+    }
+  }
+  for (const auto* candidate : services) {
+    for (int m = 0; m < candidate->method_count(); ++m) {
+      const auto* method = candidate->method(m);
       if (method->input_type() != request || method->output_type() != response) continue;
       if (found != nullptr) {
         std::fprintf(stderr, "%s serves both %s and %s: give each rpc a request of its own\n",
@@ -65,7 +74,8 @@ MethodInfo FindMethod(const google::protobuf::Descriptor* request,
     }
   }
   if (found == nullptr) {
-    std::fprintf(stderr, "no rpc in %s takes %s and returns %s\n", file->name().c_str(),
+    std::fprintf(stderr, "no rpc in %s takes %s and returns %s\n",
+                 service != nullptr ? service->full_name().c_str() : request->file()->name().c_str(),
                  request->full_name().c_str(), response->full_name().c_str());
     std::abort();
   }

@@ -34,10 +34,13 @@ struct MethodInfo {
   std::string path;  // "allies.v1.LibraryService/GetLibrary"
 };
 
-// The method (in the request's file) whose request and response are these messages (every rpc has a
-// request message of its own). Aborts when there is none or more than one: a programming error.
+// The method whose request and response are these messages: of `service`, or (nullptr) of any
+// service in the request's file (every rpc of a service has a request message of its own;
+// services sharing a core, like the governance bodies', share request messages). Aborts when
+// there is none or more than one: a programming error.
 MethodInfo FindMethod(const google::protobuf::Descriptor* request,
-                      const google::protobuf::Descriptor* response);
+                      const google::protobuf::Descriptor* response,
+                      const google::protobuf::ServiceDescriptor* service = nullptr);
 
 // What a handler knows about the call it serves.
 class Call {
@@ -149,7 +152,11 @@ struct NonDeduced {
 template <typename AsyncService>
 class AsyncServiceHost : public HostedService {
  public:
-  explicit AsyncServiceHost(Authenticator& authenticator) : authenticator_(authenticator) {}
+  // `service`: the service's descriptor, needed when its request messages are shared with
+  // another service (FindMethod).
+  explicit AsyncServiceHost(Authenticator& authenticator,
+                            const google::protobuf::ServiceDescriptor* service = nullptr)
+      : authenticator_(authenticator), service_descriptor_(service) {}
   grpc::Service* service() override { return &async_; }
   void Arm(grpc::ServerCompletionQueue* cq) override {
     for (const auto& method : methods_) method(cq);
@@ -176,7 +183,8 @@ class AsyncServiceHost : public HostedService {
     // (The generated method is declared on a base of AsyncService.)
     RequestFn<Request, Response> request = request_method;
     auto method = std::make_shared<const Method<Request, Response>>(Method<Request, Response>{
-        FindMethod(Request::descriptor(), Response::descriptor()), std::move(handler)});
+        FindMethod(Request::descriptor(), Response::descriptor(), service_descriptor_),
+        std::move(handler)});
     served_.push_back(method->info.path);
     methods_.push_back([this, request, method](grpc::ServerCompletionQueue* cq) {
       new UnaryCall<Request, Response>(&async_, &authenticator_, request, method, cq);
@@ -251,6 +259,7 @@ class AsyncServiceHost : public HostedService {
   };
 
   Authenticator& authenticator_;
+  const google::protobuf::ServiceDescriptor* service_descriptor_;
   AsyncService async_;
   std::vector<std::function<void(grpc::ServerCompletionQueue*)>> methods_;
   std::vector<std::string> served_;

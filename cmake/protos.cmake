@@ -21,6 +21,9 @@ set(_allies_protos
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/consent.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/volunteer.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/project.proto|1"
+  "${CMAKE_SOURCE_DIR}/proto|allies/v1/governance.proto|0"
+  "${CMAKE_SOURCE_DIR}/proto|allies/v1/reader_council.proto|1"
+  "${CMAKE_SOURCE_DIR}/proto|allies/v1/supervisory_board.proto|1"
 )
 
 set(ALLIES_PROTO_SRCS)
