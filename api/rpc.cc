@@ -74,9 +74,10 @@ MethodInfo FindMethod(const google::protobuf::Descriptor* request,
     }
   }
   if (found == nullptr) {
-    std::fprintf(stderr, "no rpc in %s takes %s and returns %s\n",
-                 service != nullptr ? service->full_name().c_str() : request->file()->name().c_str(),
-                 request->full_name().c_str(), response->full_name().c_str());
+    std::fprintf(
+        stderr, "no rpc in %s takes %s and returns %s\n",
+        service != nullptr ? service->full_name().c_str() : request->file()->name().c_str(),
+        request->full_name().c_str(), response->full_name().c_str());
     std::abort();
   }
   return {found, MethodPath(*found)};

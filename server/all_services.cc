@@ -4,6 +4,7 @@
 #include "services/agreement/agreement_service.h"
 #include "services/apikey/api_key_service.h"
 #include "services/contact/contact_service.h"
+#include "services/governance/governance_service.h"
 #include "services/library/library_service.h"
 #include "services/partner/partner_service.h"
 #include "services/project/project_service.h"
@@ -12,11 +13,17 @@
 namespace allies::server {
 
 std::vector<ServiceRegistration> AllServices() {
-  return {services::LibraryServiceRegistration(),   services::ActivityLogServiceRegistration(),
-          services::ApiKeyServiceRegistration(),    services::PartnerServiceRegistration(),
-          services::AgreementServiceRegistration(), services::ContactServiceRegistration(),
-          services::VolunteerServiceRegistration(), services::ConsentServiceRegistration(),
-          services::ProjectServiceRegistration()};
+  return {services::LibraryServiceRegistration(),
+          services::ActivityLogServiceRegistration(),
+          services::ApiKeyServiceRegistration(),
+          services::PartnerServiceRegistration(),
+          services::AgreementServiceRegistration(),
+          services::ContactServiceRegistration(),
+          services::VolunteerServiceRegistration(),
+          services::ConsentServiceRegistration(),
+          services::ProjectServiceRegistration(),
+          services::governance::ReaderCouncilServiceRegistration(),
+          services::governance::SupervisoryBoardServiceRegistration()};
 }
 
 }  // namespace allies::server

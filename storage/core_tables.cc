@@ -3,6 +3,7 @@
 #include "allies/v1/activity.pb.h"
 #include "allies/v1/api_key.pb.h"
 #include "allies/v1/library.pb.h"
+#include "storage/governance_tables.h"
 #include "storage/partnership_tables.h"
 #include "storage/project_tables.h"
 #include "storage/volunteer_tables.h"
@@ -97,6 +98,8 @@ void DeclareBuiltInTables() {
   ShiftsTable();
   SignupsTable();
   HoursTable();
+  ReaderCouncilTables();
+  SupervisoryBoardTables();
 }
 
 }  // namespace allies::storage

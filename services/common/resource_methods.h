@@ -103,6 +103,11 @@ struct ResourceRules {
   std::function<absl::Status(WriteContext&, const storage::ResourceKey&, const M& before, M& after,
                              std::vector<std::string>& changed)>
       settle_update;
+  // Once a create is known to be good, in its transaction, before the write: what it decides
+  // from the database about the new resource's own output fields (a meeting's local date and
+  // who is in office then, an agenda item's place at the end). May run again when the
+  // transaction is retried: it sets fields, it does not add to them. Optional.
+  std::function<absl::Status(WriteContext&, const storage::ResourceKey&, M&)> settle_create;
   // Fills output fields derived from what was read (a shift's local times in its library's
   // time zone), on every resource a method returns. No database. Optional.
   std::function<void(M&)> present;
@@ -365,6 +370,7 @@ class ResourceMethods {
           absl::Status ok =
               CheckInScope(s, call.principal(), request_library,
                            parent.empty() ? absl::string_view(CreateScopeName(record)) : parent);
+          if (ok.ok() && rules_.settle_create) ok = rules_.settle_create(ctx, row.key, record);
           if (ok.ok()) ok = Write(ctx, row, record, out);
           if (ok.ok() && along) ok = along(ctx, row.key, *out);
           return ok;
@@ -392,6 +398,10 @@ class ResourceMethods {
     row.key = parent_key;
     row.key.id = id.empty() ? api::GenerateResourceId() : std::string(id);
     FillParentField(row.key, &record);
+    if (rules_.settle_create) {
+      absl::Status ok = rules_.settle_create(ctx, row.key, record);
+      if (!ok.ok()) return ok;
+    }
     return Write(ctx, row, record, out);
   }
 

@@ -7,7 +7,7 @@
 #include "api/fields.h"
 #include "api/proto_time.h"
 #include "api/text.h"
-#include "services/project/local_time.h"
+#include "services/common/local_time.h"
 #include "storage/project_tables.h"
 
 namespace allies::services {

@@ -13,7 +13,7 @@
 #include "api/log.h"
 #include "api/proto_time.h"
 #include "api/text.h"
-#include "services/project/local_time.h"
+#include "services/common/local_time.h"
 #include "services/project/project_service.h"
 #include "services/project/recurrence.h"
 #include "storage/project_tables.h"

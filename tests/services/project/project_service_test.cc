@@ -15,7 +15,7 @@
 #include "absl/time/clock.h"
 #include "allies/v1/api_key.grpc.pb.h"
 #include "api/proto_time.h"
-#include "services/project/local_time.h"
+#include "services/common/local_time.h"
 #include "storage/pool.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/rpc_errors.h"

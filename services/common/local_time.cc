@@ -1,4 +1,4 @@
-#include "services/project/local_time.h"
+#include "services/common/local_time.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"

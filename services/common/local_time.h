@@ -1,7 +1,7 @@
-// A library's local time: shifts are stored in UTC and read in the time zone of their library
-// (Library.time_zone, an IANA name; absl reads the system's zoneinfo).
-#ifndef ALLIES_SERVICES_PROJECT_LOCAL_TIME_H_
-#define ALLIES_SERVICES_PROJECT_LOCAL_TIME_H_
+// A library's local time: shifts and meetings are stored in UTC and read in the time zone of
+// their library (Library.time_zone, an IANA name; absl reads the system's zoneinfo).
+#ifndef ALLIES_SERVICES_COMMON_LOCAL_TIME_H_
+#define ALLIES_SERVICES_COMMON_LOCAL_TIME_H_
 
 #include <optional>
 #include <string>
@@ -30,4 +30,4 @@ void ToProtoDate(absl::CivilDay d, google::type::Date* out);
 
 }  // namespace allies::services
 
-#endif  // ALLIES_SERVICES_PROJECT_LOCAL_TIME_H_
+#endif  // ALLIES_SERVICES_COMMON_LOCAL_TIME_H_
