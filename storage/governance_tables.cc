@@ -33,8 +33,12 @@ const GovernanceTables* MakeTables(const std::string& prefix, const std::string&
       sql("(SELECT COUNT(*) FROM {P}_meetings m WHERE m.library_id = t.library_id AND m.body_id = "
           "t.id AND m.delete_time IS NULL AND m.state IN (2, 3) AND m.meeting_date >= "
           "MAKEDATE(YEAR(UTC_DATE()), 1) AND m.meeting_date <= UTC_DATE())");
+  // The share of the year the body has existed so far (from January 1st, or from its
+  // establishment, or its creation, when later), times the meetings a year it must hold.
   const std::string required =
-      "FLOOR(COALESCE(JSON_VALUE(t.rules, '$.meetings_per_year'), 0) * DAYOFYEAR(UTC_DATE()) / "
+      "FLOOR(COALESCE(JSON_VALUE(t.rules, '$.meetings_per_year'), 0) * GREATEST(0, "
+      "DATEDIFF(UTC_DATE(), GREATEST(MAKEDATE(YEAR(UTC_DATE()), 1), "
+      "COALESCE(t.established_date, DATE(t.create_time)))) + 1) / "
       "DAYOFYEAR(MAKEDATE(YEAR(UTC_DATE()), 1) + INTERVAL 1 YEAR - INTERVAL 1 DAY))";
   {
     TableOptions options;

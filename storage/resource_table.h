@@ -77,7 +77,8 @@ struct FieldColumn {
   // Holds resource names (filters take names; never checked).
   FieldColumn Names() const;
   // Holds names of resources of `collection` (its path under a library: "partners",
-  // "projects/shifts"; "libraries" for a library; "*" for any resource). Checked when written
+  // "projects/shifts"; "libraries" for a library; "*" for any resource: with kSameLibrary, one
+  // of a known collection, live, of the row's library). Checked when written
   // (as `reach` says; kSameLibrary also stores NULL for an empty name), walked by
   // storage::references. A missing one is INVALID_ARGUMENT `<reason>_NOT_FOUND`, a deleted one
   // FAILED_PRECONDITION `<reason>_DELETED`.

@@ -24,6 +24,8 @@ const BINARIES = {
   'allies-agreement-service': ['allies.v1.AgreementService'],
   'allies-volunteer-service': ['allies.v1.VolunteerService', 'allies.v1.ConsentService'],
   'allies-project-service': ['allies.v1.ProjectService'],
+  'allies-reader-council-service': ['allies.v1.ReaderCouncilService'],
+  'allies-supervisory-board-service': ['allies.v1.SupervisoryBoardService'],
 };
 BINARIES['allies-server'] = Object.values(BINARIES).flat();
 const MIGRATE_BINARY = 'allies-migrate';

@@ -68,11 +68,18 @@ absl::Status Deleted(absl::string_view reason, const std::string& name, const st
 absl::Status CheckReference(WriteContext& ctx, const storage::FieldColumn& fc,
                             const std::string& library_id, const std::string& value,
                             const std::string& path) {
-  if (fc.references == "*") {  // (its form was checked with the input, CheckReferenceNames)
+  // "*": any resource (its form was checked with the input, CheckReferenceNames); of the same
+  // library, one of a known collection that exists and is live, like a typed reference.
+  if (fc.references == "*" && fc.reach != storage::Reach::kSameLibrary) {
     return CheckInScope(ctx.session, ctx.call.principal(), std::string(api::LibraryIdOf(value)),
                         value);
   }
-  const ResourceTable* target = storage::TableOfCollection(fc.references);
+  const ResourceTable* target = fc.references == "*" ? storage::TableOfName(value)
+                                                     : storage::TableOfCollection(fc.references);
+  if (target == nullptr && fc.references == "*") {
+    return api::InvalidField(path, absl::StrCat(value, " names no known collection"),
+                             absl::StrCat(fc.reason, "_NOT_FOUND"));
+  }
   if (target == nullptr) {
     return absl::InternalError(absl::StrCat("no table for the collection ", fc.references));
   }

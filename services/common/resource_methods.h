@@ -281,6 +281,13 @@ class ResourceMethods {
     if (need_to_know_) storage::people::Withhold(table_, MayKnow(call), record);
   }
 
+  // A change's response as the caller may see it (need to know; replays of a stored response
+  // too): the personal fields its role may not see are cleared, as Get clears them.
+  absl::Status Shown(const api::Call& call, M* out, absl::Status ok) const {
+    if (ok.ok() && need_to_know_) storage::people::Withhold(table_, MayKnow(call), out);
+    return ok;
+  }
+
   absl::Status List(const api::Call& call, const ListArgs& args,
                     google::protobuf::RepeatedPtrField<M>* out, std::string* next_page_token) {
     auto parent = table_.ParseListParent(args.parent, "parent");
@@ -363,19 +370,21 @@ class ResourceMethods {
     FillParentField(row.key, &record);
     // Remembered with what the request names (a generated id differs per attempt).
     const std::string request_library = CreateScope(row.key, record);
-    return storage::RunIdempotent(
-        pool_, request_library, call.principal().name, call.method(), request_id, request, out,
-        [&](Session& s) -> absl::Status {
-          WriteContext ctx{s, call, now, RequestIdOf(call, request_id), /*creating=*/true};
-          absl::Status ok =
-              CheckInScope(s, call.principal(), request_library,
-                           parent.empty() ? absl::string_view(CreateScopeName(record)) : parent);
-          if (ok.ok() && rules_.settle_create) ok = rules_.settle_create(ctx, row.key, record);
-          if (ok.ok()) ok = Write(ctx, row, record, out);
-          if (ok.ok() && along) ok = along(ctx, row.key, *out);
-          return ok;
-        },
-        call.deadline());
+    return Shown(
+        call, out,
+        storage::RunIdempotent(
+            pool_, request_library, call.principal().name, call.method(), request_id, request, out,
+            [&](Session& s) -> absl::Status {
+              WriteContext ctx{s, call, now, RequestIdOf(call, request_id), /*creating=*/true};
+              absl::Status ok = CheckInScope(
+                  s, call.principal(), request_library,
+                  parent.empty() ? absl::string_view(CreateScopeName(record)) : parent);
+              if (ok.ok() && rules_.settle_create) ok = rules_.settle_create(ctx, row.key, record);
+              if (ok.ok()) ok = Write(ctx, row, record, out);
+              if (ok.ok() && along) ok = along(ctx, row.key, *out);
+              return ok;
+            },
+            call.deadline()));
   }
 
   // A create inside another change's transaction (the caller checked its scope): `resource`
@@ -440,69 +449,74 @@ class ResourceMethods {
     CheckReferenceNames(table_, input, *fields, rules_.field, violations);
     if (rules_.check_record) rules_.check_record(input, *fields, violations);
     if (!violations.empty()) return violations.ToStatus();
-    return storage::RunInTransaction(
-        pool_,
-        [&](Session& s) -> absl::Status {
-          WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
-          return Modify(
-              ctx, *key, resource.name(), resource.etag(), /*allow_deleted=*/false, "UPDATE",
-              [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
-                if (rules_.updatable) {
-                  absl::Status ok = rules_.updatable(record, *fields);
-                  if (!ok.ok()) return ok;
-                }
-                const M before = record;
-                api::CopyFields(input, *fields, &record);
-                std::vector<std::string> changed = api::ChangedFields(before, record, *fields);
-                if (rules_.check_record) {
-                  api::FieldViolations merged;
-                  rules_.check_record(record, rules_.mutable_fields, merged);
-                  if (!merged.empty()) return merged.ToStatus();
-                }
-                absl::Status ok = CheckWrite(ctx, *key, record, changed);
-                // A person's former names and contact points are still theirs to erase.
-                if (ok.ok() && storage::people::HoldsPeople(table_)) {
-                  ok = storage::people::RememberFormer(s, table_, *key, before, record);
-                }
-                if (ok.ok() && rules_.settle_update) {
-                  ok = rules_.settle_update(ctx, *key, before, record, changed);
-                }
-                if (!ok.ok()) return ok;
-                return changed;
-              },
-              out);
-        },
-        storage::Until(call.deadline()));
+    return Shown(
+        call, out,
+        storage::RunInTransaction(
+            pool_,
+            [&](Session& s) -> absl::Status {
+              WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
+              return Modify(
+                  ctx, *key, resource.name(), resource.etag(), /*allow_deleted=*/false, "UPDATE",
+                  [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
+                    if (rules_.updatable) {
+                      absl::Status ok = rules_.updatable(record, *fields);
+                      if (!ok.ok()) return ok;
+                    }
+                    const M before = record;
+                    api::CopyFields(input, *fields, &record);
+                    std::vector<std::string> changed = api::ChangedFields(before, record, *fields);
+                    if (rules_.check_record) {
+                      api::FieldViolations merged;
+                      rules_.check_record(record, rules_.mutable_fields, merged);
+                      if (!merged.empty()) return merged.ToStatus();
+                    }
+                    absl::Status ok = CheckWrite(ctx, *key, record, changed);
+                    // A person's former names and contact points are still theirs to erase.
+                    if (ok.ok() && storage::people::HoldsPeople(table_)) {
+                      ok = storage::people::RememberFormer(s, table_, *key, before, record);
+                    }
+                    if (ok.ok() && rules_.settle_update) {
+                      ok = rules_.settle_update(ctx, *key, before, record, changed);
+                    }
+                    if (!ok.ok()) return ok;
+                    return changed;
+                  },
+                  out);
+            },
+            storage::Until(call.deadline())));
   }
 
   absl::Status Delete(const api::Call& call, absl::string_view name, absl::string_view etag,
                       bool force, M* out) {
     auto key = table_.ParseName(name, "name");
     if (!key.ok()) return key.status();
-    return storage::RunInTransaction(
-        pool_,
-        [&](Session& s) -> absl::Status {
-          WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
-          absl::Status ok = Modify(
-              ctx, *key, name, etag, /*allow_deleted=*/false, "DELETE",
-              [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
-                if (rules_.before_delete) {
-                  absl::Status refused = rules_.before_delete(ctx, *key, record, force);
-                  if (!refused.ok()) return refused;
-                }
-                if (!force) {
-                  absl::Status refused = CheckNoLiveChildren(s, table_, *key);
-                  if (refused.ok()) refused = CheckNoBlockingReferrers(s, table_.Name(*key));
-                  if (!refused.ok()) return refused;
-                }
-                api::ToTimestamp(NextTime(record), record.mutable_delete_time());
-                return std::vector<std::string>{"delete_time"};
-              },
-              out);
-          if (ok.ok() && force) ok = DeleteChildren(ctx, table_, *key);
-          return ok;
-        },
-        storage::Until(call.deadline()));
+    return Shown(call, out,
+                 storage::RunInTransaction(
+                     pool_,
+                     [&](Session& s) -> absl::Status {
+                       WriteContext ctx{s, call, storage::NowMicros(), call.request_id()};
+                       absl::Status ok = Modify(
+                           ctx, *key, name, etag, /*allow_deleted=*/false, "DELETE",
+                           [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
+                             if (rules_.before_delete) {
+                               absl::Status refused =
+                                   rules_.before_delete(ctx, *key, record, force);
+                               if (!refused.ok()) return refused;
+                             }
+                             if (!force) {
+                               absl::Status refused = CheckNoLiveChildren(s, table_, *key);
+                               if (refused.ok())
+                                 refused = CheckNoBlockingReferrers(s, table_.Name(*key));
+                               if (!refused.ok()) return refused;
+                             }
+                             api::ToTimestamp(NextTime(record), record.mutable_delete_time());
+                             return std::vector<std::string>{"delete_time"};
+                           },
+                           out);
+                       if (ok.ok() && force) ok = DeleteChildren(ctx, table_, *key);
+                       return ok;
+                     },
+                     storage::Until(call.deadline())));
   }
 
   absl::Status Undelete(const api::Call& call, absl::string_view name, absl::string_view etag,
@@ -512,26 +526,28 @@ class ResourceMethods {
     if (!key.ok()) return key.status();
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
-    return storage::RunIdempotent(
-        pool_, key->library_id, call.principal().name, call.method(), request_id, request, out,
-        [&](Session& s) -> absl::Status {
-          WriteContext ctx{s, call, storage::NowMicros(), RequestIdOf(call, request_id)};
-          return Modify(
-              ctx, *key, name, etag, /*allow_deleted=*/true, "UNDELETE",
-              [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
-                if (!record.has_delete_time()) {
-                  return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
-                                    absl::StrCat(name, " is not deleted"),
-                                    {{"resource", std::string(name)}});
-                }
-                absl::Status ok = CheckParentLive(s, table_, *key, record, /*creating=*/false);
-                if (!ok.ok()) return ok;
-                record.clear_delete_time();
-                return std::vector<std::string>{"delete_time"};
-              },
-              out);
-        },
-        call.deadline());
+    return Shown(
+        call, out,
+        storage::RunIdempotent(
+            pool_, key->library_id, call.principal().name, call.method(), request_id, request, out,
+            [&](Session& s) -> absl::Status {
+              WriteContext ctx{s, call, storage::NowMicros(), RequestIdOf(call, request_id)};
+              return Modify(
+                  ctx, *key, name, etag, /*allow_deleted=*/true, "UNDELETE",
+                  [&](M& record) -> absl::StatusOr<std::vector<std::string>> {
+                    if (!record.has_delete_time()) {
+                      return api::Error(absl::StatusCode::kAlreadyExists, "RESOURCE_NOT_DELETED",
+                                        absl::StrCat(name, " is not deleted"),
+                                        {{"resource", std::string(name)}});
+                    }
+                    absl::Status ok = CheckParentLive(s, table_, *key, record, /*creating=*/false);
+                    if (!ok.ok()) return ok;
+                    record.clear_delete_time();
+                    return std::vector<std::string>{"delete_time"};
+                  },
+                  out);
+            },
+            call.deadline()));
   }
 
   // A custom method that changes one live resource (ActivateAgreement, ...): scope, lock, etag,
@@ -548,20 +564,22 @@ class ResourceMethods {
     if (!key.ok()) return key.status();
     absl::Status valid = storage::ValidateRequestId(request_id);
     if (!valid.ok()) return valid;
-    return storage::RunIdempotent(
-        pool_, key->library_id, call.principal().name, call.method(), request_id, request, out,
-        [&](Session& s) -> absl::Status {
-          WriteContext ctx{s, call, storage::NowMicros(), RequestIdOf(call, request_id)};
-          if (first) {
-            absl::Status ok = storage::scope::Check(s, call.principal(), key->library_id, name);
-            if (ok.ok()) ok = first(ctx, *key);
-            if (!ok.ok()) return ok;
-          }
-          return Modify(
-              ctx, *key, name, etag, allow_deleted, verb,
-              [&](M& record) { return change(ctx, *key, record); }, out);
-        },
-        call.deadline());
+    return Shown(
+        call, out,
+        storage::RunIdempotent(
+            pool_, key->library_id, call.principal().name, call.method(), request_id, request, out,
+            [&](Session& s) -> absl::Status {
+              WriteContext ctx{s, call, storage::NowMicros(), RequestIdOf(call, request_id)};
+              if (first) {
+                absl::Status ok = storage::scope::Check(s, call.principal(), key->library_id, name);
+                if (ok.ok()) ok = first(ctx, *key);
+                if (!ok.ok()) return ok;
+              }
+              return Modify(
+                  ctx, *key, name, etag, allow_deleted, verb,
+                  [&](M& record) { return change(ctx, *key, record); }, out);
+            },
+            call.deadline()));
   }
 
   // Building blocks for methods that touch several resources in one transaction (merges).

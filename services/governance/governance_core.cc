@@ -262,8 +262,15 @@ GovernanceCore::GovernanceCore(storage::ConnectionPool& pool,
                    return CheckMemberWrite(ctx, key, m);
                  };
                  rules.after_write = [this](WriteContext& ctx, const storage::ResourceKey& key,
-                                            const Member*,
-                                            const Member&) { return ResyncMeetings(ctx, key); };
+                                            const Member* before,
+                                            const Member& after) -> absl::Status {
+                   // A member brought back is checked as a new one would be.
+                   if (before != nullptr && before->has_delete_time() && !after.has_delete_time()) {
+                     absl::Status ok = CheckMemberWrite(ctx, key, after);
+                     if (!ok.ok()) return ok;
+                   }
+                   return ResyncMeetings(ctx, key);
+                 };
                  return rules;
                }()),
       meetings_(pool,
@@ -343,6 +350,18 @@ GovernanceCore::GovernanceCore(storage::ConnectionPool& pool,
                                        const std::vector<std::string>& changed) {
               return CheckAgendaItemWrite(ctx, key, i, changed);
             };
+            // An item brought back changes its meeting: not once the minutes are approved.
+            rules.after_write = [this](WriteContext& ctx, const storage::ResourceKey& key,
+                                       const AgendaItem* before,
+                                       const AgendaItem& after) -> absl::Status {
+              if (before == nullptr || !before->has_delete_time() || after.has_delete_time()) {
+                return absl::OkStatus();
+              }
+              auto meeting = LoadMeeting(ctx.session, MeetingKey(key));
+              if (!meeting.ok()) return meeting.status();
+              if (meeting->state() == Meeting::MINUTES_APPROVED) return Locked(meeting->name());
+              return absl::OkStatus();
+            };
             rules.before_delete = [this](WriteContext& ctx, const storage::ResourceKey& key,
                                          const AgendaItem& i, bool) -> absl::Status {
               auto meeting = LoadMeeting(ctx.session, MeetingKey(key));
@@ -389,6 +408,15 @@ GovernanceCore::GovernanceCore(storage::ConnectionPool& pool,
                                        const Decision& d, const std::vector<std::string>& changed) {
               return CheckDecisionWrite(ctx, key, d, changed);
             };
+            // A decision brought back after its minutes were approved would change them.
+            rules.after_write = [this](WriteContext& ctx, const storage::ResourceKey& key,
+                                       const Decision* before,
+                                       const Decision& after) -> absl::Status {
+              if (before == nullptr || !before->has_delete_time() || after.has_delete_time()) {
+                return absl::OkStatus();
+              }
+              return CheckDecisionWrite(ctx, key, after, {"title"});
+            };
             rules.before_delete = [this](WriteContext& ctx, const storage::ResourceKey& key,
                                          const Decision& d, bool force) {
               (void)force;  // a decision has no children to force
@@ -416,6 +444,21 @@ GovernanceCore::GovernanceCore(storage::ConnectionPool& pool,
             v.Add("action_item.owner",
                   "is required: a member of the body (owner_member) or a name (owner)");
           }
+        };
+        rules.check_write = [this](WriteContext&, const storage::ResourceKey& key,
+                                   const ActionItem& a,
+                                   const std::vector<std::string>& changed) -> absl::Status {
+          if (!api::HasPath(changed, "owner_member") || a.owner_member().empty()) {
+            return absl::OkStatus();
+          }
+          auto member = tables_.members->ParseName(a.owner_member(), "action_item.owner_member");
+          if (!member.ok()) return member.status();
+          if (member->library_id != key.library_id ||
+              member->parents != std::vector<std::string>{key.parents.at(0)}) {
+            return api::InvalidField("action_item.owner_member",
+                                     "must be a member of the decision's body");
+          }
+          return absl::OkStatus();
         };
         rules.updatable = [](const ActionItem& current, const std::vector<std::string>&) {
           if (current.state() == ActionItem::OPEN) return absl::OkStatus();
@@ -1050,8 +1093,8 @@ absl::Status GovernanceCore::MoveActionItem(const api::Call& call, absl::string_
 
 absl::Status GovernanceCore::WithinSubtree(absl::string_view parent, absl::string_view below,
                                            ListArgs& args, std::string& list_parent) const {
-  const std::string library(api::LibraryIdOf(parent));
-  if (library.empty() || parent != api::LibraryName(library)) {
+  const std::string library = parent == "libraries/-" ? "-" : std::string(api::LibraryIdOf(parent));
+  if (library.empty() || (library != "-" && parent != api::LibraryName(library))) {
     return api::InvalidField("parent",
                              absl::StrCat("must be \"libraries/{library}\" (its subtree) or "
                                           "\"libraries/-\", got ",

@@ -5,7 +5,9 @@ Generates Python stubs from the .proto files into a temporary directory, starts
 a private MariaDB (tools/dbctl) and the server, and runs unittest cases over a
 real gRPC channel: health, reflection, LibraryService CRUD with Cyrillic data,
 the google.rpc.Status error details, partners, contacts and agreements, and a
-minor volunteer under the consent ledger with its volunteer agreements.
+minor volunteer under the consent ledger with its volunteer agreements, volunteer
+shifts and hours, a supervisory board meeting from notice to approved minutes and a
+reader council.
 
 Usage (as ctest runs it):
   /usr/bin/python3 tests/python/test_library_client.py --server-bin BUILD/bin/allies-server \
@@ -48,11 +50,14 @@ PROTO_FILES_WITH_SERVICES = [
     "allies/v1/consent.proto",
     "allies/v1/volunteer.proto",
     "allies/v1/project.proto",
+    "allies/v1/supervisory_board.proto",
+    "allies/v1/reader_council.proto",
     "grpc/health/v1/health.proto",
     "grpc/reflection/v1alpha/reflection.proto",
 ]
 PROTO_FILES = PROTO_FILES_WITH_SERVICES + [
     "allies/v1/options.proto",
+    "allies/v1/governance.proto",
     "google/rpc/status.proto",
     "google/rpc/error_details.proto",
     "google/type/date.proto",
@@ -118,6 +123,8 @@ class Stubs:
         from allies.v1 import partner_pb2, partner_pb2_grpc
         from allies.v1 import consent_pb2, consent_pb2_grpc, volunteer_pb2, volunteer_pb2_grpc
         from allies.v1 import project_pb2, project_pb2_grpc
+        from allies.v1 import governance_pb2, reader_council_pb2, reader_council_pb2_grpc
+        from allies.v1 import supervisory_board_pb2, supervisory_board_pb2_grpc
         from google.type import date_pb2, money_pb2
         from google.protobuf import descriptor_pb2, field_mask_pb2
         from google.rpc import error_details_pb2, status_pb2
@@ -142,6 +149,11 @@ class Stubs:
         self.volunteer_pb2_grpc = volunteer_pb2_grpc
         self.project_pb2 = project_pb2
         self.project_pb2_grpc = project_pb2_grpc
+        self.governance_pb2 = governance_pb2
+        self.supervisory_board_pb2 = supervisory_board_pb2
+        self.supervisory_board_pb2_grpc = supervisory_board_pb2_grpc
+        self.reader_council_pb2 = reader_council_pb2
+        self.reader_council_pb2_grpc = reader_council_pb2_grpc
         self.date_pb2 = date_pb2
         self.money_pb2 = money_pb2
         self.descriptor_pb2 = descriptor_pb2
@@ -1033,6 +1045,247 @@ class VolunteerWorkTest(ServerTestCase):
         person = volunteers.GetVolunteer(vpb.GetVolunteerRequest(name=second),
                                          timeout=RPC_TIMEOUT_S)
         self.assertEqual(person.approved_minutes, 120)
+
+
+class GovernanceTest(ServerTestCase):
+    """A 174-FZ supervisory board meeting as a third party runs it: the board and its five
+    members (contacts of the library), notices to all, the meeting held with four present and
+    its quorum, a roll-call vote on an item about a partner, the decision and its follow-up, the
+    minutes written and approved, and then locked; the partner's decisions found across the
+    network. And a reader council under its own preset."""
+
+    def setUp(self):
+        super().setUp()
+        s = self.s
+        self.gpb, self.bpb = s.governance_pb2, s.supervisory_board_pb2
+        self.boards = s.supervisory_board_pb2_grpc.SupervisoryBoardServiceStub(ENV.channel)
+        self.councils = s.reader_council_pb2_grpc.ReaderCouncilServiceStub(ENV.channel)
+        self.contacts = s.contact_pb2_grpc.ContactServiceStub(ENV.channel)
+        self.partners = s.partner_pb2_grpc.PartnerServiceStub(ENV.channel)
+
+    def date(self, day):
+        return self.s.date_pb2.Date(year=day.year, month=day.month, day=day.day)
+
+    def error_reasons(self, error):
+        infos = self.unpack_details(self.status_details(error), self.s.error_details_pb2.ErrorInfo)
+        for info in infos:
+            self.assertEqual(info.domain, "allies.v1")
+        return [info.reason for info in infos]
+
+    def test_board_meeting_from_notice_to_approved_minutes(self):
+        s, gpb, bpb, boards = self.s, self.gpb, self.bpb, self.boards
+        ppb, cpb = s.partner_pb2, s.contact_pb2
+        StatusCode = s.grpc.StatusCode
+        library = self.libraries.CreateLibrary(self.pb.CreateLibraryRequest(
+            library_id=unique_id("board"),
+            library=self.pb.Library(display_name="Центральная библиотека «Ёлочка»",
+                                    kind=self.pb.Library.CENTRAL_LIBRARY,
+                                    time_zone="Europe/Moscow")),
+            timeout=RPC_TIMEOUT_S)
+        partner = self.partners.CreatePartner(ppb.CreatePartnerRequest(
+            parent=library.name, partner=ppb.Partner(
+                display_name="Книжный дом «Всё для чтения»", kind=ppb.Partner.BUSINESS)),
+            timeout=RPC_TIMEOUT_S)
+        other_partner = self.partners.CreatePartner(ppb.CreatePartnerRequest(
+            parent=library.name, partner=ppb.Partner(
+                display_name="Издательство «Берёста»", kind=ppb.Partner.BUSINESS)),
+            timeout=RPC_TIMEOUT_S)
+
+        # The board: a 174-FZ наблюдательный совет of five seats, rules from the preset.
+        board = boards.CreateSupervisoryBoard(bpb.CreateSupervisoryBoardRequest(
+            parent=library.name, supervisory_board_id="nabsovet",
+            supervisory_board=bpb.SupervisoryBoard(
+                display_name="Наблюдательный совет ЦБС «Ёлочка»",
+                kind=bpb.SupervisoryBoard.SUPERVISORY, seat_count=5,
+                regulation="Приказ учредителя № 12-ё")), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(board.name, library.name + "/supervisoryBoards/nabsovet")
+        self.assertEqual(board.display_name, "Наблюдательный совет ЦБС «Ёлочка»")
+        self.assertEqual(board.rules.preset, gpb.GovernanceRules.SUPERVISORY_174FZ)
+        self.assertTrue(board.rules.quorum_requires_all_notified)
+        self.assertEqual(board.vacancies, 5)
+
+        # Five members, each a contact of the same library; the first chairs.
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        people = [("Ёлкина", "Алёна", "Петровна"), ("Соловьёв", "Пётр", "Ильич"),
+                  ("Королёва", "Дарья", "Сергеевна"), ("Берёзкин", "Фёдор", "Ильич"),
+                  ("Журавлёва", "Татьяна", "Юрьевна")]
+        members = []
+        for i, (family, given, patronymic) in enumerate(people):
+            contact = self.contacts.CreateContact(cpb.CreateContactRequest(
+                parent=library.name, contact=cpb.Contact(
+                    family_name=family, given_name=given, patronymic=patronymic)),
+                timeout=RPC_TIMEOUT_S)
+            member = boards.CreateMember(gpb.CreateMemberRequest(
+                parent=board.name, member=gpb.Member(
+                    person=contact.name, seat_kind="PUBLIC",
+                    role=gpb.Member.CHAIR if i == 0 else gpb.Member.MEMBER,
+                    term_start_date=self.date(today - datetime.timedelta(days=100)),
+                    term_end_date=self.date(today + datetime.timedelta(days=3 * 365)),
+                    appointment_act="Приказ учредителя № 17-ё")), timeout=RPC_TIMEOUT_S)
+            self.assertTrue(member.name.startswith(board.name + "/members/"), member.name)
+            self.assertEqual(member.person, contact.name)
+            self.assertEqual(member.display_name, " ".join((family, given, patronymic)))
+            self.assertTrue(member.in_office)
+            members.append(member.name)
+        got_board = boards.GetSupervisoryBoard(bpb.GetSupervisoryBoardRequest(name=board.name),
+                                               timeout=RPC_TIMEOUT_S)
+        self.assertEqual(got_board.member_count, 5)
+        self.assertEqual(got_board.vacancies, 0)
+
+        # A meeting a week ago at 18:30 Moscow time (UTC+3), given in the library's local time.
+        moscow = datetime.timezone(datetime.timedelta(hours=3))
+        start = (datetime.datetime.now(moscow) - datetime.timedelta(days=7)).replace(
+            hour=18, minute=30, second=0, microsecond=0)
+        local_start = start.strftime("%Y-%m-%dT%H:%M")
+        meeting = boards.CreateMeeting(gpb.CreateMeetingRequest(
+            parent=board.name, meeting=gpb.Meeting(
+                title="Заседание наблюдательного совета: отчёт за квартал",
+                local_start_time=local_start, place="Читальный зал, ул. Лётчиков, 1")),
+            timeout=RPC_TIMEOUT_S)
+        self.assertTrue(meeting.name.startswith(board.name + "/meetings/"), meeting.name)
+        self.assertEqual(meeting.state, gpb.Meeting.PLANNED)
+        self.assertEqual(meeting.local_start_time, local_start)
+        self.assertEqual(meeting.start_time.ToDatetime(),
+                         start.astimezone(datetime.timezone.utc).replace(tzinfo=None))
+        self.assertEqual(meeting.meeting_date, self.date(start.date()))
+        self.assertEqual(meeting.members_in_office, 5)
+        self.assertEqual(sorted(a.member for a in meeting.attendance), sorted(members))
+        self.assertEqual(meeting.notified_count, 0)
+        self.assertFalse(meeting.quorum)
+
+        # Notices to all (an empty list: every member in office), then the meeting held with
+        # four present: everyone notified and 4 > 5/2 is a quorum.
+        notified = boards.RecordNotices(gpb.RecordNoticesRequest(
+            name=meeting.name, etag=meeting.etag), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(notified.notified_count, 5)
+        self.assertEqual([a.HasField("notice_time") for a in notified.attendance], [True] * 5)
+        self.assertEqual(notified.state, gpb.Meeting.PLANNED)
+        present = members[:4]
+        held = boards.HoldMeeting(gpb.HoldMeetingRequest(
+            name=meeting.name, etag=notified.etag, present=present), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(held.state, gpb.Meeting.HELD)
+        self.assertTrue(held.quorum)
+        self.assertEqual(held.members_in_office, 5)
+        self.assertEqual(held.present_count, 4)
+        self.assertEqual(held.notified_count, 5)
+        presence = {a.member: a.presence for a in held.attendance}
+        self.assertEqual(presence, dict([(m, gpb.Meeting.PRESENT) for m in present] +
+                                        [(members[4], gpb.Meeting.ABSENT)]))
+
+        # An agenda item about the partner, and the roll call: GENERAL questions need a
+        # majority of all members in office (3 of 5); 3 YES and an abstention adopt it.
+        item = boards.CreateAgendaItem(gpb.CreateAgendaItemRequest(
+            parent=meeting.name, agenda_item=gpb.AgendaItem(
+                title="О договоре с партнёром «Всё для чтения»", question_kind="GENERAL",
+                description="Пожертвование книг для детского абонемента",
+                partners=[partner.name])), timeout=RPC_TIMEOUT_S)
+        self.assertTrue(item.name.startswith(meeting.name + "/agendaItems/"), item.name)
+        self.assertEqual(item.position, 1)
+        self.assertEqual(item.outcome, gpb.AgendaItem.PENDING)
+        self.assertEqual(list(item.partners), [partner.name])
+        motion = "Одобрить договор пожертвования с ООО «Всё для чтения» на 120 000 ₽"
+        Vote = gpb.Vote
+        choices = [Vote.YES, Vote.YES, Vote.YES, Vote.ABSTAIN]
+        voted = boards.RecordVotes(gpb.RecordVotesRequest(
+            name=item.name, etag=item.etag, motion=motion,
+            votes=[Vote(member=m, choice=c) for m, c in zip(present, choices)]),
+            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(voted.outcome, gpb.AgendaItem.ADOPTED)
+        self.assertEqual(voted.motion, motion)
+        self.assertEqual((voted.yes_count, voted.no_count, voted.abstain_count,
+                          voted.recused_count), (3, 0, 1, 0))
+        self.assertEqual(voted.base, 5)
+        self.assertEqual(voted.required_yes, 3)
+        self.assertEqual(voted.decision_rule, gpb.MAJORITY_OF_ALL_MEMBERS)
+        self.assertFalse(voted.casting_vote)
+        self.assertEqual(sorted((v.member, v.choice) for v in voted.votes),
+                         sorted(zip(present, choices)))
+
+        # The decision: its meeting, date and links come from the agenda item.
+        decision = boards.CreateDecision(gpb.CreateDecisionRequest(
+            parent=board.name, decision=gpb.Decision(
+                agenda_item=item.name, title="Решение об одобрении договора пожертвования")),
+            timeout=RPC_TIMEOUT_S)
+        self.assertTrue(decision.name.startswith(board.name + "/decisions/"), decision.name)
+        self.assertEqual(decision.agenda_item, item.name)
+        self.assertEqual(decision.meeting, meeting.name)
+        self.assertEqual(decision.decision_date, self.date(start.date()))
+        self.assertEqual(list(decision.partners), [partner.name])
+        self.assertEqual(decision.text, motion, "the text defaults to the motion")
+        self.assertFalse(decision.minutes_approved)
+
+        action = boards.CreateActionItem(gpb.CreateActionItemRequest(
+            parent=decision.name, action_item=gpb.ActionItem(
+                title="Подписать договор с «Всё для чтения»", owner_member=members[0],
+                due_date=self.date(today + datetime.timedelta(days=30)))),
+            timeout=RPC_TIMEOUT_S)
+        self.assertTrue(action.name.startswith(decision.name + "/actionItems/"), action.name)
+        self.assertEqual(action.state, gpb.ActionItem.OPEN)
+        self.assertEqual(action.owner_member, members[0])
+        self.assertFalse(action.overdue)
+        decision = boards.GetDecision(gpb.GetDecisionRequest(name=decision.name),
+                                      timeout=RPC_TIMEOUT_S)
+        self.assertEqual(decision.open_action_items, 1)
+        self.assertEqual(decision.overdue_action_items, 0)
+
+        # The minutes, written while HELD, then approved: the meeting is locked.
+        minutes = ("Протокол № 1. Присутствовали: 4 из 5 (Журавлёва Т. Ю. отсутствовала). "
+                   "Решили: одобрить договор пожертвования.")
+        current = boards.GetMeeting(gpb.GetMeetingRequest(name=meeting.name),
+                                    timeout=RPC_TIMEOUT_S)
+        written = boards.UpdateMeeting(gpb.UpdateMeetingRequest(
+            meeting=gpb.Meeting(name=meeting.name, etag=current.etag, minutes=minutes),
+            update_mask=s.field_mask_pb2.FieldMask(paths=["minutes"])), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(written.minutes, minutes)
+        self.assertEqual(written.state, gpb.Meeting.HELD)
+        approved = boards.ApproveMinutes(gpb.ApproveMinutesRequest(
+            name=meeting.name, etag=written.etag), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(approved.state, gpb.Meeting.MINUTES_APPROVED)
+        self.assertTrue(approved.HasField("minutes_approve_time"))
+        self.assertEqual(approved.minutes, minutes)
+        self.assertTrue(boards.GetDecision(gpb.GetDecisionRequest(name=decision.name),
+                                           timeout=RPC_TIMEOUT_S).minutes_approved)
+
+        # A later change is refused, with the reason a client can act on.
+        error = self.assertRpcError(
+            StatusCode.FAILED_PRECONDITION, boards.UpdateMeeting,
+            gpb.UpdateMeetingRequest(
+                meeting=gpb.Meeting(name=meeting.name, etag=approved.etag,
+                                    title="Заседание перенесено задним числом"),
+                update_mask=s.field_mask_pb2.FieldMask(paths=["title"])))
+        self.assertEqual(self.error_reasons(error), ["MINUTES_APPROVED"])
+        after = boards.GetMeeting(gpb.GetMeetingRequest(name=meeting.name), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(after.title, meeting.title, "a refusal changes nothing")
+        self.assertEqual(after.etag, approved.etag)
+
+        # The partner's decisions, from any board of the network; the other partner has none.
+        def decisions_about(partner_name):
+            found = boards.ListDecisions(gpb.ListDecisionsRequest(
+                parent="libraries/-/supervisoryBoards/-",
+                filter='partners:"%s"' % partner_name), timeout=RPC_TIMEOUT_S)
+            return [d.name for d in found.decisions]
+        self.assertEqual(decisions_about(partner.name), [decision.name])
+        self.assertEqual(decisions_about(other_partner.name), [])
+
+    def test_reader_council_starts_from_its_preset(self):
+        rpb = self.s.reader_council_pb2
+        library = self.libraries.CreateLibrary(self.pb.CreateLibraryRequest(
+            library_id=unique_id("council"),
+            library=self.pb.Library(display_name="Детская библиотека «Ёжик»",
+                                    kind=self.pb.Library.BRANCH)),
+            timeout=RPC_TIMEOUT_S)
+        created = self.councils.CreateReaderCouncil(rpb.CreateReaderCouncilRequest(
+            parent=library.name, reader_council_id="chitateli",
+            reader_council=rpb.ReaderCouncil(display_name="Читательский совет «Ёжик»",
+                                             seat_count=3)), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(created.name, library.name + "/readerCouncils/chitateli")
+        got = self.councils.GetReaderCouncil(rpb.GetReaderCouncilRequest(name=created.name),
+                                             timeout=RPC_TIMEOUT_S)
+        self.assertEqual(got.display_name, "Читательский совет «Ёжик»")
+        self.assertEqual(got.rules.preset, self.gpb.GovernanceRules.READER_COUNCIL)
+        self.assertFalse(got.rules.quorum_requires_all_notified)
+        self.assertEqual(got.seat_count, 3)
+        self.assertEqual(got.vacancies, 3)
 
 
 def scrape(address):

@@ -224,6 +224,8 @@ TEST_F(GovernanceTest, PresetsFillTheRulesAndEveryNumberIsData) {
   EXPECT_EQ(out.rules().meetings_per_year(), 4);
   EXPECT_TRUE(out.rules().quorum_requires_all_notified());
   EXPECT_EQ(out.vacancies(), 7);
+  EXPECT_EQ(out.meetings_required_to_date(), 0) << "created today: nothing required yet";
+  EXPECT_FALSE(out.behind_schedule());
 
   // A trustee board starts from its own preset.
   b.set_kind(SupervisoryBoard::TRUSTEE);
@@ -282,10 +284,16 @@ TEST_F(GovernanceTest, CompositionIsCheckedOnEveryMemberChange) {
   ASSERT_TRUE(AddMember(*boards_, board, twice, "PUBLIC", &m).ok());
   status = AddMember(*boards_, board, twice, "PUBLIC", &m);
   EXPECT_EQ(Reason(status), "PERSON_ALREADY_MEMBER") << status.error_message();
-  ASSERT_TRUE(AddMember(*boards_, board, Contact("p4"), "PUBLIC", &m).ok());
+  Member p4;
+  ASSERT_TRUE(AddMember(*boards_, board, Contact("p4"), "PUBLIC", &p4).ok());
   ASSERT_TRUE(
       AddMember(*boards_, board, Contact("p5"), "EMPLOYEE", &m, Member::MEMBER, v1::EMPLOYEE).ok());
   status = AddMember(*boards_, board, Contact("p6"), "PUBLIC", &m);
+  EXPECT_EQ(Reason(status), "BODY_FULL") << status.error_message();
+  // A member deleted and replaced does not come back over the limit.
+  ASSERT_TRUE(CallByName(*boards_, &Boards::DeleteMember, p4.name()).ok());
+  ASSERT_TRUE(AddMember(*boards_, board, Contact("p8"), "PUBLIC", &m).ok());
+  status = CallByName(*boards_, &Boards::UndeleteMember, p4.name());
   EXPECT_EQ(Reason(status), "BODY_FULL") << status.error_message();
   // A member whose term ends first makes room from the day after.
   ASSERT_TRUE(AddMember(*boards_, board, Contact("p7"), "PUBLIC", &m, Member::MEMBER, v1::NOT_STAFF,
@@ -502,6 +510,11 @@ TEST_F(GovernanceTest, ApprovedMinutesAreLockedAndAmendedByALaterMeeting) {
             "₽");
   ASSERT_EQ(decision.partners_size(), 1) << "linked like its agenda item";
 
+  // An item withdrawn from the agenda before the minutes are approved stays withdrawn.
+  AgendaItem withdrawn;
+  ASSERT_TRUE(Item(*boards_, first.name(), "GENERAL", &withdrawn).ok());
+  ASSERT_TRUE(CallByName(*boards_, &Boards::DeleteAgendaItem, withdrawn.name()).ok());
+
   // The minutes need text; then they are approved and locked.
   status = CallByName(*boards_, &Boards::ApproveMinutes, first.name(), &held);
   EXPECT_EQ(Reason(status), "MINUTES_EMPTY");
@@ -553,6 +566,8 @@ TEST_F(GovernanceTest, ApprovedMinutesAreLockedAndAmendedByALaterMeeting) {
        [&] {
          return VoteOn(*boards_, item.name(), {{m[0], Vote::NO}}, &item);
        }},
+      {"UndeleteAgendaItem",
+       [&] { return CallByName(*boards_, &Boards::UndeleteAgendaItem, withdrawn.name()); }},
       {"UpdateDecision",
        [&] {
          v1::UpdateDecisionRequest r;
@@ -681,6 +696,19 @@ TEST_F(GovernanceTest, DecisionsLinkBothWaysAndActionItemsAreFollowedUp) {
     grpc::ClientContext context;
     return boards_->CreateActionItem(&context, r, out);
   };
+  // The owner is a member of this body, not of another one.
+  const std::string other_board = Board("drugoi", 5);
+  const std::string stranger = Seat(other_board, 1, 7)[0];
+  {
+    v1::CreateActionItemRequest r;
+    r.set_parent(decision.name());
+    r.mutable_action_item()->set_title("Чужая задача");
+    r.mutable_action_item()->set_owner_member(stranger);
+    v1::ActionItem out;
+    grpc::ClientContext context;
+    status = boards_->CreateActionItem(&context, r, &out);
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"action_item.owner_member"});
+  }
   v1::ActionItem late, later;
   ASSERT_TRUE(action("Подписать договор с «Книжным домом»", TodayPlus(-3), &late).ok());
   ASSERT_TRUE(action("Отчитаться учредителю", TodayPlus(30), &later).ok());
@@ -734,6 +762,9 @@ TEST_F(GovernanceTest, ReaderCouncilsRunTheSameCoreWithTheirOwnRules) {
   create.set_reader_council_id("chitateli");
   create.mutable_reader_council()->set_display_name("Читательский совет филиала «Ёжик»");
   create.mutable_reader_council()->set_seat_count(3);
+  // Established on January 1st: the meetings required so far count from then.
+  *create.mutable_reader_council()->mutable_established_date() =
+      D(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()).year(), 1, 1);
   v1::ReaderCouncil council;
   {
     grpc::ClientContext context;
@@ -764,9 +795,19 @@ TEST_F(GovernanceTest, ReaderCouncilsRunTheSameCoreWithTheirOwnRules) {
   ASSERT_TRUE(AddMember(*councils_, council.name(), Contact("r3", "branch"), "EMPLOYEE", &m3,
                         Member::MEMBER, v1::EMPLOYEE, TodayPlus(-100), TodayPlus(300))
                   .ok());
-  // A person of another library is not a member here.
-  grpc::Status status = AddMember(*councils_, council.name(), Contact("far"), "READER", &m3);
-  EXPECT_NE(status.error_code(), grpc::StatusCode::OK);
+  // A person of another library, one that does not exist, or a deleted one is not a member.
+  const google::type::Date start = TodayPlus(-100), end = TodayPlus(300);
+  grpc::Status status = AddMember(*councils_, council.name(), Contact("far"), "READER", &m3,
+                                  Member::MEMBER, v1::NOT_STAFF, start, end);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  status = AddMember(*councils_, council.name(), "libraries/branch/contacts/nobody", "READER", &m3,
+                     Member::MEMBER, v1::NOT_STAFF, start, end);
+  EXPECT_EQ(Reason(status), "PERSON_NOT_FOUND") << status.error_message();
+  const std::string gone = Contact("gone", "branch");
+  ASSERT_TRUE(CallByName(*contacts_, &v1::ContactService::Stub::DeleteContact, gone).ok());
+  status = AddMember(*councils_, council.name(), gone, "READER", &m3, Member::MEMBER, v1::NOT_STAFF,
+                     start, end);
+  EXPECT_EQ(Reason(status), "PERSON_DELETED") << status.error_message();
 
   // Terms ending within 30 days, across the city's subtree.
   v1::ListExpiringTermsRequest expiring;
@@ -779,6 +820,13 @@ TEST_F(GovernanceTest, ReaderCouncilsRunTheSameCoreWithTheirOwnRules) {
   }
   ASSERT_EQ(soon.members_size(), 1);
   EXPECT_EQ(soon.members(0).name(), m1.name());
+  expiring.set_parent("libraries/-");
+  {
+    grpc::ClientContext context;
+    status = councils_->ListExpiringTerms(&context, expiring, &soon);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(soon.members_size(), 1) << "every library the key reaches";
 
   // Two meetings a year are required; none held by late in the year is behind schedule.
   ASSERT_TRUE(CallByName(*councils_, &Councils::GetReaderCouncil, council.name(), &council).ok());
