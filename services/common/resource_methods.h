@@ -347,11 +347,13 @@ class ResourceMethods {
   using CreateHook = std::function<absl::Status(WriteContext&, const ResourceKey&, const M&)>;
 
   // Creates a resource under `parent` ("" for a root collection). `extra` fills the table's
-  // extra columns; `along` runs in the same transaction after the write.
+  // extra columns; `along` runs in the same transaction after the write, `first` before it
+  // (what the resource needs to exist first: a council member's person given with it).
   absl::Status Create(const api::Call& call, absl::string_view parent, const M& resource,
                       absl::string_view id, absl::string_view request_id,
                       const google::protobuf::Message& request, M* out,
-                      std::vector<storage::SqlValue> extra = {}, const CreateHook& along = {}) {
+                      std::vector<storage::SqlValue> extra = {}, const CreateHook& along = {},
+                      const CreateHook& first = {}) {
     api::FieldViolations violations;
     auto parent_key = table_.ParseCreateParent(parent, "parent");
     if (!parent_key.ok()) violations.AddFrom(parent_key.status(), "parent");
@@ -379,6 +381,7 @@ class ResourceMethods {
               absl::Status ok = CheckInScope(
                   s, call.principal(), request_library,
                   parent.empty() ? absl::string_view(CreateScopeName(record)) : parent);
+              if (ok.ok() && first) ok = first(ctx, row.key, record);
               if (ok.ok() && rules_.settle_create) ok = rules_.settle_create(ctx, row.key, record);
               if (ok.ok()) ok = Write(ctx, row, record, out);
               if (ok.ok() && along) ok = along(ctx, row.key, *out);

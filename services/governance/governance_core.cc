@@ -18,7 +18,10 @@
 #include "api/text.h"
 #include "services/common/lifecycle.h"
 #include "services/common/local_time.h"
+#include "services/contact/contact_service.h"
 #include "services/governance/rules.h"
+#include "services/volunteer/ledger.h"
+#include "storage/partnership_tables.h"
 #include "storage/scope.h"
 
 namespace allies::services::governance {
@@ -424,48 +427,104 @@ GovernanceCore::GovernanceCore(storage::ConnectionPool& pool,
             };
             return rules;
           }()),
-      action_items_(pool, [this] {
-        ResourceRules<ActionItem> rules;
-        rules.table = tables_.action_items;
-        rules.field = "action_item";
-        rules.mutable_fields = {"title", "owner_member", "owner", "due_date"};
-        rules.normalize = [](ActionItem& a) {
-          a.set_title(std::string(absl::StripAsciiWhitespace(a.title())));
-          a.set_owner(std::string(absl::StripAsciiWhitespace(a.owner())));
-        };
-        rules.defaults = [](const api::Call&, absl::Time, ActionItem& a) {
-          a.set_state(ActionItem::OPEN);
-        };
-        rules.check = CheckActionItemFields;
-        rules.check_record = [](const ActionItem& a, const std::vector<std::string>& known,
-                                api::FieldViolations& v) {
-          if (api::HasPath(known, "owner") && api::HasPath(known, "owner_member") &&
-              a.owner().empty() && a.owner_member().empty()) {
-            v.Add("action_item.owner",
-                  "is required: a member of the body (owner_member) or a name (owner)");
-          }
-        };
-        rules.check_write = [this](WriteContext&, const storage::ResourceKey& key,
-                                   const ActionItem& a,
-                                   const std::vector<std::string>& changed) -> absl::Status {
-          if (!api::HasPath(changed, "owner_member") || a.owner_member().empty()) {
-            return absl::OkStatus();
-          }
-          auto member = tables_.members->ParseName(a.owner_member(), "action_item.owner_member");
-          if (!member.ok()) return member.status();
-          if (member->library_id != key.library_id ||
-              member->parents != std::vector<std::string>{key.parents.at(0)}) {
-            return api::InvalidField("action_item.owner_member",
-                                     "must be a member of the decision's body");
-          }
-          return absl::OkStatus();
-        };
-        rules.updatable = [](const ActionItem& current, const std::vector<std::string>&) {
-          if (current.state() == ActionItem::OPEN) return absl::OkStatus();
-          return ActionItemLifecycle().Wrong(current, "a change", {ActionItem::OPEN});
-        };
-        return rules;
-      }()) {}
+      action_items_(
+          pool,
+          [this] {
+            ResourceRules<ActionItem> rules;
+            rules.table = tables_.action_items;
+            rules.field = "action_item";
+            rules.mutable_fields = {"title", "owner_member", "owner", "due_date"};
+            rules.normalize = [](ActionItem& a) {
+              a.set_title(std::string(absl::StripAsciiWhitespace(a.title())));
+              a.set_owner(std::string(absl::StripAsciiWhitespace(a.owner())));
+            };
+            rules.defaults = [](const api::Call&, absl::Time, ActionItem& a) {
+              a.set_state(ActionItem::OPEN);
+            };
+            rules.check = CheckActionItemFields;
+            rules.check_record = [](const ActionItem& a, const std::vector<std::string>& known,
+                                    api::FieldViolations& v) {
+              if (api::HasPath(known, "owner") && api::HasPath(known, "owner_member") &&
+                  a.owner().empty() && a.owner_member().empty()) {
+                v.Add("action_item.owner",
+                      "is required: a member of the body (owner_member) or a name (owner)");
+              }
+            };
+            rules.check_write = [this](WriteContext&, const storage::ResourceKey& key,
+                                       const ActionItem& a,
+                                       const std::vector<std::string>& changed) -> absl::Status {
+              if (!api::HasPath(changed, "owner_member") || a.owner_member().empty()) {
+                return absl::OkStatus();
+              }
+              auto member =
+                  tables_.members->ParseName(a.owner_member(), "action_item.owner_member");
+              if (!member.ok()) return member.status();
+              if (member->library_id != key.library_id ||
+                  member->parents != std::vector<std::string>{key.parents.at(0)}) {
+                return api::InvalidField("action_item.owner_member",
+                                         "must be a member of the decision's body");
+              }
+              return absl::OkStatus();
+            };
+            rules.updatable = [](const ActionItem& current, const std::vector<std::string>&) {
+              if (current.state() == ActionItem::OPEN) return absl::OkStatus();
+              return ActionItemLifecycle().Wrong(current, "a change", {ActionItem::OPEN});
+            };
+            return rules;
+          }()),
+      contacts_(pool, ContactRules()),
+      consents_(pool, ConsentRules()) {}
+
+absl::Status GovernanceCore::CreateMember(const api::Call& call, const v1::CreateMemberRequest& r,
+                                          Member* out) {
+  if (!r.has_person_contact() && !r.has_consent()) {
+    return members_.Create(call, r.parent(), r.member(), r.member_id(), r.request_id(), r, out);
+  }
+  // A person given here: a contact of the body's library with the consent, then the member.
+  api::FieldViolations v;
+  if (!r.has_person_contact()) v.Add("person_contact", "is required with consent");
+  if (!r.has_consent()) {
+    v.Add("consent",
+          "is required with person_contact: no personal data without consent (152-FZ art. 9); "
+          "give the person's consent covering GOVERNANCE");
+  } else if (std::find(r.consent().purposes().begin(), r.consent().purposes().end(),
+                       v1::Consent::GOVERNANCE) == r.consent().purposes().end()) {
+    v.Add("consent.purposes", "must include GOVERNANCE (membership of a governance body)");
+  }
+  if (!r.consent().subject().empty()) {
+    v.Add("consent.subject", "must be empty: the consent's subject is the new contact");
+  }
+  if (!r.member().person().empty()) {
+    v.Add("member.person", "must be empty when the person is given (person_contact)");
+  }
+  auto body = tables_.members->ParseCreateParent(r.parent(), "parent");
+  if (!body.ok()) v.AddFrom(body.status(), "parent");
+  if (!v.empty()) return v.ToStatus();
+  const absl::Time now = storage::NowMicros();
+  v1::Contact contact;
+  contacts_.Prepare(call, now, r.person_contact(), "", "person_contact", &contact, v);
+  v1::Consent consent;
+  consents_.Prepare(call, now, r.consent(), "", "consent", &consent, v);
+  if (!v.empty()) return v.ToStatus();
+  // The contact's id is chosen now, so that the member names it from the start.
+  const std::string contact_id = api::GenerateResourceId();
+  const storage::ResourceKey library(body->library_id, "");
+  Member member = r.member();
+  member.set_person(
+      storage::ContactsTable().Name(storage::ResourceKey(body->library_id, contact_id)));
+  return members_.Create(
+      call, r.parent(), member, r.member_id(), r.request_id(), r, out, {}, {},
+      [&](WriteContext& ctx, const storage::ResourceKey&, const Member&) -> absl::Status {
+        v1::Contact created;
+        absl::Status ok = contacts_.CreateIn(ctx, library, r.person_contact(), contact_id,
+                                             "person_contact", &created);
+        if (!ok.ok()) return ok;
+        v1::Consent given = r.consent();
+        given.set_subject(created.name());
+        v1::Consent recorded;
+        return consents_.CreateIn(ctx, library, given, "", "consent", &recorded);
+      });
+}
 
 absl::StatusOr<BodyRules> GovernanceCore::LoadBody(storage::Session& s,
                                                    const storage::ResourceKey& body, bool lock) {

@@ -25,6 +25,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "allies/v1/consent.pb.h"
+#include "allies/v1/contact.pb.h"
 #include "allies/v1/governance.pb.h"
 #include "api/rpc.h"
 #include "services/common/resource_methods.h"
@@ -59,6 +61,9 @@ class GovernanceCore {
 
   // Members.
   ResourceMethods<v1::Member>& members() { return members_; }
+  // A member of an existing person, or of one given with it (person_contact and consent).
+  absl::Status CreateMember(const api::Call& call, const v1::CreateMemberRequest& r,
+                            v1::Member* out);
   absl::Status ListExpiringTerms(const api::Call& call, const v1::ListExpiringTermsRequest& r,
                                  v1::ListMembersResponse* out);
   // Meetings.
@@ -144,6 +149,9 @@ class GovernanceCore {
   ResourceMethods<v1::AgendaItem> agenda_items_;
   ResourceMethods<v1::Decision> decisions_;
   ResourceMethods<v1::ActionItem> action_items_;
+  // A person given with a member: the contacts' and the consent ledger's own rules.
+  ResourceMethods<v1::Contact> contacts_;
+  ResourceMethods<v1::Consent> consents_;
 };
 
 }  // namespace allies::services::governance

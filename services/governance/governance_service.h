@@ -131,8 +131,7 @@ class GovernanceService final
       return core.members().List(c, args, out->mutable_members(), out->mutable_next_page_token());
     });
     this->Unary(&Async::RequestCreateMember, [&core](const api::Call& c, const auto& r, auto* out) {
-      return core.members().Create(c, r.parent(), r.member(), r.member_id(), r.request_id(), r,
-                                   out);
+      return core.CreateMember(c, r, out);
     });
     this->Unary(&Async::RequestUpdateMember, [&core](const api::Call& c, const auto& r, auto* out) {
       return core.members().Update(c, r.member(), r.update_mask(), out);

@@ -755,6 +755,82 @@ TEST_F(GovernanceTest, DecisionsLinkBothWaysAndActionItemsAreFollowedUp) {
   }
 }
 
+TEST_F(GovernanceTest, APersonGivenHereBecomesAContactWithTheirConsent) {
+  const std::string board = Board("nabl", 5);
+  auto create = [&](bool with_consent, std::vector<v1::Consent::Purpose> purposes,
+                    v1::StaffPosition position, Member* out) {
+    v1::CreateMemberRequest r;
+    r.set_parent(board);
+    r.mutable_member()->set_seat_kind("PUBLIC");
+    r.mutable_member()->set_staff_position(position);
+    *r.mutable_member()->mutable_term_start_date() = D(2030, 1, 1);
+    *r.mutable_member()->mutable_term_end_date() = D(2034, 12, 31);
+    r.mutable_person_contact()->set_family_name("Новикова");
+    r.mutable_person_contact()->set_given_name("Ольга");
+    r.mutable_person_contact()->set_patronymic("Пётровна");
+    r.mutable_person_contact()->add_emails("novikova@example.ru");
+    if (with_consent) *r.mutable_consent() = WorkConsent(purposes);
+    grpc::ClientContext context;
+    return boards_->CreateMember(&context, r, out);
+  };
+  auto contacts = [&] {
+    v1::ListContactsRequest r;
+    r.set_parent("libraries/city");
+    v1::ListContactsResponse out;
+    grpc::ClientContext context;
+    EXPECT_TRUE(contacts_->ListContacts(&context, r, &out).ok());
+    return out.contacts_size();
+  };
+  Member member;
+  grpc::Status status = create(false, {}, v1::NOT_STAFF, &member);
+  EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"consent"});
+  status = create(true, {v1::Consent::COMMUNICATION}, v1::NOT_STAFF, &member);
+  EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"consent.purposes"});
+  // Refused by the composition (the head may not sit): nothing of it stays.
+  status = create(true, {v1::Consent::GOVERNANCE}, v1::HEAD, &member);
+  EXPECT_EQ(Reason(status), "MEMBER_INELIGIBLE") << status.error_message();
+  EXPECT_EQ(contacts(), 0);
+
+  status =
+      create(true, {v1::Consent::GOVERNANCE, v1::Consent::COMMUNICATION}, v1::NOT_STAFF, &member);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(member.person().rfind("libraries/city/contacts/", 0), 0u) << member.person();
+  EXPECT_EQ(member.display_name(), "Новикова Ольга Пётровна");
+  EXPECT_EQ(contacts(), 1);
+  v1::ListConsentsRequest consents;
+  consents.set_parent("libraries/city");
+  consents.set_filter(absl::StrCat("subject = \"", member.person(), "\""));
+  v1::ListConsentsResponse given;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(consents_->ListConsents(&context, consents, &given).ok());
+  }
+  ASSERT_EQ(given.consents_size(), 1);
+  EXPECT_EQ(given.consents(0).purposes(0), v1::Consent::GOVERNANCE);
+
+  // The person's export names the membership; the erasure reaches it, the seat stays.
+  v1::ExportContactDataRequest exported;
+  exported.set_name(member.person());
+  v1::ExportContactDataResponse data;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(contacts_->ExportContactData(&context, exported, &data).ok());
+  }
+  EXPECT_NE(std::find(data.referenced_by().begin(), data.referenced_by().end(), member.name()),
+            data.referenced_by().end());
+  v1::EraseContactRequest erase;
+  erase.set_name(member.person());
+  v1::Contact erased;
+  {
+    grpc::ClientContext context;
+    status = contacts_->EraseContact(&context, erase, &erased);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_TRUE(CallByName(*boards_, &Boards::GetMember, member.name(), &member).ok());
+  EXPECT_EQ(member.display_name().find("Новикова"), std::string::npos) << member.display_name();
+  EXPECT_EQ(member.seat_kind(), "PUBLIC");
+}
+
 TEST_F(GovernanceTest, ReaderCouncilsRunTheSameCoreWithTheirOwnRules) {
   // A reader council of the branch, with volunteers and contacts as members.
   v1::CreateReaderCouncilRequest create;
