@@ -19,6 +19,7 @@
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
+#include "clients/alliesctl/governance.h"
 #include "clients/alliesctl/hours.h"
 #include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
@@ -576,6 +577,7 @@ CommandRegistry DefaultRegistry() {
   RegisterConsentCommands(&registry);
   RegisterProjectCommands(&registry);
   RegisterHoursCommands(&registry);
+  RegisterGovernanceCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterKeyCommands(&registry);
   return registry;
