@@ -4,10 +4,12 @@
 #include <limits>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "api/proto_time.h"
 
@@ -213,6 +215,39 @@ absl::StatusOr<google::protobuf::Timestamp> ParseTimestampFlag(absl::string_view
   google::protobuf::Timestamp timestamp;
   api::ToTimestamp(time, &timestamp);
   return timestamp;
+}
+
+absl::StatusOr<LocalOrInstant> ParseLocalOrInstantFlag(absl::string_view flag,
+                                                       absl::string_view value) {
+  const absl::string_view text = absl::StripAsciiWhitespace(value);
+  // A zone is a trailing Z or an offset after the time of day (the date has '-' too).
+  const size_t time_of_day = text.find_first_of("Tt ");
+  const absl::string_view clock =
+      time_of_day == absl::string_view::npos ? "" : text.substr(time_of_day + 1);
+  const bool zoned = absl::EndsWith(clock, "Z") || absl::EndsWith(clock, "z") ||
+                     clock.find_first_of("+-") != absl::string_view::npos;
+  LocalOrInstant out;
+  if (zoned) {
+    absl::StatusOr<google::protobuf::Timestamp> instant = ParseTimestampFlag(flag, text);
+    if (!instant.ok()) return instant.status();
+    out.instant = *instant;
+    return out;
+  }
+  // Local: YYYY-MM-DDTHH:MM (a space for T; ":00" seconds allowed), printed back the same.
+  std::string local(text);
+  if (local.size() > 10 && local[10] == ' ') local[10] = 'T';
+  if (local.size() == 19 && absl::EndsWith(local, ":00")) local.resize(16);
+  absl::CivilMinute minute;
+  if (local.size() != 16 || !absl::ParseCivilTime(local, &minute) ||
+      absl::FormatCivilTime(minute) != local) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag,
+        ": expected the library's local time YYYY-MM-DDTHH:MM (2026-12-05T10:00) or RFC 3339 "
+        "with a zone (2026-12-05T10:00:00+10:00), got \"",
+        value, "\""));
+  }
+  out.local = std::move(local);
+  return out;
 }
 
 absl::StatusOr<google::type::Money> ParseMoneyFlag(absl::string_view flag,

@@ -91,6 +91,16 @@ absl::StatusOr<google::type::Date> ParseDateFlag(absl::string_view flag, absl::s
 absl::StatusOr<google::protobuf::Timestamp> ParseTimestampFlag(absl::string_view flag,
                                                                absl::string_view value);
 
+// A moment written either as the library's local time, "YYYY-MM-DDTHH:MM" (a space for the T;
+// seconds only ":00"), which the server reads in the library's time zone, or as RFC 3339 with a
+// zone ("2026-12-05T10:00:00+10:00", "...Z"), an instant. Exactly one of the two is set.
+struct LocalOrInstant {
+  std::string local;  // "2026-12-05T10:00".
+  std::optional<google::protobuf::Timestamp> instant;
+};
+absl::StatusOr<LocalOrInstant> ParseLocalOrInstantFlag(absl::string_view flag,
+                                                       absl::string_view value);
+
 // An amount of money written "AMOUNT CURRENCY": "150000.50 RUB", "1500 rub", "0,5 EUR" (a decimal
 // point or comma, at most 9 fractional digits, an optional leading "-"; the currency is 3 ASCII
 // letters, uppercased). units and nanos get the same sign.

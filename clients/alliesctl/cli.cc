@@ -13,11 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/errors.h"
+#include "clients/alliesctl/governance.h"
 #include "clients/alliesctl/hours.h"
 #include "clients/alliesctl/keys.h"
 #include "clients/alliesctl/libraries.h"
@@ -142,8 +144,15 @@ void CommandRegistry::AddResource(Resource resource) { resources_.push_back(std:
 
 void CommandRegistry::AddCommand(Command command) { commands_.push_back(std::move(command)); }
 
+namespace {
+
+bool IsSubResource(const Resource& resource) { return absl::StrContains(resource.name, ' '); }
+
+}  // namespace
+
 const Resource* CommandRegistry::FindResource(absl::string_view word) const {
   for (const Resource& resource : resources_) {
+    if (IsSubResource(resource)) continue;
     if (resource.name == word) return &resource;
     for (const std::string& alias : resource.aliases) {
       if (alias == word) return &resource;
@@ -152,9 +161,39 @@ const Resource* CommandRegistry::FindResource(absl::string_view word) const {
   return nullptr;
 }
 
+const Resource* CommandRegistry::FindSubResource(const Resource& parent,
+                                                 absl::string_view word) const {
+  const std::string prefix = absl::StrCat(parent.name, " ");
+  for (const Resource& resource : resources_) {
+    absl::string_view own = resource.name;
+    if (!absl::ConsumePrefix(&own, prefix) || absl::StrContains(own, ' ')) continue;
+    if (own == word) return &resource;
+    for (const std::string& alias : resource.aliases) {
+      if (alias == word) return &resource;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<const Resource*> CommandRegistry::SubResourcesOf(const Resource& parent) const {
+  std::vector<const Resource*> result;
+  const std::string prefix = absl::StrCat(parent.name, " ");
+  for (const Resource& resource : resources_) {
+    absl::string_view own = resource.name;
+    if (absl::ConsumePrefix(&own, prefix) && !absl::StrContains(own, ' ')) {
+      result.push_back(&resource);
+    }
+  }
+  return result;
+}
+
 const Command* CommandRegistry::FindCommand(absl::string_view resource,
                                             absl::string_view verb) const {
-  const Resource* found = FindResource(resource);
+  const std::vector<absl::string_view> words = absl::StrSplit(resource, ' ');
+  const Resource* found = FindResource(words[0]);
+  for (size_t i = 1; found != nullptr && i < words.size(); ++i) {
+    found = FindSubResource(*found, words[i]);
+  }
   if (found == nullptr) return nullptr;
   for (const Command& command : commands_) {
     if (command.resource == found->name && command.verb == verb) return &command;
@@ -510,6 +549,19 @@ void FillNamedRequest(absl::string_view name, const ParsedArgs& args,
   }
 }
 
+std::string ListParentBelow(absl::string_view operand,
+                            const std::vector<absl::string_view>& collections) {
+  std::string parent = operand.empty() ? "libraries/-" : NormalizeLibraryName(operand);
+  absl::string_view rest = parent;
+  absl::ConsumePrefix(&rest, "libraries/");
+  // Words after the library's id: collection, id, collection, id, ...
+  const size_t levels = std::vector<absl::string_view>(absl::StrSplit(rest, '/')).size() / 2;
+  for (size_t i = levels; i < collections.size(); ++i) {
+    absl::StrAppend(&parent, "/", collections[i], "/-");
+  }
+  return parent;
+}
+
 std::string ListParent(const Invocation& inv) {
   return inv.operands().empty() ? "libraries/-" : NormalizeLibraryName(inv.operands()[0]);
 }
@@ -525,6 +577,7 @@ CommandRegistry DefaultRegistry() {
   RegisterConsentCommands(&registry);
   RegisterProjectCommands(&registry);
   RegisterHoursCommands(&registry);
+  RegisterGovernanceCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterKeyCommands(&registry);
   return registry;
@@ -536,16 +589,25 @@ std::string TopLevelUsage(const CommandRegistry& registry) {
   std::string out =
       "alliesctl: command-line client of the Allies API.\n\n"
       "Usage:\n"
-      "  alliesctl <resource> <verb> [arguments] [flags]\n"
+      "  alliesctl <resource> [<word below it>] <verb> [arguments] [flags]\n"
       "  alliesctl <resource> --help | alliesctl <resource> <verb> --help\n\n"
       "Resources:\n";
   for (const Resource& resource : registry.resources()) {
+    if (IsSubResource(resource)) continue;
     std::vector<std::string> verbs;
     for (const Command* command : registry.CommandsOf(resource.name)) {
       verbs.push_back(command->verb);
     }
     absl::StrAppend(&out, "  ", resource.name, "  ", resource.summary,
                     "\n    verbs: ", absl::StrJoin(verbs, ", "), "\n");
+    std::vector<std::string> below;
+    for (const Resource* sub : registry.SubResourcesOf(resource)) {
+      below.push_back(sub->name.substr(resource.name.size() + 1));
+    }
+    if (!below.empty()) {
+      absl::StrAppend(&out, "    below it (alliesctl ", resource.name,
+                      " <word> <verb>): ", absl::StrJoin(below, ", "), "\n");
+    }
   }
   absl::StrAppend(&out,
                   "\nGlobal flags (before or after the command words; --flag value or "
@@ -565,7 +627,21 @@ std::string ResourceUsage(const CommandRegistry& registry, const Resource& resou
                     command->operand_usage.empty() ? "" : " ", command->operand_usage, "\n      ",
                     command->summary, "\n");
   }
-  absl::StrAppend(&out, "\nRun 'alliesctl ", resource.name, " <verb> --help' for the flags.\n");
+  const std::vector<const Resource*> below = registry.SubResourcesOf(resource);
+  if (!below.empty()) {
+    absl::StrAppend(&out, "\nBelow it:\n");
+    for (const Resource* sub : below) {
+      std::vector<std::string> verbs;
+      for (const Command* command : registry.CommandsOf(sub->name)) {
+        verbs.push_back(command->verb);
+      }
+      absl::StrAppend(&out, "  alliesctl ", sub->name, " <verb>\n      ", sub->summary,
+                      "\n      verbs: ", absl::StrJoin(verbs, ", "), "\n");
+    }
+  }
+  absl::StrAppend(&out, "\nRun 'alliesctl ", resource.name, " <verb> --help' for the flags",
+                  below.empty() ? "" : ", 'alliesctl " + resource.name + " <word> --help'",
+                  below.empty() ? "" : " for the commands below it", ".\n");
   return out;
 }
 
@@ -608,7 +684,15 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     err << "error: unknown resource \"" << words[0] << "\"\n\n" << TopLevelUsage(registry);
     return kExitUsage;
   }
-  if (words.size() < 2) {
+  // Words naming a resource below it come next ("boards members create").
+  size_t verb_at = 1;
+  while (verb_at < words.size()) {
+    const Resource* sub = registry.FindSubResource(*resource, words[verb_at]);
+    if (sub == nullptr) break;
+    resource = sub;
+    ++verb_at;
+  }
+  if (words.size() <= verb_at) {
     if (help) {
       out << ResourceUsage(registry, *resource);
       return kExitOk;
@@ -617,9 +701,9 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
         << ResourceUsage(registry, *resource);
     return kExitUsage;
   }
-  const Command* command = registry.FindCommand(resource->name, words[1]);
+  const Command* command = registry.FindCommand(resource->name, words[verb_at]);
   if (command == nullptr) {
-    err << "error: unknown verb \"" << words[1] << "\" for " << resource->name << "\n\n"
+    err << "error: unknown verb \"" << words[verb_at] << "\" for " << resource->name << "\n\n"
         << ResourceUsage(registry, *resource);
     return kExitUsage;
   }
@@ -637,7 +721,7 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
       return kExitUsage;
     }
   }
-  std::vector<std::string> operands(words.begin() + 2, words.end());
+  std::vector<std::string> operands(words.begin() + verb_at + 1, words.end());
   if (operands.size() < command->min_operands || operands.size() > command->max_operands) {
     err << "error: '" << command->resource << " " << command->verb << "' takes "
         << (command->operand_usage.empty() ? std::string("no arguments")

@@ -99,9 +99,12 @@ struct Command {
   std::function<int(Invocation&)> run;
 };
 
+// A resource word, or a resource below another ("boards members": `alliesctl boards members
+// create ...`). A sub-resource's name is its parent's name, a space and its own word; its
+// aliases are aliases of its own word ("member"), and it is found only after its parent's word.
 struct Resource {
-  std::string name;                  // "libraries".
-  std::vector<std::string> aliases;  // "library", "lib".
+  std::string name;                  // "libraries"; "boards members".
+  std::vector<std::string> aliases;  // "library", "lib"; "member".
   std::string summary;
 };
 
@@ -110,10 +113,14 @@ class CommandRegistry {
   void AddResource(Resource resource);
   void AddCommand(Command command);
 
-  // Resolves a resource word (name or alias).
+  // Resolves a top-level resource word (name or alias).
   const Resource* FindResource(absl::string_view word) const;
+  // Resolves the word after `parent`'s to one of its sub-resources (own word or alias).
+  const Resource* FindSubResource(const Resource& parent, absl::string_view word) const;
+  // `resource` is a name as Resource::name has it, or the same with aliases for its words.
   const Command* FindCommand(absl::string_view resource, absl::string_view verb) const;
   const std::vector<Resource>& resources() const { return resources_; }
+  std::vector<const Resource*> SubResourcesOf(const Resource& parent) const;
   std::vector<const Command*> CommandsOf(absl::string_view resource) const;
   // Global flags followed by every command's flags (for parsing).
   std::vector<FlagSpec> AllFlags() const;
@@ -352,6 +359,12 @@ std::function<int(Invocation&)> NamedCall(UnaryMethod<Service, Request, Response
       },
       to_table);
 }
+
+// "libraries/x" and the collections below it, for a parent written short (x, libraries/x,
+// x/projects/p) and completed with "-" for the levels it leaves out: with {"projects",
+// "shifts"}, "x" is libraries/x/projects/-/shifts/-. Empty: libraries/-/... .
+std::string ListParentBelow(absl::string_view operand,
+                            const std::vector<absl::string_view>& collections);
 
 // The parent of a List command: its LIBRARY operand (x, libraries/x, or - for every library the
 // caller may see), "libraries/-" when there is none.

@@ -8,14 +8,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/time/civil_time.h"
 #include "allies/v1/project.grpc.pb.h"
 #include "allies/v1/volunteer.pb.h"
 #include "clients/alliesctl/libraries.h"
@@ -324,21 +322,6 @@ struct SignupListFlags {
     return ApplyListFlags(inv, request);
   }
 };
-
-// "libraries/x" + the collection path below it, for a parent written short (x, libraries/x,
-// x/projects/p) and completed with "-" for the levels it leaves out.
-std::string ListParentBelow(absl::string_view operand,
-                            const std::vector<absl::string_view>& collections) {
-  std::string parent = operand.empty() ? "libraries/-" : NormalizeLibraryName(operand);
-  absl::string_view rest = parent;
-  absl::ConsumePrefix(&rest, "libraries/");
-  // Words after the library's id: collection, id, collection, id, ...
-  const size_t levels = std::vector<absl::string_view>(absl::StrSplit(rest, '/')).size() / 2;
-  for (size_t i = levels; i < collections.size(); ++i) {
-    absl::StrAppend(&parent, "/", collections[i], "/-");
-  }
-  return parent;
-}
 
 void RegisterProjects(CommandRegistry* registry) {
   registry->AddResource(
@@ -679,43 +662,23 @@ std::string SignupListParent(absl::string_view operand) {
 
 absl::Status SetShiftTime(absl::string_view flag, absl::string_view value, bool start,
                           Shift* shift) {
-  const absl::string_view text = absl::StripAsciiWhitespace(value);
-  // A zone is a trailing Z or an offset after the time of day (the date has '-' too).
-  const size_t time_of_day = text.find_first_of("Tt ");
-  const absl::string_view clock =
-      time_of_day == absl::string_view::npos ? "" : text.substr(time_of_day + 1);
-  const bool zoned = absl::EndsWith(clock, "Z") || absl::EndsWith(clock, "z") ||
-                     clock.find_first_of("+-") != absl::string_view::npos;
-  if (zoned) {
-    absl::StatusOr<google::protobuf::Timestamp> instant = ParseTimestampFlag(flag, text);
-    if (!instant.ok()) return instant.status();
+  absl::StatusOr<LocalOrInstant> time = ParseLocalOrInstantFlag(flag, value);
+  if (!time.ok()) return time.status();
+  if (time->instant.has_value()) {
     if (start) {
-      *shift->mutable_start_time() = *instant;
+      *shift->mutable_start_time() = *time->instant;
       shift->clear_local_start_time();
     } else {
-      *shift->mutable_end_time() = *instant;
+      *shift->mutable_end_time() = *time->instant;
       shift->clear_local_end_time();
     }
     return absl::OkStatus();
   }
-  // Local: YYYY-MM-DDTHH:MM (a space for T; ":00" seconds allowed), printed back the same.
-  std::string local(text);
-  if (local.size() > 10 && local[10] == ' ') local[10] = 'T';
-  if (local.size() == 19 && absl::EndsWith(local, ":00")) local.resize(16);
-  absl::CivilMinute minute;
-  if (local.size() != 16 || !absl::ParseCivilTime(local, &minute) ||
-      absl::FormatCivilTime(minute) != local) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", flag,
-        ": expected the library's local time YYYY-MM-DDTHH:MM (2026-12-05T10:00) or RFC 3339 "
-        "with a zone (2026-12-05T10:00:00+10:00), got \"",
-        value, "\""));
-  }
   if (start) {
-    shift->set_local_start_time(local);
+    shift->set_local_start_time(time->local);
     shift->clear_start_time();
   } else {
-    shift->set_local_end_time(local);
+    shift->set_local_end_time(time->local);
     shift->clear_end_time();
   }
   return absl::OkStatus();

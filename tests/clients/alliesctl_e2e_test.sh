@@ -610,6 +610,156 @@ expect 0 "within 400 days in the library" -- "$ctl" vagreements expiring oblast 
 contains "$tmp/out" "$child_agreement,ACTIVE,$end_date,REPRESENTATIVE" "the child's agreement too"
 expect 3 "within-days out of range is exit 3" -- "$ctl" qualifications expiring --within-days 5000
 contains "$tmp/err" "within_days" "the violation names the field"
+# Governance: a supervisory board (the 174-FZ preset, its numbers changed as data) run through a
+# meeting from the notices to approved minutes and their correction by a later meeting, with
+# roll-call votes, a decision and its follow-up; a reader council with the same commands below
+# it. Members are named by their ids (m1) on the command line.
+board=libraries/oblast/supervisoryBoards/nabl
+meeting=$board/meetings/q1
+second=$board/meetings/q2
+item=$meeting/agendaItems/deal
+decision=$board/decisions/deal
+council=libraries/oblast/readerCouncils/chitateli
+term_start=$(date -u -d '-30 days' +%F)
+term_end=$(date -u -d '+4 years' +%F)
+yesterday=$(date -u -d '-1 day' +%F)
+meeting_day=$(TZ=Asia/Vladivostok date -d '+3 days' +%F)
+later_day=$(TZ=Asia/Vladivostok date -d '+10 days' +%F)
+motion="Одобрить сделку с ООО «Книжный дом» на сумму 1 200 000 ₽"
+expect 2 "a quorum share alone is a usage error" -- "$ctl" boards create oblast --display-name "Совет" --seat-count 5 --quorum '>1/2'
+contains "$tmp/err" "give --quorum and --quorum-all-notified" "the usage error says why"
+expect 3 "seats beyond the preset's sizes are exit 3" -- "$ctl" boards create oblast --display-name "Совет" --seat-count 12
+contains "$tmp/err" "supervisory_board.seat_count" "the violation names the seat count"
+expect 0 "a supervisory board under 174-FZ" -- "$ctl" boards create oblast --id nabl --display-name "Наблюдательный совет «Ёлочка»" --seat-count 5 --regulation "Приказ учредителя № 1-ё"
+contains "$tmp/out" "KIND          SEATS   MEMBERS   VACANCIES   HELD   REQUIRED   BEHIND" "the table of boards"
+contains "$tmp/out" "$board   Наблюдательный совет «Ёлочка»   SUPERVISORY   5       0         5" "create prints the board"
+expect 0 "its rules come from the preset" -- "$ctl" board get "$board" -o json
+contains "$tmp/out" '"preset": "SUPERVISORY_174FZ"' "the 174-FZ preset"
+contains "$tmp/out" '"regulation": "Приказ учредителя № 1-ё"' "the regulation in Cyrillic"
+expect 2 "a number of 0 is refused before it is sent" -- "$ctl" boards update "$board" --max-term-months 0
+contains "$tmp/err" "--max-term-months: must be 1 or more" "the usage error says why"
+expect 0 "one number of the rules changed as data" -- "$ctl" boards update "$board" --max-size 15
+expect 0 "the rest of the rules is kept" -- "$ctl" boards get "$board" -o json
+cp "$tmp/out" "$tmp/board.json"
+contains "$tmp/board.json" '"maxSize": 15' "the new maximum"
+contains "$tmp/board.json" '"seatKind": "STATE"' "the preset's seat kinds kept"
+contains "$tmp/board.json" '"quorumRequiresAllNotified": true' "and its quorum"
+sed -i 's/"maxSize": 15/"maxSize": 11/' "$tmp/board.json"
+expect 0 "the rules from the JSON that get printed, edited" -- "$ctl" boards update "$board" --rules-file "$tmp/board.json"
+expect 0 "the edited rules" -- "$ctl" boards get "$board" -o json
+contains "$tmp/out" '"maxSize": 11' "back to 11"
+contains "$tmp/out" '"questionKind": "INTERESTED_PARTY_DEAL"' "with the question kinds of the file"
+families=(Ёлкина Берёзов Сосновская Кедров Пихтина Ясенева)
+for i in 1 2 3 4 5 6; do
+  expect 0 "a person for the bodies ($i)" -- "$ctl" contacts create oblast --id "sovet-$i" --family-name "${families[$i-1]}" --given-name "Ольга"
+done
+expect 0 "the chair" -- "$ctl" boards members create "$board" --id m1 --person libraries/oblast/contacts/sovet-1 --seat-kind PUBLIC --role chair --term-start-date "$term_start" --term-end-date "$term_end" --appointment-act "Приказ № 17-ё"
+for i in 2 3 4 5; do
+  expect 0 "member $i" -- "$ctl" boards members create "$board" --id "m$i" --person "libraries/oblast/contacts/sovet-$i" --seat-kind public --term-start-date "$term_start" --term-end-date "$term_end"
+done
+expect 6 "a sixth member: the board is full" -- "$ctl" boards members create "$board" --id m6 --person libraries/oblast/contacts/sovet-6 --seat-kind PUBLIC --term-start-date "$term_start" --term-end-date "$term_end"
+contains "$tmp/err" "BODY_FULL" "the reason is printed"
+expect 0 "the members" -- "$ctl" boards members list "$board"
+contains "$tmp/out" "SEAT KIND   ROLE     TERM START   TERM END     IN OFFICE" "the table of members"
+contains "$tmp/out" "$board/members/m1   Ёлкина Ольга       PUBLIC      CHAIR    $term_start   $term_end   yes" "the chair with the name from the contact"
+contains "$tmp/out" "$board/members/m5   Пихтина Ольга      PUBLIC      MEMBER   $term_start" "the last member"
+expect 0 "a meeting in the library's local time (Vladivostok)" -- "$ctl" boards meetings create "$board" --id q1 --title "Заседание № 1: отчёт за квартал" --start "${meeting_day}T18:30" --place "Читальный зал"
+contains "$tmp/out" "START              STATE     PRESENT   NOTIFIED   QUORUM" "the table of meetings"
+contains "$tmp/out" "$meeting   Заседание № 1: отчёт за квартал   ${meeting_day}T18:30   PLANNED   0/5       0/5        no" "planned, the five members in office on its day"
+expect 0 "the meeting as json" -- "$ctl" boards meetings get "$meeting" -o json
+contains "$tmp/out" "\"startTime\": \"${meeting_day}T08:30:00Z\"" "18:30 in Vladivostok is 08:30 UTC"
+expect 2 "holding needs --present" -- "$ctl" boards meetings hold "$meeting"
+contains "$tmp/err" "--present is required" "the usage error says so"
+expect 0 "notices to four" -- "$ctl" boards meetings notify "$meeting" --members m1,m2,m3 --members m4
+contains "$tmp/out" "PLANNED   0/5       4/5        no" "four of five notified"
+expect 0 "the notice to the fifth" -- "$ctl" boards meetings notify "$meeting" --members m5 --time "${today}T09:00:00+03:00"
+contains "$tmp/out" "PLANNED   0/5       5/5        no" "all five notified"
+expect 0 "held with four present" -- "$ctl" boards meetings hold "$meeting" --present m1,m2,m3,m4
+contains "$tmp/out" "HELD    4/5       5/5        yes" "held, with its quorum"
+expect 0 "two leave" -- "$ctl" boards meetings attend "$meeting" --absent m2,m3
+contains "$tmp/out" "HELD    2/5       5/5        no" "the quorum is lost"
+expect 0 "an agenda item about the partner" -- "$ctl" boards agenda create "$meeting" --id deal --title "О сделке с ООО «Книжный дом»" --question-kind GENERAL --partner "$partner"
+contains "$tmp/out" "$item   1   О сделке с ООО «Книжный дом»   GENERAL   PENDING" "the first item, pending"
+expect 6 "no vote without a quorum" -- "$ctl" boards agenda vote "$item" --motion "$motion" --for m1 --against m4
+contains "$tmp/err" "NO_QUORUM" "the reason is printed"
+expect 0 "the two come back" -- "$ctl" boards meetings attend "$meeting" --present m2,m3
+contains "$tmp/out" "HELD    4/5       5/5        yes" "the quorum is back"
+expect 2 "a member named twice is a usage error" -- "$ctl" boards agenda vote "$item" --motion "$motion" --for m1,m2 --against m2
+contains "$tmp/err" "$board/members/m2 is already named by --for" "the usage error names the member"
+expect 3 "an absent member's vote is exit 3" -- "$ctl" boards agenda vote "$item" --motion "$motion" --for m1,m2,m3,m5 --against m4
+expect 0 "the roll call from one command line" -- "$ctl" boards agenda vote "$item" --motion "$motion" --for m1,m2,m3 --against m4
+contains "$tmp/out" "OUTCOME   YES   NO   ABSTAIN   RECUSED   NEEDED" "the table of agenda items"
+contains "$tmp/out" "GENERAL   ADOPTED   3     1    0         0         3 of 5" "adopted: 3 of the 5 in office"
+expect 0 "the roll call as json" -- "$ctl" boards agenda get "$item" -o json
+contains "$tmp/out" "\"motion\": \"$motion\"" "the motion in Cyrillic"
+contains "$tmp/out" "\"member\": \"$board/members/m4\"," "ids resolved to the board's members"
+contains "$tmp/out" '"choice": "NO"' "with their choices"
+expect 0 "a procedural item" -- "$ctl" boards agenda create "$meeting" --id order --title "О регламенте заседания" --question-kind procedural
+expect 0 "one against, the others for" -- "$ctl" boards agenda vote "$meeting/agendaItems/order" --motion "Утвердить регламент" --against m4 --others for
+contains "$tmp/out" "PROCEDURAL   ADOPTED   3     1    0         0         3 of 4" "the three others voted for"
+expect 0 "the agenda" -- "$ctl" boards agenda list "$meeting" -o csv
+contains "$tmp/out" "$item,1,О сделке с ООО «Книжный дом»,GENERAL,ADOPTED,3,1,0,0,3 of 5" "the first item"
+contains "$tmp/out" "$meeting/agendaItems/order,2,О регламенте заседания,PROCEDURAL,ADOPTED,3,1,0,0,3 of 4" "the second"
+expect 0 "the decision" -- "$ctl" boards decisions create "$board" --id deal --agenda-item "$item" --title "Об одобрении сделки с ООО «Книжный дом»"
+contains "$tmp/out" "$decision   $meeting_day   Об одобрении сделки с ООО «Книжный дом»   no" "dated on the meeting's day, minutes not approved"
+expect 0 "the decision's text is the motion" -- "$ctl" boards decisions get "$decision" -o json
+contains "$tmp/out" "\"text\": \"$motion\"" "the motion, kept"
+expect 0 "the partner's decisions across the network" -- "$ctl" boards decisions list - --filter "partners:\"$partner\""
+contains "$tmp/out" "$decision" "found by the partner linked to its item"
+expect 0 "an action item already due" -- "$ctl" boards actions create "$decision" --id sign --title "Подписать договор с «Книжным домом»" --owner-member m1 --due-date "$yesterday"
+contains "$tmp/out" "Подписать договор с «Книжным домом»   $board/members/m1   $yesterday   OPEN    yes" "open and overdue, owned by the chair"
+expect 0 "overdue action items of the library" -- "$ctl" boards actions overdue oblast -o csv
+contains "$tmp/out" "$decision/actionItems/sign,Подписать договор с «Книжным домом»,$board/members/m1,$yesterday,OPEN,yes" "listed"
+expect 0 "the decision counts it" -- "$ctl" boards decisions list "$board" -o csv
+contains "$tmp/out" "$decision,$meeting_day,Об одобрении сделки с ООО «Книжный дом»,no,1,1" "one open, one overdue"
+expect 0 "done" -- "$ctl" boards actions complete "$decision/actionItems/sign" --reason "Подписан"
+contains "$tmp/out" "DONE    no" "done, no longer overdue"
+expect 0 "nothing overdue now" -- "$ctl" boards actions overdue oblast
+contains "$tmp/err" "No overdue action items found." "an empty list says so"
+expect 6 "minutes need text to be approved" -- "$ctl" boards meetings approve-minutes "$meeting"
+contains "$tmp/err" "MINUTES_EMPTY" "the reason is printed"
+printf 'Протокол № 1.\nПрисутствовали: 4 из 5.\nРешили: одобрить сделку с ООО «Книжный дом».\n' >"$tmp/protocol.txt"
+expect 0 "the minutes from a file" -- "$ctl" boards meetings update "$meeting" --minutes-file "$tmp/protocol.txt"
+expect 0 "approve the minutes" -- "$ctl" boards meetings approve-minutes "$meeting"
+contains "$tmp/out" "MINUTES_APPROVED" "the minutes are approved"
+expect 6 "approved minutes are locked" -- "$ctl" boards agenda vote "$item" --motion "$motion" --for m1,m2,m3,m4
+contains "$tmp/err" "MINUTES_APPROVED" "the reason is printed"
+expect 0 "the decision's minutes are approved" -- "$ctl" boards decisions get "$decision" -o csv
+contains "$tmp/out" ",yes,0,0" "minutes approved, nothing open"
+expect 0 "a later meeting, given as an instant" -- "$ctl" boards meetings create "$board" --id q2 --title "Заседание № 2" --start "${later_day}T09:00:00Z"
+contains "$tmp/out" "${later_day}T19:00" "shown in Vladivostok time"
+expect 0 "notices to all" -- "$ctl" boards meetings notify "$second"
+expect 0 "held with all five" -- "$ctl" boards meetings hold "$second" --present m1,m2,m3,m4,m5
+contains "$tmp/out" "HELD    5/5       5/5        yes" "all present"
+expect 0 "an item approving a correction of the first minutes" -- "$ctl" boards agenda create "$second" --id fix --title "Об исправлении протокола № 1" --question-kind PROCEDURAL --amends-meeting q1
+expect 0 "it names the first meeting" -- "$ctl" boards agenda get "$second/agendaItems/fix" -o json
+contains "$tmp/out" "\"amendsMeeting\": \"$meeting\"" "the meeting's id resolved in the board"
+correction="Читать «присутствовали 4 из 5 членов совета»."
+expect 6 "not before the item is adopted" -- "$ctl" boards meetings amend-minutes "$meeting" --text "$correction" --agenda-item "$second/agendaItems/fix"
+contains "$tmp/err" "AMENDMENT_NOT_APPROVED" "the reason is printed"
+expect 0 "everyone for" -- "$ctl" boards agenda vote "$second/agendaItems/fix" --motion "Исправить протокол № 1" --others for
+contains "$tmp/out" "ADOPTED   5     0" "five for"
+expect 0 "the correction" -- "$ctl" boards meetings amend-minutes "$meeting" --text "$correction" --agenda-item "$second/agendaItems/fix"
+expect 0 "the minutes with their correction" -- "$ctl" boards meetings get "$meeting" -o json
+contains "$tmp/out" "\"text\": \"$correction\"" "the correction is recorded"
+contains "$tmp/out" '"minutes": "Протокол № 1.\nПрисутствовали: 4 из 5.' "the approved minutes stay as they were"
+expect 0 "the board's meetings" -- "$ctl" boards meetings list "$board" -o csv
+contains "$tmp/out" "$meeting,Заседание № 1: отчёт за квартал,${meeting_day}T18:30,MINUTES_APPROVED,4/5,5/5,yes" "the first, approved"
+contains "$tmp/out" "$second,Заседание № 2,${later_day}T19:00,HELD,5/5,5/5,yes" "the second, held"
+expect 6 "a board with members is deleted only with --force" -- "$ctl" boards delete "$board"
+expect 0 "the library's boards" -- "$ctl" boards list oblast -o csv
+contains "$tmp/out" "$board,Наблюдательный совет «Ёлочка»,SUPERVISORY,5,5,0," "five members in office, no vacancy"
+# A reader council: the same commands below it, its own preset.
+expect 0 "a reader council" -- "$ctl" reader-councils create oblast --id chitateli --display-name "Читательский совет «Ёжик»" --seat-count 3 --max-term-months 24
+expect 0 "its rules" -- "$ctl" council get "$council" -o json
+contains "$tmp/out" '"preset": "READER_COUNCIL"' "the reader council's preset"
+contains "$tmp/out" '"maxTermMonths": 24' "with the term changed"
+expect 0 "a reader whose term ends in 10 days" -- "$ctl" reader-councils members create "$council" --id r1 --person libraries/oblast/contacts/sovet-6 --seat-kind READER --role chair --term-start-date "$term_start" --term-end-date "$soon"
+contains "$tmp/out" "Ясенева Ольга" "the member's name"
+expect 0 "terms ending within 30 days" -- "$ctl" reader-councils members expiring oblast --within-days 30 -o csv
+contains "$tmp/out" "$council/members/r1,Ясенева Ольга,READER,CHAIR,$term_start,$soon,yes" "the reader is listed"
+expect 0 "no board member's term ends soon" -- "$ctl" boards members expiring oblast --within-days 30
+contains "$tmp/err" "No expiring terms found." "the boards' members are listed apart"
 expect 0 "create a key" -- "$ctl" keys create --display-name "Методист ЦБС" --role methodist --library oblast
 contains "$tmp/out" "The key (shown only now; keep it safe):" "the secret is printed once"
 key_name=$(grep -o 'apiKeys/[a-z0-9-]*' "$tmp/out" | head -1)
