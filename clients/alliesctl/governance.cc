@@ -193,8 +193,9 @@ constexpr char kRulesDetails[] =
     "TRUSTEE for a trustee board, READER_COUNCIL for a reader council; --preset picks\n"
     "another), each number replaceable by a flag; --rules-file sets everything else (seat\n"
     "kinds and their caps, question kinds and their decision rules, ineligible positions)\n"
-    "as JSON, e.g. {\"minSize\": 7, \"maxSize\": 15} or what 'get -o json' prints. A\n"
-    "number of 0 is not accepted: the server reads 0 as \"the preset's\".\n";
+    "as JSON, e.g. {\"minSize\": 7, \"maxSize\": 15} or what 'get -o json' prints. Rules\n"
+    "given in part fill from the preset (0 there means \"the preset's\"); whole rules (update,\n"
+    "or a complete --rules-file) are taken as they are, so 0 lifts a limit there.\n";
 
 // GovernanceRules from JSON: the rules themselves, or a body holding them.
 absl::StatusOr<GovernanceRules> ParseRulesJson(const std::string& text,
@@ -1368,11 +1369,17 @@ absl::StatusOr<GovernanceRules> BuildRules(const ParsedArgs& args, const Governa
     if (!value.has_value()) continue;
     absl::StatusOr<int32_t> parsed = ParseInt32Flag(number.flag, *value);
     if (!parsed.ok()) return parsed.status();
-    if (*parsed < 1) {
+    // Complete rules (a body's current ones, or a whole rules file) are taken as they are, 0
+    // included; partial ones fill from the preset, so there 0 would mean "the preset's".
+    const bool complete =
+        !args.Has("preset") &&
+        (current != nullptr || (rules.has_quorum_share() && rules.seat_kinds_size() > 0 &&
+                                rules.question_kinds_size() > 0));
+    if (*parsed < 0 || (*parsed == 0 && !complete)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--", number.flag, ": must be 1 or more, got ", *parsed,
-          " (the server reads 0 as \"the preset's\", so a preset's number cannot be lifted to "
-          "\"no limit\"; give a large one)"));
+          "--", number.flag, ": must be 1 or more here, got ", *parsed,
+          " (rules given in part fill from the preset, where 0 means \"the preset's\"; set 0 "
+          "with update, or in a whole --rules-file)"));
     }
     (rules.*number.set)(*parsed);
   }

@@ -370,6 +370,12 @@ GovernanceRules Preset(GovernanceRules::Preset preset) {
 }
 
 GovernanceRules ResolveRules(const GovernanceRules& given, GovernanceRules::Preset fallback) {
+  // Complete rules (as Get returns them) are taken as they are: zeros and empty lists too.
+  if (!given.seat_kinds().empty() && !given.question_kinds().empty() && given.has_quorum_share()) {
+    GovernanceRules rules = given;
+    if (rules.preset() == GovernanceRules::PRESET_UNSPECIFIED) rules.set_preset(fallback);
+    return rules;
+  }
   GovernanceRules rules =
       Preset(given.preset() != GovernanceRules::PRESET_UNSPECIFIED ? given.preset() : fallback);
   if (given.min_size() != 0) rules.set_min_size(given.min_size());

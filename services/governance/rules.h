@@ -18,10 +18,13 @@ namespace allies::services::governance {
 // The preset's rules (every field filled; `preset` set to it). PRESET_UNSPECIFIED: empty rules.
 v1::GovernanceRules Preset(v1::GovernanceRules::Preset preset);
 
-// The rules a body is created with: the preset named in `given` (or `fallback` when it names
-// none), then every field `given` sets (non-zero scalars, non-empty repeated fields, a set
-// quorum_share) replacing the preset's. quorum_more_than and quorum_requires_all_notified are
-// taken from `given` only when it sets quorum_share.
+// The rules a body is given. Complete rules (seat kinds, question kinds and a quorum share
+// given: what Get returns, edited) are taken as they are, zeros and empty lists included (no
+// term limit, no ineligible positions), `preset` kept as a label (`fallback` when unset).
+// Otherwise the preset named in `given` (or `fallback` when it names none), then every field
+// `given` sets (non-zero scalars, non-empty repeated fields, a set quorum_share) replacing the
+// preset's. quorum_more_than and quorum_requires_all_notified are taken from `given` only when
+// it sets quorum_share.
 v1::GovernanceRules ResolveRules(const v1::GovernanceRules& given,
                                  v1::GovernanceRules::Preset fallback);
 

@@ -636,8 +636,13 @@ contains "$tmp/out" "$board   Наблюдательный совет «Ёлоч
 expect 0 "its rules come from the preset" -- "$ctl" board get "$board" -o json
 contains "$tmp/out" '"preset": "SUPERVISORY_174FZ"' "the 174-FZ preset"
 contains "$tmp/out" '"regulation": "Приказ учредителя № 1-ё"' "the regulation in Cyrillic"
-expect 2 "a number of 0 is refused before it is sent" -- "$ctl" boards update "$board" --max-term-months 0
-contains "$tmp/err" "--max-term-months: must be 1 or more" "the usage error says why"
+expect 2 "a number of 0 in rules given in part is refused before it is sent" -- "$ctl" boards create oblast --display-name "Совет" --seat-count 5 --max-term-months 0
+contains "$tmp/err" "--max-term-months: must be 1 or more here" "the usage error says why"
+expect 0 "the term limit lifted on update (whole rules: 0 is taken)" -- "$ctl" boards update "$board" --max-term-months 0
+expect 0 "no term limit now" -- "$ctl" boards get "$board" -o json
+cp "$tmp/out" "$tmp/unlimited.json"
+expect 1 "the limit is gone" -- grep -q maxTermMonths "$tmp/unlimited.json"
+expect 0 "and set again" -- "$ctl" boards update "$board" --max-term-months 60
 expect 0 "one number of the rules changed as data" -- "$ctl" boards update "$board" --max-size 15
 expect 0 "the rest of the rules is kept" -- "$ctl" boards get "$board" -o json
 cp "$tmp/out" "$tmp/board.json"

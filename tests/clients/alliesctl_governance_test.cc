@@ -163,7 +163,12 @@ TEST(GovernanceCliTest, UsageErrorsExitTwo) {
                 .code,
             2);
   EXPECT_EQ(RunCtl({"boards", "update", kBoard}).code, 2);  // Nothing to update.
-  EXPECT_EQ(RunCtl({"boards", "update", kBoard, "--min-size", "0"}).code, 2);
+  EXPECT_EQ(RunCtl({"boards", "update", kBoard, "--min-size", "-1"}).code, 2);
+  // 0 in rules given in part (a create) would mean "the preset's": refused before sending.
+  EXPECT_EQ(RunCtl({"boards", "create", "obl", "--display-name", "Совет", "--seat-count", "7",
+                    "--max-term-months", "0"})
+                .code,
+            2);
   EXPECT_EQ(RunCtl({"reader-councils", "create", "obl", "--display-name", "Совет", "--seat-count",
                     "3", "--kind", "trustee"})
                 .code,

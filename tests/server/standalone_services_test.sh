@@ -10,7 +10,8 @@ source "$(dirname "$0")/../support/e2e_lib.sh"
 
 start_database
 declare -A at
-for service in library activity api-key partner contact agreement project; do
+for service in library activity api-key partner contact agreement project reader-council \
+    supervisory-board; do
   at[$service]=127.0.0.1:$(free_port)
   server_bin=$bin_dir/allies-$service-service
   start_server "${at[$service]}"
@@ -44,5 +45,14 @@ expect 0 "project service creates a project" -- \
   on project projects create gorod --id readings --title "Громкие чтения"
 contains "$tmp/out" "libraries/gorod/projects/readings" "the project is created"
 expect 1 "project service does not serve libraries" -- on project libraries list
+expect 0 "supervisory board service creates a board" -- \
+  on supervisory-board boards create gorod --id nabl --display-name "Наблюдательный совет" --seat-count 5
+contains "$tmp/out" "libraries/gorod/supervisoryBoards/nabl" "the board is created"
+expect 1 "supervisory board service does not serve reader councils" -- \
+  on supervisory-board reader-councils list gorod
+expect 0 "reader council service creates a council" -- \
+  on reader-council reader-councils create gorod --id chitateli --display-name "Читательский совет" --seat-count 3
+contains "$tmp/out" "libraries/gorod/readerCouncils/chitateli" "the council is created"
+expect 1 "reader council service does not serve boards" -- on reader-council boards list gorod
 
 finish

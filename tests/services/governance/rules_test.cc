@@ -249,6 +249,22 @@ TEST(ResolveRulesTest, GivenFieldsReplaceThePresets) {
   EXPECT_TRUE(r.quorum_requires_all_notified());
 }
 
+TEST(ResolveRulesTest, CompleteRulesAreTakenAsTheyAreZerosIncluded) {
+  GovernanceRules given = Preset(GovernanceRules::SUPERVISORY_174FZ);
+  given.set_max_term_months(0);  // no term limit
+  given.clear_ineligible_positions();
+  given.set_meetings_per_year(0);
+  const GovernanceRules r = ResolveRules(given, GovernanceRules::READER_COUNCIL);
+  EXPECT_EQ(r.max_term_months(), 0);
+  EXPECT_EQ(r.ineligible_positions_size(), 0);
+  EXPECT_EQ(r.meetings_per_year(), 0);
+  EXPECT_EQ(r.preset(), GovernanceRules::SUPERVISORY_174FZ);
+  EXPECT_EQ(r.min_size(), 5);
+  // Without a quorum share the rules are partial: the preset fills the zeros.
+  given.clear_quorum_share();
+  EXPECT_EQ(ResolveRules(given, GovernanceRules::READER_COUNCIL).max_term_months(), 60);
+}
+
 TEST(ResolveRulesTest, QuorumFlagsTakenOnlyWithQuorumShare) {
   GovernanceRules given;
   given.set_quorum_more_than(false);  // alone: ignored (false is also the unset value)
