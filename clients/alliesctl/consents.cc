@@ -173,6 +173,36 @@ const std::vector<FieldFlag>& InlineConsentFieldFlags() {
   return *fields;
 }
 
+std::vector<std::string> InlineConsentFlagsGiven(const ParsedArgs& args) {
+  std::vector<std::string> given;
+  for (const FieldFlag& field : InlineConsentFieldFlags()) {
+    if (args.Has(field.flag)) given.push_back(absl::StrCat("--", field.flag));
+  }
+  return given;
+}
+
+absl::StatusOr<bool> ApplyInlineConsent(const ParsedArgs& args, absl::string_view with,
+                                        const std::vector<std::string>& default_categories,
+                                        const std::string& subject_name,
+                                        allies::v1::Consent* consent) {
+  const std::vector<std::string> given = InlineConsentFlagsGiven(args);
+  if (given.empty()) return false;
+  for (const FieldFlag& field : InlineConsentFieldFlags()) {
+    if (field.required && !args.Has(field.flag)) {
+      return absl::InvalidArgumentError(absl::StrCat("--", field.flag,
+                                                     " is required with the consent given with ",
+                                                     with, " (", absl::StrJoin(given, ", "), ")"));
+    }
+  }
+  absl::Status applied = ApplyFieldFlags(InlineConsentFieldFlags(), args, consent, nullptr);
+  if (!applied.ok()) return applied;
+  if (consent->data_categories().empty()) {
+    for (const std::string& category : default_categories) consent->add_data_categories(category);
+  }
+  consent->set_subject_name(subject_name);
+  return true;
+}
+
 absl::StatusOr<allies::v1::CreateConsentRequest> BuildCreateConsentRequest(
     absl::string_view library, const ParsedArgs& args) {
   return BuildCreateRequest<allies::v1::CreateConsentRequest>(FieldFlags(), "consent",

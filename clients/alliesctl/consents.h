@@ -3,6 +3,7 @@
 #ifndef ALLIES_CLIENTS_ALLIESCTL_CONSENTS_H_
 #define ALLIES_CLIENTS_ALLIESCTL_CONSENTS_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,17 @@ void RegisterConsentCommands(CommandRegistry* registry);
 // --representative, --representative-relation, --representative-document,
 // --representative-contact (named as in `consents create`).
 const std::vector<FieldFlag>& InlineConsentFieldFlags();
+
+// The consent given with a person's record (a volunteer's application, a council member given
+// by name), from those flags: the flags given (none: *consent untouched, returns false), each
+// required one present (a usage error naming `with`, e.g. "the application"), the data
+// categories defaulting to `default_categories`, and `subject_name` as the subject's name.
+absl::StatusOr<bool> ApplyInlineConsent(const ParsedArgs& args, absl::string_view with,
+                                        const std::vector<std::string>& default_categories,
+                                        const std::string& subject_name,
+                                        allies::v1::Consent* consent);
+// The flags of it that were given ("--consent-purpose", ...).
+std::vector<std::string> InlineConsentFlagsGiven(const ParsedArgs& args);
 
 // The requests `consents create LIBRARY ...` and `consents withdraw NAME ...` send (exposed for
 // tests). Errors are usage errors.

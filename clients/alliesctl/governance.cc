@@ -21,6 +21,7 @@
 #include "absl/strings/strip.h"
 #include "allies/v1/reader_council.grpc.pb.h"
 #include "allies/v1/supervisory_board.grpc.pb.h"
+#include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/libraries.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -339,8 +340,9 @@ const std::vector<FieldFlag>& MemberFieldFlags() {
   static const auto* const fields = new std::vector<FieldFlag>{
       {"person", "person", "PERSON",
        "who: a contact or a volunteer of the body's library (libraries/x/contacts/c, "
-       "libraries/x/volunteers/v); their personal data stay there",
-       /*required=*/true},
+       "libraries/x/volunteers/v); their personal data stay there. Or give the person here: "
+       "--family-name, --given-name, ... with their consent (--consent-purpose GOVERNANCE, "
+       "--consent-method, ...)"},
       {"seat-kind", "seat_kind", "SEAT",
        "one of the rules' seat kinds, e.g. PUBLIC, STATE, EMPLOYEE (boards), READER (councils); "
        "any case",
@@ -361,6 +363,20 @@ const std::vector<FieldFlag>& MemberFieldFlags() {
        absl::StrCat("why the term ended early: ", EnumValueNames(*Member::EndReason_descriptor()))},
       {"appointment-act", "appointment_act", "TEXT",
        "the act that appointed the member, e.g. \"Приказ № 17\" (at most 500 characters)"},
+  };
+  return *fields;
+}
+
+// A person given with a member (CreateMemberRequest.person_contact).
+const std::vector<FieldFlag>& PersonContactFieldFlags() {
+  static const auto* const fields = new std::vector<FieldFlag>{
+      {"family-name", "family_name", "NAME",
+       "a person given here instead of --person: their family name (recorded as a contact of "
+       "the body's library, with the consent given by the --consent-* flags)"},
+      {"given-name", "given_name", "NAME", "their given name"},
+      {"patronymic", "patronymic", "NAME", "their patronymic"},
+      {"email", "emails", "EMAIL", "their e-mail; repeatable or comma-separated"},
+      {"phone", "phones", "PHONE", "their phone; repeatable or comma-separated"},
   };
   return *fields;
 }
@@ -584,8 +600,21 @@ void RegisterMembers(CommandRegistry* registry, const BodyWords& words) {
       words.resource + " members create " + words.Example() +
       " --id ivanova\n"
       "    --person libraries/x/contacts/ivanova --seat-kind PUBLIC --role chair\n"
-      "    --term-start-date 2031-01-01 --term-end-date 2035-12-31\n";
+      "    --term-start-date 2031-01-01 --term-end-date 2035-12-31\n"
+      "A person not yet recorded is given here, with their consent (152-FZ): the server\n"
+      "records them as a contact of the body's library in the same transaction:\n"
+      "  alliesctl " +
+      words.resource + " members create " + words.Example() +
+      " --family-name Иванова --given-name Анна\n"
+      "    --email ivanova@example.ru --seat-kind PUBLIC --term-start-date 2031-01-01\n"
+      "    --consent-purpose GOVERNANCE --consent-method paper --consent-document 5/2031\n";
   create.flags = CreateFlagSpecs("member", MemberFieldFlags());
+  for (FlagSpec& spec : FieldFlagSpecs(PersonContactFieldFlags())) {
+    create.flags.push_back(std::move(spec));
+  }
+  for (FlagSpec& spec : FieldFlagSpecs(InlineConsentFieldFlags())) {
+    create.flags.push_back(std::move(spec));
+  }
   create.run =
       Send<Service>(&Stub::CreateMember, FromOperand(&BuildCreateMemberRequest), MemberColumns());
   registry->AddCommand(std::move(create));
@@ -1424,8 +1453,55 @@ absl::StatusOr<allies::v1::UpdateSupervisoryBoardRequest> BuildUpdateSupervisory
 
 absl::StatusOr<allies::v1::CreateMemberRequest> BuildCreateMemberRequest(absl::string_view body,
                                                                          const ParsedArgs& args) {
-  return BuildCreateRequest<allies::v1::CreateMemberRequest>(MemberFieldFlags(), "member",
-                                                             std::string(body), args);
+  absl::StatusOr<allies::v1::CreateMemberRequest> request =
+      BuildCreateRequest<allies::v1::CreateMemberRequest>(MemberFieldFlags(), "member",
+                                                          std::string(body), args);
+  if (!request.ok()) return request;
+  // A person given here: recorded by the server as a contact of the body's library, with the
+  // consent given with it.
+  std::vector<std::string> person_flags;
+  for (const FieldFlag& field : PersonContactFieldFlags()) {
+    if (args.Has(field.flag)) person_flags.push_back(absl::StrCat("--", field.flag));
+  }
+  if (args.Has("person") && !person_flags.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("give either --person (a contact or volunteer recorded before) or the person "
+                     "here (",
+                     absl::StrJoin(person_flags, ", "), "), not both"));
+  }
+  if (person_flags.empty()) {
+    if (!args.Has("person")) {
+      return absl::InvalidArgumentError(
+          "--person is required (a contact or volunteer of the body's library), or the person "
+          "given here: --family-name, --given-name, ... with their consent (--consent-purpose "
+          "GOVERNANCE, --consent-method, ...)");
+    }
+    if (!InlineConsentFlagsGiven(args).empty()) {
+      return absl::InvalidArgumentError(
+          "the --consent-* flags go with a person given here (--family-name, ...); a contact or "
+          "volunteer named by --person has their consent recorded already");
+    }
+    return request;
+  }
+  allies::v1::Contact* contact = request->mutable_person_contact();
+  absl::Status applied = ApplyFieldFlags(PersonContactFieldFlags(), args, contact, nullptr);
+  if (!applied.ok()) return applied;
+  std::vector<std::string> name;
+  for (const std::string& part :
+       {contact->family_name(), contact->given_name(), contact->patronymic()}) {
+    if (!part.empty()) name.push_back(part);
+  }
+  allies::v1::Consent consent;
+  absl::StatusOr<bool> given = ApplyInlineConsent(args, "the person", {"ФИО", "контактные данные"},
+                                                  absl::StrJoin(name, " "), &consent);
+  if (!given.ok()) return given.status();
+  if (!*given) {
+    return absl::InvalidArgumentError(
+        "a person given here needs their consent: --consent-purpose GOVERNANCE and "
+        "--consent-method (no personal data without consent, 152-FZ art. 9)");
+  }
+  *request->mutable_consent() = std::move(consent);
+  return request;
 }
 
 absl::StatusOr<allies::v1::UpdateMemberRequest> BuildUpdateMemberRequest(absl::string_view name,

@@ -284,10 +284,7 @@ absl::StatusOr<allies::v1::CreateVolunteerRequest> BuildCreateVolunteerRequest(
                                                              std::string(library), args);
   if (!request.ok()) return request;
   // The consent given with the application: an existing one, or described by the flags.
-  std::vector<std::string> inline_flags;
-  for (const FieldFlag& field : InlineConsentFieldFlags()) {
-    if (args.Has(field.flag)) inline_flags.push_back(absl::StrCat("--", field.flag));
-  }
+  const std::vector<std::string> inline_flags = InlineConsentFlagsGiven(args);
   const std::optional<std::string> existing = args.Get("consent");
   if (existing.has_value() && !inline_flags.empty()) {
     return absl::InvalidArgumentError(
@@ -298,25 +295,13 @@ absl::StatusOr<allies::v1::CreateVolunteerRequest> BuildCreateVolunteerRequest(
   }
   if (existing.has_value()) {
     request->set_consent_name(*existing);
-  } else if (!inline_flags.empty()) {
-    for (const FieldFlag& field : InlineConsentFieldFlags()) {
-      if (field.required && !args.Has(field.flag)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--", field.flag,
-                         " is required with the consent given with the "
-                         "application (",
-                         absl::StrJoin(inline_flags, ", "), ")"));
-      }
-    }
-    Consent* consent = request->mutable_consent();
-    absl::Status applied = ApplyFieldFlags(InlineConsentFieldFlags(), args, consent, nullptr);
-    if (!applied.ok()) return applied;
-    if (consent->data_categories().empty()) {
-      for (const std::string& category : DefaultConsentCategories()) {
-        consent->add_data_categories(category);
-      }
-    }
-    consent->set_subject_name(FullName(request->volunteer()));
+  } else {
+    Consent consent;
+    absl::StatusOr<bool> given =
+        ApplyInlineConsent(args, "the application", DefaultConsentCategories(),
+                           FullName(request->volunteer()), &consent);
+    if (!given.ok()) return given.status();
+    if (*given) *request->mutable_consent() = std::move(consent);
   }
   // Neither: the server refuses (no personal data without consent) and says why.
   return request;

@@ -761,6 +761,12 @@ contains "$tmp/out" '"preset": "READER_COUNCIL"' "the reader council's preset"
 contains "$tmp/out" '"maxTermMonths": 24' "with the term changed"
 expect 0 "a reader whose term ends in 10 days" -- "$ctl" reader-councils members create "$council" --id r1 --person libraries/oblast/contacts/sovet-6 --seat-kind READER --role chair --term-start-date "$term_start" --term-end-date "$soon"
 contains "$tmp/out" "Ясенева Ольга" "the member's name"
+expect 2 "a person given here needs their consent" -- "$ctl" reader-councils members create "$council" --family-name Читателев --given-name Семён --seat-kind READER --term-start-date "$term_start"
+contains "$tmp/err" "needs their consent" "the usage error says why"
+expect 0 "a reader given here with their consent" -- "$ctl" reader-councils members create "$council" --id r2 --family-name Читателев --given-name Семён --email semyon@example.ru --seat-kind READER --term-start-date "$term_start" --term-end-date "$soon" --consent-purpose GOVERNANCE --consent-method paper --consent-document "Согласие № 5-ё"
+contains "$tmp/out" "Читателев Семён" "the member shows the name given"
+expect 0 "the person is a contact of the library now" -- "$ctl" contacts list oblast --filter 'family_name = "Читателев"' -o csv
+contains "$tmp/out" "Читателев" "the contact recorded with the member"
 expect 0 "terms ending within 30 days" -- "$ctl" reader-councils members expiring oblast --within-days 30 -o csv
 contains "$tmp/out" "$council/members/r1,Ясенева Ольга,READER,CHAIR,$term_start,$soon,yes" "the reader is listed"
 expect 0 "no board member's term ends soon" -- "$ctl" boards members expiring oblast --within-days 30

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "allies/v1/options.pb.h"
 #include "allies/v1/reader_council.grpc.pb.h"
 #include "allies/v1/supervisory_board.grpc.pb.h"
 #include "api/proto_time.h"
@@ -209,6 +210,36 @@ class GovernanceTest : public allies::testing::ServiceTest {
   std::unique_ptr<Boards> boards_;
   std::unique_ptr<Councils> councils_;
 };
+
+// The two protos list the shared rpcs each (proto has no service inheritance): the same
+// methods, over the same messages, with the same permissions.
+TEST(GovernanceServicesTest, BothServicesDeclareTheSharedCoreAlike) {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  const auto* councils = pool->FindServiceByName("allies.v1.ReaderCouncilService");
+  const auto* boards = pool->FindServiceByName("allies.v1.SupervisoryBoardService");
+  ASSERT_NE(councils, nullptr);
+  ASSERT_NE(boards, nullptr);
+  auto shared = [](const google::protobuf::ServiceDescriptor* service) {
+    std::map<std::string, const google::protobuf::MethodDescriptor*> out;
+    for (int i = 0; i < service->method_count(); ++i) {
+      const auto* m = service->method(i);
+      if (m->input_type()->file()->name() == "allies/v1/governance.proto") out[m->name()] = m;
+    }
+    return out;
+  };
+  const auto of_councils = shared(councils), of_boards = shared(boards);
+  EXPECT_EQ(of_councils.size(), 40u);
+  ASSERT_EQ(of_councils.size(), of_boards.size());
+  for (const auto& [name, m] : of_councils) {
+    auto other = of_boards.find(name);
+    ASSERT_NE(other, of_boards.end()) << name;
+    EXPECT_EQ(other->second->input_type(), m->input_type()) << name;
+    EXPECT_EQ(other->second->output_type(), m->output_type()) << name;
+    EXPECT_EQ(other->second->options().GetExtension(v1::permission),
+              m->options().GetExtension(v1::permission))
+        << name;
+  }
+}
 
 TEST_F(GovernanceTest, PresetsFillTheRulesAndEveryNumberIsData) {
   SupervisoryBoard out;
