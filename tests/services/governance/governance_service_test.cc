@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -362,6 +363,46 @@ TEST_F(GovernanceTest, CompositionIsCheckedOnEveryMemberChange) {
   EXPECT_EQ(updated.rules().seat_kinds(0).max_share().denominator(), 2);
   ASSERT_TRUE(AddMember(*boards_, board, Contact("s3"), "STATE", &m).ok())
       << "a second STATE seat under the draft";
+}
+
+// Composition holds under concurrent writers: 16 callers adding members to a body of 5 seats
+// (at most 1 STATE seat) at once; exactly 5 get in, one of them on the STATE seat.
+TEST_F(GovernanceTest, CompositionHoldsUnderConcurrentWriters) {
+  const std::string board = Board("nabl", 5);
+  std::vector<std::string> people;
+  for (int i = 0; i < 16; ++i) people.push_back(Contact(absl::StrCat("c", i)));
+  std::vector<grpc::Status> results(people.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < people.size(); ++i) {
+    threads.emplace_back([&, i] {
+      Member out;
+      results[i] = AddMember(*boards_, board, people[i], i % 2 == 0 ? "STATE" : "PUBLIC", &out);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int created = 0, state = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) {
+      ++created;
+      if (i % 2 == 0) ++state;
+    } else {
+      EXPECT_EQ(results[i].error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+          << results[i].error_message();
+      const std::string reason = Reason(results[i]);
+      EXPECT_TRUE(reason == "BODY_FULL" || reason == "SEAT_CAP") << reason;
+    }
+  }
+  EXPECT_EQ(created, 5);
+  EXPECT_EQ(state, 1);
+  SupervisoryBoard b;
+  ASSERT_TRUE(CallByName(*boards_, &Boards::GetSupervisoryBoard, board, &b).ok());
+  EXPECT_EQ(b.vacancies(), 5) << "their terms start in 2030: nobody is in office today";
+  v1::ListMembersRequest list;
+  list.set_parent(board);
+  v1::ListMembersResponse members;
+  grpc::ClientContext context;
+  ASSERT_TRUE(boards_->ListMembers(&context, list, &members).ok());
+  EXPECT_EQ(members.members_size(), 5);
 }
 
 TEST_F(GovernanceTest, QuorumCountsTheMembersInOfficeOnTheMeetingDate) {
