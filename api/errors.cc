@@ -35,6 +35,11 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string
   return status;
 }
 
+absl::Status Precondition(absl::string_view reason, absl::string_view message,
+                          const std::vector<std::pair<std::string, std::string>>& metadata) {
+  return Error(absl::StatusCode::kFailedPrecondition, reason, message, metadata);
+}
+
 void FieldViolations::Merge(const FieldViolations& other, absl::string_view from,
                             absl::string_view to) {
   for (const auto& [field, description] : other.violations_) {

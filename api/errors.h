@@ -22,6 +22,10 @@ inline constexpr absl::string_view kErrorDomain = "allies.v1";
 absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message,
                    const std::vector<std::pair<std::string, std::string>>& metadata = {});
 
+// FAILED_PRECONDITION with its reason: what the resource's state refuses.
+absl::Status Precondition(absl::string_view reason, absl::string_view message,
+                          const std::vector<std::pair<std::string, std::string>>& metadata = {});
+
 // Collects BadRequest field violations; ToStatus() is OK when there are none.
 class FieldViolations {
  public:

@@ -45,10 +45,7 @@ constexpr int kMaxPosition = 1000;
 constexpr int kDefaultExpiringDays = 30;
 constexpr int kMaxExpiringDays = 366;
 
-absl::Status Precondition(absl::string_view reason, std::string message,
-                          std::vector<std::pair<std::string, std::string>> metadata = {}) {
-  return api::Error(absl::StatusCode::kFailedPrecondition, reason, message, metadata);
-}
+using api::Precondition;
 
 absl::Status Locked(const std::string& meeting) {
   return Precondition("MINUTES_APPROVED",

@@ -27,10 +27,7 @@ constexpr int kMaxMinutes = 24 * 60;
 constexpr int kMaxPeriodDays = 366;
 constexpr int kDefaultRowsPage = 500;
 
-absl::Status Precondition(absl::string_view reason, std::string message,
-                          std::vector<std::pair<std::string, std::string>> metadata = {}) {
-  return api::Error(absl::StatusCode::kFailedPrecondition, reason, message, metadata);
-}
+using api::Precondition;
 
 void CheckHours(const HoursEntry& h, const std::vector<std::string>& fields,
                 api::FieldViolations& v) {

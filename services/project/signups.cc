@@ -38,10 +38,7 @@ storage::ResourceKey ShiftKeyOf(const storage::ResourceKey& signup) {
   return storage::ResourceKey(signup.library_id, signup.parents.at(1), {signup.parents.at(0)});
 }
 
-absl::Status Precondition(absl::string_view reason, std::string message,
-                          std::vector<std::pair<std::string, std::string>> metadata = {}) {
-  return api::Error(absl::StatusCode::kFailedPrecondition, reason, message, metadata);
-}
+using api::Precondition;
 
 // Places for `party` on the shift, if they are left.
 absl::StatusOr<bool> TakePlaces(storage::Session& s, const storage::ResourceKey& shift, int party) {
