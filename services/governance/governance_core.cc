@@ -77,8 +77,6 @@ storage::ResourceKey MeetingKey(const storage::ResourceKey& item) {
 
 absl::CivilDay Day(const google::type::Date& d) { return ToCivilDay(d); }
 
-absl::Time Now(const WriteContext& ctx) { return ctx.now; }
-
 // Checks the repeated links of an agenda item or decision.
 template <typename M>
 void CheckLinks(const M& m, const std::string& prefix, const std::vector<std::string>& fields,
@@ -617,18 +615,20 @@ absl::Status GovernanceCore::ResyncMeetings(WriteContext& ctx,
     return &read.back();
   });
   if (!rows.ok()) return rows.status();
+  if (rows->empty()) return absl::OkStatus();
+  auto office = ReadOffice(ctx.session, body);
+  if (!office.ok()) return office.status();
   for (size_t i = 0; i < rows->size(); ++i) {
     storage::ResourceTable::Row row;
     Meeting meeting;
     absl::Status ok =
         tables_.meetings->Get(ctx.session, (*rows)[i].key, storage::Lock::kUpdate, &row, &meeting);
     if (!ok.ok()) return ok;
-    auto changed = SyncAttendance(ctx.session, row.key, meeting);
-    if (!changed.ok()) return changed.status();
-    if (changed->empty()) continue;
+    const std::vector<std::string> changed = Recount(*office, meeting);
+    if (changed.empty()) continue;
     ok = meetings_.Save(ctx.session, row, meeting);
     if (ok.ok()) {
-      ok = meetings_.Record(ctx, "UPDATE", row.key, meeting, *changed,
+      ok = meetings_.Record(ctx, "UPDATE", row.key, meeting, changed,
                             api::FromTimestamp(meeting.update_time()));
     }
     if (!ok.ok()) return ok;
@@ -652,23 +652,29 @@ absl::Status GovernanceCore::SettleMeeting(WriteContext& ctx, const storage::Res
   const absl::Time start = api::FromTimestamp(meeting.start_time());
   meeting.set_local_start_time(FormatLocal(start, *zone));
   ToProtoDate(absl::ToCivilDay(start, *zone), meeting.mutable_meeting_date());
-  auto changed = SyncAttendance(ctx.session, key, meeting);
-  return changed.status();
+  auto office = ReadOffice(ctx.session, BodyKey(key));
+  if (!office.ok()) return office.status();
+  Recount(*office, meeting);
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> GovernanceCore::SyncAttendance(
-    storage::Session& s, const storage::ResourceKey& key, Meeting& meeting) {
-  const Meeting before = meeting;
-  auto body = LoadBody(s, BodyKey(key), /*lock=*/false);
-  if (!body.ok()) return body.status();
-  auto members = ReadMembers(s, BodyKey(key));
+absl::StatusOr<GovernanceCore::Office> GovernanceCore::ReadOffice(
+    storage::Session& s, const storage::ResourceKey& body) {
+  auto rules = LoadBody(s, body, /*lock=*/false);
+  if (!rules.ok()) return rules.status();
+  auto members = ReadMembers(s, body);
   if (!members.ok()) return members.status();
+  return Office{std::move(rules->rules), *std::move(members)};
+}
+
+std::vector<std::string> GovernanceCore::Recount(const Office& office, Meeting& meeting) {
+  const Meeting before = meeting;
   const absl::CivilDay day = Day(meeting.meeting_date());
   std::map<std::string, Meeting::Attendance> kept;
   for (const auto& a : meeting.attendance()) kept[a.member()] = a;
   google::protobuf::RepeatedPtrField<Meeting::Attendance> attendance;
   std::vector<std::string> in_office;
-  for (const Member& m : *members) {
+  for (const Member& m : office.members) {
     if (InOffice(m, day)) in_office.push_back(m.name());
   }
   std::sort(in_office.begin(), in_office.end());
@@ -678,7 +684,7 @@ absl::StatusOr<std::vector<std::string>> GovernanceCore::SyncAttendance(
     if (it != kept.end()) *a = it->second;
     a->set_member(name);
   }
-  const Quorum quorum = ComputeQuorum(body->rules, {attendance.begin(), attendance.end()});
+  const Quorum quorum = ComputeQuorum(office.rules, {attendance.begin(), attendance.end()});
   *meeting.mutable_attendance() = attendance;
   meeting.set_members_in_office(quorum.in_office);
   meeting.set_present_count(quorum.present);
@@ -706,15 +712,14 @@ absl::Status GovernanceCore::ChangeMeeting(const api::Call& call, absl::string_v
       call, verb, name, etag, request_id, request,
       [&](WriteContext& ctx, const storage::ResourceKey& key,
           Meeting& meeting) -> absl::StatusOr<std::vector<std::string>> {
-        auto synced = SyncAttendance(ctx.session, key, meeting);
-        if (!synced.ok()) return synced.status();
+        auto office = ReadOffice(ctx.session, BodyKey(key));
+        if (!office.ok()) return office.status();
+        std::vector<std::string> paths = Recount(*office, meeting);
         auto changed = change(ctx, key, meeting);
         if (!changed.ok()) return changed.status();
         // The quorum as the change left the attendance.
-        auto recounted = SyncAttendance(ctx.session, key, meeting);
-        if (!recounted.ok()) return recounted.status();
-        std::vector<std::string> paths = *synced;
-        for (const auto* more : {&*changed, &*recounted}) {
+        std::vector<std::string> recounted = Recount(*office, meeting);
+        for (const auto* more : {&*changed, &recounted}) {
           for (const std::string& p : *more) {
             if (!api::HasPath(paths, p)) paths.push_back(p);
           }
@@ -757,7 +762,7 @@ absl::Status GovernanceCore::RecordNotices(const api::Call& call, const v1::Reco
         if (r.has_notice_time()) {
           when = r.notice_time();
         } else {
-          api::ToTimestamp(Now(ctx), &when);
+          api::ToTimestamp(ctx.now, &when);
         }
         if (r.members().empty()) {
           for (auto& a : *meeting.mutable_attendance()) *a.mutable_notice_time() = when;
@@ -949,9 +954,9 @@ absl::Status GovernanceCore::CheckAgendaItemWrite(WriteContext& ctx,
   auto meeting = LoadMeeting(ctx.session, MeetingKey(key));
   if (!meeting.ok()) return meeting.status();
   if (meeting->state() == Meeting::MINUTES_APPROVED) return Locked(meeting->name());
-  auto body = LoadBody(ctx.session, BodyKey(key), false);
-  if (!body.ok()) return body.status();
   if (api::HasPath(changed, "question_kind")) {
+    auto body = LoadBody(ctx.session, BodyKey(key), false);
+    if (!body.ok()) return body.status();
     bool known = false;
     std::vector<std::string> kinds;
     for (const auto& k : body->rules.question_kinds()) {
@@ -1034,13 +1039,11 @@ absl::Status GovernanceCore::RecordVotes(const api::Call& call, const v1::Record
                                            "record the vote again"),
                               {{"decision", *decision}});
         }
-        auto body = LoadBody(ctx.session, BodyKey(key), false);
-        if (!body.ok()) return body.status();
-        auto members = ReadMembers(ctx.session, BodyKey(key));
-        if (!members.ok()) return members.status();
+        auto office = ReadOffice(ctx.session, BodyKey(key));
+        if (!office.ok()) return office.status();
         const std::vector<std::string> present = Present(*meeting);
         std::string chair;
-        for (const Member& m : *members) {
+        for (const Member& m : office->members) {
           if (m.role() == Member::CHAIR && InOffice(m, Day(meeting->meeting_date())) &&
               std::find(present.begin(), present.end(), m.name()) != present.end()) {
             chair = m.name();
@@ -1048,7 +1051,7 @@ absl::Status GovernanceCore::RecordVotes(const api::Call& call, const v1::Record
         }
         std::vector<v1::Vote> votes(r.votes().begin(), r.votes().end());
         AgendaItem tallied = item;
-        absl::Status ok = Tally(body->rules, item.question_kind(), meeting->members_in_office(),
+        absl::Status ok = Tally(office->rules, item.question_kind(), meeting->members_in_office(),
                                 present, chair, votes, &tallied);
         if (!ok.ok()) return ok;
         item = tallied;

@@ -8,7 +8,7 @@
 //     CheckComposition on every member write and every body write, in the write's transaction,
 //     after the body row is written first (LockBody), so two changes never both pass;
 //   - quorum: computed by ComputeQuorum whenever a meeting's attendance or the members in
-//     office on its date change (SyncAttendance; member writes resync the body's open
+//     office on its date change (Recount; member writes resync the body's open
 //     meetings), stored with the meeting, never typed;
 //   - outcomes: Tally, when a roll call is recorded (RecordVotes), only at a HELD meeting with
 //     its quorum;
@@ -114,11 +114,16 @@ class GovernanceCore {
   // A meeting's start (local time given or not), local date, and attendance with its quorum.
   absl::Status SettleMeeting(WriteContext& ctx, const storage::ResourceKey& key,
                              v1::Meeting& meeting, bool resolve_local);
+  // What a meeting's attendance is judged on: the body's rules and its live members, read once
+  // per change.
+  struct Office {
+    v1::GovernanceRules rules;
+    std::vector<v1::Member> members;
+  };
+  absl::StatusOr<Office> ReadOffice(storage::Session& s, const storage::ResourceKey& body);
   // Attendance: one entry per member in office on the meeting's date (keeping what was
   // recorded), and the quorum computed from it; the paths that changed.
-  absl::StatusOr<std::vector<std::string>> SyncAttendance(storage::Session& s,
-                                                          const storage::ResourceKey& key,
-                                                          v1::Meeting& meeting);
+  static std::vector<std::string> Recount(const Office& office, v1::Meeting& meeting);
   // A meeting's change by a custom method, on its attendance as it stands.
   using MeetingChange = std::function<absl::StatusOr<std::vector<std::string>>(
       WriteContext&, const storage::ResourceKey&, v1::Meeting&)>;
