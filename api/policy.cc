@@ -21,7 +21,7 @@ bool RoleGrants(Role role, Permission permission) {
     case Role::kMethodist:
       return permission == v1::READ;
     case Role::kIntegration:
-      return permission == v1::READ || permission == v1::SIGN_UP;
+      return permission == v1::READ || permission == v1::SIGN_UP || permission == v1::WATCH_CHANGES;
     case Role::kLibrarian:
       return permission == v1::READ || permission == v1::RECORD_ACTIVITIES ||
              permission == v1::MANAGE_PARTNERSHIP || permission == v1::MANAGE_CONSENTS ||

@@ -140,6 +140,9 @@ class HostedService {
   // answers no call of a method it declares but does not serve (the call waits for its
   // deadline), so the host refuses to start with one.
   virtual std::vector<std::string> Served() const = 0;
+  // The host is shutting down (called before it stops accepting calls, while the database pool
+  // is still open): end long-lived work such as streams and background threads.
+  virtual void Stop() {}
 };
 
 // Base for a service implemented over a generated AsyncService: derived classes declare their

@@ -14,6 +14,7 @@ set(_allies_protos
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/options.proto|0"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/library.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/activity.proto|1"
+  "${CMAKE_SOURCE_DIR}/proto|allies/v1/change_stream.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/api_key.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/partner.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/contact.proto|1"

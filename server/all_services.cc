@@ -1,6 +1,7 @@
 #include "server/all_services.h"
 
 #include "services/activity/activity_service.h"
+#include "services/activity/change_stream_service.h"
 #include "services/agreement/agreement_service.h"
 #include "services/apikey/api_key_service.h"
 #include "services/contact/contact_service.h"
@@ -15,6 +16,7 @@ namespace allies::server {
 std::vector<ServiceRegistration> AllServices() {
   return {services::LibraryServiceRegistration(),
           services::ActivityLogServiceRegistration(),
+          services::ChangeStreamServiceRegistration(),
           services::ApiKeyServiceRegistration(),
           services::PartnerServiceRegistration(),
           services::AgreementServiceRegistration(),

@@ -232,7 +232,8 @@ void ServerHost::Shutdown() {
   shutdown_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
   if (server_) {
-    server_->GetHealthCheckService()->Shutdown();  // every status NOT_SERVING
+    server_->GetHealthCheckService()->Shutdown();     // every status NOT_SERVING
+    for (auto& service : services_) service->Stop();  // streams end, so the drain can finish
     api::LogJson("info", "shutting down",
                  {{"grace_seconds", absl::ToDoubleSeconds(config_.shutdown_grace)}});
     // Calls still running at the deadline are cancelled by gRPC; closing the pool then makes

@@ -4,6 +4,7 @@
 #include "allies/v1/activity.pb.h"
 #include "api/names.h"
 #include "api/proto_time.h"
+#include "storage/change_outbox.h"
 #include "storage/core_tables.h"
 
 namespace allies::storage::activities {
@@ -29,7 +30,9 @@ v1::Activity Entry(const Change& change) {
 absl::Status RecordChange(Session& session, const Change& change) {
   ResourceTable::Row row;
   row.key = {change.library_id, api::GenerateResourceId()};
-  return ActivitiesTable().Insert(session, row, Entry(change));
+  absl::Status ok = ActivitiesTable().Insert(session, row, Entry(change));
+  if (!ok.ok()) return ok;
+  return changes::Enqueue(session, {&change}, {row.key.id});
 }
 
 absl::Status RecordChanges(Session& session, const std::vector<Change>& changes) {
@@ -42,7 +45,15 @@ absl::Status RecordChanges(Session& session, const std::vector<Change>& changes)
     entries.push_back(Entry(changes[i]));
     messages.push_back(&entries.back());
   }
-  return ActivitiesTable().InsertMany(session, rows, messages);
+  absl::Status ok = ActivitiesTable().InsertMany(session, rows, messages);
+  if (!ok.ok()) return ok;
+  std::vector<const Change*> queued;
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    queued.push_back(&changes[i]);
+    ids.push_back(rows[i].key.id);
+  }
+  return changes::Enqueue(session, queued, ids);
 }
 
 absl::Status RefreshInteractionTimes(Session& session, const std::vector<std::string>& resources) {

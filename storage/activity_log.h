@@ -25,7 +25,8 @@ struct Change {
 
 namespace activities {
 
-// A SYSTEM entry for `change`: who, what, which fields; never the values.
+// A SYSTEM entry for `change`: who, what, which fields; never the values. It also queues the
+// change for the change stream (storage/change_outbox.h).
 absl::Status RecordChange(Session& session, const Change& change);
 
 // The SYSTEM entries of many changes at once (an import), with multi-row statements.

@@ -40,6 +40,7 @@ const ResourceTable& ApiKeysTable() {
     options.scope_field = "library";
     options.soft_delete = false;
     options.extra_columns = {"secret_hash"};
+    options.read_permission = v1::MANAGE_KEYS;
     return new ResourceTable("api_keys", "apiKeys", v1::ApiKey::descriptor(),
                              {
                                  Field("display_name"),

@@ -167,6 +167,10 @@ struct TableOptions {
   std::vector<std::string> extra_columns;
   // Changes of its rows get a SYSTEM entry in the activity log (the log's own rows do not).
   bool logged = true;
+  // The permission a caller's role must grant to read the rows at all (what its Get and List
+  // rpcs declare): READ, MANAGE_KEYS for API keys. The change stream leaves out the changes of
+  // rows a caller may not read.
+  v1::Permission read_permission = v1::READ;
   // Need to know: the permission a caller's role must grant to see (and filter on) the row's
   // personal fields, and those of rows holding personal data of its people (a volunteer's
   // consents, qualifications). PERMISSION_UNSPECIFIED: whoever reads the row.

@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/alliesctl/activities.h"
+#include "clients/alliesctl/changes.h"
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
@@ -579,6 +580,7 @@ CommandRegistry DefaultRegistry() {
   RegisterHoursCommands(&registry);
   RegisterGovernanceCommands(&registry);
   RegisterActivityCommands(&registry);
+  RegisterChangeCommands(&registry);
   RegisterKeyCommands(&registry);
   return registry;
 }

@@ -17,7 +17,7 @@ import * as gatewayModels from '@kubernetes-models/gateway-api';
 // services in proto/allies/v1, so a new service fails here until it is deployed and routed.
 const BINARIES = {
   'allies-library-service': ['allies.v1.LibraryService'],
-  'allies-activity-service': ['allies.v1.ActivityLogService'],
+  'allies-activity-service': ['allies.v1.ActivityLogService', 'allies.v1.ChangeStreamService'],
   'allies-api-key-service': ['allies.v1.ApiKeyService'],
   'allies-partner-service': ['allies.v1.PartnerService'],
   'allies-contact-service': ['allies.v1.ContactService'],

@@ -4,6 +4,7 @@
 
 #include "api/fields.h"
 #include "storage/activity_log.h"
+#include "storage/change_outbox.h"
 #include "storage/core_tables.h"
 #include "storage/references.h"
 
@@ -40,12 +41,12 @@ absl::Status ForEachReference(const ResourceTable& table, const Message& record,
   return absl::OkStatus();
 }
 
-// The SYSTEM entry for a change of `key` of `table`, in `library`'s log (none for an unlogged
-// table or what belongs to no library).
+// The SYSTEM entry for a change of `key` of `table`, in `library`'s log (none for what belongs
+// to no library). The log's own entries are not logged again, but streamed all the same.
 absl::Status Entry(WriteContext& ctx, const ResourceTable& table, absl::string_view verb,
                    const ResourceKey& key, const std::string& library,
                    std::vector<std::string> fields, absl::Time when) {
-  if (!table.options().logged || library.empty()) return absl::OkStatus();
+  if (library.empty()) return absl::OkStatus();
   storage::Change change;
   change.library_id = library;
   change.actor = ctx.call.principal().name;
@@ -54,6 +55,7 @@ absl::Status Entry(WriteContext& ctx, const ResourceTable& table, absl::string_v
   change.changed_fields = std::move(fields);
   change.request_id = ctx.request_id;
   change.time = when;
+  if (!table.options().logged) return storage::changes::Enqueue(ctx.session, {&change}, {""});
   return storage::activities::RecordChange(ctx.session, change);
 }
 

@@ -46,6 +46,19 @@ contains "$tmp/out" '"subject": "Встреча с банком"' "the meeting i
 expect 2 "a system kind cannot be logged" -- "$ctl" activities log oblast --kind system --subject x
 expect 3 "an invalid related name is exit 3" -- "$ctl" activities log oblast --kind call --subject x --related "not a name"
 
+# The change stream: the same changes in commit order, resumable from a position.
+expect 0 "watch the first changes" -- "$ctl" changes watch oblast --max-changes 2 -o json
+contains "$tmp/out" '"resource":"libraries/oblast","collection":"libraries","verb":"CREATE"' "the library's creation streamed"
+contains "$tmp/err" "resume with --after" "where to resume is printed"
+resume=$(grep -o 'after [0-9]*' "$tmp/err" | cut -d' ' -f2)
+expect 0 "resume after it" -- "$ctl" changes watch oblast --after "$resume" --max-changes 1
+not_contains "$tmp/out" "CREATE  libraries/oblast " "nothing seen twice"
+expect 0 "only the activity log" -- "$ctl" changes watch - --collection activities --max-changes 1
+contains "$tmp/out" "CREATE  libraries/oblast/activities/" "the meeting's entry, filtered by collection"
+expect 3 "an unknown collection is exit 3" -- "$ctl" changes watch oblast --collection книги --max-changes 1
+expect 3 "a position not given yet is exit 3" -- "$ctl" changes watch oblast --after 999999999 --max-changes 1
+expect 2 "--after and --from-now exclude each other" -- "$ctl" changes watch oblast --after 1 --from-now
+
 # Partners, contacts and agreements: a sponsor, its representative, a signed agreement.
 partner=libraries/oblast/partners/sber
 contact=libraries/oblast/contacts/ivanova

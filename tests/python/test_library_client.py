@@ -44,6 +44,7 @@ PROTO_FILES_WITH_SERVICES = [
     "allies/v1/library.proto",
     "allies/v1/api_key.proto",
     "allies/v1/activity.proto",
+    "allies/v1/change_stream.proto",
     "allies/v1/partner.proto",
     "allies/v1/contact.proto",
     "allies/v1/agreement.proto",
@@ -119,6 +120,7 @@ class Stubs:
         grpc.__path__.append(os.path.join(stub_dir, "grpc"))
         from allies.v1 import activity_pb2, activity_pb2_grpc, library_pb2, library_pb2_grpc
         from allies.v1 import api_key_pb2, api_key_pb2_grpc
+        from allies.v1 import change_stream_pb2, change_stream_pb2_grpc
         from allies.v1 import agreement_pb2, agreement_pb2_grpc, contact_pb2, contact_pb2_grpc
         from allies.v1 import partner_pb2, partner_pb2_grpc
         from allies.v1 import consent_pb2, consent_pb2_grpc, volunteer_pb2, volunteer_pb2_grpc
@@ -136,6 +138,8 @@ class Stubs:
         self.activity_pb2 = activity_pb2
         self.activity_pb2_grpc = activity_pb2_grpc
         self.api_key_pb2 = api_key_pb2
+        self.change_stream_pb2 = change_stream_pb2
+        self.change_stream_pb2_grpc = change_stream_pb2_grpc
         self.api_key_pb2_grpc = api_key_pb2_grpc
         self.partner_pb2 = partner_pb2
         self.partner_pb2_grpc = partner_pb2_grpc
@@ -204,8 +208,8 @@ def tail(path, lines=60):
 
 
 def bearer_interceptor(grpc, key):
-    """An interceptor adding "authorization: Bearer <key>" to every unary call, as a client
-    library would."""
+    """An interceptor adding "authorization: Bearer <key>" to every call (unary and
+    server-streaming), as a client library would."""
     import collections
 
     class CallDetails(collections.namedtuple(
@@ -213,12 +217,16 @@ def bearer_interceptor(grpc, key):
                             "compression")), grpc.ClientCallDetails):
         pass
 
-    class BearerInterceptor(grpc.UnaryUnaryClientInterceptor):
+    class BearerInterceptor(grpc.UnaryUnaryClientInterceptor,
+                            grpc.UnaryStreamClientInterceptor):
         def intercept_unary_unary(self, continuation, details, request):
             metadata = list(details.metadata or []) + [("authorization", "Bearer " + key)]
             return continuation(CallDetails(details.method, details.timeout, metadata,
                                             details.credentials, details.wait_for_ready,
                                             details.compression), request)
+
+        def intercept_unary_stream(self, continuation, details, request):
+            return self.intercept_unary_unary(continuation, details, request)
 
     return BearerInterceptor()
 
@@ -1299,6 +1307,70 @@ def scrape(address):
             name, _, value = line.rpartition(" ")
             samples[name] = float(value)
     return samples
+
+
+class ChangeStreamTest(ServerTestCase):
+    """An integration following every change of a library over the server-streaming call, and
+    resuming from the position it kept."""
+
+    def watch(self, stream, request, until):
+        """Reads responses until `until(changes)` holds; returns the changes and the position."""
+        changes, position = [], request.after_position
+        call = stream.WatchChanges(request, timeout=60)
+        try:
+            for response in call:
+                changes.extend(response.changes)
+                position = response.position
+                if until(changes):
+                    return changes, position
+        finally:
+            call.cancel()
+        self.fail("the stream ended before the awaited change")
+
+    def test_changes_in_order_and_resume(self):
+        s = self.s
+        cpb = s.change_stream_pb2
+        stream = s.change_stream_pb2_grpc.ChangeStreamServiceStub(ENV.channel)
+        partners = s.partner_pb2_grpc.PartnerServiceStub(ENV.channel)
+        library = self.libraries.CreateLibrary(self.pb.CreateLibraryRequest(
+            library_id=unique_id("stream"),
+            library=self.pb.Library(display_name="Библиотека «Поток»", kind=self.pb.Library.BRANCH)),
+            timeout=RPC_TIMEOUT_S)
+        made = []
+        for title in ("Издательство «Ёж»", "Фонд «Ключ»"):
+            made.append(partners.CreatePartner(s.partner_pb2.CreatePartnerRequest(
+                parent=library.name, partner=s.partner_pb2.Partner(
+                    display_name=title, kind=s.partner_pb2.Partner.BUSINESS)),
+                timeout=RPC_TIMEOUT_S).name)
+        changes, _ = self.watch(stream, cpb.WatchChangesRequest(parent=library.name),
+                                lambda c: made[-1] in [x.resource for x in c])
+        self.assertEqual([(c.verb, c.resource) for c in changes],
+                         [("CREATE", library.name)] + [("CREATE", n) for n in made])
+        positions = [c.position for c in changes]
+        self.assertEqual(positions, sorted(set(positions)))
+        self.assertIn("display_name", changes[1].changed_fields)
+        self.assertNotIn("Ёж", str(changes))  # field paths, never values
+
+        # Resumed after the first partner: the second, once.
+        partners.DeletePartner(s.partner_pb2.DeletePartnerRequest(name=made[0]),
+                               timeout=RPC_TIMEOUT_S)
+        rest, _ = self.watch(
+            stream, cpb.WatchChangesRequest(parent=library.name, after_position=positions[1],
+                                            collections=["partners"]),
+            lambda c: any(x.verb == "DELETE" for x in c))
+        self.assertEqual([(c.verb, c.resource) for c in rest],
+                         [("CREATE", made[1]), ("DELETE", made[0])])
+
+        # A position not given yet: OUT_OF_RANGE with the bounds.
+        try:
+            for _ in stream.WatchChanges(cpb.WatchChangesRequest(
+                    parent=library.name, after_position=10**15), timeout=RPC_TIMEOUT_S):
+                self.fail("a response for a position in the future")
+        except s.grpc.RpcError as error:
+            self.assertEqual(error.code(), s.grpc.StatusCode.OUT_OF_RANGE)
+            info = self.unpack_details(self.status_details(error), s.error_details_pb2.ErrorInfo)[0]
+            self.assertEqual(info.reason, "POSITION_OUT_OF_RANGE")
+            self.assertLess(int(info.metadata["newest_position"]), 10**15)
 
 
 class MetricsTest(ServerTestCase):

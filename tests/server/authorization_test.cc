@@ -16,6 +16,7 @@
 #include "allies/v1/activity.grpc.pb.h"
 #include "allies/v1/agreement.grpc.pb.h"
 #include "allies/v1/api_key.grpc.pb.h"
+#include "allies/v1/change_stream.grpc.pb.h"
 #include "allies/v1/consent.grpc.pb.h"
 #include "allies/v1/contact.grpc.pb.h"
 #include "allies/v1/library.grpc.pb.h"
@@ -58,6 +59,7 @@ class AuthorizationTest : public ::testing::Test {
     explicit Stubs(std::shared_ptr<grpc::Channel> channel)
         : libraries(v1::LibraryService::NewStub(channel)),
           activities(v1::ActivityLogService::NewStub(channel)),
+          changes(v1::ChangeStreamService::NewStub(channel)),
           keys(v1::ApiKeyService::NewStub(channel)),
           partners(v1::PartnerService::NewStub(channel)),
           agreements(v1::AgreementService::NewStub(channel)),
@@ -69,6 +71,7 @@ class AuthorizationTest : public ::testing::Test {
           boards(v1::SupervisoryBoardService::NewStub(channel)) {}
     std::unique_ptr<v1::LibraryService::Stub> libraries;
     std::unique_ptr<v1::ActivityLogService::Stub> activities;
+    std::unique_ptr<v1::ChangeStreamService::Stub> changes;
     std::unique_ptr<v1::ApiKeyService::Stub> keys;
     std::unique_ptr<v1::PartnerService::Stub> partners;
     std::unique_ptr<v1::AgreementService::Stub> agreements;
@@ -469,6 +472,25 @@ class AuthorizationTest : public ::testing::Test {
         {"allies.v1.ActivityLogService/GetActivity",
          [](Stubs& s, const std::string& t) {
            return CallByName(*s.activities, &v1::ActivityLogService::Stub::GetActivity, FreshActivity(t));
+         }},
+        {"allies.v1.ChangeStreamService/WatchChanges",
+         [](Stubs& s, const std::string& t) {
+           // Allowed: the stream opens (its first response comes at once); then it is closed.
+           v1::WatchChangesRequest r;
+           r.set_parent("libraries/" + t);
+           r.set_start_at_now(true);
+           grpc::ClientContext c;
+           c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+           auto reader = s.changes->WatchChanges(&c, r);
+           v1::WatchChangesResponse first;
+           if (reader->Read(&first)) {
+             c.TryCancel();
+             while (reader->Read(&first)) {
+             }
+             reader->Finish();
+             return grpc::Status::OK;
+           }
+           return reader->Finish();
          }},
         {"allies.v1.ActivityLogService/ListActivities",
          [](Stubs& s, const std::string& t) {

@@ -40,6 +40,16 @@ contains() {
     sed 's/^/  /' "$1"
   fi
 }
+# not_contains FILE TEXT DESCRIPTION
+not_contains() {
+  if ! grep -qF -- "$2" "$1"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $3: '$2' found in:"
+    sed 's/^/  /' "$1"
+  fi
+}
 # finish: prints the tally and fails when anything failed.
 finish() {
   echo "$passed passed, $failed failed"
