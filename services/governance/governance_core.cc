@@ -237,40 +237,42 @@ GovernanceCore::GovernanceCore(storage::ConnectionPool& pool,
                                const storage::GovernanceTables& tables)
     : pool_(pool),
       tables_(tables),
-      members_(pool,
-               [this] {
-                 ResourceRules<Member> rules;
-                 rules.table = tables_.members;
-                 rules.field = "member";
-                 rules.mutable_fields = {"person",   "seat_kind",       "staff_position",
-                                         "role",     "term_start_date", "term_end_date",
-                                         "end_date", "end_reason",      "appointment_act"};
-                 rules.normalize = [](Member& m) {
-                   m.set_seat_kind(std::string(absl::StripAsciiWhitespace(m.seat_kind())));
-                 };
-                 rules.defaults = [](const api::Call&, absl::Time, Member& m) {
-                   if (m.staff_position() == v1::STAFF_POSITION_UNSPECIFIED) {
-                     m.set_staff_position(v1::NOT_STAFF);
-                   }
-                   if (m.role() == Member::ROLE_UNSPECIFIED) m.set_role(Member::MEMBER);
-                 };
-                 rules.check = CheckMemberFields;
-                 rules.check_write = [this](WriteContext& ctx, const storage::ResourceKey& key,
-                                            const Member& m, const std::vector<std::string>&) {
-                   return CheckMemberWrite(ctx, key, m);
-                 };
-                 rules.after_write = [this](WriteContext& ctx, const storage::ResourceKey& key,
-                                            const Member* before,
-                                            const Member& after) -> absl::Status {
-                   // A member brought back is checked as a new one would be.
-                   if (before != nullptr && before->has_delete_time() && !after.has_delete_time()) {
-                     absl::Status ok = CheckMemberWrite(ctx, key, after);
-                     if (!ok.ok()) return ok;
-                   }
-                   return ResyncMeetings(ctx, key);
-                 };
-                 return rules;
-               }()),
+      members_(
+          pool,
+          [this] {
+            ResourceRules<Member> rules;
+            rules.table = tables_.members;
+            rules.field = "member";
+            rules.mutable_fields = {"person",   "seat_kind",       "staff_position",
+                                    "role",     "term_start_date", "term_end_date",
+                                    "end_date", "end_reason",      "appointment_act"};
+            rules.normalize = [](Member& m) {
+              m.set_seat_kind(std::string(absl::StripAsciiWhitespace(m.seat_kind())));
+            };
+            rules.defaults = [](const api::Call&, absl::Time, Member& m) {
+              if (m.staff_position() == v1::STAFF_POSITION_UNSPECIFIED) {
+                m.set_staff_position(v1::NOT_STAFF);
+              }
+              if (m.role() == Member::ROLE_UNSPECIFIED) m.set_role(Member::MEMBER);
+            };
+            rules.check = CheckMemberFields;
+            rules.settle_create = [this](WriteContext& ctx, const storage::ResourceKey& key,
+                                         Member&) { return LockBody(ctx.session, BodyKey(key)); };
+            rules.check_write = [this](WriteContext& ctx, const storage::ResourceKey& key,
+                                       const Member& m, const std::vector<std::string>&) {
+              return CheckMemberWrite(ctx, key, m);
+            };
+            rules.after_write = [this](WriteContext& ctx, const storage::ResourceKey& key,
+                                       const Member* before, const Member& after) -> absl::Status {
+              // A member brought back is checked as a new one would be.
+              if (before != nullptr && before->has_delete_time() && !after.has_delete_time()) {
+                absl::Status ok = CheckMemberWrite(ctx, key, after);
+                if (!ok.ok()) return ok;
+              }
+              return ResyncMeetings(ctx, key);
+            };
+            return rules;
+          }()),
       meetings_(pool,
                 [this] {
                   ResourceRules<Meeting> rules;
@@ -521,17 +523,21 @@ absl::Status GovernanceCore::CreateMember(const api::Call& call, const v1::Creat
       });
 }
 
+absl::Status GovernanceCore::LockBody(storage::Session& s, const storage::ResourceKey& body) {
+  return s.Run([&]() -> absl::Status {
+    s.Execute(absl::StrCat("UPDATE ", tables_.bodies->table(),
+                           " SET composition_revision = composition_revision + 1 WHERE "
+                           "library_id = ? AND id = ?"),
+              body.library_id, body.id);
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<BodyRules> GovernanceCore::LoadBody(storage::Session& s,
                                                    const storage::ResourceKey& body, bool lock) {
   const storage::ResourceTable& table = *tables_.bodies;
   if (lock) {
-    absl::Status ok = s.Run([&]() -> absl::Status {
-      s.Execute(absl::StrCat("UPDATE ", table.table(),
-                             " SET composition_revision = composition_revision + 1 WHERE "
-                             "library_id = ? AND id = ?"),
-                body.library_id, body.id);
-      return absl::OkStatus();
-    });
+    absl::Status ok = LockBody(s, body);
     if (!ok.ok()) return ok;
   }
   std::unique_ptr<Message> message(
