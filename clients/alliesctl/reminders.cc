@@ -41,6 +41,10 @@ int ListFlags(Invocation& inv, allies::v1::ListRemindersRequest& request) {
 }  // namespace
 
 void RegisterReminderCommands(CommandRegistry* registry) {
+  registry->AddResource(
+      {kResource,
+       {"reminder"},
+       "what is due to be told, and to whom, with its e-mail delivery (allies-notifier)"});
   Command list = NewCommand(kResource, "list", "[LIBRARY]",
                             "List the reminders due now for the library's subtree (default: of "
                             "every library), with their delivery state.");
