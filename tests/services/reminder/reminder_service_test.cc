@@ -227,6 +227,121 @@ TEST_F(ReminderServiceTest, QualificationsTermsAndDestructions) {
   EXPECT_TRUE(absl::StrContains(d.title(), "Срок уничтожения персональных данных")) << d.title();
 }
 
+TEST_F(ReminderServiceTest, OverdueActionItems) {
+  v1::CreateReaderCouncilRequest create;
+  create.set_parent("libraries/city");
+  create.set_reader_council_id("sovet");
+  create.mutable_reader_council()->set_display_name("Читательский совет «Ёлка»");
+  create.mutable_reader_council()->set_seat_count(3);
+  v1::ReaderCouncil council;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = councils_->CreateReaderCouncil(&context, create, &council);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  std::vector<std::string> members;
+  for (int i = 1; i <= 3; ++i) {
+    v1::CreateMemberRequest request;
+    request.set_parent(council.name());
+    v1::Member* m = request.mutable_member();
+    m->set_person(Volunteer(absl::StrCat("chlen", i), ""));
+    m->set_seat_kind("READER");
+    m->set_role(i == 1 ? v1::Member::CHAIR : v1::Member::MEMBER);
+    *m->mutable_term_start_date() = DaysFromToday(-100);
+    *m->mutable_term_end_date() = DaysFromToday(300);
+    v1::Member out;
+    grpc::ClientContext context;
+    grpc::Status status = councils_->CreateMember(&context, request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    members.push_back(out.name());
+  }
+  const google::type::Date yesterday = DaysFromToday(-1);
+  v1::CreateMeetingRequest meeting;
+  meeting.set_parent(council.name());
+  meeting.mutable_meeting()->set_title("Заседание совета");
+  meeting.mutable_meeting()->set_local_start_time(absl::StrFormat(
+      "%04d-%02d-%02dT18:30", yesterday.year(), yesterday.month(), yesterday.day()));
+  v1::Meeting held;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = councils_->CreateMeeting(&context, meeting, &held);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  {
+    v1::RecordNoticesRequest notices;
+    notices.set_name(held.name());
+    grpc::ClientContext context;
+    ASSERT_TRUE(councils_->RecordNotices(&context, notices, &held).ok());
+  }
+  {
+    v1::HoldMeetingRequest hold;
+    hold.set_name(held.name());
+    for (const auto& m : members) hold.add_present(m);
+    grpc::ClientContext context;
+    grpc::Status status = councils_->HoldMeeting(&context, hold, &held);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  v1::AgendaItem item;
+  {
+    v1::CreateAgendaItemRequest request;
+    request.set_parent(held.name());
+    request.mutable_agenda_item()->set_title("О летней программе чтения");
+    request.mutable_agenda_item()->set_question_kind("GENERAL");
+    grpc::ClientContext context;
+    grpc::Status status = councils_->CreateAgendaItem(&context, request, &item);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  {
+    v1::RecordVotesRequest votes;
+    votes.set_name(item.name());
+    votes.set_motion("Утвердить программу");
+    for (const auto& m : members) {
+      v1::Vote* v = votes.add_votes();
+      v->set_member(m);
+      v->set_choice(v1::Vote::YES);
+    }
+    grpc::ClientContext context;
+    grpc::Status status = councils_->RecordVotes(&context, votes, &item);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  v1::Decision decision;
+  {
+    v1::CreateDecisionRequest request;
+    request.set_parent(council.name());
+    request.mutable_decision()->set_agenda_item(item.name());
+    request.mutable_decision()->set_title("Об утверждении программы");
+    grpc::ClientContext context;
+    grpc::Status status = councils_->CreateDecision(&context, request, &decision);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  auto action = [&](const std::string& title, int days) {
+    v1::CreateActionItemRequest r;
+    r.set_parent(decision.name());
+    r.mutable_action_item()->set_title(title);
+    r.mutable_action_item()->set_owner_member(members[0]);
+    *r.mutable_action_item()->mutable_due_date() = DaysFromToday(days);
+    v1::ActionItem out;
+    grpc::ClientContext context;
+    grpc::Status status = councils_->CreateActionItem(&context, r, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out.name();
+  };
+  const std::string late = action("Закупить книги для летнего чтения", -3);
+  const std::string today = action("Отчитаться учредителю", 0);
+  const auto overdue = OfKind(Reminders("libraries/city"), Reminder::ACTION_ITEM_OVERDUE);
+  ASSERT_EQ(overdue.size(), 1u) << "due today is not overdue yet";
+  const Reminder& r = overdue.at(late);
+  EXPECT_EQ(r.days_left(), -3);
+  EXPECT_EQ(r.recipient(), "libraries/city");
+  EXPECT_EQ(r.title(), "Просрочено поручение «Закупить книги для летнего чтения»");
+  EXPECT_TRUE(absl::StrContains(r.text(), "Просрочено на 3 дня")) << r.text();
+  EXPECT_TRUE(absl::StrContains(r.text(), "Читательский совет «Ёлка»")) << r.text();
+  EXPECT_EQ(overdue.count(today), 0u);
+  ASSERT_TRUE(
+      CallByName(*councils_, &v1::ReaderCouncilService::Stub::CompleteActionItem, late).ok());
+  EXPECT_EQ(OfKind(Reminders("libraries/city"), Reminder::ACTION_ITEM_OVERDUE).size(), 0u);
+}
+
 TEST_F(ReminderServiceTest, PagesScopeAndParent) {
   for (int i = 0; i < 5; ++i) Agreement(absl::StrCat(i, "/П"), i);
   const std::vector<Reminder> all = Reminders("libraries/city");
