@@ -6,7 +6,6 @@
 #ifndef ALLIES_SERVICES_REMINDER_DELIVERY_H_
 #define ALLIES_SERVICES_REMINDER_DELIVERY_H_
 
-#include <atomic>
 #include <functional>
 
 #include "absl/status/statusor.h"

@@ -8,6 +8,7 @@
 #define ALLIES_SERVICES_REMINDER_REMINDERS_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
