@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "allies/v1/api_key.grpc.pb.h"
+#include "services/reminder/delivery.h"
 #include "services/reminder/reminders.h"
 #include "tests/services/reminder/reminder_fixture.h"
 #include "tests/support/rpc_errors.h"
@@ -43,6 +44,18 @@ TEST(ReminderTextTest, RussianDaysAndStages) {
   EXPECT_EQ(AgreementStage(-1), -1);
   EXPECT_EQ(services::reminders::ReminderId("a").size(), 32u);
   EXPECT_NE(services::reminders::ReminderId("a"), services::reminders::ReminderId("b"));
+}
+
+TEST(ReminderTextTest, BackoffDoublesUpToItsLimit) {
+  services::reminders::DeliveryOptions options;
+  options.initial_backoff = absl::Seconds(1);
+  options.max_backoff = absl::Seconds(10);
+  EXPECT_EQ(services::reminders::Backoff(options, 1), absl::Seconds(1));
+  EXPECT_EQ(services::reminders::Backoff(options, 2), absl::Seconds(2));
+  EXPECT_EQ(services::reminders::Backoff(options, 3), absl::Seconds(4));
+  EXPECT_EQ(services::reminders::Backoff(options, 4), absl::Seconds(8));
+  EXPECT_EQ(services::reminders::Backoff(options, 5), absl::Seconds(10));
+  EXPECT_EQ(services::reminders::Backoff(options, 1000), absl::Seconds(10));
 }
 
 class ReminderServiceTest : public allies::testing::ReminderTest {};
