@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS reminder_deliveries (
   -- address is read at each attempt, so an erased or opted-out person gets nothing.
   recipient          VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   -- 1 SENDING, 2 SENT, 3 RETRYING (the relay refused or was down), 4 UNCONFIRMED (a re-send
-  -- was interrupted too: not sent again), 5 SKIPPED (the recipient may no longer be contacted).
+  -- was interrupted too: not sent again).
   state              TINYINT UNSIGNED NOT NULL,
   attempts           INT NOT NULL DEFAULT 0,
   resends            INT NOT NULL DEFAULT 0,
