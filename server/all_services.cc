@@ -9,6 +9,7 @@
 #include "services/library/library_service.h"
 #include "services/partner/partner_service.h"
 #include "services/project/project_service.h"
+#include "services/reminder/reminder_service.h"
 #include "services/volunteer/volunteer_service.h"
 
 namespace allies::server {
@@ -25,7 +26,8 @@ std::vector<ServiceRegistration> AllServices() {
           services::ConsentServiceRegistration(),
           services::ProjectServiceRegistration(),
           services::governance::ReaderCouncilServiceRegistration(),
-          services::governance::SupervisoryBoardServiceRegistration()};
+          services::governance::SupervisoryBoardServiceRegistration(),
+          services::ReminderServiceRegistration()};
 }
 
 }  // namespace allies::server

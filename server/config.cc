@@ -181,6 +181,55 @@ absl::StatusOr<storage::DbConfig> ParseDbConfig(int argc, char** argv, absl::str
   return db;
 }
 
+absl::StatusOr<NotifierConfig> ParseNotifierConfig(int argc, char** argv, absl::string_view program,
+                                                   absl::string_view description) {
+  NotifierConfig config;
+  std::vector<Flag> flags;
+  flags.push_back({"smtp-url", "ALLIES_SMTP_URL",
+                   "the SMTP relay: smtp://HOST:PORT (STARTTLS with --smtp-require-tls) or "
+                   "smtps://HOST:PORT",
+                   false, SetString(config.smtp_url)});
+  flags.push_back({"smtp-user", "ALLIES_SMTP_USER", "user for SMTP AUTH (empty: none)", false,
+                   SetString(config.smtp_user)});
+  flags.push_back({"smtp-password", "ALLIES_SMTP_PASSWORD",
+                   "password for SMTP AUTH (prefer the environment variable)", false,
+                   SetString(config.smtp_password)});
+  flags.push_back({"smtp-require-tls", "ALLIES_SMTP_REQUIRE_TLS",
+                   "refuse to send unless STARTTLS succeeds", true,
+                   SetBool(config.smtp_require_tls)});
+  flags.push_back({"smtp-timeout", "ALLIES_SMTP_TIMEOUT", "seconds one send may take", false,
+                   SetSeconds(config.smtp_timeout)});
+  flags.push_back({"interval", "ALLIES_REMINDER_INTERVAL",
+                   "seconds between delivery runs (a retry due sooner runs sooner)", false,
+                   SetSeconds(config.interval)});
+  flags.push_back({"backoff", "ALLIES_REMINDER_BACKOFF",
+                   "seconds before the first retry of a failed send (doubled after each)", false,
+                   SetSeconds(config.initial_backoff)});
+  flags.push_back({"max-backoff", "ALLIES_REMINDER_MAX_BACKOFF",
+                   "the longest wait between retries, in seconds", false,
+                   SetSeconds(config.max_backoff)});
+  flags.push_back({"once", "", "one delivery run, then exit (status 1 if it failed)", true,
+                   SetBool(config.once)});
+  flags.push_back({"migrate", "ALLIES_MIGRATE", "apply database migrations at start-up", true,
+                   SetBool(config.migrate)});
+  AddDbFlags(flags, config.db);
+  absl::Status status = Parse(argc, argv, program, description, flags);
+  if (!status.ok()) return status;
+  if (config.smtp_url.empty()) {
+    return absl::InvalidArgumentError("--smtp-url (or ALLIES_SMTP_URL) is required");
+  }
+  if (!absl::StartsWith(config.smtp_url, "smtp://") &&
+      !absl::StartsWith(config.smtp_url, "smtps://")) {
+    return absl::InvalidArgumentError("--smtp-url must start with smtp:// or smtps://");
+  }
+  if (config.interval <= absl::ZeroDuration() || config.initial_backoff <= absl::ZeroDuration() ||
+      config.max_backoff < config.initial_backoff) {
+    return absl::InvalidArgumentError(
+        "--interval and --backoff must be positive, --max-backoff at least --backoff");
+  }
+  return config;
+}
+
 int ReportConfigError(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kCancelled) {
     std::fputs(std::string(status.message()).c_str(), stdout);

@@ -27,6 +27,24 @@ struct ServerConfig {
   storage::DbConfig db;       // --db-*, ALLIES_DB_*
 };
 
+// allies-notifier: the reminder engine's delivery (services/reminder).
+struct NotifierConfig {
+  std::string smtp_url;           // --smtp-url, ALLIES_SMTP_URL (required): smtp[s]://host:port
+  std::string smtp_user;          // --smtp-user, ALLIES_SMTP_USER (empty: no AUTH)
+  std::string smtp_password;      // --smtp-password, ALLIES_SMTP_PASSWORD
+  bool smtp_require_tls = false;  // --smtp-require-tls, ALLIES_SMTP_REQUIRE_TLS (STARTTLS)
+  absl::Duration smtp_timeout = absl::Seconds(60);     // --smtp-timeout, ALLIES_SMTP_TIMEOUT
+  absl::Duration interval = absl::Minutes(5);          // --interval, ALLIES_REMINDER_INTERVAL
+  absl::Duration initial_backoff = absl::Seconds(30);  // --backoff, ALLIES_REMINDER_BACKOFF
+  absl::Duration max_backoff = absl::Hours(1);         // --max-backoff, ALLIES_REMINDER_MAX_BACKOFF
+  bool once = false;                                   // --once: one run, then exit
+  bool migrate = false;                                // --migrate, ALLIES_MIGRATE
+  storage::DbConfig db;                                // --db-*, ALLIES_DB_*
+};
+
+absl::StatusOr<NotifierConfig> ParseNotifierConfig(int argc, char** argv, absl::string_view program,
+                                                   absl::string_view description);
+
 // Parses argv. Returns INVALID_ARGUMENT with a readable message for unknown flags or bad values;
 // "--help" yields a status with code CANCELLED whose message is the usage text.
 absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv, absl::string_view program,

@@ -27,6 +27,7 @@ const ResourceTable& LibrariesTable() {
                                  Field("address"),
                                  Field("website"),
                                  Field("time_zone").Sortable(),
+                                 Field("email"),
                              },
                              options);
   }();

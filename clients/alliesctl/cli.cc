@@ -26,6 +26,7 @@
 #include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/partners.h"
 #include "clients/alliesctl/projects.h"
+#include "clients/alliesctl/reminders.h"
 #include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
 #include "grpcpp/create_channel.h"
@@ -579,6 +580,7 @@ CommandRegistry DefaultRegistry() {
   RegisterProjectCommands(&registry);
   RegisterHoursCommands(&registry);
   RegisterGovernanceCommands(&registry);
+  RegisterReminderCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterChangeCommands(&registry);
   RegisterKeyCommands(&registry);

@@ -40,6 +40,7 @@ const std::vector<FieldFlag>& FieldFlags() {
       {"website", "website", "URL", "http or https URL"},
       {"time-zone", "time_zone", "ZONE",
        "IANA time zone its shifts read in (default Europe/Moscow), e.g. Asia/Vladivostok"},
+      {"email", "email", "ADDRESS", "the library's e-mail: the sender of its reminders"},
   };
   return *fields;
 }
@@ -123,7 +124,7 @@ void RegisterLibraryCommands(CommandRegistry* registry) {
   list.details =
       "Without --all, one page is printed; in table output the token of the next page\n"
       "follows on stderr as 'next page: --page-token TOKEN'.\n"
-      "Filter fields: name, display_name, parent, kind, region, address, website,\n"
+      "Filter fields: name, display_name, parent, kind, region, address, website, email,\n"
       "create_time, update_time, delete_time; e.g. --filter 'kind = BRANCH AND\n"
       "display_name: \"детская\"'. Sortable: name, display_name, kind, region,\n"
       "create_time, update_time; e.g. --order-by 'display_name, create_time desc'.\n";

@@ -26,6 +26,7 @@ const BINARIES = {
   'allies-project-service': ['allies.v1.ProjectService'],
   'allies-reader-council-service': ['allies.v1.ReaderCouncilService'],
   'allies-supervisory-board-service': ['allies.v1.SupervisoryBoardService'],
+  'allies-reminder-service': ['allies.v1.ReminderService'],
 };
 BINARIES['allies-server'] = Object.values(BINARIES).flat();
 const MIGRATE_BINARY = 'allies-migrate';

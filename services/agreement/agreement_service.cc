@@ -10,6 +10,7 @@
 #include "api/proto_time.h"
 #include "api/text.h"
 #include "services/common/lifecycle.h"
+#include "storage/due.h"
 #include "storage/partnership_tables.h"
 
 namespace allies::services {
@@ -293,10 +294,7 @@ absl::Status AgreementService::ListExpiring(const api::Call& call,
   args.page_size = request.page_size();
   args.page_token = request.page_token();
   args.order_by = "end_date";
-  args.condition = {
-      absl::StrCat(storage::kAgreementStateSql, " = 2 AND ", storage::kAgreementEndDateSql,
-                   " BETWEEN UTC_DATE() AND DATE_ADD(UTC_DATE(), INTERVAL ? DAY)"),
-      {static_cast<int64_t>(request.within_days())}};
+  args.condition = storage::due::AgreementsEndingWithin(request.within_days());
   args.context = absl::StrCat("within_days=", request.within_days());
   return agreements_.List(call, args, out->mutable_agreements(), out->mutable_next_page_token());
 }

@@ -21,6 +21,7 @@
 #include "services/contact/contact_service.h"
 #include "services/governance/rules.h"
 #include "services/volunteer/ledger.h"
+#include "storage/due.h"
 #include "storage/partnership_tables.h"
 #include "storage/scope.h"
 
@@ -1189,10 +1190,7 @@ absl::Status GovernanceCore::ListExpiringTerms(const api::Call& call,
   args.page_size = r.page_size();
   args.page_token = r.page_token();
   args.order_by = "term_end_date";
-  args.condition = {
-      "t.end_date IS NULL AND t.term_end_date >= UTC_DATE() AND t.term_end_date <= "
-      "DATE_ADD(UTC_DATE(), INTERVAL ? DAY)",
-      {static_cast<int64_t>(within)}};
+  args.condition = storage::due::TermsExpiringWithin(within);
   std::string parent;
   absl::Status ok = WithinSubtree(r.parent(), "", args, parent);
   if (!ok.ok()) return ok;
@@ -1209,7 +1207,7 @@ absl::Status GovernanceCore::ListOverdueActionItems(const api::Call& call,
   args.page_size = r.page_size();
   args.page_token = r.page_token();
   args.order_by = "due_date";
-  args.condition = {"t.state = 1 AND t.due_date < UTC_DATE()", {}};
+  args.condition = storage::due::ActionItemsOverdue();
   std::string parent;
   absl::Status ok = WithinSubtree(r.parent(), "/decisions/-", args, parent);
   if (!ok.ok()) return ok;

@@ -1,6 +1,7 @@
 #include "services/library/library_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "api/contact_points.h"
 #include "api/errors.h"
 #include "api/names.h"
 #include "services/library/library_validation.h"
@@ -28,6 +29,7 @@ ResourceRules<v1::Library> LibraryRules() {
   rules.check = CheckLibraryFields;
   rules.normalize = [](v1::Library& library) {
     if (library.time_zone().empty()) library.set_time_zone(std::string(kDefaultTimeZone));
+    library.set_email(api::NormalizeEmail(library.email()));
   };
   // A move: to the network's root (network keys only), or under a library that is not inside
   // the moved one's own subtree. (The new parent's reach, existence and life are checked as a

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "api/contact_points.h"
 #include "api/fields.h"
 #include "api/text.h"
 
@@ -9,7 +10,7 @@ namespace allies::services {
 
 const std::vector<std::string>& MutableLibraryFields() {
   static const auto* fields = new std::vector<std::string>{
-      "display_name", "parent", "kind", "region", "address", "website", "time_zone"};
+      "display_name", "parent", "kind", "region", "address", "website", "time_zone", "email"};
   return *fields;
 }
 
@@ -33,6 +34,9 @@ void CheckLibraryFields(const v1::Library& library, const std::vector<std::strin
     api::CheckText(v, "library.address", library.address(), kMaxAddress, false, true);
   }
   if (wanted("website")) api::CheckUrl(v, "library.website", library.website(), kMaxWebsite);
+  if (wanted("email") && !library.email().empty()) {
+    api::CheckEmail(v, "library.email", library.email());
+  }
   // Empty stands for the default (normalized to it before the write).
   if (wanted("time_zone") && !library.time_zone().empty()) {
     absl::TimeZone zone;

@@ -16,6 +16,7 @@
 #include "services/common/local_time.h"
 #include "services/project/project_service.h"
 #include "services/volunteer/ledger.h"
+#include "storage/due.h"
 #include "storage/idempotency.h"
 #include "storage/project_tables.h"
 #include "storage/volunteer_tables.h"
@@ -638,10 +639,9 @@ absl::Status ProjectService::ListUpcoming(const api::Call& call,
   args.page_token = request.page_token();
   args.order_by = "start_time";
   std::string parent = request.parent();
-  std::string condition =
-      "t.start_time >= UTC_TIMESTAMP(6) AND t.start_time < DATE_ADD(UTC_TIMESTAMP(6), "
-      "INTERVAL ? HOUR)";
-  std::vector<storage::SqlValue> values{static_cast<int64_t>(within)};
+  storage::SqlClause starting = storage::due::ShiftsStartingWithin(within);
+  std::string condition = std::move(starting.sql);
+  std::vector<storage::SqlValue> values = std::move(starting.params);
   if (!request.volunteer().empty()) {
     auto volunteer = storage::VolunteersTable().ParseName(request.volunteer(), "volunteer");
     if (!volunteer.ok()) return volunteer.status();

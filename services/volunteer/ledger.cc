@@ -321,6 +321,13 @@ absl::Status CheckVolunteerConsented(storage::Session& s, const v1::Volunteer& v
   return last;
 }
 
+bool AllowContact(const std::vector<Consent>& in_force) {
+  for (const Consent& c : in_force) {
+    if (Covers(c, Consent::VOLUNTEER_WORK) || Covers(c, Consent::COMMUNICATION)) return true;
+  }
+  return false;
+}
+
 absl::Status AfterWithdrawal(WriteContext& ctx, const Consent& consent) {
   auto volunteer = SubjectVolunteer(ctx.session, consent.subject(), storage::Lock::kUpdate);
   if (!volunteer.ok()) return volunteer.status();
@@ -328,11 +335,9 @@ absl::Status AfterWithdrawal(WriteContext& ctx, const Consent& consent) {
   auto& [row, v] = **volunteer;
   auto remaining = ActiveConsentsOf(ctx.session, consent.subject(), consent.name());
   if (!remaining.ok()) return remaining.status();
-  bool work = false, contact = false;
-  for (const Consent& c : *remaining) {
-    work = work || Covers(c, Consent::VOLUNTEER_WORK);
-    contact = contact || Covers(c, Consent::VOLUNTEER_WORK) || Covers(c, Consent::COMMUNICATION);
-  }
+  bool work = false;
+  for (const Consent& c : *remaining) work = work || Covers(c, Consent::VOLUNTEER_WORK);
+  const bool contact = AllowContact(*remaining);
   std::vector<std::string> changed;
   if (!work && v.state() != v1::Volunteer::INACTIVE) {
     v.set_state(v1::Volunteer::INACTIVE);

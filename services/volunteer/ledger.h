@@ -34,6 +34,11 @@ absl::StatusOr<std::vector<v1::Consent>> ActiveConsentsOf(storage::Session& s,
                                                           const std::string& subject,
                                                           const std::string& except = "");
 
+// Whether consents in force let the library contact their subject (reminders, news): one of
+// them covers VOLUNTEER_WORK or COMMUNICATION. Without one, a withdrawal leaves a volunteer
+// do_not_contact, and the reminder engine writes to nobody.
+bool AllowContact(const std::vector<v1::Consent>& in_force);
+
 // OK when `consent` lets the library keep a volunteer of `age` at work: it covers
 // VOLUNTEER_WORK and, under 18, was given by a representative (ГК ст. 26, 28). Else
 // FAILED_PRECONDITION naming `volunteer`.

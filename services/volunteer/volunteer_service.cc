@@ -15,6 +15,7 @@
 #include "services/common/people.h"
 #include "services/volunteer/ledger.h"
 #include "services/volunteer/volunteer_records.h"
+#include "storage/due.h"
 #include "storage/volunteer_tables.h"
 
 namespace allies::services {
@@ -146,11 +147,12 @@ void CheckVolunteer(const Volunteer& c, const std::vector<std::string>& fields,
   }
 }
 
-// A list of what ends from today (UTC) to `within_days` ahead, soonest first: `ends` is the
-// SQL that the day range follows (a state condition and the date column).
+// A list of what ends from today (UTC) to `within_days` ahead, soonest first: `ending` is its
+// condition (storage/due.h).
 template <typename Request>
 absl::StatusOr<ListArgs> ExpiringArgs(absl::string_view method, const Request& r,
-                                      absl::string_view order, absl::string_view ends) {
+                                      absl::string_view order,
+                                      storage::SqlClause (*ending)(int days)) {
   constexpr int kMaxWithinDays = 3650;
   if (r.within_days() < 0 || r.within_days() > kMaxWithinDays) {
     return api::InvalidField("within_days",
@@ -162,9 +164,7 @@ absl::StatusOr<ListArgs> ExpiringArgs(absl::string_view method, const Request& r
   args.page_size = r.page_size();
   args.page_token = r.page_token();
   args.order_by = order;
-  args.condition = {
-      absl::StrCat(ends, " BETWEEN UTC_DATE() AND DATE_ADD(UTC_DATE(), INTERVAL ? DAY)"),
-      {static_cast<int64_t>(r.within_days())}};
+  args.condition = ending(r.within_days());
   args.context = absl::StrCat("within_days=", r.within_days());
   return args;
 }
@@ -504,7 +504,7 @@ VolunteerService::VolunteerService(const server::ServiceDeps& deps)
   Unary(&Async::RequestListExpiringQualifications,
         [this](const api::Call& c, const auto& r, auto* out) -> absl::Status {
           auto args = ExpiringArgs("ListExpiringQualifications", r, "expiry_date",
-                                   "t.expiry_date IS NOT NULL AND t.expiry_date");
+                                   storage::due::QualificationsExpiringWithin);
           if (!args.ok()) return args.status();
           return qualifications_.List(c, *args, out->mutable_qualifications(),
                                       out->mutable_next_page_token());
@@ -512,7 +512,7 @@ VolunteerService::VolunteerService(const server::ServiceDeps& deps)
   Unary(&Async::RequestListExpiringVolunteerAgreements,
         [this](const api::Call& c, const auto& r, auto* out) -> absl::Status {
           auto args = ExpiringArgs("ListExpiringVolunteerAgreements", r, "end_date",
-                                   "t.state = 2 AND t.end_date");
+                                   storage::due::VolunteerAgreementsEndingWithin);
           if (!args.ok()) return args.status();
           return agreements_.List(c, *args, out->mutable_agreements(),
                                   out->mutable_next_page_token());
@@ -585,10 +585,7 @@ absl::Status ConsentService::ListDue(const api::Call& call,
   args.page_size = request.page_size();
   args.page_token = request.page_token();
   args.order_by = "destroy_due";
-  args.condition = {
-      "t.state = 2 AND t.destroy_time IS NULL AND t.retained_by = '' AND "
-      "t.destroy_due <= DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? DAY)",
-      {static_cast<int64_t>(request.within_days())}};
+  args.condition = storage::due::DestructionsDueWithin(request.within_days());
   args.context = absl::StrCat("within_days=", request.within_days());
   return consents_.List(call, args, out->mutable_consents(), out->mutable_next_page_token());
 }

@@ -23,6 +23,7 @@
 #include "allies/v1/partner.grpc.pb.h"
 #include "allies/v1/project.grpc.pb.h"
 #include "allies/v1/reader_council.grpc.pb.h"
+#include "allies/v1/reminder.grpc.pb.h"
 #include "allies/v1/supervisory_board.grpc.pb.h"
 #include "allies/v1/volunteer.grpc.pb.h"
 #include "api/policy.h"
@@ -68,7 +69,8 @@ class AuthorizationTest : public ::testing::Test {
           consents(v1::ConsentService::NewStub(channel)),
           projects(v1::ProjectService::NewStub(channel)),
           councils(v1::ReaderCouncilService::NewStub(channel)),
-          boards(v1::SupervisoryBoardService::NewStub(channel)) {}
+          boards(v1::SupervisoryBoardService::NewStub(channel)),
+          reminders(v1::ReminderService::NewStub(channel)) {}
     std::unique_ptr<v1::LibraryService::Stub> libraries;
     std::unique_ptr<v1::ActivityLogService::Stub> activities;
     std::unique_ptr<v1::ChangeStreamService::Stub> changes;
@@ -81,6 +83,7 @@ class AuthorizationTest : public ::testing::Test {
     std::unique_ptr<v1::ProjectService::Stub> projects;
     std::unique_ptr<v1::ReaderCouncilService::Stub> councils;
     std::unique_ptr<v1::SupervisoryBoardService::Stub> boards;
+    std::unique_ptr<v1::ReminderService::Stub> reminders;
   };
 
   static grpc::Status CreateLibrary(Stubs& stubs, const std::string& id,
@@ -973,6 +976,14 @@ class AuthorizationTest : public ::testing::Test {
            v1::ListConsentsResponse out;
            grpc::ClientContext c;
            return s.consents->ListDueDestructions(&c, r, &out);
+         }},
+        {"allies.v1.ReminderService/ListReminders",
+         [](Stubs& s, const std::string& t) {
+           v1::ListRemindersRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListRemindersResponse out;
+           grpc::ClientContext c;
+           return s.reminders->ListReminders(&c, r, &out);
          }},
         {"allies.v1.ConsentService/GetDestructionRecord",
          [](Stubs& s, const std::string& t) {

@@ -71,5 +71,66 @@ TEST_F(ConfigTest, HelpListsFlagsAndEnvironment) {
   EXPECT_NE(config.status().message().find("--listen"), absl::string_view::npos);
 }
 
+absl::StatusOr<NotifierConfig> ParseNotifier(std::vector<std::string> args) {
+  args.insert(args.begin(), "allies-notifier");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  return ParseNotifierConfig(static_cast<int>(argv.size()), argv.data(), "allies-notifier", "test");
+}
+
+class NotifierConfigTest : public ConfigTest {
+ protected:
+  void SetUp() override {
+    ConfigTest::SetUp();
+    for (const char* var :
+         {"ALLIES_SMTP_URL", "ALLIES_SMTP_USER", "ALLIES_SMTP_PASSWORD", "ALLIES_SMTP_REQUIRE_TLS",
+          "ALLIES_SMTP_TIMEOUT", "ALLIES_REMINDER_INTERVAL", "ALLIES_REMINDER_BACKOFF",
+          "ALLIES_REMINDER_MAX_BACKOFF"}) {
+      unsetenv(var);
+    }
+  }
+};
+
+TEST_F(NotifierConfigTest, TheRelayIsRequired) {
+  EXPECT_EQ(ParseNotifier({}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseNotifier({"--smtp-url=http://relay:25"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto config = ParseNotifier({"--smtp-url", "smtp://relay.example.ru:25"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->smtp_url, "smtp://relay.example.ru:25");
+  EXPECT_EQ(config->interval, absl::Minutes(5));
+  EXPECT_EQ(config->initial_backoff, absl::Seconds(30));
+  EXPECT_EQ(config->max_backoff, absl::Hours(1));
+  EXPECT_FALSE(config->once);
+  EXPECT_FALSE(config->smtp_require_tls);
+  EXPECT_EQ(config->db.database, "allies");
+}
+
+TEST_F(NotifierConfigTest, EnvironmentThenFlags) {
+  setenv("ALLIES_SMTP_URL", "smtps://relay.example.ru:465", 1);
+  setenv("ALLIES_SMTP_USER", "allies", 1);
+  setenv("ALLIES_SMTP_PASSWORD", "пароль", 1);
+  setenv("ALLIES_SMTP_REQUIRE_TLS", "true", 1);
+  setenv("ALLIES_REMINDER_INTERVAL", "60", 1);
+  setenv("ALLIES_REMINDER_BACKOFF", "2.5", 1);
+  setenv("ALLIES_DB_NAME", "allies_test", 1);
+  auto config = ParseNotifier({"--max-backoff=600", "--once", "--interval", "120"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->smtp_url, "smtps://relay.example.ru:465");
+  EXPECT_EQ(config->smtp_user, "allies");
+  EXPECT_EQ(config->smtp_password, "пароль");
+  EXPECT_TRUE(config->smtp_require_tls);
+  EXPECT_EQ(config->interval, absl::Seconds(120));
+  EXPECT_EQ(config->initial_backoff, absl::Milliseconds(2500));
+  EXPECT_EQ(config->max_backoff, absl::Seconds(600));
+  EXPECT_TRUE(config->once);
+  EXPECT_EQ(config->db.database, "allies_test");
+  unsetenv("ALLIES_DB_NAME");
+  // The longest wait is never shorter than the first.
+  EXPECT_EQ(ParseNotifier({"--backoff=10", "--max-backoff=5"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseNotifier({"--interval=0"}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace allies::server

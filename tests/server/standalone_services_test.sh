@@ -11,7 +11,7 @@ source "$(dirname "$0")/../support/e2e_lib.sh"
 start_database
 declare -A at
 for service in library activity api-key partner contact agreement project reader-council \
-    supervisory-board; do
+    supervisory-board reminder; do
   at[$service]=127.0.0.1:$(free_port)
   server_bin=$bin_dir/allies-$service-service
   start_server "${at[$service]}"
@@ -39,6 +39,10 @@ expect 0 "activity service shows what the others logged" -- \
   on activity activities list gorod --filter 'verb = ACTIVATE' -o json
 contains "$tmp/out" "libraries/gorod/agreements/a1" "the ACTIVATE entry of the agreement"
 expect 1 "activity service does not serve partners" -- on activity partners list
+expect 0 "activity service streams the changes the others made" -- \
+  on activity changes watch gorod --collection agreements --max-changes 2 -o json
+contains "$tmp/out" '"resource":"libraries/gorod/agreements/a1","collection":"agreements","verb":"ACTIVATE"' \
+  "the agreement's activation, streamed"
 expect 0 "api key service lists keys" -- on api-key keys list
 expect 1 "api key service does not serve activities" -- on api-key activities list
 expect 0 "project service creates a project" -- \
@@ -54,5 +58,8 @@ expect 0 "reader council service creates a council" -- \
   on reader-council reader-councils create gorod --id chitateli --display-name "Читательский совет" --seat-count 3
 contains "$tmp/out" "libraries/gorod/readerCouncils/chitateli" "the council is created"
 expect 1 "reader council service does not serve boards" -- on reader-council boards list gorod
+
+expect 0 "reminder service lists what is due" -- on reminder reminders list gorod
+expect 1 "reminder service does not serve partners" -- on reminder partners list
 
 finish
