@@ -69,15 +69,21 @@ absl::StatusOr<Sequenced> Sequence(ConnectionPool& pool, absl::Time now, int max
       // transaction is still open is positioned by a later run, after it commits.
       auto rows = s.Query("SELECT id FROM change_outbox WHERE position IS NULL ORDER BY id LIMIT ?",
                           static_cast<int64_t>(max_rows));
-      std::vector<SqlValue> values = {now};
-      while (rows->next()) values.emplace_back(static_cast<int64_t>(rows->getUInt64(1)));
-      const int64_t n = static_cast<int64_t>(values.size()) - 1;
+      std::vector<int64_t> ids;
+      while (rows->next()) ids.push_back(static_cast<int64_t>(rows->getUInt64(1)));
+      const int64_t n = static_cast<int64_t>(ids.size());
       if (n == 0) return absl::OkStatus();
-      s.Execute("SET @allies_position = ?", last_position);
-      s.ExecuteValues(absl::StrCat("UPDATE change_outbox SET sequence_time = ?, position = "
-                                   "(@allies_position := @allies_position + 1) WHERE id IN ",
-                                   Placeholders(static_cast<size_t>(n)), " ORDER BY id"),
-                      values);
+      // Numbered here, in row-id order (one prepared statement, whatever the batch's size).
+      for (int64_t i = 0; i < n; ++i) {
+        const uint64_t updated = s.Execute(
+            "UPDATE change_outbox SET position = ?, sequence_time = ? WHERE id = ? AND "
+            "position IS NULL",
+            last_position + i + 1, now, ids[static_cast<size_t>(i)]);
+        if (updated != 1) {  // only a sequencer not holding the lock could have: never
+          return absl::InternalError(absl::StrCat("change outbox row ", ids[static_cast<size_t>(i)],
+                                                  " was positioned by another sequencer"));
+        }
+      }
       s.Execute("UPDATE change_sequence SET last_position = ? WHERE id = 1", last_position + n);
       out = Sequenced{n, last_position + n};
       return absl::OkStatus();
@@ -144,12 +150,20 @@ absl::StatusOr<int64_t> Prune(ConnectionPool& pool, absl::Time cutoff) {
   absl::Status marked = RunInTransaction(pool, [&](Session& s) -> absl::Status {
     through = 0;
     return s.Run([&]() -> absl::Status {
-      auto rs = s.Query(
-          "SELECT position FROM change_outbox WHERE sequence_time < ? ORDER BY sequence_time "
-          "DESC, position DESC LIMIT 1",
-          cutoff);
-      if (!rs->next()) return absl::OkStatus();
-      through = rs->getInt64(1);
+      // Everything below the first position kept (sequenced at or after the cutoff); when no
+      // row is that recent, everything positioned.
+      auto kept =
+          s.Query("SELECT MIN(position) FROM change_outbox WHERE sequence_time >= ?", cutoff);
+      if (kept->next() && !kept->isNull(1)) {
+        through = kept->getInt64(1) - 1;
+      } else {
+        auto all = s.Query("SELECT MAX(position) FROM change_outbox");
+        if (all->next() && !all->isNull(1)) through = all->getInt64(1);
+      }
+      if (through <= 0) {
+        through = 0;
+        return absl::OkStatus();
+      }
       // Readers learn of the gap before it opens: a position at or below this is OUT_OF_RANGE.
       s.Execute(
           "UPDATE change_sequence SET pruned_through = GREATEST(pruned_through, ?) WHERE id = 1",

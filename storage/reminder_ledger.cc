@@ -115,13 +115,13 @@ absl::Status MarkSent(Session& s, const EntryKey& key, absl::Time now) {
   });
 }
 
-absl::Status MarkRetrying(Session& s, const EntryKey& key, absl::string_view error,
-                          absl::Time next) {
+absl::Status MarkRetrying(Session& s, const EntryKey& key, absl::string_view error, absl::Time next,
+                          bool maybe_delivered) {
   return s.Run([&]() -> absl::Status {
     s.Execute(
-        "UPDATE reminder_deliveries SET state = 3, last_error = ?, next_attempt_time = ? "
-        "WHERE library_id = ? AND id = ?",
-        Cut(error), next, key.first, key.second);
+        "UPDATE reminder_deliveries SET state = 3, last_error = ?, next_attempt_time = ?, "
+        "possible_duplicate = possible_duplicate OR ? WHERE library_id = ? AND id = ?",
+        Cut(error), next, maybe_delivered, key.first, key.second);
     return absl::OkStatus();
   });
 }

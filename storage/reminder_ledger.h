@@ -53,9 +53,11 @@ absl::StatusOr<std::vector<Entry>> ReadAll(Session& s);
 absl::Status BeginAttempt(Session& s, const Entry& entry, bool resend, absl::Time now);
 // The relay accepted it.
 absl::Status MarkSent(Session& s, const EntryKey& key, absl::Time now);
-// The relay was down or refused: tried again at `next`.
-absl::Status MarkRetrying(Session& s, const EntryKey& key, absl::string_view error,
-                          absl::Time next);
+// The relay was down or refused: tried again at `next`. `maybe_delivered`: the attempt failed
+// after the relay had the whole message and before it answered, so the next one may deliver it
+// twice (possible_duplicate set).
+absl::Status MarkRetrying(Session& s, const EntryKey& key, absl::string_view error, absl::Time next,
+                          bool maybe_delivered = false);
 // A re-send was interrupted too: never sent again.
 absl::Status MarkUnconfirmed(Session& s, const EntryKey& key);
 

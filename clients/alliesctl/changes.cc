@@ -54,10 +54,12 @@ int Watch(Invocation& inv) {
   auto reader = stub->WatchChanges(&context, request);
   if (!json) inv.out() << "POSITION  TIME  VERB  RESOURCE  FIELDS  ACTOR\n" << std::flush;
   int64_t position = request.after_position();
+  bool opened = false;  // a response came: `position` is where the stream stands
   int64_t seen = 0;
   allies::v1::WatchChangesResponse response;
   google::protobuf::util::JsonPrintOptions compact;
   while (reader->Read(&response)) {
+    opened = true;
     for (const allies::v1::Change& c : response.changes()) {
       if (json) {
         std::string line;
@@ -83,7 +85,7 @@ int Watch(Invocation& inv) {
     position = response.position();
   }
   const grpc::Status status = reader->Finish();
-  inv.err() << "resume with --after " << position << "\n";
+  if (opened) inv.err() << "resume with --after " << position << "\n";
   return inv.RpcFailed(status);
 }
 
@@ -96,13 +98,16 @@ void RegisterChangeCommands(CommandRegistry* registry) {
                              "Stream the changes of a library's subtree (default: everything the "
                              "key reaches) as they commit.");
   watch.details =
-      "Prints each change (position, time, verb, resource, changed fields, actor) until\n"
-      "stopped with Ctrl-C, --max-changes or --timeout; then prints on stderr the position\n"
-      "to resume from with --after. Changes are kept for 7 days. -o json writes one JSON\n"
+      "Prints each change (position, time, verb, resource, changed fields, actor) as it\n"
+      "commits, until stopped (Ctrl-C, --max-changes, --timeout, or an error). Each line\n"
+      "starts with its position: resume after the last one handled with --after; a stop\n"
+      "other than Ctrl-C also prints on stderr where to resume. Changes are kept for 7 days:\n"
+      "an older position is refused (exit 3) naming the oldest kept. -o json writes one JSON\n"
       "object per line. Needs an ADMIN or INTEGRATION key.\n";
   watch.max_operands = 1;
   watch.flags = {
-      {"after", '\0', true, "POSITION", "start after this position (default 0: the oldest kept)"},
+      {"after", '\0', true, "POSITION",
+       "start after this position (default 0: from the first change, refused once pruned)"},
       {"from-now", '\0', false, "", "only changes from now on"},
       {"collection", '\0', true, "PATH",
        "only this collection (partners, volunteers, projects/shifts, ...); repeatable or "

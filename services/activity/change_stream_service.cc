@@ -74,7 +74,12 @@ ChangeStreamService::ChangeStreamService(const server::ServiceDeps& deps,
   sequencer_ = std::thread([this] { RunSequencer(); });
 }
 
-ChangeStreamService::~ChangeStreamService() { Stop(); }
+ChangeStreamService::~ChangeStreamService() {
+  Stop();
+  // Joined here, not in Stop: a sequencer waiting on the database (its own pool) must not hold
+  // up the host's drain.
+  if (sequencer_.joinable()) sequencer_.join();
+}
 
 void ChangeStreamService::Stop() {
   {
@@ -82,7 +87,15 @@ void ChangeStreamService::Stop() {
     stopping_ = true;
   }
   changed_.notify_all();
-  if (sequencer_.joinable()) sequencer_.join();
+}
+
+void ChangeStreamService::Publish(int64_t last_position) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (last_position <= last_position_) return;
+    last_position_ = last_position;
+  }
+  changed_.notify_all();
 }
 
 void ChangeStreamService::RunSequencer() {
@@ -94,11 +107,7 @@ void ChangeStreamService::RunSequencer() {
     if (sequenced.ok()) {
       if (failing) api::LogJson("info", "the change sequencer runs again");
       failing = false;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        last_position_ = std::max(last_position_, sequenced->last_position);
-      }
-      if (sequenced->given > 0) changed_.notify_all();
+      Publish(sequenced->last_position);  // (also what other replicas' sequencers gave)
       // A backlog (a large import) is worked through without pauses.
       if (sequenced->given >= 1000) pause = absl::ZeroDuration();
     } else {
@@ -261,31 +270,41 @@ absl::Status ChangeStreamService::Watch(const api::Call& call,
     v1::WatchChangesResponse response;
     if (given > position) {
       window.after = position;
-      window.through = given;
       std::vector<changes::StoredChange> batch;
       absl::Status read = storage::RunRead(pool_, [&](storage::Session& s) -> absl::Status {
-        auto now = changes::ReadBounds(s);
-        if (!now.ok()) return now.status();
-        if (position < now->pruned_through) {
+        const auto fell_behind = [&](const changes::Bounds& now) {
           return OutOfRange(
               absl::StrCat("the consumer fell behind the outbox's retention (",
                            absl::FormatDuration(changes::kChangeRetention),
                            "): changes after position ", position, " were pruned; start over"),
-              *now);
-        }
+              now);
+        };
+        auto now = changes::ReadBounds(s);
+        if (!now.ok()) return now.status();
+        if (position < now->pruned_through) return fell_behind(*now);
+        // No further than this connection's node has the positions (a Galera node behind the
+        // sequencer's would otherwise let the stream step over rows it cannot see yet).
+        window.through = std::min(given, now->last_position);
+        if (window.through <= position) return absl::OkStatus();
         auto rows = changes::Read(s, window);
         if (!rows.ok()) return rows.status();
+        // Pruned meanwhile (each statement reads afresh)? Then what is missing went with it.
+        auto after = changes::ReadBounds(s);
+        if (!after.ok()) return after.status();
+        if (position < after->pruned_through) return fell_behind(*after);
         batch = *std::move(rows);
         return absl::OkStatus();
       });
+      if (read.code() == absl::StatusCode::kOutOfRange) return read;  // its bounds, as they are
       if (!read.ok()) {
         return api::Error(
             read.code(), api::ErrorReason(read).empty() ? "DATABASE" : api::ErrorReason(read),
             absl::StrCat(read.message(), resume()), {{"position", absl::StrCat(position)}});
       }
-      // A full batch may have more behind it, up to `given`; a short one covered all of it.
+      if (window.through <= position) continue;  // this node has not got there yet
+      // A full batch may have more behind it; a short one covered everything through.
       const int64_t through =
-          static_cast<int>(batch.size()) == window.limit ? batch.back().position : given;
+          static_cast<int>(batch.size()) == window.limit ? batch.back().position : window.through;
       for (const auto& c : batch) ToProto(c, response.add_changes());
       const bool say = !batch.empty() || absl::Now() - last_write >= kProgressInterval;
       if (!say) {

@@ -45,6 +45,8 @@ class ChangeStreamService final : public api::HostedService,
   absl::Status Watch(const api::Call& call, const v1::WatchChangesRequest& request,
                      grpc::ServerWriter<v1::WatchChangesResponse>& writer);
   void RunSequencer();
+  // Raises the last position known to be given and wakes the waiting streams.
+  void Publish(int64_t last_position);
   // Waits until a position after `position` is given, the service stops, or `until`; returns
   // the last position given (as last seen by the sequencer).
   int64_t WaitBeyond(int64_t position, absl::Time until);

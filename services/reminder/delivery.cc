@@ -141,12 +141,22 @@ absl::StatusOr<DeliveryReport> DeliverDue(Engine& engine, Mailer& mailer,
       });
       // Unrecorded, the entry stays SENDING: the next run re-sends it once, as the rule says.
       if (!ok.ok()) return ok;
+    } else if (sent.code() == absl::StatusCode::kUnknown &&
+               (resend || (found != entries.end() && found->second.possible_duplicate))) {
+      // The relay may have it, and may have had it before: never a third time.
+      ++report.failed;
+      ok = OnSession(pool, [&](storage::Session& s) { return ledger::MarkUnconfirmed(s, key); });
+      if (!ok.ok()) return ok;
+      api::LogJson("warning", "reminder left unconfirmed: the relay never answered twice",
+                   {{"reminder", d.reminder.name()}});
     } else {
       ++report.failed;
       const absl::Time next = storage::NowMicros() + Backoff(options, attempts);
       report.next_attempt = std::min(report.next_attempt, next);
+      // UNKNOWN: the relay had the whole message and never answered; the retry may double it.
       ok = OnSession(pool, [&](storage::Session& s) {
-        return ledger::MarkRetrying(s, key, sent.message(), next);
+        return ledger::MarkRetrying(s, key, sent.message(), next,
+                                    sent.code() == absl::StatusCode::kUnknown);
       });
       if (!ok.ok()) return ok;
     }

@@ -71,10 +71,15 @@ absl::Status SmtpMailer::Send(const Message& message) {
   if (code == CURLE_OK) return absl::OkStatus();
   long response = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response);
-  return absl::UnavailableError(
-      absl::StrCat("SMTP relay ", config_.url, ": ", curl_easy_strerror(code),
-                   error[0] != '\0' ? absl::StrCat(" (", error, ")") : "",
-                   response != 0 ? absl::StrCat(", reply ", response) : ""));
+  const std::string what = absl::StrCat("SMTP relay ", config_.url, ": ", curl_easy_strerror(code),
+                                        error[0] != '\0' ? absl::StrCat(" (", error, ")") : "",
+                                        response != 0 ? absl::StrCat(", reply ", response) : "");
+  // The whole message went and the last reply is still DATA's 354 (go ahead): the relay's
+  // verdict on it never came, and it may have taken it.
+  if (upload.offset == text.size() && response == 354) {
+    return absl::UnknownError(absl::StrCat(what, "; the relay had the whole message"));
+  }
+  return absl::UnavailableError(what);
 }
 
 }  // namespace allies::services::reminders

@@ -25,7 +25,8 @@ class Mailer {
  public:
   virtual ~Mailer() = default;
   // OK once the relay accepted the message for its recipient; UNAVAILABLE when the relay could
-  // not be reached or refused it (retried later).
+  // not be reached or refused it (retried later); UNKNOWN when the relay had the whole message
+  // but gave no answer to it (it may have taken it: retried later, marked a possible duplicate).
   virtual absl::Status Send(const Message& message) = 0;
 };
 

@@ -80,7 +80,8 @@ class SmtpSink {
   }
   ~SmtpSink() { Stop(); }
 
-  void Start() {
+  // `drop_first`: that many messages are taken and then the connection cut without an answer.
+  void Start(int drop_first = 0) {
     ASSERT_EQ(pid_, 0);
     const fs::path ready = dir_ / ".ready";
     fs::remove(ready);
@@ -88,10 +89,14 @@ class SmtpSink {
         std::string(ALLIES_SOURCE_DIR) + "/tests/services/reminder/smtp_sink.py";
     const std::string port = std::to_string(port_);
     const std::string dir = dir_.string(), ready_file = ready.string();
-    std::vector<char*> argv = {
-        const_cast<char*>("/usr/bin/python3"), const_cast<char*>(script.c_str()),
-        const_cast<char*>(port.c_str()),       const_cast<char*>(dir.c_str()),
-        const_cast<char*>(ready_file.c_str()), nullptr};
+    const std::string drop = std::to_string(drop_first);
+    std::vector<char*> argv = {const_cast<char*>("/usr/bin/python3"),
+                               const_cast<char*>(script.c_str()),
+                               const_cast<char*>(port.c_str()),
+                               const_cast<char*>(dir.c_str()),
+                               const_cast<char*>(ready_file.c_str()),
+                               const_cast<char*>(drop.c_str()),
+                               nullptr};
     ASSERT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ), 0);
     ASSERT_TRUE(WaitFor([&] {
       int status = 0;
@@ -406,6 +411,58 @@ TEST_F(DeliveryTest, AnInterruptedSendIsSentAgainOnceAndSaysSo) {
   EXPECT_EQ(Deliver().sent, 0);
   EXPECT_EQ(sink_->Count(), 1u);
   (void)eva;
+}
+
+// The relay took the whole message and the connection broke before its answer: the send is
+// retried (it may never have arrived), and the ledger says the reminder may have come twice.
+TEST_F(DeliveryTest, AMessageTheRelayTookWithoutAnsweringIsRetriedAndMarked) {
+  SignedUp("zoya", "zoya@example.ru");
+  sink_->Start(/*drop_first=*/1);
+  DeliveryReport first = Deliver();
+  EXPECT_EQ(first.sent, 0);
+  EXPECT_EQ(first.failed, 1);
+  ASSERT_EQ(sink_->Count(), 1u) << "the relay had the message";
+  auto entries = Ledger();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries.begin()->second.state, ledger::State::kRetrying);
+  EXPECT_TRUE(entries.begin()->second.possible_duplicate);
+  EXPECT_TRUE(absl::StrContains(entries.begin()->second.last_error, "the whole message"))
+      << entries.begin()->second.last_error;
+  // After the backoff: sent again, accepted this time.
+  int sent = 0;
+  ASSERT_TRUE(WaitFor([&] {
+    sent += Deliver().sent;
+    return sent > 0;
+  }));
+  EXPECT_EQ(sent, 1);
+  EXPECT_EQ(sink_->Count(), 2u) << "the duplicate the ledger warns of";
+  entries = Ledger();
+  EXPECT_EQ(entries.begin()->second.state, ledger::State::kSent);
+  EXPECT_TRUE(entries.begin()->second.possible_duplicate);
+  EXPECT_EQ(Deliver().sent, 0);
+
+  // Twice without an answer: the second is the last.
+  SignedUp("zakhar", "zakhar@example.ru");
+  sink_->Stop();
+  sink_->Start(/*drop_first=*/2);
+  EXPECT_EQ(Deliver().failed, 1);
+  ASSERT_TRUE(WaitFor([&] { return Deliver().failed > 0; }));
+  int unconfirmed = 0;
+  for (const auto& [name, e] : Ledger()) unconfirmed += e.state == ledger::State::kUnconfirmed;
+  EXPECT_EQ(unconfirmed, 1);
+  EXPECT_EQ(sink_->Count(), 4u);
+  EXPECT_EQ(Deliver().failed, 0) << "never a third time";
+}
+
+// A relay that refuses outright (it never had the message): retried, not marked.
+TEST_F(DeliveryTest, ARelayThatIsDownLeavesNoPossibleDuplicate) {
+  SignedUp("yan", "yan@example.ru");
+  DeliveryReport first = Deliver();  // nothing listens on the port
+  EXPECT_EQ(first.failed, 1);
+  auto entries = Ledger();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries.begin()->second.state, ledger::State::kRetrying);
+  EXPECT_FALSE(entries.begin()->second.possible_duplicate);
 }
 
 TEST_F(DeliveryTest, OneRunAtATime) {
