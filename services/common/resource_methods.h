@@ -131,6 +131,15 @@ struct ListArgs {
   // A library the caller must reach for the list to be answered (ListLibraries' parent).
   std::optional<std::string> within_library;
 
+  // Keeps the rows of `library` and of every library below it (a library standing for its
+  // subtree, in lists across the network), which the caller must reach: `condition` gains it.
+  void WithinSubtree(const std::string& library) {
+    storage::SqlClause subtree = storage::scope::WithinSubtree("t.library_id", library);
+    absl::StrAppend(&condition.sql, condition.sql.empty() ? "" : " AND ", subtree.sql);
+    condition.params.insert(condition.params.end(), subtree.params.begin(), subtree.params.end());
+    within_library = library;
+  }
+
   // The arguments of a List request: page_size, page_token and filter, and parent, order_by
   // and show_deleted where the request has them.
   template <typename Request>

@@ -1167,13 +1167,7 @@ absl::Status GovernanceCore::WithinSubtree(absl::string_view parent, absl::strin
                                           api::Quote(parent)));
   }
   list_parent = absl::StrCat("libraries/-/", tables_.bodies->collection_path(), "/-", below);
-  if (library != "-") {
-    storage::SqlClause subtree = storage::scope::WithinSubtree("t.library_id", library);
-    absl::StrAppend(&args.condition.sql, args.condition.sql.empty() ? "" : " AND ", subtree.sql);
-    args.condition.params.insert(args.condition.params.end(), subtree.params.begin(),
-                                 subtree.params.end());
-    args.within_library = library;
-  }
+  if (library != "-") args.WithinSubtree(library);
   return absl::OkStatus();
 }
 

@@ -354,17 +354,14 @@ absl::Status ProjectService::ListApprovedHours(const api::Call& call,
   // Originals only: their approved corrections are netted into them below.
   std::string condition = "t.state = 2 AND t.corrects IS NULL AND t.work_date BETWEEN ? AND ?";
   std::vector<storage::SqlValue> values{absl::FormatCivilTime(start), absl::FormatCivilTime(end)};
+  args.condition = {condition, values};
   const std::string library(api::LibraryIdOf(request.parent()));
   if (request.parent() != "libraries/-") {
     if (library.empty() || request.parent() != api::LibraryName(library)) {
       return api::InvalidField("parent", "must be \"libraries/{library}\" or \"libraries/-\"");
     }
-    storage::SqlClause subtree = storage::scope::WithinSubtree("t.library_id", library);
-    absl::StrAppend(&condition, " AND ", subtree.sql);
-    values.insert(values.end(), subtree.params.begin(), subtree.params.end());
-    args.within_library = library;
+    args.WithinSubtree(library);
   }
-  args.condition = {condition, values};
   args.context = absl::StrCat("parent=", request.parent(), "|", absl::FormatCivilTime(start), "|",
                               absl::FormatCivilTime(end));
   google::protobuf::RepeatedPtrField<HoursEntry> entries;

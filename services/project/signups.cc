@@ -658,19 +658,16 @@ absl::Status ProjectService::ListUpcoming(const api::Call& call,
                              "is required without volunteer: \"libraries/{library}\" (its "
                              "subtree), \"libraries/-\" or \"libraries/{l}/projects/{p}\"");
   }
+  args.condition = {condition, values};
   // A library stands for its subtree.
   const std::string library(api::LibraryIdOf(parent));
   if (parent == api::LibraryName(library) && library != "-") {
-    storage::SqlClause subtree = storage::scope::WithinSubtree("t.library_id", library);
-    absl::StrAppend(&condition, " AND ", subtree.sql);
-    values.insert(values.end(), subtree.params.begin(), subtree.params.end());
-    args.within_library = library;
+    args.WithinSubtree(library);
     parent = "libraries/-/projects/-";
   } else if (parent == "libraries/-") {
     parent = "libraries/-/projects/-";
   }
   args.parent = parent;
-  args.condition = {condition, values};
   args.context = absl::StrCat("within_hours=", within, "|volunteer=", request.volunteer(),
                               "|library=", request.parent());
   return shifts_.List(call, args, out->mutable_shifts(), out->mutable_next_page_token());

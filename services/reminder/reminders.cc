@@ -40,13 +40,8 @@ absl::Status ListAll(ResourceMethods<M>& methods, const api::Call& call, absl::s
   ListArgs args;
   args.method = method;
   args.parent = parent;
-  if (library != "-" && !library.empty()) {
-    storage::SqlClause subtree = storage::scope::WithinSubtree("t.library_id", library);
-    absl::StrAppend(&condition.sql, condition.sql.empty() ? "" : " AND ", subtree.sql);
-    condition.params.insert(condition.params.end(), subtree.params.begin(), subtree.params.end());
-    args.within_library = library;
-  }
   args.condition = std::move(condition);
+  if (library != "-" && !library.empty()) args.WithinSubtree(library);
   args.context = absl::StrCat("reminders|library=", library);
   args.page_size = api::kMaxPageSize;
   std::string token;
