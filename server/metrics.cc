@@ -4,6 +4,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
 #include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
@@ -75,6 +76,9 @@ struct Metrics::Families {
   prometheus::Histogram& checkout;
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& errors;
+  prometheus::Counter& sequenced;
+  prometheus::Gauge& last_position;
+  prometheus::Histogram& sequence_lag;
 };
 
 absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Serve(const std::string& listen,
@@ -104,6 +108,22 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Serve(const std::string& liste
           .Name("allies_db_errors_total")
           .Help("Statements the database answered with an error, by MySQL error number.")
           .Register(r),
+      prometheus::BuildCounter()
+          .Name("allies_changes_sequenced_total")
+          .Help("Changes given their change-stream position by this process's sequencer.")
+          .Register(r)
+          .Add({}),
+      prometheus::BuildGauge()
+          .Name("allies_change_stream_last_position")
+          .Help("The last change-stream position this process's sequencer gave.")
+          .Register(r)
+          .Add({}),
+      prometheus::BuildHistogram()
+          .Name("allies_change_sequence_lag_seconds")
+          .Help("How long the oldest change of each sequencing run waited for its position "
+                "(the outbox lag: from its transaction to the stream).")
+          .Register(r)
+          .Add({}, LatencyBuckets()),
   });
   metrics->pool_ = std::make_shared<PoolCollectable>(pool);
   try {
@@ -144,6 +164,12 @@ void Metrics::OnRetry(absl::string_view cause) {
 
 void Metrics::OnDatabaseError(int error_code) {
   families_->errors.Add({{"error", absl::StrCat(error_code)}}).Increment();
+}
+
+void Metrics::OnChangesSequenced(int64_t count, int64_t last_position, absl::Duration lag) {
+  families_->sequenced.Increment(static_cast<double>(count));
+  families_->last_position.Set(static_cast<double>(last_position));
+  families_->sequence_lag.Observe(absl::ToDoubleSeconds(lag));
 }
 
 }  // namespace allies::server

@@ -1,6 +1,7 @@
 // The server's Prometheus metrics (prometheus-cpp), served on an HTTP port of their own:
 // requests by method and code with latency histograms, the connection pool (size, in use,
-// waiters, checkout time), transactions retried by cause, database errors by number.
+// waiters, checkout time), transactions retried by cause, database errors by number, the change
+// stream's sequencing (changes positioned, the last position, how long changes waited).
 #ifndef ALLIES_SERVER_METRICS_H_
 #define ALLIES_SERVER_METRICS_H_
 
@@ -33,6 +34,7 @@ class Metrics final : public api::RpcObserver, public storage::StorageObserver {
   void OnCheckout(absl::Duration waited) override;
   void OnRetry(absl::string_view cause) override;
   void OnDatabaseError(int error_code) override;
+  void OnChangesSequenced(int64_t count, int64_t last_position, absl::Duration lag) override;
 
  private:
   struct Families;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "storage/core_tables.h"
+#include "storage/observer.h"
 #include "storage/resource_table.h"
 #include "storage/scope.h"
 #include "storage/transaction.h"
@@ -54,6 +55,7 @@ absl::Status Enqueue(Session& session, const std::vector<const Change*>& changes
 
 absl::StatusOr<Sequenced> Sequence(ConnectionPool& pool, absl::Time now, int max_rows) {
   Sequenced out;
+  absl::Time oldest = absl::InfiniteFuture();  // the change_time of the oldest row positioned
   absl::Status done = RunInTransaction(pool, [&](Session& s) -> absl::Status {
     out = Sequenced{};
     return s.Run([&]() -> absl::Status {
@@ -67,10 +69,15 @@ absl::StatusOr<Sequenced> Sequence(ConnectionPool& pool, absl::Time now, int max
       out.last_position = last_position;
       // A plain read sees committed rows only and waits for no open transaction: a row whose
       // transaction is still open is positioned by a later run, after it commits.
-      auto rows = s.Query("SELECT id FROM change_outbox WHERE position IS NULL ORDER BY id LIMIT ?",
-                          static_cast<int64_t>(max_rows));
+      auto rows = s.Query(
+          "SELECT id, change_time FROM change_outbox WHERE position IS NULL ORDER BY id LIMIT ?",
+          static_cast<int64_t>(max_rows));
       std::vector<int64_t> ids;
-      while (rows->next()) ids.push_back(static_cast<int64_t>(rows->getUInt64(1)));
+      oldest = absl::InfiniteFuture();
+      while (rows->next()) {
+        ids.push_back(static_cast<int64_t>(rows->getUInt64(1)));
+        oldest = std::min(oldest, GetTime(*rows, 2));
+      }
       const int64_t n = static_cast<int64_t>(ids.size());
       if (n == 0) return absl::OkStatus();
       // Numbered here, in row-id order (one prepared statement, whatever the batch's size).
@@ -90,6 +97,12 @@ absl::StatusOr<Sequenced> Sequence(ConnectionPool& pool, absl::Time now, int max
     });
   });
   if (!done.ok()) return done;
+  if (out.given > 0) {
+    if (StorageObserver* observer = GetStorageObserver()) {
+      observer->OnChangesSequenced(out.given, out.last_position,
+                                   std::max(absl::ZeroDuration(), now - oldest));
+    }
+  }
   return out;
 }
 

@@ -1,8 +1,11 @@
 // What watches the storage layer besides its callers (the server's metrics): checkouts and how
-// long they waited, transactions retried and why, errors of the database. Set once at
+// long they waited, transactions retried and why, errors of the database, the change outbox's
+// sequencing. Set once at
 // start-up and unset before it is destroyed; called from any thread.
 #ifndef ALLIES_STORAGE_OBSERVER_H_
 #define ALLIES_STORAGE_OBSERVER_H_
+
+#include <cstdint>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -20,6 +23,11 @@ class StorageObserver {
   virtual void OnRetry(absl::string_view cause) = 0;
   // The database answered a statement with an error (its MySQL error number; 0: the client's).
   virtual void OnDatabaseError(int error_code) = 0;
+  // The change stream's sequencer gave `count` (> 0) changes their positions, the last now
+  // `last_position`; the oldest of them had waited `lag` since its change was made.
+  virtual void OnChangesSequenced(int64_t count, int64_t last_position, absl::Duration lag) {
+    (void)count, (void)last_position, (void)lag;
+  }
 };
 
 void SetStorageObserver(StorageObserver* observer);

@@ -30,6 +30,9 @@ const BINARIES = {
 };
 BINARIES['allies-server'] = Object.values(BINARIES).flat();
 const MIGRATE_BINARY = 'allies-migrate';
+// The reminders' delivery: a CronJob running `allies-notifier --once`, reaching an SMTP relay.
+const NOTIFIER_BINARY = 'allies-notifier';
+const SMTP_PORTS = [25, 465, 587];
 const DB_PORT = 3306;
 const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL/i;
 
@@ -302,11 +305,30 @@ export function check(objects, { profile = 'any', registry, protos = [] }) {
   }
   checked.push(`exactly one migrations Job (${migrations.map(id).join(', ')})`);
 
-  // 7. NetworkPolicy: the Allies pods take gRPC only and reach the database and DNS.
-  const alliesPods = [...deployments, ...migrations];
+  // 6b. Reminders: every CronJob runs allies-notifier --once, non-root, read-only root, and
+  // never two runs at once (the notifier's database lock would make the second wait).
+  const cronjobs = byKind('CronJob');
+  for (const cj of cronjobs) {
+    const spec = podSpec(cj) ?? {};
+    if (spec.securityContext?.runAsNonRoot !== true) problem(`${id(cj)}: runAsNonRoot is not true`);
+    if (cj.spec?.concurrencyPolicy !== 'Forbid') problem(`${id(cj)}: concurrencyPolicy is not Forbid`);
+    for (const c of spec.containers ?? []) {
+      const command = c.command ?? [];
+      if (command[0] !== NOTIFIER_BINARY || !command.includes('--once')) {
+        problem(`${id(cj)}: container ${c.name}: command ${JSON.stringify(command)} is not [${NOTIFIER_BINARY}, --once, ...]`);
+      }
+      if (c.securityContext?.readOnlyRootFilesystem !== true) problem(`${id(cj)}: container ${c.name}: readOnlyRootFilesystem is not true`);
+      if (!c.resources?.limits) problem(`${id(cj)}: container ${c.name}: no resources.limits`);
+    }
+  }
+  checked.push(`${cronjobs.length} CronJob(s) running ${NOTIFIER_BINARY} --once, one run at a time`);
+
+  // 7. NetworkPolicy: the Allies pods take gRPC only and reach the database and DNS (and the
+  // notifier the SMTP relay).
+  const alliesPods = [...deployments, ...migrations, ...cronjobs];
   const policies = byKind('NetworkPolicy');
   for (const w of alliesPods) {
-    const labels = w.spec?.template?.metadata?.labels ?? {};
+    const labels = (w.kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template)?.metadata?.labels ?? {};
     const np = policies.filter((p) => selects(p.spec?.podSelector, labels));
     if (np.length === 0) {
       problem(`${id(w)}: no NetworkPolicy selects its pods`);
@@ -315,13 +337,16 @@ export function check(objects, { profile = 'any', registry, protos = [] }) {
     const egressPorts = np.flatMap((p) => (p.spec?.egress ?? []).flatMap((e) => (e.ports ?? []).map((x) => x.port)));
     if (!egressPorts.includes(DB_PORT)) problem(`${id(w)}: its NetworkPolicy allows no egress to the database port ${DB_PORT}`);
     if (!egressPorts.includes(53)) problem(`${id(w)}: its NetworkPolicy allows no egress to DNS (53)`);
+    if (w.kind === 'CronJob' && !SMTP_PORTS.some((p) => egressPorts.includes(p))) {
+      problem(`${id(w)}: its NetworkPolicy allows no egress to an SMTP port (${SMTP_PORTS.join(', ')})`);
+    }
     if (w.kind === 'Deployment') {
       const grpcPorts = (w.spec.template.spec.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
       const ingressPorts = np.flatMap((p) => (p.spec?.ingress ?? []).flatMap((i) => (i.ports ?? []).map((x) => x.port)));
       if (!grpcPorts.every((p) => ingressPorts.includes(p))) problem(`${id(w)}: its NetworkPolicy does not allow ingress on ${grpcPorts.join(', ')}`);
     }
   }
-  checked.push(`NetworkPolicy: ${alliesPods.length} Allies workloads take ingress on their gRPC port, egress to ${DB_PORT} and DNS`);
+  checked.push(`NetworkPolicy: ${alliesPods.length} Allies workloads take ingress on their gRPC port, egress to ${DB_PORT} and DNS (the notifier: SMTP)`);
 
   // 8. mariadb-operator resources (k8s.mariadb.com/v1alpha1): required fields, by hand.
   const required = {
@@ -417,6 +442,8 @@ const MUTATIONS = [
   ['a writable root filesystem', (objs) => { objs.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false; return objs; }, 'readOnlyRootFilesystem'],
   ['no resource limits', (objs) => { delete objs.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].resources.limits; return objs; }, 'resources.limits'],
   ['a password in the manifests', (objs) => { objs.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].env[0] = { name: 'ALLIES_DB_PASSWORD', value: 'hunter2' }; return objs; }, 'to a literal'],
+  ['a notifier that cannot reach the relay', (objs) => objs.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'allies-notifier')), 'SMTP port'],
+  ['two notifier runs at once', (objs) => { objs.find((o) => o.kind === 'CronJob').spec.concurrencyPolicy = 'Allow'; return objs; }, 'concurrencyPolicy'],
   ['a NetworkPolicy without DNS', (objs) => { const np = objs.find((o) => o.kind === 'NetworkPolicy'); np.spec.egress = np.spec.egress.filter((e) => !e.ports.some((p) => p.port === 53)); return objs; }, 'DNS'],
   ['Galera with 2 replicas', (objs) => { objs.find((o) => o.kind === 'MariaDB').spec.replicas = 2; return objs; }, 'odd number of replicas'],
   ['a Grant without privileges', (objs) => { delete objs.find((o) => o.kind === 'Grant').spec.privileges; return objs; }, 'spec.privileges'],

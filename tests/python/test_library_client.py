@@ -1400,6 +1400,20 @@ class MetricsTest(ServerTestCase):
         self.assertGreater(after["allies_db_pool_open"], 0)
         self.assertGreater(after["allies_db_checkout_seconds_count"],
                            before.get("allies_db_checkout_seconds_count", 0))
+        # The change stream's sequencer: a change made now is given its position (within the
+        # sequencer's 100 ms poll), and the outbox lag is measured.
+        sequenced = "allies_changes_sequenced_total"
+        self.libraries.CreateLibrary(self.pb.CreateLibraryRequest(
+            library_id=unique_id("metrics"),
+            library=self.pb.Library(display_name="Библиотека метрик", kind=self.pb.Library.BRANCH)),
+            timeout=RPC_TIMEOUT_S)
+        deadline = time.time() + 10
+        while scrape(ENV.metrics_address).get(sequenced, 0) <= after.get(sequenced, 0):
+            self.assertLess(time.time(), deadline, "no change was sequenced")
+            time.sleep(0.05)
+        latest = scrape(ENV.metrics_address)
+        self.assertGreater(latest["allies_change_stream_last_position"], 0)
+        self.assertGreater(latest["allies_change_sequence_lag_seconds_count"], 0)
         # The log line of the failed call names the key and the trace.
         ENV.server_log.flush()
         with open(ENV.server_log_path, encoding="utf-8") as f:
