@@ -318,6 +318,16 @@ absl::Status ChangeStreamService::Watch(const api::Call& call,
     } else {
       continue;
     }
+    // The key may have been revoked, or the library moved out of its reach, since the stream
+    // opened: checked again before every response (keys are cached for 5 s).
+    auto principal = api::AuthenticateCall(call.context(), authenticator_);
+    if (!principal.ok()) return principal.status();
+    if (library && !principal->library_id.empty() && *library != principal->library_id) {
+      absl::Status reached = storage::RunRead(pool_, [&](storage::Session& s) {
+        return storage::scope::Check(s, *principal, *library, request.parent());
+      });
+      if (!reached.ok()) return reached;
+    }
     // Blocks while the consumer's flow-control window is full: a slow consumer holds one
     // response here, and the next is read from the database only after it.
     if (!writer.Write(response)) {

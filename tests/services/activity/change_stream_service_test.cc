@@ -102,7 +102,7 @@ class ChangeStreamTest : public allies::testing::ServiceTest {
         request, [](const Received&) { return true; }, absl::Seconds(30), stub);
   }
 
-  std::string Key(v1::ApiKey::Role role, const std::string& library) {
+  std::string Key(v1::ApiKey::Role role, const std::string& library, std::string* name = nullptr) {
     auto keys = v1::ApiKeyService::NewStub(server_->channel());
     v1::CreateApiKeyRequest request;
     request.mutable_api_key()->set_display_name("Интеграция");
@@ -111,6 +111,7 @@ class ChangeStreamTest : public allies::testing::ServiceTest {
     v1::CreateApiKeyResponse out;
     grpc::ClientContext context;
     EXPECT_TRUE(keys->CreateApiKey(&context, request, &out).ok());
+    if (name != nullptr) *name = out.api_key().name();
     return out.key();
   }
 
@@ -339,6 +340,39 @@ TEST_F(ChangeStreamTest, BadRequestsAndPositionsOutOfRange) {
   auto resumed =
       First(Watch("libraries/gorod", std::stoll(ErrorMetadata(old.status, "oldest_position"))));
   EXPECT_EQ(resumed.responses.size(), 1u) << resumed.status.error_message();
+}
+
+// A key revoked while its stream is open: the stream ends, UNAUTHENTICATED.
+TEST_F(ChangeStreamTest, ARevokedKeysStreamEnds) {
+  std::string name;
+  auto integration = v1::ChangeStreamService::NewStub(
+      server_->ChannelWithKey(Key(v1::ApiKey::INTEGRATION, "libraries/gorod", &name)));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  auto reader = integration->WatchChanges(&context, Watch("libraries/gorod"));
+  v1::WatchChangesResponse r;
+  ASSERT_TRUE(reader->Read(&r));
+  {
+    auto keys = v1::ApiKeyService::NewStub(server_->channel());
+    v1::RevokeApiKeyRequest revoke;
+    revoke.set_name(name);
+    v1::ApiKey revoked;
+    grpc::ClientContext c;
+    ASSERT_TRUE(keys->RevokeApiKey(&c, revoke, &revoked).ok());
+  }
+  std::atomic<bool> ended{false};
+  std::thread writer([&] {  // changes keep coming, so the stream keeps answering
+    for (int i = 0; !ended && i < 100; ++i) {
+      CreatePartner(*partners_, "gorod", absl::StrCat("after-", i));
+      absl::SleepFor(absl::Milliseconds(300));
+    }
+  });
+  while (reader->Read(&r)) {
+  }
+  ended = true;
+  writer.join();
+  const grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
 }
 
 TEST_F(ChangeStreamTest, OnlyAdminAndIntegrationKeysWithinTheirSubtree) {
