@@ -101,6 +101,23 @@ absl::Status RunHandler(const Call& call, const std::function<absl::Status()>& b
   return Error(absl::StatusCode::kInternal, "INTERNAL", "internal error");
 }
 
+absl::Status ServeCall(grpc::ServerContext* context, const MethodInfo& method,
+                       Authenticator& authenticator,
+                       const std::function<absl::Status(const Call&)>& body) {
+  const absl::Time start = absl::Now();
+  std::string request_id = AcceptCall(context);
+  // Who is calling, and may they call this at all? (Their scope is the handler's check.)
+  absl::StatusOr<Principal> principal = AuthenticateCall(context, authenticator);
+  absl::Status status = principal.status();
+  if (status.ok()) status = CheckPermission(*principal, *method.descriptor);
+  Call call(context, method, std::move(request_id),
+            principal.ok() ? *std::move(principal) : Principal{});
+  if (status.ok()) status = RunHandler(call, [&] { return body(call); });
+  LogRpc(call, start, status);
+  ObserveRpc(call, status.code(), absl::Now() - start);
+  return status;
+}
+
 namespace {
 
 // The trace id of a W3C traceparent ("00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>"),

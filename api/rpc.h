@@ -110,6 +110,14 @@ absl::StatusOr<Principal> AuthenticateCall(grpc::ServerContext* context,
 // Runs body with the common policy (deadline, exceptions) and returns its status; logs nothing.
 absl::Status RunHandler(const Call& call, const std::function<absl::Status()>& body);
 
+// One call served the common way, whatever its kind (unary, or the change stream's server
+// streaming): its request id accepted, the caller authenticated and its permission checked,
+// `body` run under RunHandler's policy, the log line written and the observer told. Returns
+// the call's status.
+absl::Status ServeCall(grpc::ServerContext* context, const MethodInfo& method,
+                       Authenticator& authenticator,
+                       const std::function<absl::Status(const Call&)>& body);
+
 // Writes the per-RPC log line (method, code, latency, peer, request id, the caller's key, the
 // trace id of a W3C `traceparent` header): info, warn for UNAVAILABLE and DEADLINE_EXCEEDED
 // (the database or the client's patience), error for INTERNAL.
@@ -226,20 +234,10 @@ class AsyncServiceHost : public HostedService {
       }
       // Let the next call of this method in before this one runs.
       new UnaryCall(service_, authenticator_, request_fn_, method_, cq_);
-      const absl::Time start = absl::Now();
-      std::string request_id = AcceptCall(&context_);
-      // Who is calling, and may they call this at all? (Their scope is the handler's check.)
-      absl::StatusOr<Principal> principal = AuthenticateCall(&context_, *authenticator_);
-      absl::Status status = principal.status();
-      if (status.ok()) status = CheckPermission(*principal, *method_->info.descriptor);
-      Call call(&context_, method_->info, std::move(request_id),
-                principal.ok() ? *std::move(principal) : Principal{});
       Response response;
-      if (status.ok()) {
-        status = RunHandler(call, [&] { return method_->handler(call, request_, &response); });
-      }
-      LogRpc(call, start, status);
-      ObserveRpc(call, status.code(), absl::Now() - start);
+      const absl::Status status =
+          ServeCall(&context_, method_->info, *authenticator_,
+                    [&](const Call& call) { return method_->handler(call, request_, &response); });
       finishing_ = true;
       Release();
       if (status.ok()) {

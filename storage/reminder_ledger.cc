@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "api/utf8.h"
 
 namespace allies::storage::reminder_ledger {
 namespace {
@@ -18,11 +19,6 @@ constexpr char kColumns[] =
     "DATE_FORMAT(attempt_time, '%Y-%m-%d %H:%i:%s.%f'), "
     "DATE_FORMAT(send_time, '%Y-%m-%d %H:%i:%s.%f')";
 
-std::optional<absl::Time> TimeAt(sql::ResultSet& rs, unsigned column) {
-  if (rs.isNull(column)) return std::nullopt;
-  return FromSqlDatetime(GetString(rs, column));
-}
-
 Entry EntryOf(sql::ResultSet& rs) {
   Entry e;
   e.library_id = GetString(rs, 1);
@@ -35,18 +31,10 @@ Entry EntryOf(sql::ResultSet& rs) {
   e.resends = rs.getInt(8);
   e.possible_duplicate = rs.getBoolean(9);
   e.last_error = GetString(rs, 10);
-  e.next_attempt_time = TimeAt(rs, 11);
-  e.attempt_time = TimeAt(rs, 12);
-  e.send_time = TimeAt(rs, 13);
+  e.next_attempt_time = GetOptionalTime(rs, 11);
+  e.attempt_time = GetOptionalTime(rs, 12);
+  e.send_time = GetOptionalTime(rs, 13);
   return e;
-}
-
-// The error cut to the column, at a character boundary.
-std::string Cut(absl::string_view error) {
-  if (error.size() <= kMaxError) return std::string(error);
-  size_t end = kMaxError;
-  while (end > 0 && (static_cast<unsigned char>(error[end]) & 0xC0) == 0x80) --end;
-  return std::string(error.substr(0, end));
 }
 
 }  // namespace
@@ -121,7 +109,7 @@ absl::Status MarkRetrying(Session& s, const EntryKey& key, absl::string_view err
     s.Execute(
         "UPDATE reminder_deliveries SET state = 3, last_error = ?, next_attempt_time = ?, "
         "possible_duplicate = possible_duplicate OR ? WHERE library_id = ? AND id = ?",
-        Cut(error), next, maybe_delivered, key.first, key.second);
+        api::TruncateChars(error, kMaxError), next, maybe_delivered, key.first, key.second);
     return absl::OkStatus();
   });
 }

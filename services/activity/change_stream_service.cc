@@ -135,19 +135,9 @@ int64_t ChangeStreamService::WaitBeyond(int64_t position, absl::Time until) {
 grpc::Status ChangeStreamService::WatchChanges(
     grpc::ServerContext* context, const v1::WatchChangesRequest* request,
     grpc::ServerWriter<v1::WatchChangesResponse>* writer) {
-  const absl::Time start = absl::Now();
-  std::string request_id = api::AcceptCall(context);
-  absl::StatusOr<api::Principal> principal = api::AuthenticateCall(context, authenticator_);
-  absl::Status status = principal.status();
-  if (status.ok()) status = api::CheckPermission(*principal, *method_.descriptor);
-  api::Call call(context, method_, std::move(request_id),
-                 principal.ok() ? *std::move(principal) : api::Principal{});
-  if (status.ok()) {
-    status = api::RunHandler(call, [&] { return Watch(call, *request, *writer); });
-  }
-  api::LogRpc(call, start, status);
-  api::ObserveRpc(call, status.code(), absl::Now() - start);
-  return api::ToGrpcStatus(status);
+  return api::ToGrpcStatus(
+      api::ServeCall(context, method_, authenticator_,
+                     [&](const api::Call& call) { return Watch(call, *request, *writer); }));
 }
 
 absl::Status ChangeStreamService::Watch(const api::Call& call,

@@ -13,6 +13,7 @@
 #include "api/text.h"
 #include "services/common/local_time.h"
 #include "services/project/project_service.h"
+#include "services/volunteer/volunteer_service.h"
 #include "storage/project_tables.h"
 #include "storage/volunteer_tables.h"
 
@@ -78,14 +79,6 @@ absl::StatusOr<int64_t> CorrectedTotal(storage::Session& s, const storage::Resou
     rs->next();
     return static_cast<int64_t>(rs->getInt64(1));
   });
-}
-
-std::string FullName(const v1::Volunteer& v) {
-  std::vector<std::string> parts;
-  for (const std::string* p : {&v.family_name(), &v.given_name(), &v.patronymic()}) {
-    if (!p->empty()) parts.push_back(*p);
-  }
-  return absl::StrJoin(parts, " ");
 }
 
 }  // namespace

@@ -91,7 +91,6 @@ absl::StatusOr<DeliveryReport> DeliverDue(Engine& engine, Mailer& mailer,
     }
     if (found != entries.end()) {
       const ledger::Entry& e = found->second;
-      if (e.state == ledger::State::kSent || e.state == ledger::State::kUnconfirmed) continue;
       if (e.state == ledger::State::kRetrying && e.next_attempt_time &&
           *e.next_attempt_time > now) {
         ++report.waiting;

@@ -12,6 +12,7 @@
 #include "api/proto_time.h"
 #include "services/common/local_time.h"
 #include "services/volunteer/ledger.h"
+#include "services/volunteer/volunteer_service.h"
 #include "storage/core_tables.h"
 #include "storage/due.h"
 #include "storage/governance_tables.h"
@@ -74,14 +75,6 @@ std::string DaysLeftSentence(int days_left) {
   if (days_left > 0) return absl::StrCat("Осталось ", RussianDays(days_left), ".");
   if (days_left == 0) return "Это сегодня.";
   return absl::StrCat("Просрочено на ", RussianDays(-days_left), ".");
-}
-
-std::string PersonName(const v1::Volunteer& v) {
-  std::string name = v.family_name();
-  for (const std::string* part : {&v.given_name(), &v.patronymic()}) {
-    if (!part->empty()) absl::StrAppend(&name, name.empty() ? "" : " ", *part);
-  }
-  return name;
 }
 
 }  // namespace
@@ -380,9 +373,9 @@ absl::Status Engine::Qualifications(Run& run) {
     v1::Volunteer volunteer;
     ok = volunteers_.Get(run.call, q.volunteer(), &volunteer);
     if (!ok.ok()) return ok;
-    const std::string who = volunteer.personal_data_withheld() || PersonName(volunteer).empty()
+    const std::string who = volunteer.personal_data_withheld() || FullName(volunteer).empty()
                                 ? q.volunteer()
-                                : PersonName(volunteer);
+                                : FullName(volunteer);
     const int days_left = static_cast<int>(expiry - run.today);
     ok = run.AddStaff(
         v1::Reminder::QUALIFICATION_EXPIRING, q.name(), expiry,

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "api/contact_points.h"
@@ -176,6 +177,14 @@ const std::map<std::string, int>& ContactPointLimits() {
 }
 
 }  // namespace
+
+std::string FullName(const v1::Volunteer& v) {
+  std::vector<std::string> parts;
+  for (const std::string* p : {&v.family_name(), &v.given_name(), &v.patronymic()}) {
+    if (!p->empty()) parts.push_back(*p);
+  }
+  return absl::StrJoin(parts, " ");
+}
 
 std::string NormalizeDobroId(absl::string_view id) {
   absl::string_view s = absl::StripAsciiWhitespace(id);

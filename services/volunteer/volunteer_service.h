@@ -21,6 +21,9 @@ const Lifecycle& VolunteerLifecycle();
 // comes back trimmed (for the check to refuse).
 std::string NormalizeDobroId(absl::string_view id);
 
+// "Family Given Patronymic", the parts that are there (the record book, reminders).
+std::string FullName(const v1::Volunteer& v);
+
 class VolunteerService final : public api::AsyncServiceHost<v1::VolunteerService::AsyncService> {
  public:
   explicit VolunteerService(const server::ServiceDeps& deps);

@@ -3,6 +3,9 @@
 -- committed rows their positions afterwards, in the order it finds them committed, under the
 -- lock on change_sequence's one row (a certified write on a cluster), so positions follow
 -- commit order and a reader that has seen position P never meets a new one at or below it.
+-- Network-wide on purpose (keyed by id, not library first): positions are one order across
+-- every library, which a library-first key would not serve; a sharded engine would keep one outbox
+-- per shard (see DESIGN.md's scale-out rules).
 CREATE TABLE IF NOT EXISTS change_outbox (
   id             BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   position       BIGINT NULL,
