@@ -13,6 +13,14 @@ namespace allies::api {
 
 bool IsValidResourceId(absl::string_view id) {
   if (id.empty() || id.size() > 63) return false;
+  if (id[0] >= '1' && id[0] <= '9') {
+    // A number (a yearly report's year): digits, no leading zero.
+    if (id.size() > 18) return false;
+    for (char c : id) {
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
+  }
   if (id[0] < 'a' || id[0] > 'z') return false;
   for (char c : id) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
@@ -50,7 +58,7 @@ absl::StatusOr<std::vector<std::string>> NamePattern::Parse(absl::string_view na
   for (size_t i = 0; i < collections_.size(); ++i) {
     if (segments[2 * i] != collections_[i]) return invalid("is malformed");
     if (!IsValidResourceId(segments[2 * i + 1])) {
-      return invalid("has an invalid id (ids match [a-z][a-z0-9-]{0,62})");
+      return invalid("has an invalid id (ids match [a-z][a-z0-9-]{0,62} or are a number)");
     }
     ids.emplace_back(segments[2 * i + 1]);
   }

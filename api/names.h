@@ -11,7 +11,8 @@
 
 namespace allies::api {
 
-// True when id matches [a-z][a-z0-9-]{0,62}: the form of every resource id, client-chosen or not.
+// True when id matches [a-z][a-z0-9-]{0,62} (the form of every resource id, client-chosen or
+// not) or is a number without a leading zero, at most 18 digits (a yearly report's year).
 bool IsValidResourceId(absl::string_view id);
 
 // A fresh server-chosen id: a letter and 15 random lowercase letters or digits.

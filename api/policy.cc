@@ -19,7 +19,7 @@ bool RoleGrants(Role role, Permission permission) {
     case Role::kAdmin:
       return true;
     case Role::kMethodist:
-      return permission == v1::READ;
+      return permission == v1::READ || permission == v1::MANAGE_REPORTS;
     case Role::kIntegration:
       return permission == v1::READ || permission == v1::SIGN_UP || permission == v1::WATCH_CHANGES;
     case Role::kLibrarian:

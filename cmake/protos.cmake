@@ -26,6 +26,7 @@ set(_allies_protos
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/reader_council.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/supervisory_board.proto|1"
   "${CMAKE_SOURCE_DIR}/proto|allies/v1/reminder.proto|1"
+  "${CMAKE_SOURCE_DIR}/proto|allies/v1/report.proto|1"
 )
 
 set(ALLIES_PROTO_SRCS)

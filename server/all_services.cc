@@ -10,6 +10,7 @@
 #include "services/partner/partner_service.h"
 #include "services/project/project_service.h"
 #include "services/reminder/reminder_service.h"
+#include "services/report/report_service.h"
 #include "services/volunteer/volunteer_service.h"
 
 namespace allies::server {
@@ -27,7 +28,8 @@ std::vector<ServiceRegistration> AllServices() {
           services::ProjectServiceRegistration(),
           services::governance::ReaderCouncilServiceRegistration(),
           services::governance::SupervisoryBoardServiceRegistration(),
-          services::ReminderServiceRegistration()};
+          services::ReminderServiceRegistration(),
+          services::ReportServiceRegistration()};
 }
 
 }  // namespace allies::server

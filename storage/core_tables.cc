@@ -6,6 +6,7 @@
 #include "storage/governance_tables.h"
 #include "storage/partnership_tables.h"
 #include "storage/project_tables.h"
+#include "storage/report_tables.h"
 #include "storage/volunteer_tables.h"
 
 namespace allies::storage {
@@ -102,6 +103,7 @@ void DeclareBuiltInTables() {
   HoursTable();
   ReaderCouncilTables();
   SupervisoryBoardTables();
+  ReportsTable();
 }
 
 }  // namespace allies::storage

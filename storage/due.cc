@@ -28,7 +28,13 @@ SqlClause TermsExpiringWithin(int days) {
   return EndingWithin("t.end_date IS NULL AND t.term_end_date", days);
 }
 
-SqlClause ActionItemsOverdue() { return {"t.state = 1 AND t.due_date < UTC_DATE()", {}}; }
+SqlClause ActionItemsOverdue() { return {ActionItemOverdueOnSql("t", "UTC_DATE()"), {}}; }
+
+std::string ActionItemOverdueOnSql(absl::string_view alias, absl::string_view day) {
+  const std::string a(alias);
+  return absl::StrCat("(", a, ".due_date < ", day, " AND DATE(", a, ".create_time) <= ", day,
+                      " AND (", a, ".state = 1 OR DATE(", a, ".state_time) > ", day, "))");
+}
 
 SqlClause DestructionsDueWithin(int days) {
   return {

@@ -6,6 +6,8 @@
 #ifndef ALLIES_STORAGE_DUE_H_
 #define ALLIES_STORAGE_DUE_H_
 
+#include <string>
+
 #include "absl/strings/string_view.h"
 #include "storage/list_query.h"
 
@@ -25,6 +27,10 @@ SqlClause VolunteerAgreementsEndingWithin(int days);
 SqlClause TermsExpiringWithin(int days);
 // OPEN governance action items past their due date.
 SqlClause ActionItemsOverdue();
+// SQL (over the action item row `alias`) of one overdue on `day` (an SQL date): due before it,
+// created by then, and still OPEN then (open now, or closed after it). ActionItemsOverdue is
+// this with today.
+std::string ActionItemOverdueOnSql(absl::string_view alias, absl::string_view day);
 // Withdrawn consents whose subject's data is still held and whose destroy_due comes within
 // `days` (0: due now or overdue).
 SqlClause DestructionsDueWithin(int days);

@@ -7,13 +7,31 @@
 #include "allies/v1/supervisory_board.pb.h"
 
 namespace allies::storage {
-namespace {
 
-// A member in office on `day` (SQL over the member row "m").
-std::string InOfficeSql(const std::string& day) {
+std::string GovernanceInOfficeSql(const std::string& day) {
   return absl::StrCat("(m.term_start_date <= ", day, " AND COALESCE(m.end_date, m.term_end_date, ",
                       "'9999-12-31') >= ", day, ")");
 }
+
+std::string GovernanceMeetingsHeldSql(const std::string& prefix, const std::string& from,
+                                      const std::string& to) {
+  return absl::StrCat("(SELECT COUNT(*) FROM ", prefix,
+                      "_meetings m WHERE m.library_id = t.library_id AND m.body_id = t.id AND "
+                      "m.delete_time IS NULL AND m.state IN (2, 3) AND m.meeting_date >= ",
+                      from, " AND m.meeting_date <= ", to, ")");
+}
+
+std::string GovernanceMeetingsRequiredSql(const std::string& from, const std::string& to) {
+  // The share of the year the body has existed by `to` (from `from`, or from its
+  // establishment, or its creation, when later), times the meetings a year it must hold.
+  return absl::StrCat(
+      "FLOOR(COALESCE(JSON_VALUE(t.rules, '$.meetings_per_year'), 0) * GREATEST(0, DATEDIFF(", to,
+      ", GREATEST(", from,
+      ", COALESCE(t.established_date, DATE(t.create_time)))) + 1) / DAYOFYEAR(", from,
+      " + INTERVAL 1 YEAR - INTERVAL 1 DAY))");
+}
+
+namespace {
 
 // The tables of one family: `prefix` names its SQL tables ("reader_council": reader_councils,
 // reader_council_members, ...), `collection` its bodies' collection ("readerCouncils").
@@ -24,22 +42,16 @@ const GovernanceTables* MakeTables(const std::string& prefix, const std::string&
   // {P} stands for the prefix in the computed SQL below.
   auto sql = [&](const std::string& text) { return absl::StrReplaceAll(text, {{"{P}", prefix}}); };
   const std::string bodies_table = absl::StrCat(prefix, "s");
-  const std::string member_in_office = InOfficeSql("UTC_DATE()");
+  const std::string member_in_office = GovernanceInOfficeSql("UTC_DATE()");
   const std::string member_count =
       sql("(SELECT COUNT(*) FROM {P}_members m WHERE m.library_id = t.library_id AND m.body_id = "
           "t.id AND m.delete_time IS NULL AND " +
           member_in_office + ")");
+  // This year so far.
   const std::string held =
-      sql("(SELECT COUNT(*) FROM {P}_meetings m WHERE m.library_id = t.library_id AND m.body_id = "
-          "t.id AND m.delete_time IS NULL AND m.state IN (2, 3) AND m.meeting_date >= "
-          "MAKEDATE(YEAR(UTC_DATE()), 1) AND m.meeting_date <= UTC_DATE())");
-  // The share of the year the body has existed so far (from January 1st, or from its
-  // establishment, or its creation, when later), times the meetings a year it must hold.
+      GovernanceMeetingsHeldSql(prefix, "MAKEDATE(YEAR(UTC_DATE()), 1)", "UTC_DATE()");
   const std::string required =
-      "FLOOR(COALESCE(JSON_VALUE(t.rules, '$.meetings_per_year'), 0) * GREATEST(0, "
-      "DATEDIFF(UTC_DATE(), GREATEST(MAKEDATE(YEAR(UTC_DATE()), 1), "
-      "COALESCE(t.established_date, DATE(t.create_time)))) + 1) / "
-      "DAYOFYEAR(MAKEDATE(YEAR(UTC_DATE()), 1) + INTERVAL 1 YEAR - INTERVAL 1 DAY))";
+      GovernanceMeetingsRequiredSql("MAKEDATE(YEAR(UTC_DATE()), 1)", "UTC_DATE()");
   {
     TableOptions options;
     options.child_column = "body_id";
@@ -72,7 +84,7 @@ const GovernanceTables* MakeTables(const std::string& prefix, const std::string&
         "c.library_id = t.library_id AND c.id = SUBSTRING_INDEX(t.person, '/', -1)) ELSE (SELECT "
         "CONCAT_WS(' ', v.family_name, v.given_name, NULLIF(v.patronymic, '')) FROM volunteers v "
         "WHERE v.library_id = t.library_id AND v.id = SUBSTRING_INDEX(t.person, '/', -1)) END)";
-    std::string in_office = InOfficeSql("UTC_DATE()");
+    std::string in_office = GovernanceInOfficeSql("UTC_DATE()");
     absl::StrReplaceAll({{"m.", "t."}}, &in_office);
     out->members =
         new ResourceTable(absl::StrCat(prefix, "_members"), "members", v1::Member::descriptor(),

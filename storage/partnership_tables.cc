@@ -1,5 +1,6 @@
 #include "storage/partnership_tables.h"
 
+#include "absl/strings/str_cat.h"
 #include "allies/v1/agreement.pb.h"
 #include "allies/v1/contact.pb.h"
 #include "allies/v1/partner.pb.h"
@@ -105,6 +106,13 @@ const ResourceTable& AgreementsTable() {
         options);
   }();
   return *table;
+}
+
+std::string AgreementInForceOnSql(const std::string& day) {
+  return absl::StrCat(
+      "(t.state IN (2, 3, 4, 5) AND COALESCE(t.start_date, t.sign_date, "
+      "DATE(t.create_time)) <= ",
+      day, " AND (t.end_date >= ", day, " OR (" ALLIES_AGREEMENT_RENEWS ")))");
 }
 
 absl::StatusOr<std::string> UtcToday(Session& session) {

@@ -22,6 +22,13 @@ const ResourceTable& AgreementsTable();
 extern const char kAgreementStateSql[];
 extern const char kAgreementEndDateSql[];
 
+// SQL (over "t") of an agreement in force on `day` (an SQL date): signed off (not a draft),
+// begun by then, and ending then or later or renewing itself. TERMINATED and EXPIRED rows
+// count as in force on days before their end, so a past day reads as it was (a termination's
+// own time is the caller's to compare). When `day` is today this is kAgreementStateSql in
+// (ACTIVE, SUSPENDED), except that a SUSPENDED agreement past its end no longer is.
+std::string AgreementInForceOnSql(const std::string& day);
+
 // Today's date in UTC, as the database sees it in kAgreementStateSql.
 absl::StatusOr<std::string> UtcToday(Session& session);
 

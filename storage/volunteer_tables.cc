@@ -9,6 +9,11 @@ namespace allies::storage {
 const char kConsentStateSql[] =
     "(CASE WHEN t.state = 1 AND t.valid_until < UTC_DATE() THEN 3 ELSE t.state END)";
 
+std::string ConsentDestructionOverdueOnSql(const std::string& instant) {
+  return absl::StrCat("(t.destroy_due IS NOT NULL AND t.retained_by = '' AND t.destroy_due < ",
+                      instant, " AND (t.destroy_time IS NULL OR t.destroy_time >= ", instant, "))");
+}
+
 namespace {
 
 // A state that reads as `expired` once the date in `column` has passed (UTC) while the row is
@@ -53,8 +58,7 @@ const ResourceTable& ConsentsTable() {
             Field("retained_by").Names(),
             Field("destruction_overdue")
                 .Column("")
-                .Computed("(t.destroy_due IS NOT NULL AND t.destroy_time IS NULL AND "
-                          "t.retained_by = '' AND t.destroy_due < UTC_TIMESTAMP(6))"),
+                .Computed(ConsentDestructionOverdueOnSql("UTC_TIMESTAMP(6)")),
         },
         options);
   }();

@@ -27,6 +27,7 @@
 #include "clients/alliesctl/partners.h"
 #include "clients/alliesctl/projects.h"
 #include "clients/alliesctl/reminders.h"
+#include "clients/alliesctl/reports.h"
 #include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
 #include "grpcpp/create_channel.h"
@@ -121,6 +122,9 @@ int Invocation::Print(const google::protobuf::Message& message, const Table& tab
     }
     case OutputFormat::kCsv:
       out_ << RenderCsv(table);
+      break;
+    case OutputFormat::kHtml:
+      out_ << RenderHtml(table, absl::StrCat("alliesctl ", command_.resource, " ", command_.verb));
       break;
     case OutputFormat::kTable:
       out_ << RenderTable(table);
@@ -581,6 +585,7 @@ CommandRegistry DefaultRegistry() {
   RegisterHoursCommands(&registry);
   RegisterGovernanceCommands(&registry);
   RegisterReminderCommands(&registry);
+  RegisterReportCommands(&registry);
   RegisterActivityCommands(&registry);
   RegisterChangeCommands(&registry);
   RegisterKeyCommands(&registry);

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "api/proto_time.h"
 #include "api/utf8.h"
 #include "google/protobuf/util/json_util.h"
@@ -41,11 +42,12 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view value) {
   if (lower == "json") return OutputFormat::kJson;
   if (lower == "yaml") return OutputFormat::kYaml;
   if (lower == "csv") return OutputFormat::kCsv;
+  if (lower == "html") return OutputFormat::kHtml;
   return absl::InvalidArgumentError(
       absl::StrCat("unknown output format \"", value, "\" (want ", OutputFormatNames(), ")"));
 }
 
-std::string OutputFormatNames() { return "table|json|yaml|csv"; }
+std::string OutputFormatNames() { return "table|json|yaml|csv|html"; }
 
 size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
@@ -305,6 +307,31 @@ std::string RenderCsv(const Table& table) {
   line(table.headers);
   for (const auto& row : table.rows) line(row);
   return out;
+}
+
+}  // namespace allies::ctl
+
+namespace allies::ctl {
+
+std::string RenderHtml(const Table& table, absl::string_view title) {
+  auto escape = [](absl::string_view text) {
+    return absl::StrReplaceAll(text,
+                               {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+  };
+  std::string html = absl::StrCat(
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", escape(title),
+      "</title><style>body{font-family:sans-serif}table{border-collapse:collapse}"
+      "td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}</style></head><body>\n<h1>",
+      escape(title), "</h1>\n<table><tr>");
+  for (const std::string& h : table.headers) absl::StrAppend(&html, "<th>", escape(h), "</th>");
+  absl::StrAppend(&html, "</tr>\n");
+  for (const auto& row : table.rows) {
+    absl::StrAppend(&html, "<tr>");
+    for (const std::string& cell : row) absl::StrAppend(&html, "<td>", escape(cell), "</td>");
+    absl::StrAppend(&html, "</tr>\n");
+  }
+  absl::StrAppend(&html, "</table>\n</body></html>\n");
+  return html;
 }
 
 }  // namespace allies::ctl

@@ -20,14 +20,14 @@
 
 namespace allies::ctl {
 
-enum class OutputFormat { kTable, kJson, kYaml, kCsv };
+enum class OutputFormat { kTable, kJson, kYaml, kCsv, kHtml };
 
 // How a table shows an absent value; CSV leaves such cells empty.
 inline constexpr char kEmptyCell[] = "<none>";
 
-// Parses "table", "json", "yaml" or "csv" (case-insensitive).
+// Parses "table", "json", "yaml", "csv" or "html" (case-insensitive).
 absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view value);
-// The names accepted by ParseOutputFormat, for usage text: "table|json|yaml|csv".
+// The names accepted by ParseOutputFormat, for usage text: "table|json|yaml|csv|html".
 std::string OutputFormatNames();
 
 // The number of terminal columns `text` occupies, assuming UTF-8: one per code
@@ -110,6 +110,8 @@ absl::StatusOr<std::string> JsonToYaml(absl::string_view json);
 // The table as CSV (RFC 4180): header line, then rows; fields with commas, quotes or line
 // breaks are quoted; kEmptyCell cells are written empty.
 std::string RenderCsv(const Table& table);
+// The table as one self-contained HTML page titled `title`.
+std::string RenderHtml(const Table& table, absl::string_view title);
 
 }  // namespace allies::ctl
 

@@ -27,6 +27,7 @@ const BINARIES = {
   'allies-reader-council-service': ['allies.v1.ReaderCouncilService'],
   'allies-supervisory-board-service': ['allies.v1.SupervisoryBoardService'],
   'allies-reminder-service': ['allies.v1.ReminderService'],
+  'allies-report-service': ['allies.v1.ReportService'],
 };
 BINARIES['allies-server'] = Object.values(BINARIES).flat();
 const MIGRATE_BINARY = 'allies-migrate';

@@ -24,6 +24,7 @@
 #include "allies/v1/project.grpc.pb.h"
 #include "allies/v1/reader_council.grpc.pb.h"
 #include "allies/v1/reminder.grpc.pb.h"
+#include "allies/v1/report.grpc.pb.h"
 #include "allies/v1/supervisory_board.grpc.pb.h"
 #include "allies/v1/volunteer.grpc.pb.h"
 #include "api/policy.h"
@@ -70,7 +71,8 @@ class AuthorizationTest : public ::testing::Test {
           projects(v1::ProjectService::NewStub(channel)),
           councils(v1::ReaderCouncilService::NewStub(channel)),
           boards(v1::SupervisoryBoardService::NewStub(channel)),
-          reminders(v1::ReminderService::NewStub(channel)) {}
+          reminders(v1::ReminderService::NewStub(channel)),
+          reports(v1::ReportService::NewStub(channel)) {}
     std::unique_ptr<v1::LibraryService::Stub> libraries;
     std::unique_ptr<v1::ActivityLogService::Stub> activities;
     std::unique_ptr<v1::ChangeStreamService::Stub> changes;
@@ -84,6 +86,7 @@ class AuthorizationTest : public ::testing::Test {
     std::unique_ptr<v1::ReaderCouncilService::Stub> councils;
     std::unique_ptr<v1::SupervisoryBoardService::Stub> boards;
     std::unique_ptr<v1::ReminderService::Stub> reminders;
+    std::unique_ptr<v1::ReportService::Stub> reports;
   };
 
   static grpc::Status CreateLibrary(Stubs& stubs, const std::string& id,
@@ -428,6 +431,19 @@ class AuthorizationTest : public ::testing::Test {
     EXPECT_TRUE(admin_->keys->CreateApiKey(&context, request, &out).ok());
     if (token) *token = out.key();
     return out.api_key().name();
+  }
+
+  static int ThisYear() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()).year(); }
+
+  // A DRAFT yearly report of a new child of `library`, built by the administrator.
+  static std::string FreshReport(const std::string& library) {
+    v1::BuildReportRequest r;
+    r.set_name(absl::StrCat("libraries/", FreshChild(library), "/reports/", ThisYear()));
+    v1::BuildReportResponse out;
+    grpc::ClientContext c;
+    grpc::Status status = admin_->reports->BuildReport(&c, r, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return r.name();
   }
 
   using Call = std::function<grpc::Status(Stubs&, const std::string& target)>;
@@ -984,6 +1000,39 @@ class AuthorizationTest : public ::testing::Test {
            v1::ListRemindersResponse out;
            grpc::ClientContext c;
            return s.reminders->ListReminders(&c, r, &out);
+         }},
+        {"allies.v1.ReportService/BuildNetworkReview",
+         [](Stubs& s, const std::string& t) {
+           v1::BuildNetworkReviewRequest r;
+           r.set_parent("libraries/" + t);
+           r.set_year(ThisYear());
+           v1::NetworkReview out;
+           grpc::ClientContext c;
+           return s.reports->BuildNetworkReview(&c, r, &out);
+         }},
+        {"allies.v1.ReportService/BuildReport",
+         [](Stubs& s, const std::string& t) {
+           v1::BuildReportRequest r;
+           r.set_name(absl::StrCat("libraries/", t, "/reports/", ThisYear()));
+           v1::BuildReportResponse out;
+           grpc::ClientContext c;
+           return s.reports->BuildReport(&c, r, &out);
+         }},
+        {"allies.v1.ReportService/GetReport",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.reports, &v1::ReportService::Stub::GetReport, FreshReport(t));
+         }},
+        {"allies.v1.ReportService/ListReports",
+         [](Stubs& s, const std::string& t) {
+           v1::ListReportsRequest r;
+           r.set_parent("libraries/" + t);
+           v1::ListReportsResponse out;
+           grpc::ClientContext c;
+           return s.reports->ListReports(&c, r, &out);
+         }},
+        {"allies.v1.ReportService/ApproveReport",
+         [](Stubs& s, const std::string& t) {
+           return CallByName(*s.reports, &v1::ReportService::Stub::ApproveReport, FreshReport(t));
          }},
         {"allies.v1.ConsentService/GetDestructionRecord",
          [](Stubs& s, const std::string& t) {

@@ -11,7 +11,7 @@ source "$(dirname "$0")/../support/e2e_lib.sh"
 start_database
 declare -A at
 for service in library activity api-key partner contact agreement project reader-council \
-    supervisory-board reminder; do
+    supervisory-board reminder report; do
   at[$service]=127.0.0.1:$(free_port)
   server_bin=$bin_dir/allies-$service-service
   start_server "${at[$service]}"
@@ -61,5 +61,8 @@ expect 1 "reader council service does not serve boards" -- on reader-council boa
 
 expect 0 "reminder service lists what is due" -- on reminder reminders list gorod
 expect 1 "reminder service does not serve partners" -- on reminder partners list
+expect 0 "report service reviews the network" -- on report reports review gorod --year "$(date -u +%Y)" -o csv
+contains "$tmp/out" "partners.total,Партнёры на конец периода,partners@1," "the review counts partners"
+expect 1 "report service does not serve partners" -- on report partners list
 
 finish

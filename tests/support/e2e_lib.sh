@@ -50,6 +50,12 @@ not_contains() {
     sed 's/^/  /' "$1"
   fi
 }
+# pass / fail DESCRIPTION: a check the caller made itself.
+pass() { passed=$((passed + 1)); }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL: $1"
+}
 # finish: prints the tally and fails when anything failed.
 finish() {
   echo "$passed passed, $failed failed"
