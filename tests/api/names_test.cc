@@ -16,6 +16,13 @@ TEST(NamesTest, ValidIds) {
   EXPECT_FALSE(IsValidResourceId(""));
   EXPECT_FALSE(IsValidResourceId(std::string(64, 'z')));
   EXPECT_FALSE(IsValidResourceId("1abc"));
+  // A number: a yearly report's year.
+  EXPECT_TRUE(IsValidResourceId("2026"));
+  EXPECT_TRUE(IsValidResourceId("1"));
+  EXPECT_FALSE(IsValidResourceId("02026")) << "no leading zero: one name per number";
+  EXPECT_FALSE(IsValidResourceId("0"));
+  EXPECT_FALSE(IsValidResourceId("2026-"));
+  EXPECT_FALSE(IsValidResourceId(std::string(19, '9')));
   EXPECT_FALSE(IsValidResourceId("Abc"));
   EXPECT_FALSE(IsValidResourceId("ab_c"));
   EXPECT_FALSE(IsValidResourceId("-ab"));
