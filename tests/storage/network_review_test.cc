@@ -1,0 +1,282 @@
+// The network review's queries over rows written straight into a real database, where the
+// service's API could not put them: times either side of midnight in two time zones, a
+// termination after the period, an action item closed after it, meetings of another year,
+// deleted, unapproved and corrected hours, the consent ledger's destructions due before the
+// period's end and done after it. Each figure is checked per library.
+#include "storage/network_review.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "storage/pool.h"
+#include "storage/sql_time.h"
+#include "storage/transaction.h"
+#include "tests/support/test_database.h"
+
+namespace allies::storage::network_review {
+namespace {
+
+using allies::testing::TestDatabase;
+
+absl::Time Utc(const char* text) {
+  absl::Time t;
+  std::string error;
+  EXPECT_TRUE(absl::ParseTime("%Y-%m-%d %H:%M:%S", text, absl::UTCTimeZone(), &t, &error)) << error;
+  return t;
+}
+
+class NetworkReviewTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = TestDatabase::Shared().FreshSchema();
+    pool_ = std::make_unique<ConnectionPool>(config_);
+    // root (UTC) with msk (Europe/Moscow, +3) and vlad (Asia/Vladivostok, +10) below it; old
+    // (closed before 2025) is left out.
+    Sql("INSERT INTO libraries (id, parent_id, display_name, kind, time_zone, create_time, "
+        "update_time, delete_time) VALUES "
+        "('root', NULL, 'Область', 1, 'UTC', '2020-01-01', '2020-01-01', NULL), "
+        "('msk', 'root', 'Москва', 2, 'Europe/Moscow', '2020-01-01', '2020-01-01', NULL), "
+        "('vlad', 'root', 'Владивосток', 2, 'Asia/Vladivostok', '2020-01-01', '2020-01-01', "
+        "NULL), "
+        "('old', 'root', 'Закрытая', 2, 'UTC', '2020-01-01', '2020-01-01', '2024-06-01')");
+  }
+
+  void Sql(const std::string& statement) {
+    TestDatabase::Shared().Sql(statement, config_.database);
+  }
+
+  Frame Year2025() {
+    Frame f;
+    f.libraries = {"root", "msk", "vlad"};
+    f.start = absl::CivilDay(2025, 1, 1);
+    f.end = absl::CivilDay(2025, 12, 31);
+    f.at_end = f.end;
+    for (const auto& [lib, zone_name] : std::vector<std::pair<std::string, std::string>>{
+             {"root", "UTC"}, {"msk", "Europe/Moscow"}, {"vlad", "Asia/Vladivostok"}}) {
+      absl::TimeZone zone;
+      EXPECT_TRUE(absl::LoadTimeZone(zone_name, &zone));
+      f.instants.push_back(
+          {{lib}, absl::FromCivil(f.start, zone), absl::FromCivil(f.end + 1, zone), zone_name});
+    }
+    return f;
+  }
+
+  Collected Run(const Frame& frame) {
+    Collected out;
+    absl::Status ok = RunRead(*pool_, [&](Session& s) -> absl::Status {
+      auto c = Collect(s, frame);
+      if (!c.ok()) return c.status();
+      out = *std::move(c);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(ok.ok()) << ok;
+    return out;
+  }
+
+  static int64_t Get(const Collected& c, const std::string& lib, const std::string& key) {
+    auto l = c.sums.find(lib);
+    if (l == c.sums.end()) return 0;
+    auto k = l->second.find(key);
+    return k == l->second.end() ? 0 : static_cast<int64_t>(k->second);
+  }
+
+  DbConfig config_;
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+TEST_F(NetworkReviewTest, SubtreeLeavesOutWhatClosedBeforeThePeriod) {
+  std::vector<Library> libs;
+  ASSERT_TRUE(RunRead(*pool_, [&](Session& s) -> absl::Status {
+                auto got = Subtree(s, "root", Utc("2025-01-01 00:00:00"));
+                if (!got.ok()) return got.status();
+                libs = *got;
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_EQ(libs.size(), 3u);
+  EXPECT_EQ(libs[0].id, "root");
+  EXPECT_EQ(libs[1].parent_id, "root");
+  EXPECT_EQ(libs[2].time_zone, "Asia/Vladivostok");
+  EXPECT_EQ(RunRead(*pool_, [&](Session& s) { return Subtree(s, "nowhere", absl::Now()).status(); })
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(NetworkReviewTest, PartnersAreCountedByTheirLibrarysLocalDays) {
+  // Moscow is UTC+3, Vladivostok UTC+10: 21:00 UTC on 31 December is already next year in
+  // Moscow, 14:00 UTC in Vladivostok.
+  Sql("INSERT INTO partners (library_id, id, display_name, kind, state, notes, create_time, "
+      "update_time, delete_time) VALUES "
+      "('msk', 'a', 'А', 1, 2, '', '2024-12-31 20:30:00', '2024-12-31', NULL), "  // before
+      "('msk', 'b', 'Б', 1, 2, '', '2024-12-31 21:30:00', '2024-12-31', NULL), "  // 1 Jan 2025
+      "('msk', 'c', 'В', 2, 1, '', '2025-12-31 20:30:00', '2025-12-31', NULL), "  // 31 Dec
+      "('msk', 'd', 'Г', 2, 1, '', '2025-12-31 21:30:00', '2025-12-31', NULL), "  // 1 Jan 2026
+      "('msk', 'e', 'Д', 2, 1, '', '2025-03-01 00:00:00', '2025-03-01', '2025-04-01'), "
+      "('vlad', 'f', 'Е', 8, 2, '', '2025-12-31 13:30:00', '2025-12-31', NULL), "
+      "('vlad', 'g', 'Ё', 8, 2, '', '2025-12-31 14:30:00', '2025-12-31', NULL)");
+  Sql("INSERT INTO resource_values (library_id, collection, owner_id, field, position, value) "
+      "VALUES ('msk', 'partners', 'a', 'support_forms', 0, '1'), "
+      "('msk', 'partners', 'a', 'support_forms', 1, '6'), "
+      "('msk', 'partners', 'd', 'support_forms', 0, '1')");
+  const Collected c = Run(Year2025());
+  EXPECT_EQ(Get(c, "msk", "partners.total"), 3) << "a, b, c: d is next year, e deleted";
+  EXPECT_EQ(Get(c, "msk", "partners.new"), 2) << "b and c";
+  EXPECT_EQ(Get(c, "msk", "partners.by_kind.BUSINESS"), 2);
+  EXPECT_EQ(Get(c, "msk", "partners.by_kind.NONPROFIT"), 1);
+  EXPECT_EQ(Get(c, "msk", "partners.by_state.ACTIVE"), 2);
+  EXPECT_EQ(Get(c, "msk", "partners.by_support_form.MATERIAL"), 1) << "d is next year";
+  EXPECT_EQ(Get(c, "msk", "partners.by_support_form.VENUE"), 1);
+  EXPECT_EQ(Get(c, "vlad", "partners.total"), 1);
+  EXPECT_EQ(Get(c, "vlad", "partners.by_kind.INDIVIDUAL"), 1);
+  EXPECT_EQ(c.key_query.at("partners.total"), "partners@1");
+}
+
+TEST_F(NetworkReviewTest, AgreementsInForceSignedTerminatedAndTheirValue) {
+  const char* cols =
+      "INSERT INTO agreements (library_id, id, partner, number, title, kind, state, sign_date, "
+      "start_date, end_date, subject, library_obligations, partner_obligations, value, "
+      "documents, create_time, update_time) VALUES ";
+  Sql(absl::StrCat(
+      cols,
+      // Active all year, 100.50 RUB of sponsorship signed in 2025.
+      "('root', 'a1', 'libraries/root/partners/p', '1', 'Т', 2, 2, '2025-05-05', '2025-05-05', "
+      "'2027-01-01', '', '', '', "
+      "'{\"currency_code\":\"RUB\",\"units\":\"100\",\"nanos\":500000000}',"
+      " '', '2025-05-05', '2025-05-05'), "
+      // A donation in euros, signed 2025, ended in June without renewal: expired, not in force.
+      "('root', 'a2', 'libraries/root/partners/p', '2', 'Т', 3, 2, '2025-01-10', '2025-01-10', "
+      "'2025-06-30', '', '', '', '{\"currency_code\":\"EUR\",\"units\":\"7\"}', '', "
+      "'2025-01-10', '2025-01-10'), "
+      // Terminated in June 2025 (its TERMINATE entry below).
+      "('root', 'a3', 'libraries/root/partners/p', '3', 'Т', 1, 4, '2024-03-01', '2024-03-01', "
+      "'2026-12-31', '', '', '', '', '', '2024-03-01', '2025-06-01'), "
+      // Terminated in February 2026: in force at the end of 2025.
+      "('root', 'a4', 'libraries/root/partners/p', '4', 'Т', 1, 4, '2024-03-01', '2024-03-01', "
+      "'2026-12-31', '', '', '', '', '', '2024-03-01', '2026-02-01'), "
+      // A draft with a sign date: neither signed nor worth anything.
+      "('root', 'a5', 'libraries/root/partners/p', '5', 'Т', 2, 1, '2025-02-02', NULL, NULL, "
+      "'', '', '', '{\"currency_code\":\"RUB\",\"units\":\"999\"}', '', '2025-02-02', "
+      "'2025-02-02')"));
+  Sql("INSERT INTO activities (id, library_id, kind, verb, resource, description, "
+      "occurred_time, create_time, update_time) VALUES "
+      "('t3', 'root', 1, 'TERMINATE', 'libraries/root/agreements/a3', '', '2025-06-01', "
+      "'2025-06-01', '2025-06-01'), "
+      "('t4', 'root', 1, 'TERMINATE', 'libraries/root/agreements/a4', '', '2026-02-01', "
+      "'2026-02-01', '2026-02-01')");
+  const Collected c = Run(Year2025());
+  EXPECT_EQ(Get(c, "root", "agreements.in_force"), 2) << "a1 and a4";
+  EXPECT_EQ(Get(c, "root", "agreements.in_force.by_kind.COOPERATION"), 1);
+  EXPECT_EQ(Get(c, "root", "agreements.signed"), 2) << "a1, a2; not the draft";
+  EXPECT_EQ(Get(c, "root", "agreements.expired"), 1);
+  EXPECT_EQ(Get(c, "root", "agreements.terminated"), 1) << "a3 only";
+  EXPECT_EQ(Get(c, "root", "agreements.value_signed.RUB"), 100500000000);
+  EXPECT_EQ(Get(c, "root", "agreements.value_signed.RUB.by_kind.SPONSORSHIP"), 100500000000);
+  EXPECT_EQ(Get(c, "root", "agreements.value_signed.EUR.by_kind.DONATION"), 7000000000);
+}
+
+TEST_F(NetworkReviewTest, GovernanceAtTheEndOfThePeriod) {
+  Sql("INSERT INTO reader_councils (library_id, id, display_name, description, rules, "
+      "seat_count, established_date, create_time, update_time) VALUES "
+      "('root', 'c', 'Читательский совет', '', '{\"meetings_per_year\":4}', 5, '2024-01-01', "
+      "'2024-01-01', '2024-01-01')");
+  Sql("INSERT INTO reader_council_members (library_id, body_id, id, person, seat_kind, "
+      "staff_position, role, term_start_date, term_end_date, end_date, create_time, "
+      "update_time) VALUES "
+      "('root', 'c', 'm1', 'libraries/root/contacts/a', 'READER', 0, 1, '2024-01-01', "
+      "'2027-01-01', NULL, '2024-01-01', '2024-01-01'), "
+      "('root', 'c', 'm2', 'libraries/root/contacts/b', 'READER', 0, 2, '2025-01-01', "
+      "'2027-01-01', NULL, '2025-01-01', '2025-01-01'), "
+      "('root', 'c', 'm3', 'libraries/root/contacts/c', 'READER', 0, 2, '2024-01-01', "
+      "'2027-01-01', '2025-06-30', '2024-01-01', '2025-06-30')");
+  Sql("INSERT INTO reader_council_meetings (library_id, body_id, id, title, state, minutes, "
+      "meeting_date, quorum, create_time, update_time) VALUES "
+      "('root', 'c', 'x1', 'З', 2, '', '2025-03-01', TRUE, '2025-02-01', '2025-03-01'), "
+      "('root', 'c', 'x2', 'З', 3, '', '2025-09-01', FALSE, '2025-08-01', '2025-09-01'), "
+      "('root', 'c', 'x3', 'З', 1, '', '2025-12-20', FALSE, '2025-08-01', '2025-09-01'), "
+      "('root', 'c', 'x4', 'З', 2, '', '2024-12-20', FALSE, '2024-08-01', '2024-12-20')");
+  Sql("INSERT INTO reader_council_decisions (library_id, body_id, id, agenda_item, meeting, "
+      "title, text, decision_date, create_time, update_time) VALUES "
+      "('root', 'c', 'd1', 'libraries/root/readerCouncils/c/meetings/x1/agendaItems/a', '', 'Р', "
+      "'', '2025-03-01', '2025-03-01', '2025-03-01'), "
+      "('root', 'c', 'd2', 'libraries/root/readerCouncils/c/meetings/x4/agendaItems/a', '', 'Р', "
+      "'', '2024-12-20', '2024-12-20', '2024-12-20')");
+  Sql("INSERT INTO reader_council_action_items (library_id, body_id, decision_id, id, title, "
+      "state, due_date, state_time, create_time, update_time) VALUES "
+      "('root', 'c', 'd1', 'i1', 'П', 1, '2025-11-01', NULL, '2025-03-01', '2025-03-01'), "
+      "('root', 'c', 'd1', 'i2', 'П', 2, '2025-11-01', '2025-10-30', '2025-03-01', "
+      "'2025-10-30'), "
+      "('root', 'c', 'd1', 'i3', 'П', 2, '2025-11-01', '2026-01-10', '2025-03-01', "
+      "'2026-01-10')");
+  const Collected c = Run(Year2025());
+  const std::string p = "governance.reader_councils.";
+  EXPECT_EQ(Get(c, "root", p + "bodies"), 1);
+  EXPECT_EQ(Get(c, "root", p + "seats"), 5);
+  EXPECT_EQ(Get(c, "root", p + "members"), 2) << "m3 left in June";
+  EXPECT_EQ(Get(c, "root", p + "vacancies"), 3);
+  EXPECT_EQ(Get(c, "root", p + "meetings_held"), 2) << "not the planned one, nor 2024's";
+  EXPECT_EQ(Get(c, "root", p + "meetings_required"), 4);
+  EXPECT_EQ(Get(c, "root", p + "bodies_behind"), 1);
+  EXPECT_EQ(Get(c, "root", p + "quorum_failures"), 1);
+  EXPECT_EQ(Get(c, "root", p + "decisions"), 1);
+  EXPECT_EQ(Get(c, "root", p + "action_items_overdue"), 2) << "i1 open, i3 closed after";
+}
+
+TEST_F(NetworkReviewTest, VolunteersHoursAndTheConsentLedger) {
+  Sql("INSERT INTO volunteers (library_id, id, birth_date, availability, blackouts, notes, "
+      "state, create_time, update_time, delete_time) VALUES "
+      "('msk', 'v1', '1990-01-01', '', '', '', 2, '2025-02-01', '2025-02-01', NULL), "
+      "('msk', 'v2', '2012-06-01', '', '', '', 2, '2024-02-01', '2024-02-01', NULL), "
+      "('msk', 'v3', NULL, '', '', '', 4, '2025-02-01', '2025-02-01', NULL)");
+  Sql("INSERT INTO hours (library_id, volunteer_id, id, project, work_date, minutes, "
+      "description, source, state, create_time, update_time, delete_time) VALUES "
+      "('msk', 'v1', 'h1', 'libraries/msk/projects/p', '2025-03-10', 120, '', 1, 2, "
+      "'2025-03-10', '2025-03-10', NULL), "
+      "('msk', 'v1', 'h2', 'libraries/msk/projects/p', '2025-04-10', -30, '', 1, 2, "
+      "'2025-04-10', '2025-04-10', NULL), "
+      "('msk', 'v1', 'h3', NULL, '2025-04-11', 60, '', 1, 1, '2025-04-11', '2025-04-11', "
+      "NULL), "
+      "('msk', 'v2', 'h4', NULL, '2025-05-01', 45, '', 1, 2, '2025-05-01', '2025-05-01', "
+      "NULL), "
+      "('msk', 'v3', 'h5', NULL, '2025-05-01', 45, '', 1, 2, '2025-05-01', '2025-05-01', "
+      "'2025-05-02'), "
+      "('msk', 'v3', 'h6', NULL, '2024-05-01', 45, '', 1, 2, '2024-05-01', '2024-05-01', NULL)");
+  Sql("INSERT INTO projects (library_id, id, title, description, state, create_time, "
+      "update_time) VALUES ('msk', 'p', 'Громкие чтения', '', 2, '2025-01-01', '2025-01-01')");
+  Sql("INSERT INTO consents (library_id, id, subject, state, given_time, withdraw_time, "
+      "withdrawal_channel, destroy_due, destroy_time, create_time, update_time) VALUES "
+      "('msk', 'k1', 'libraries/msk/volunteers/v1', 1, '2025-02-01', NULL, 0, NULL, NULL, "
+      "'2025-02-01', '2025-02-01'), "
+      "('msk', 'k2', 'libraries/msk/volunteers/v2', 2, '2024-02-01', '2025-10-01', 2, "
+      "'2025-11-01', NULL, '2024-02-01', '2025-10-01'), "
+      "('msk', 'k3', 'libraries/msk/volunteers/v3', 2, '2025-02-01', '2025-10-01', 0, "
+      "'2025-11-01', '2026-01-05', '2025-02-01', '2026-01-05')");
+  Sql("INSERT INTO destructions (library_id, id, subject, reason, destroy_time, destroyed_by, "
+      "overdue, create_time, update_time) VALUES "
+      "('msk', 'z1', 'libraries/msk/volunteers/v9', 1, '2025-06-01', 'system', TRUE, "
+      "'2025-06-01', '2025-06-01'), "
+      "('msk', 'z2', 'libraries/msk/volunteers/v8', 2, '2025-12-31 21:30:00', 'system', FALSE, "
+      "'2025-12-31', '2025-12-31')");
+  const Collected c = Run(Year2025());
+  EXPECT_EQ(Get(c, "msk", "volunteers.registered"), 3);
+  EXPECT_EQ(Get(c, "msk", "volunteers.new"), 2);
+  EXPECT_EQ(Get(c, "msk", "volunteers.new_minors"), 0) << "v2, the minor, came in 2024";
+  EXPECT_EQ(Get(c, "msk", "volunteers.active"), 2) << "v1 (net 90) and v2; v3's are deleted";
+  EXPECT_EQ(Get(c, "msk", "volunteers.active_minors"), 1);
+  EXPECT_EQ(Get(c, "msk", "volunteers.active_under_14"), 1) << "13 at the end of 2025";
+  EXPECT_EQ(Get(c, "msk", "hours.approved_minutes"), 135) << "120 - 30 + 45";
+  EXPECT_EQ(Get(c, "msk", "hours.by_month.2025-04"), -30) << "a correction in its own month";
+  EXPECT_EQ(Get(c, "msk", "hours.by_project.libraries/msk/projects/p"), 90);
+  EXPECT_EQ(Get(c, "msk", "hours.by_project.none"), 45);
+  EXPECT_EQ(Get(c, "msk", "hours.by_project_month.none.2025-05"), 45);
+  EXPECT_EQ(c.project_titles.at("libraries/msk/projects/p"), "Громкие чтения");
+  EXPECT_EQ(Get(c, "msk", "consents.given"), 2);
+  EXPECT_EQ(Get(c, "msk", "consents.withdrawn"), 2);
+  EXPECT_EQ(Get(c, "msk", "consents.withdrawn_by_erasure"), 1);
+  EXPECT_EQ(Get(c, "msk", "destructions.overdue_at_end"), 2)
+      << "k2 never destroyed, k3 destroyed after the end";
+  EXPECT_EQ(Get(c, "msk", "destructions.done"), 1) << "z2 was 1 January in Moscow";
+  EXPECT_EQ(Get(c, "msk", "destructions.done.by_reason.CONSENT_WITHDRAWN"), 1);
+  EXPECT_EQ(Get(c, "msk", "destructions.done_late"), 1);
+}
+
+}  // namespace
+}  // namespace allies::storage::network_review
