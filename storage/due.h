@@ -29,7 +29,7 @@ SqlClause TermsExpiringWithin(int days);
 SqlClause ActionItemsOverdue();
 // SQL (over the action item row `alias`) of one overdue on `day` (an SQL date): due before it,
 // created by then, and still OPEN then (open now, or closed after it). ActionItemsOverdue is
-// this with today.
+// this with today (in a form its index serves).
 std::string ActionItemOverdueOnSql(absl::string_view alias, absl::string_view day);
 // Withdrawn consents whose subject's data is still held and whose destroy_due comes within
 // `days` (0: due now or overdue).

@@ -22,13 +22,13 @@ std::string GovernanceMeetingsHeldSql(const std::string& prefix, const std::stri
 }
 
 std::string GovernanceMeetingsRequiredSql(const std::string& from, const std::string& to) {
-  // The share of the year the body has existed by `to` (from `from`, or from its
-  // establishment, or its creation, when later), times the meetings a year it must hold.
+  // The share of a year (the year from `from`) the body has existed by `to` (from `from`, or
+  // from its establishment, or its creation, when later), times the meetings a year it must
+  // hold. (From 1 January, a year's length is that year's number of days.)
   return absl::StrCat(
       "FLOOR(COALESCE(JSON_VALUE(t.rules, '$.meetings_per_year'), 0) * GREATEST(0, DATEDIFF(", to,
-      ", GREATEST(", from,
-      ", COALESCE(t.established_date, DATE(t.create_time)))) + 1) / DAYOFYEAR(", from,
-      " + INTERVAL 1 YEAR - INTERVAL 1 DAY))");
+      ", GREATEST(", from, ", COALESCE(t.established_date, DATE(t.create_time)))) + 1) / DATEDIFF(",
+      from, " + INTERVAL 1 YEAR, ", from, "))");
 }
 
 namespace {

@@ -25,7 +25,7 @@ const GovernanceTables& ReaderCouncilTables();
 // SQL shared by the bodies' computed fields (over today) and the network review (over a
 // period): a member row "m" in office on `day`; the meetings a body row "t" of the family
 // `prefix` held from `from` to `to` (days, both included); the meetings its rules require from
-// `from` (the first day of a year) to `to`.
+// `from` to `to` (the share of the year from `from` that has passed, times meetings_per_year).
 std::string GovernanceInOfficeSql(const std::string& day);
 std::string GovernanceMeetingsHeldSql(const std::string& prefix, const std::string& from,
                                       const std::string& to);

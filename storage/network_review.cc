@@ -54,9 +54,16 @@ class Binder {
     }
     s << ")";
   }
+  enum class Which { kBegin, kEnd, kAtEnd };
   // The instant the period begins (or ends) at for the row's library (`library_column`).
   void Instant(Stmt& s, absl::string_view library_column, bool begin) const {
-    auto value = [&](const Frame::Instants& in) { return begin ? in.begin : in.end; };
+    Instant(s, library_column, begin ? Which::kBegin : Which::kEnd);
+  }
+  // The same for any of its instants.
+  void Instant(Stmt& s, absl::string_view library_column, Which which) const {
+    auto value = [&](const Frame::Instants& in) {
+      return which == Which::kBegin ? in.begin : which == Which::kEnd ? in.end : in.at_end;
+    };
     if (frame_.instants.size() == 1) {
       s.Bind(value(frame_.instants[0]));
       return;
@@ -204,11 +211,12 @@ void Partners(Collector& c) {
 void Agreements(Collector& c) {
   const Binder& b = c.bind();
   // When a TERMINATED agreement was terminated: its TERMINATE entry in the activity log.
-  // (Looked up for TERMINATED rows only.)
+  // (Looked up for TERMINATED rows only. One without its entry, as imported data may be, was
+  // terminated when it last changed: a terminated agreement changes no more.)
   const std::string terminated_at =
-      "(CASE WHEN t.state = 4 THEN (SELECT MIN(a.create_time) FROM activities a WHERE "
+      "(CASE WHEN t.state = 4 THEN COALESCE((SELECT MIN(a.create_time) FROM activities a WHERE "
       "a.resource = CONCAT('libraries/', t.library_id, '/agreements/', t.id) AND a.kind = 1 AND "
-      "a.verb = 'TERMINATE') END)";
+      "a.verb = 'TERMINATE'), t.update_time) END)";
   Stmt s;
   s << "SELECT t.library_id, t.kind, COALESCE(SUM(" << AgreementInForceOnSql("@review_at_end")
     << " AND NOT (t.state = 4 AND COALESCE(" << terminated_at << " < ";
@@ -343,7 +351,9 @@ void Hours(Collector& c) {
 void Signups(Collector& c) {
   const Binder& b = c.bind();
   Stmt s;
-  s << "SELECT t.library_id, t.state, COUNT(*), COALESCE(SUM(t.party_size), 0) FROM signups t "
+  // Places: those of the sign-ups that held one (CONFIRMED, COMPLETED, NO_SHOW).
+  s << "SELECT t.library_id, t.state, COUNT(*), COALESCE(SUM(IF(t.state IN (2, 4, 5), "
+       "t.party_size, 0)), 0) FROM signups t "
        "JOIN shifts sh ON sh.library_id = t.library_id AND sh.project_id = t.project_id AND "
        "sh.id = t.shift_id WHERE ";
   b.Libraries(s, "t.library_id");
@@ -433,7 +443,7 @@ void Consents(Collector& c) {
   {
     // The condition names the instant more than once: its arguments go in once per use.
     Stmt end;
-    b.Instant(end, "t.library_id", false);
+    b.Instant(end, "t.library_id", Binder::Which::kAtEnd);
     const std::string overdue = ConsentDestructionOverdueOnSql(end.sql);
     s << overdue;
     const size_t uses = static_cast<size_t>(std::count(overdue.begin(), overdue.end(), '?')) /
@@ -574,13 +584,9 @@ absl::StatusOr<Collected> Collect(Session& session, const Frame& frame) {
     return absl::OkStatus();
   });
   if (!ok.ok()) {
-    // Leaves no transaction open on a connection going back to the pool.
-    session
-        .Run([&]() -> absl::Status {
-          session.Rollback();
-          return absl::OkStatus();
-        })
-        .IgnoreError();
+    // The connection may be left inside the snapshot, or with its next transaction's
+    // isolation level set: it does not go back to the pool.
+    session.MarkBroken();
     return ok;
   }
   return out;

@@ -47,6 +47,9 @@ struct Frame {
     std::vector<std::string> libraries;
     absl::Time begin;
     absl::Time end;
+    // The end of the day "at the end" (at_end + 1 at 00:00), but never after now: what is
+    // overdue at the end of a period not over yet is overdue now.
+    absl::Time at_end;
     std::string zone;
   };
   std::vector<Instants> instants;

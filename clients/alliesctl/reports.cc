@@ -56,8 +56,11 @@ int PrintReview(Invocation& inv, const v1::NetworkReview& review,
 std::vector<FlagSpec> YearFlag() { return {{"year", '\0', true, "YEAR", "the calendar year"}}; }
 
 std::string StateTitle(const v1::Report& r) {
-  return absl::StrCat("Годовой отчёт ", r.year(),
-                      r.state() == v1::Report::APPROVED ? " (утверждён)" : " (черновик)");
+  if (r.state() != v1::Report::APPROVED) {
+    return absl::StrCat("Годовой отчёт ", r.year(), " (черновик)");
+  }
+  return absl::StrCat("Годовой отчёт ", r.year(), " (утверждён ", FormatTimestamp(r.approve_time()),
+                      ", ", r.approver(), ")");
 }
 
 const Columns<v1::Report>& ReportColumns() {
@@ -107,6 +110,9 @@ void RegisterReportCommands(CommandRegistry* registry) {
       if (!d.ok()) return inv.UsageError(d.status().message());
       *(std::string(flag) == "from" ? request.mutable_start_date() : request.mutable_end_date()) =
           *d;
+    }
+    if (request.year() == 0 && request.has_start_date() != request.has_end_date()) {
+      return inv.UsageError("--from and --to go together");
     }
     if (request.year() == 0 && !request.has_start_date()) {
       return inv.UsageError("give --year YEAR, or --from DATE --to DATE");

@@ -73,7 +73,7 @@ std::map<std::string, const v1::Figure*> ByKey(
 
 std::string EntryName(const v1::LibraryFigures& e) {
   std::string name = e.display_name().empty() ? e.library() : e.display_name();
-  if (e.extent() == v1::LibraryFigures::OWN) absl::StrAppend(&name, " (своя сеть без филиалов)");
+  if (e.extent() == v1::LibraryFigures::OWN) absl::StrAppend(&name, " (только собственные данные)");
   if (e.extent() == v1::LibraryFigures::SUBTREE && e.library_count() > 1) {
     absl::StrAppend(&name, " (", e.library_count(), " библ.)");
   }
@@ -120,7 +120,8 @@ std::string BarChart(const std::string& title,
                                  kLabel + kBar + 120, "\" height=\"", height, "\">");
   int y = 5;
   for (const auto& [label, value] : bars) {
-    const int width = max > 0 ? static_cast<int>(value / max * kBar) : 0;
+    // A month's net may be negative (corrections): its bar is empty, its number shown.
+    const int width = max > 0 && value > 0 ? static_cast<int>(value / max * kBar) : 0;
     const std::string shown =
         unit == "ч" ? absl::StrFormat("%.1f", value) : absl::StrCat(static_cast<int64_t>(value));
     absl::StrAppend(&svg, "<text x=\"", kLabel - 6, "\" y=\"", y + 15, "\" text-anchor=\"end\">",
@@ -204,8 +205,7 @@ std::string ReviewCsv(const v1::NetworkReview& review) {
   Table t{{"section", "key", "label", "query", "whole"}, {}};
   std::vector<std::map<std::string, const v1::Figure*>> entries;
   for (const v1::LibraryFigures& e : review.libraries()) {
-    t.headers.push_back(
-        absl::StrCat(e.library(), e.extent() == v1::LibraryFigures::OWN ? " (own)" : ""));
+    t.headers.push_back(EntryName(e));
     entries.push_back(ByKey(e.figures()));
   }
   for (const v1::Figure& f : review.figures()) {
@@ -236,7 +236,7 @@ std::string ReviewHtml(const v1::NetworkReview& review, const std::string& title
       Escape(review.parent()), "</code>). Период: ", Date(review.start_date()), " — ",
       Date(review.end_date()), ", состояние на ", Date(review.at_date()),
       ". Библиотек в сети: <span id=\"library-count\">", review.library_count(),
-      "</span>. Построен: ", review.build_time().seconds() > 0 ? "" : "—", "</p>\n");
+      "</span>. Построен: ", Escape(FormatTimestamp(review.build_time())), "</p>\n");
   // Charts: hours by month, partners by kind.
   std::vector<std::pair<std::string, double>> months, kinds;
   for (const v1::Figure& f : review.figures()) {

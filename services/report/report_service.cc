@@ -39,12 +39,19 @@ ReportService::ReportService(const server::ServiceDeps& deps)
     return BuildNetworkReview(c, r, out);
   });
   Unary(&Async::RequestGetReport, [this](const api::Call& c, const auto& r, auto* out) {
-    return reports_.Get(c, r.name(), out);
+    absl::Status ok = reports_.Get(c, r.name(), out);
+    if (r.view() == v1::REPORT_VIEW_BASIC) out->clear_review();
+    return ok;
   });
   Unary(&Async::RequestListReports, [this](const api::Call& c, const auto& r, auto* out) {
     ListArgs args = ListArgs::Of("ListReports", r);
     args.default_order = "year desc";
-    return reports_.List(c, args, out->mutable_reports(), out->mutable_next_page_token());
+    absl::Status ok =
+        reports_.List(c, args, out->mutable_reports(), out->mutable_next_page_token());
+    if (r.view() != v1::REPORT_VIEW_FULL) {
+      for (v1::Report& report : *out->mutable_reports()) report.clear_review();
+    }
+    return ok;
   });
   Unary(&Async::RequestBuildReport,
         [this](const api::Call& c, const auto& r, auto* out) { return BuildReport(c, r, out); });
@@ -120,6 +127,20 @@ absl::Status ReportService::BuildReport(const api::Call& call, const v1::BuildRe
         return std::vector<std::string>{"review"};
       },
       report);
+  if (api::ErrorReason(ok) == "REPORT_STATE") {
+    // Approved between the read above and the write: answered as an approved report is.
+    v1::Report approved;
+    absl::Status again = reports_.Get(call, r.name(), &approved);
+    if (!again.ok()) return again;
+    out->Clear();
+    for (v1::FigureChange& c : review::Differences(approved.review(), *built)) {
+      *out->add_changes() = std::move(c);
+    }
+    *out->mutable_report() = std::move(approved);
+    *out->mutable_current() = *std::move(built);
+    out->set_stored(false);
+    return absl::OkStatus();
+  }
   out->set_stored(ok.ok());
   return ok;
 }

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -56,11 +58,11 @@ const std::map<std::string, std::string>& Labels() {
       {"volunteers.active", "Активные волонтёры (с подтверждёнными часами)"},
       {"volunteers.active_minors", "Активные волонтёры до 18 лет"},
       {"volunteers.active_under_14", "Активные волонтёры до 14 лет"},
-      {"hours.approved_minutes", "Подтверждённые часы волонтёров, минут"},
+      {"hours.approved_minutes", "Подтверждённое время работы волонтёров"},
       {"hours.entries", "Записи о подтверждённых часах"},
-      {"hours.by_month", "Подтверждённые минуты по месяцам"},
-      {"hours.by_project", "Подтверждённые минуты по проектам"},
-      {"hours.by_project_month", "Подтверждённые минуты по проектам и месяцам"},
+      {"hours.by_month", "Подтверждённое время по месяцам"},
+      {"hours.by_project", "Подтверждённое время по проектам"},
+      {"hours.by_project_month", "Подтверждённое время по проектам и месяцам"},
       {"signups.total", "Записи на смены в периоде"},
       {"signups.places", "Места, занятые записями"},
       {"signups.by_state", "Записи на смены по состоянию"},
@@ -262,6 +264,30 @@ std::string LabelOf(const std::string& key,
 
 // ---------------------------------------------------------------------------------------------
 
+// The query that counts a key no row gave (a zero), by the longest prefix that names it.
+std::string QueryOf(const std::string& key) {
+  static const auto* queries = new std::vector<std::pair<std::string, std::string>>{
+      {"partners.by_support_form.", "partners.support_forms@1"},
+      {"partners.", "partners@1"},
+      {"agreements.value_signed.", "agreements.value@1"},
+      {"agreements.", "agreements@1"},
+      {"volunteers.active", "volunteers.active@1"},
+      {"volunteers.", "volunteers@1"},
+      {"hours.", "hours@1"},
+      {"signups.", "signups@1"},
+      {"governance.reader_councils.", "governance.reader_councils@1"},
+      {"governance.", "governance.supervisory_boards@1"},
+      {"consents.", "consents@1"},
+      {"destructions.overdue_at_end", "consents@1"},
+      {"destructions.", "destructions@1"},
+      {"interactions.", "interactions@1"},
+  };
+  for (const auto& [prefix, query] : *queries) {
+    if (absl::StartsWith(key, prefix)) return query;
+  }
+  return "";
+}
+
 bool IsMoney(const std::string& key) { return absl::StartsWith(key, "agreements.value_signed."); }
 
 void SetValue(const std::string& key, absl::int128 value, v1::Figure* f) {
@@ -310,18 +336,7 @@ void Fill(const Sums& sums, const std::vector<std::string>& fixed,
     auto it = sums.find(key);
     SetValue(key, it == sums.end() ? absl::int128(0) : it->second, f);
     auto q = c.key_query.find(key);
-    if (q != c.key_query.end()) {
-      f->set_query(q->second);
-    } else {
-      // A key no row gave: the query that counts it, by its section.
-      const std::string section = key.substr(0, key.find('.'));
-      for (const nr::QueryRun& run : c.queries) {
-        if (absl::StartsWith(run.id, section)) {
-          f->set_query(run.id);
-          break;
-        }
-      }
-    }
+    f->set_query(q != c.key_query.end() ? q->second : QueryOf(key));
   };
   for (const std::string& key : fixed) emit(key);
   for (const std::string& month : months) emit("hours.by_month." + month);
@@ -329,6 +344,14 @@ void Fill(const Sums& sums, const std::vector<std::string>& fixed,
     if (!projects && absl::StartsWith(key, "hours.by_project")) continue;
     emit(key);
   }
+}
+
+// The statement with its lists of bound libraries (and the CASE over time zones) written as
+// one: what the query is, whatever network it ran over.
+std::string Canonical(const std::string& sql) {
+  static const std::regex kCase(R"(\(CASE( WHEN [a-z_.]+ IN \(\?[^)]*\) THEN \?)+ END\))");
+  static const std::regex kList(R"(\?(, \?)+)");
+  return std::regex_replace(std::regex_replace(sql, kCase, "?"), kList, "?");
 }
 
 std::string Sha256Hex(const std::string& text) {
@@ -424,11 +447,12 @@ absl::StatusOr<Period> PeriodOf(int32_t year, const google::type::Date& start,
     }
     return true;
   };
-  const bool ok_start = valid(start, "start_date");
-  const bool ok_end = valid(end, "end_date");
+  if (start.year() == 0) v.Add("start_date", "is required with end_date");
+  if (end.year() == 0) v.Add("end_date", "is required with start_date");
   if (!v.empty()) return v.ToStatus();
-  (void)ok_start;
-  (void)ok_end;
+  valid(start, "start_date");
+  valid(end, "end_date");
+  if (!v.empty()) return v.ToStatus();
   p.start = ToCivilDay(start);
   p.end = ToCivilDay(end);
   if (p.end < p.start) return api::InvalidField("end_date", "must not be before start_date");
@@ -459,9 +483,10 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
       [&](storage::Session& s) -> absl::Status {
         absl::Status in_scope = storage::scope::Check(s, call.principal(), library, parent);
         if (!in_scope.ok()) return in_scope;
-        // A library closed before the period began has nothing to report.
+        // A library closed before the period began has nothing to report (no zone's day
+        // begins more than 14 hours before UTC's).
         auto subtree = nr::Subtree(
-            s, library, absl::FromCivil(period.start, absl::UTCTimeZone()) - absl::Hours(24));
+            s, library, absl::FromCivil(period.start, absl::UTCTimeZone()) - absl::Hours(14));
         if (subtree.status().code() == absl::StatusCode::kNotFound) {
           return api::Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
                             absl::StrCat(parent, " does not exist"), {{"resource", parent}});
@@ -483,6 +508,7 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
           in.zone = zone_name;
           in.begin = absl::FromCivil(period.start, zone);
           in.end = absl::FromCivil(period.end + 1, zone);
+          in.at_end = std::min(absl::FromCivil(frame.at_end + 1, zone), now);
           in.libraries.push_back(l.id);
         }
         frame.instants.clear();
@@ -551,23 +577,32 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
     e->set_display_name(l.display_name);
     e->set_extent(extent);
     e->set_library_count(count);
-    e->set_deleted(l.delete_time.has_value());
+    // Closed within the period (one closed later was open all through it).
+    e->set_deleted(l.delete_time.has_value() &&
+                   *l.delete_time < absl::FromCivil(period.end + 1, absl::UTCTimeZone()));
     Fill(sums, fixed, months, /*projects=*/false, /*labels=*/false, collected,
          e->mutable_figures());
   };
   entry(libraries.front(), v1::LibraryFigures::OWN, 1, own);
+  // The children by name, as a reader looks them up.
+  std::vector<const nr::Library*> direct;
   for (const nr::Library& l : libraries) {
-    if (l.parent_id != library || l.id == library) continue;
+    if (l.parent_id == library && l.id != library) direct.push_back(&l);
+  }
+  std::sort(direct.begin(), direct.end(), [](const nr::Library* a, const nr::Library* b) {
+    return std::tie(a->display_name, a->id) < std::tie(b->display_name, b->id);
+  });
+  for (const nr::Library* l : direct) {
     static const Sums kNone;
-    auto it = children.find(l.id);
-    entry(l, v1::LibraryFigures::SUBTREE, child_count[l.id],
+    auto it = children.find(l->id);
+    entry(*l, v1::LibraryFigures::SUBTREE, child_count[l->id],
           it == children.end() ? kNone : it->second);
   }
   for (const nr::QueryRun& q : collected.queries) {
     v1::ReviewQuery* out = review.add_queries();
     out->set_id(q.id);
     out->set_description(q.description);
-    out->set_sql_sha256(Sha256Hex(q.sql));
+    out->set_sql_sha256(Sha256Hex(Canonical(q.sql)));
     for (const std::string& f : q.filters) out->add_filters(f);
   }
   for (const TemplateRow& row : template_rows) {

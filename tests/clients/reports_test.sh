@@ -63,7 +63,7 @@ contains "$tmp/out" "is APPROVED and stays as it is" "an approved report is not 
 contains "$tmp/out" "partners.total" "the difference is listed"
 expect 0 "the report as kept, in html" -- "$ctl" reports get oblast --year "$year" -o html
 contains "$tmp/out" 'data-key="partners.total">3<' "the approved figures"
-contains "$tmp/out" "(утверждён)" "titled as approved"
+contains "$tmp/out" "<h1>Годовой отчёт $year (утверждён " "titled as approved, with when and by whom"
 expect 0 "list reports" -- "$ctl" reports list oblast
 contains "$tmp/out" "libraries/oblast/reports/$year" "listed"
 

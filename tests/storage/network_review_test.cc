@@ -45,20 +45,30 @@ class NetworkReviewTest : public ::testing::Test {
     TestDatabase::Shared().Sql(statement, config_.database);
   }
 
-  Frame Year2025() {
+  // The frame of the days start..end for the three libraries, read "at the end" on at_end
+  // (its end instant never after `now`), as services/report/review.cc makes it.
+  static Frame Days(absl::CivilDay start, absl::CivilDay end, absl::CivilDay at_end,
+                    absl::Time now = absl::InfiniteFuture()) {
     Frame f;
     f.libraries = {"root", "msk", "vlad"};
-    f.start = absl::CivilDay(2025, 1, 1);
-    f.end = absl::CivilDay(2025, 12, 31);
-    f.at_end = f.end;
+    f.start = start;
+    f.end = end;
+    f.at_end = at_end;
     for (const auto& [lib, zone_name] : std::vector<std::pair<std::string, std::string>>{
              {"root", "UTC"}, {"msk", "Europe/Moscow"}, {"vlad", "Asia/Vladivostok"}}) {
       absl::TimeZone zone;
       EXPECT_TRUE(absl::LoadTimeZone(zone_name, &zone));
-      f.instants.push_back(
-          {{lib}, absl::FromCivil(f.start, zone), absl::FromCivil(f.end + 1, zone), zone_name});
+      f.instants.push_back({{lib},
+                            absl::FromCivil(f.start, zone),
+                            absl::FromCivil(f.end + 1, zone),
+                            std::min(absl::FromCivil(f.at_end + 1, zone), now),
+                            zone_name});
     }
     return f;
+  }
+  static Frame Year2025() {
+    return Days(absl::CivilDay(2025, 1, 1), absl::CivilDay(2025, 12, 31),
+                absl::CivilDay(2025, 12, 31));
   }
 
   Collected Run(const Frame& frame) {
@@ -276,6 +286,92 @@ TEST_F(NetworkReviewTest, VolunteersHoursAndTheConsentLedger) {
   EXPECT_EQ(Get(c, "msk", "destructions.done"), 1) << "z2 was 1 January in Moscow";
   EXPECT_EQ(Get(c, "msk", "destructions.done.by_reason.CONSENT_WITHDRAWN"), 1);
   EXPECT_EQ(Get(c, "msk", "destructions.done_late"), 1);
+}
+
+TEST_F(NetworkReviewTest, MeetingsRequiredOverAPeriodNotStartingInJanuary) {
+  Sql("INSERT INTO reader_councils (library_id, id, display_name, description, rules, "
+      "seat_count, established_date, create_time, update_time) VALUES "
+      "('root', 'c', 'Совет', '', '{\"meetings_per_year\":4}', 5, '2024-01-01', '2024-01-01', "
+      "'2024-01-01')");
+  // A school year: a whole year's share of the meetings, not 4 * 365 / DAYOFYEAR(31 August).
+  const Collected school = Run(
+      Days(absl::CivilDay(2025, 9, 1), absl::CivilDay(2026, 8, 31), absl::CivilDay(2026, 8, 31)));
+  EXPECT_EQ(Get(school, "root", "governance.reader_councils.meetings_required"), 4);
+  const Collected feb = Run(
+      Days(absl::CivilDay(2025, 2, 1), absl::CivilDay(2026, 1, 31), absl::CivilDay(2026, 1, 31)));
+  EXPECT_EQ(Get(feb, "root", "governance.reader_councils.meetings_required"), 4);
+  // Half of it: half the meetings (rounded down).
+  const Collected half = Run(
+      Days(absl::CivilDay(2025, 1, 1), absl::CivilDay(2025, 12, 31), absl::CivilDay(2025, 7, 2)));
+  EXPECT_EQ(Get(half, "root", "governance.reader_councils.meetings_required"), 2);
+}
+
+TEST_F(NetworkReviewTest, WhatIsOverdueInAPeriodNotOverIsOverdueNow) {
+  // Withdrawn yesterday, due for destruction in three weeks: not overdue in this year's review,
+  // though its due time comes before the year's end.
+  const absl::Time now = absl::Now();
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  const std::string due = ToSqlDatetime(now + absl::Hours(24 * 21));
+  const std::string past_due = ToSqlDatetime(now - absl::Hours(24));
+  Sql(absl::StrCat(
+      "INSERT INTO consents (library_id, id, subject, state, given_time, withdraw_time, "
+      "withdrawal_channel, destroy_due, create_time, update_time) VALUES "
+      "('root', 'k1', 'libraries/root/volunteers/v1', 2, '2020-01-01', '",
+      ToSqlDatetime(now - absl::Hours(24)), "', 2, '", due,
+      "', '2020-01-01', '2020-01-01'), "
+      "('root', 'k2', 'libraries/root/volunteers/v2', 2, '2020-01-01', '2020-01-01', 2, '",
+      past_due, "', '2020-01-01', '2020-01-01')"));
+  const Collected c = Run(
+      Days(absl::CivilDay(today.year(), 1, 1), absl::CivilDay(today.year(), 12, 31), today, now));
+  EXPECT_EQ(Get(c, "root", "destructions.overdue_at_end"), 1) << "k2 only";
+}
+
+TEST_F(NetworkReviewTest, SignupsByTheirShiftsLocalDayAndInteractionsByKind) {
+  Sql("INSERT INTO shifts (library_id, project_id, id, start_time, capacity, waitlist_mode, "
+      "notes, create_time, update_time, delete_time) VALUES "
+      "('msk', 'p', 's1', '2025-06-01 10:00:00', 10, 1, '', '2025-05-01', '2025-05-01', NULL), "
+      "('msk', 'p', 's2', '2025-12-31 21:30:00', 10, 1, '', '2025-05-01', '2025-05-01', NULL), "
+      "('msk', 'p', 's3', '2025-06-02 10:00:00', 10, 1, '', '2025-05-01', '2025-05-01', "
+      "'2025-05-02')");
+  Sql("INSERT INTO signups (library_id, project_id, shift_id, id, volunteer, party_size, "
+      "source, state, create_time, update_time) VALUES "
+      "('msk', 'p', 's1', 'u1', 'libraries/msk/volunteers/a', 2, 1, 4, '2025-05-01', "
+      "'2025-05-01'), "
+      "('msk', 'p', 's1', 'u2', 'libraries/msk/volunteers/b', 1, 1, 5, '2025-05-01', "
+      "'2025-05-01'), "
+      "('msk', 'p', 's1', 'u3', 'libraries/msk/volunteers/c', 3, 1, 6, '2025-05-01', "
+      "'2025-05-01'), "
+      "('msk', 'p', 's1', 'u4', 'libraries/msk/volunteers/d', 1, 1, 3, '2025-05-01', "
+      "'2025-05-01'), "
+      "('msk', 'p', 's2', 'u5', 'libraries/msk/volunteers/a', 1, 1, 2, '2025-05-01', "
+      "'2025-05-01'), "
+      "('msk', 'p', 's3', 'u6', 'libraries/msk/volunteers/a', 1, 1, 2, '2025-05-01', "
+      "'2025-05-01')");
+  Sql("INSERT INTO activities (id, library_id, kind, verb, resource, description, "
+      "occurred_time, create_time, update_time, delete_time) VALUES "
+      "('a1', 'msk', 2, '', '', 'Встреча', '2025-03-01 10:00:00', '2025-03-01', '2025-03-01', "
+      "NULL), "
+      "('a2', 'msk', 3, '', '', 'Звонок', '2025-03-02 10:00:00', '2025-03-02', '2025-03-02', "
+      "NULL), "
+      "('a3', 'msk', 3, '', '', 'Удалён', '2025-03-03 10:00:00', '2025-03-03', '2025-03-03', "
+      "'2025-03-04'), "
+      "('a4', 'msk', 1, 'CREATE', 'libraries/msk/partners/x', '', '2025-03-03 10:00:00', "
+      "'2025-03-03', '2025-03-03', NULL), "
+      "('a5', 'msk', 6, '', '', 'Новый год', '2025-12-31 22:00:00', '2025-12-31', '2025-12-31', "
+      "NULL)");
+  Sql("INSERT INTO resource_values (library_id, collection, owner_id, field, position, value) "
+      "VALUES ('msk', 'activities', 'a1', 'related', 0, 'libraries/msk/partners/x'), "
+      "('msk', 'activities', 'a2', 'related', 0, 'libraries/msk/volunteers/a')");
+  const Collected c = Run(Year2025());
+  EXPECT_EQ(Get(c, "msk", "signups.total"), 4) << "s1's four; s2 is 2026 in Moscow, s3 deleted";
+  EXPECT_EQ(Get(c, "msk", "signups.by_state.COMPLETED"), 1);
+  EXPECT_EQ(Get(c, "msk", "signups.by_state.NO_SHOW"), 1);
+  EXPECT_EQ(Get(c, "msk", "signups.by_state.CANCELED"), 1);
+  EXPECT_EQ(Get(c, "msk", "signups.places"), 3) << "the completed 2 and the no-show's 1";
+  EXPECT_EQ(Get(c, "msk", "interactions.total"), 2) << "not deleted, not SYSTEM, not 2026";
+  EXPECT_EQ(Get(c, "msk", "interactions.by_kind.MEETING"), 1);
+  EXPECT_EQ(Get(c, "msk", "interactions.by_kind.CALL"), 1);
+  EXPECT_EQ(Get(c, "msk", "interactions.with_partners"), 1);
 }
 
 }  // namespace
