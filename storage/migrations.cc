@@ -1,18 +1,87 @@
 #include "storage/migrations.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "api/errors.h"
 #include "storage/pool.h"
+#include "storage/sql_error.h"
 
 namespace allies::storage {
 namespace {
 
 constexpr int kLockTimeoutSeconds = 120;
+// How long a lease lasts unless renewed (it is renewed before every statement): a migrator
+// that died is taken over this long after its last renewal.
+constexpr int kLeaseSeconds = 300;
+
+// The migration lease: a row every migrator writes, so that on a multi-writer Galera cluster,
+// where GET_LOCK is per node, the cluster's certification decides between two migrators on
+// two nodes (one of two conflicting commits fails with 1213) as row locks do on one server.
+// `holder` takes it when it is free, expired or already its own; false when another holds it.
+bool TryTakeLease(Session& session, const std::string& holder) {
+  try {
+    session.Begin();
+    auto rs = session.Query(
+        "SELECT holder, expire_time > UTC_TIMESTAMP(6) FROM schema_lease WHERE name = "
+        "'migrations' FOR UPDATE");
+    bool taken = false;
+    if (!rs->next()) {
+      session.Execute(
+          "INSERT INTO schema_lease (name, holder, expire_time) VALUES ('migrations', ?, "
+          "UTC_TIMESTAMP(6) + INTERVAL ? SECOND)",
+          holder, kLeaseSeconds);
+      taken = true;
+    } else if (GetString(*rs, 1) == holder || !rs->getBoolean(2)) {
+      session.Execute(
+          "UPDATE schema_lease SET holder = ?, expire_time = UTC_TIMESTAMP(6) + INTERVAL ? "
+          "SECOND WHERE name = 'migrations'",
+          holder, kLeaseSeconds);
+      taken = true;
+    }
+    rs.reset();
+    if (taken) {
+      session.Commit();
+    } else {
+      session.Rollback();
+    }
+    return taken;
+  } catch (const sql::SQLException& e) {
+    // Another migrator's row won (a duplicate key, or the cluster's certification: 1213).
+    if (e.getErrorCode() != kErDupEntry && !IsRetryableError(e.getErrorCode())) throw;
+    session.Rollback();
+    return false;
+  }
+}
+
+// Renews the lease before a statement; FAILED_PRECONDITION when it was lost (expired and taken).
+absl::Status RenewLease(Session& session, const std::string& holder) {
+  const uint64_t renewed = session.Execute(
+      "UPDATE schema_lease SET expire_time = UTC_TIMESTAMP(6) + INTERVAL ? SECOND WHERE name = "
+      "'migrations' AND holder = ?",
+      kLeaseSeconds, holder);
+  if (renewed == 0) {
+    return api::Error(absl::StatusCode::kAborted, "MIGRATION_LEASE_LOST",
+                      absl::StrCat("the migration lease of ", holder,
+                                   " expired and was taken by another migrator"));
+  }
+  return absl::OkStatus();
+}
+
+// Who takes the lease: this host, process and migrator (one per ApplyMigrations call).
+std::string LeaseHolder() {
+  static std::atomic<int> migrators{0};
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  return absl::StrCat(host, ":", getpid(), ":", ++migrators);
+}
 
 }  // namespace
 
@@ -53,11 +122,25 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
   if (!connected.ok()) return connected.status();
   Session& session = **connected;
   MigrationResult result;
+  const std::string holder = LeaseHolder();
   absl::Status status = session.Run([&]() -> absl::Status {
-    auto lock = session.Query("SELECT GET_LOCK('allies.migrations', ?)", kLockTimeoutSeconds);
-    if (!lock->next() || lock->isNull(1) || lock->getInt(1) != 1) {
-      return api::Error(absl::StatusCode::kUnavailable, "MIGRATION_LOCK_TIMEOUT",
-                        "another process holds the migration lock");
+    session.ExecuteDirect(
+        "CREATE TABLE IF NOT EXISTS schema_lease ("
+        " name VARCHAR(64) NOT NULL PRIMARY KEY,"
+        " holder VARCHAR(300) NOT NULL,"
+        " expire_time DATETIME(6) NOT NULL"
+        ") ENGINE = InnoDB DEFAULT CHARSET = utf8mb4");
+    const absl::Time give_up = absl::Now() + absl::Seconds(kLockTimeoutSeconds);
+    bool said = false;
+    while (!TryTakeLease(session, holder)) {
+      if (absl::Now() > give_up) {
+        return api::Error(absl::StatusCode::kUnavailable, "MIGRATION_LOCK_TIMEOUT",
+                          absl::StrCat("another migrator has held the migration lease for ",
+                                       kLockTimeoutSeconds, " s (schema_lease)"));
+      }
+      if (!said) say("waiting for another migrator (the migration lease, schema_lease)");
+      said = true;
+      absl::SleepFor(absl::Milliseconds(250));
     }
     session.ExecuteDirect(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -75,8 +158,12 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
       if (done.count(m.version)) continue;
       say(absl::StrCat("applying ", m.name));
       for (const std::string& statement : SplitSqlStatements(m.sql)) {
+        absl::Status renewed = RenewLease(session, holder);
+        if (!renewed.ok()) return renewed;
         session.ExecuteDirect(statement);
       }
+      absl::Status renewed = RenewLease(session, holder);
+      if (!renewed.ok()) return renewed;
       session.Execute(
           "INSERT INTO schema_migrations (version, name, applied_time) VALUES (?, ?, ?)", m.version,
           m.name, NowMicros());
@@ -87,9 +174,18 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
                        ", newer than this binary knows (", result.current_version, ")"));
       result.current_version = *done.rbegin();
     }
-    session.Query("SELECT RELEASE_LOCK('allies.migrations')");
     return absl::OkStatus();
   });
+  // The lease is given back, also after a failure (a dead connection's lease expires).
+  if (!session.broken()) {
+    session
+        .Run([&]() -> absl::Status {
+          session.Execute("DELETE FROM schema_lease WHERE name = 'migrations' AND holder = ?",
+                          holder);
+          return absl::OkStatus();
+        })
+        .IgnoreError();
+  }
   if (!status.ok()) return status;
   say(result.applied.empty()
           ? absl::StrCat("schema is up to date at version ", result.current_version)

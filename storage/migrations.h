@@ -1,6 +1,9 @@
 // Schema migrations: numbered SQL files under storage/migrations/, compiled into the binaries,
-// applied in order and recorded in schema_migrations. A named lock (GET_LOCK) serializes
-// concurrent migrators, so running twice, or from two processes at once, is safe.
+// applied in order and recorded in schema_migrations. A lease row (schema_lease) serializes
+// concurrent migrators, so running twice, or from two processes at once, is safe, also on two
+// nodes of a Galera cluster (whose certification decides between two writers of the row, where
+// GET_LOCK would be per node). The lease lasts 5 minutes unless renewed, which happens before
+// every statement; a migrator waits up to 2 minutes for another's.
 //
 // MySQL commits DDL statement by statement, so a migrator that dies halfway leaves a migration
 // partly applied and unrecorded: write every statement so that running it again is harmless

@@ -25,6 +25,10 @@ bool IsConnectionError(int code) {
     case 1053:  // ER_SERVER_SHUTDOWN
     case 1927:  // ER_CONNECTION_KILLED (MariaDB)
     case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT
+    // ER_UNKNOWN_COM_ERROR: a Galera node outside the Primary component ("WSREP has not yet
+    // prepared node for application use") answers every statement so; its connection is of no
+    // use until it rejoins, so it is dropped like a lost one.
+    case 1047:
       return true;
     default:
       // Any other client-side error (2000-2999) leaves the connection in an unknown state.

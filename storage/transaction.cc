@@ -3,6 +3,7 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/errors.h"
 #include "storage/observer.h"
@@ -20,7 +21,7 @@ absl::Duration Backoff(const RetryPolicy& policy, int attempt) {
 }
 
 absl::Status AttemptTransaction(Session& session, absl::FunctionRef<absl::Status(Session&)> fn,
-                                bool& began) {
+                                bool& began, bool& commit_sent) {
   absl::Status status = session.Run([&]() -> absl::Status {
     session.Begin();
     return absl::OkStatus();
@@ -28,12 +29,21 @@ absl::Status AttemptTransaction(Session& session, absl::FunctionRef<absl::Status
   if (!status.ok()) return status;
   began = true;
   status = fn(session);
-  if (status.ok()) {
+  if (status.ok() && !session.broken()) {
+    commit_sent = true;
     status = session.Run([&]() -> absl::Status {
       session.Commit();
       return absl::OkStatus();
     });
     if (status.ok()) return status;
+    if (session.broken()) {
+      // The COMMIT went out and no answer came back: it may have committed or not.
+      return api::Error(
+          absl::StatusCode::kUnavailable, "COMMIT_OUTCOME_UNKNOWN",
+          absl::StrCat("the database connection was lost during COMMIT, so whether the change "
+                       "was made is unknown; retry with the same request_id (",
+                       status.message(), ")"));
+    }
   }
   if (!session.broken()) {
     absl::Status rollback = session.Run([&]() -> absl::Status {
@@ -61,11 +71,19 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Stat
     auto lease = pool.Checkout(policy.deadline);
     if (!lease.ok()) return lease.status();
     bool began = false;
-    status = AttemptTransaction(**lease, fn, began);
+    bool commit_sent = false;
+    status = AttemptTransaction(**lease, fn, began, commit_sent);
     // A connection that died before BEGIN ran nothing: once, try again on a fresh one.
     if (!began && (*lease)->broken() && !replaced_dead_connection) {
       replaced_dead_connection = true;
       --attempt;
+      if (StorageObserver* observer = GetStorageObserver()) observer->OnRetry("CONNECTION_LOST");
+      continue;
+    }
+    // One that died (or whose database node left its cluster) before the COMMIT was sent
+    // changed nothing: the server rolled it back. Run it again on another connection, which
+    // the pool opens afresh (through a proxy: to the node now taking writes).
+    if (began && !commit_sent && (*lease)->broken() && !status.ok()) {
       if (StorageObserver* observer = GetStorageObserver()) observer->OnRetry("CONNECTION_LOST");
       continue;
     }

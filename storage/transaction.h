@@ -26,9 +26,11 @@ inline RetryPolicy Until(absl::Time deadline) {
 
 // Runs fn in one transaction on a pooled session and commits when it returns OK; rolls back
 // otherwise. fn is run again from the start (after a jittered exponential backoff) when it or
-// the commit fails with a deadlock (1213) or lock-wait timeout (1205). A connection lost
-// mid-transaction is UNAVAILABLE and not retried here: the outcome of an interrupted COMMIT is
-// unknown, so the caller (with its request_id) decides.
+// the commit fails with a deadlock (1213) or lock-wait timeout (1205), and on a fresh connection
+// when the connection was lost (or its Galera node left the cluster's Primary component) before
+// the COMMIT was sent, which leaves nothing changed. A connection lost once the COMMIT was sent
+// is UNAVAILABLE, reason COMMIT_OUTCOME_UNKNOWN, and not retried here: the change may have been
+// made, so the caller decides (a retry with the same request_id is safe).
 absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Status(Session&)> fn,
                               const RetryPolicy& policy = {});
 

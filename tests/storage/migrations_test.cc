@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "absl/time/clock.h"
 #include "tests/support/test_database.h"
 
 namespace allies::storage {
@@ -43,6 +44,25 @@ TEST(MigrationsTest, ApplyTwiceIsIdempotent) {
   EXPECT_EQ(second->current_version, AllMigrations().back().version);
   EXPECT_EQ(TestDatabase::Shared().Sql("SELECT COUNT(*) FROM schema_migrations", config.database),
             std::to_string(AllMigrations().size()) + "\n");
+}
+
+TEST(MigrationsTest, TheLeaseIsGivenBackAndAnExpiredOneTakenOver) {
+  DbConfig config = TestDatabase::Shared().EmptySchema();
+  ASSERT_TRUE(ApplyMigrations(config, {}, 3).ok());
+  EXPECT_EQ(TestDatabase::Shared().Sql("SELECT COUNT(*) FROM schema_lease", config.database), "0\n")
+      << "given back when done";
+  // A migrator that died holding the lease: once its lease expired, the next one takes over.
+  TestDatabase::Shared().Sql(
+      "INSERT INTO schema_lease (name, holder, expire_time) VALUES ('migrations', 'dead:1:1', "
+      "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND)",
+      config.database);
+  const absl::Time start = absl::Now();
+  auto rest = ApplyMigrations(config);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(60)) << "no waiting for an expired lease";
+  EXPECT_EQ(rest->current_version, AllMigrations().back().version);
+  EXPECT_EQ(TestDatabase::Shared().Sql("SELECT COUNT(*) FROM schema_lease", config.database),
+            "0\n");
 }
 
 TEST(MigrationsTest, ConcurrentMigratorsApplyEachMigrationOnce) {

@@ -30,7 +30,7 @@ class TransactionTest : public ::testing::Test {
     config_ = TestDatabase::Shared().FreshSchema();
     TestDatabase::Shared().Sql(
         "CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL);"
-        "INSERT INTO counters VALUES (1, 0), (2, 0);",
+        "INSERT INTO counters VALUES (1, 0), (2, 0), (3, 0);",
         config_.database);
     pool_ = std::make_unique<ConnectionPool>(config_);
   }
@@ -199,8 +199,9 @@ TEST_F(TransactionTest, RetriesStopAtTheDeadline) {
 
 // The connection dies after the transaction's last statement and before its COMMIT: the change
 // is not there, so the caller must not hear OK (Connector/C++ 1.1.12's commit() returns normally
-// on a dead connection).
-TEST_F(TransactionTest, ConnectionLostBeforeCommitIsUnavailableAndNothingCommits) {
+// on a dead connection). The COMMIT went out on it, so as far as the client knows it may have
+// committed: UNAVAILABLE, COMMIT_OUTCOME_UNKNOWN (a retry with the request id is safe).
+TEST_F(TransactionTest, ConnectionLostAtCommitIsUnavailableAndNothingCommits) {
   absl::Status status = RunInTransaction(*pool_, [&](Session& s) {
     return s.Run([&]() -> absl::Status {
       s.Execute("UPDATE counters SET n = n + 1 WHERE id = 1");
@@ -211,7 +212,7 @@ TEST_F(TransactionTest, ConnectionLostBeforeCommitIsUnavailableAndNothingCommits
     });
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
-  EXPECT_EQ(api::ErrorReason(status), "DATABASE_UNAVAILABLE");
+  EXPECT_EQ(api::ErrorReason(status), "COMMIT_OUTCOME_UNKNOWN");
   EXPECT_EQ(Count(1), 0);
   // The dead session was discarded: the next transaction runs on a fresh one.
   status = RunInTransaction(*pool_, [](Session& s) {
@@ -222,6 +223,28 @@ TEST_F(TransactionTest, ConnectionLostBeforeCommitIsUnavailableAndNothingCommits
   });
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(Count(2), 1);
+}
+
+// The connection dies in the middle of the transaction (a Galera node killed, a proxy closing
+// its sessions): the server rolled it back, so it is run again on a fresh connection, once.
+TEST_F(TransactionTest, ConnectionLostBeforeTheCommitIsSentRunsAgainOnAFreshConnection) {
+  int attempts = 0;
+  absl::Status status = RunInTransaction(*pool_, [&](Session& s) {
+    ++attempts;
+    return s.Run([&]() -> absl::Status {
+      s.Execute("UPDATE counters SET n = n + 1 WHERE id = 3");
+      if (attempts == 1) {
+        auto rs = s.Query("SELECT CONNECTION_ID()");
+        rs->next();
+        TestDatabase::Shared().Sql("KILL CONNECTION " + std::to_string(rs->getInt64(1)));
+        s.Execute("UPDATE counters SET n = n + 1 WHERE id = 3");  // fails: the connection is gone
+      }
+      return absl::OkStatus();
+    });
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(Count(3), 1) << "the first attempt's update was rolled back with its connection";
 }
 
 }  // namespace
