@@ -22,6 +22,9 @@
 //   hours       ProjectService/CreateHours: a volunteer's hours (against create_p)
 //   import      (--import=N, once, after the others) VolunteerService/ImportVolunteers of N
 //               volunteers in batches of 1000, against raw multi-row INSERTs of the same rows
+//   --review    instead of all of the above: ReportService's network review of 100 libraries
+//               with 1 000 000 approved hours entries and 100 000 partners, in process, against
+//               one hand-written SQL aggregate of the same hours (bench/review_bench.cc)
 //
 // The last line is `get_vs_floor=<r> create_vs_raw=<r>`, where floor = 1/(1/noop + 1/raw_select)
 // at concurrency 32: the throughput a GetLibrary would have if it cost exactly one no-op RPC plus
@@ -65,6 +68,7 @@
 #include "api/log.h"
 #include "api/names.h"
 #include "api/proto_time.h"
+#include "bench/review_bench.h"
 #include "clients/client_channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/all_services.h"
@@ -1256,10 +1260,13 @@ int Run(const Options& options, const storage::DbConfig& db_in) {
 
 int main(int argc, char** argv) {
   allies::bench::Options options;
+  bool review = false, repeat_set = false;
   std::vector<char*> db_args = {argv[0]};
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
-    if (absl::ConsumePrefix(&arg, "--seconds=")) {
+    if (arg == "--review") {
+      review = true;
+    } else if (absl::ConsumePrefix(&arg, "--seconds=")) {
       if (!absl::SimpleAtod(arg, &options.seconds) || options.seconds <= 0) {
         std::fprintf(stderr, "allies-bench: bad --seconds\n");
         return 2;
@@ -1269,6 +1276,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "allies-bench: bad --repeat\n");
         return 2;
       }
+      repeat_set = true;
     } else if (absl::ConsumePrefix(&arg, "--concurrency=")) {
       options.concurrency.clear();
       for (absl::string_view part : absl::StrSplit(arg, ',')) {
@@ -1326,8 +1334,14 @@ int main(int argc, char** argv) {
       "--volunteers=N "
       "ACTIVE volunteers for the sign-ups (10000), "
       "--concurrency=1,8,32, --ops=noop,get,... (only these), --threads=N server "
-      "threads, "
+      "threads; --review: only the network review against a hand-written aggregate, "
+      "--repeat rounds (5), "
       "plus the database flags below).");
   if (!db.ok()) return allies::server::ReportConfigError(db.status());
+  if (review) {
+    allies::bench::ReviewOptions review_options;
+    if (repeat_set) review_options.rounds = options.repeat;
+    return allies::bench::RunReview(review_options, *db);
+  }
   return allies::bench::Run(options, *db);
 }

@@ -211,12 +211,15 @@ void Partners(Collector& c) {
 void Agreements(Collector& c) {
   const Binder& b = c.bind();
   // When a TERMINATED agreement was terminated: its TERMINATE entry in the activity log.
-  // (Looked up for TERMINATED rows only. One without its entry, as imported data may be, was
-  // terminated when it last changed: a terminated agreement changes no more.)
+  // (Looked up for TERMINATED rows only, in the agreement's own library, where a resource's
+  // entries are: activities_by_resource leads with library_id, and without it each lookup read
+  // the whole log, a million SYSTEM rows per terminated agreement in bench/review_bench. One
+  // without its entry, as imported data may be, was terminated when it last changed: a
+  // terminated agreement changes no more.)
   const std::string terminated_at =
       "(CASE WHEN t.state = 4 THEN COALESCE((SELECT MIN(a.create_time) FROM activities a WHERE "
-      "a.resource = CONCAT('libraries/', t.library_id, '/agreements/', t.id) AND a.kind = 1 AND "
-      "a.verb = 'TERMINATE'), t.update_time) END)";
+      "a.library_id = t.library_id AND a.resource = CONCAT('libraries/', t.library_id, "
+      "'/agreements/', t.id) AND a.kind = 1 AND a.verb = 'TERMINATE'), t.update_time) END)";
   Stmt s;
   s << "SELECT t.library_id, t.kind, COALESCE(SUM(" << AgreementInForceOnSql("@review_at_end")
     << " AND NOT (t.state = 4 AND COALESCE(" << terminated_at << " < ";
