@@ -76,9 +76,13 @@ struct Collected {
   std::map<std::string, std::string> project_titles;
 };
 
-// Runs every query in one consistent snapshot (a REPEATABLE READ, read-only transaction of its
-// own on `session`, which must not be in one).
-absl::StatusOr<Collected> Collect(Session& session, const Frame& frame);
+// Runs every query in a consistent snapshot (a REPEATABLE READ, read-only transaction of its own
+// on `session`, which must not be in one). With `second` (another connection, not in a
+// transaction either), the largest scans run on it at the same time, in a snapshot taken right
+// after the first (a change committed in those milliseconds may be in some figures and not in
+// others). On an error neither connection goes back to the pool (both are marked broken).
+absl::StatusOr<Collected> Collect(Session& session, const Frame& frame,
+                                  Session* second = nullptr);
 
 }  // namespace allies::storage::network_review
 

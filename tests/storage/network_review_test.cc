@@ -83,6 +83,21 @@ class NetworkReviewTest : public ::testing::Test {
     return out;
   }
 
+  // The same over two connections (the largest scans on the second).
+  Collected RunSplit(const Frame& frame) {
+    Collected out;
+    auto second = pool_->Checkout();
+    EXPECT_TRUE(second.ok()) << second.status();
+    absl::Status ok = RunRead(*pool_, [&](Session& s) -> absl::Status {
+      auto c = Collect(s, frame, &**second);
+      if (!c.ok()) return c.status();
+      out = *std::move(c);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(ok.ok()) << ok;
+    return out;
+  }
+
   static int64_t Get(const Collected& c, const std::string& lib, const std::string& key) {
     auto l = c.sums.find(lib);
     if (l == c.sums.end()) return 0;
@@ -266,6 +281,10 @@ TEST_F(NetworkReviewTest, VolunteersHoursAndTheConsentLedger) {
       "('msk', 'z2', 'libraries/msk/volunteers/v8', 2, '2025-12-31 21:30:00', 'system', FALSE, "
       "'2025-12-31', '2025-12-31')");
   const Collected c = Run(Year2025());
+  const Collected split = RunSplit(Year2025());
+  EXPECT_EQ(split.sums, c.sums) << "two connections count the same";
+  EXPECT_EQ(split.queries.size(), c.queries.size());
+  EXPECT_EQ(split.key_query, c.key_query);
   EXPECT_EQ(Get(c, "msk", "volunteers.registered"), 3);
   EXPECT_EQ(Get(c, "msk", "volunteers.new"), 2);
   EXPECT_EQ(Get(c, "msk", "volunteers.new_minors"), 0) << "v2, the minor, came in 2024";
