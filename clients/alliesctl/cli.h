@@ -1,6 +1,7 @@
 // The command framework of alliesctl: a table of commands ("<resource> <verb>"),
 // global flags, help text, and dispatch. Resources register their commands
-// (see libraries.h); RunCli parses the command line and runs one of them.
+// (see libraries.h); RunCli turns the table into CLI11 subcommands, parses the
+// command line with them and runs one command.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_CLI_H_
 #define ALLIES_CLIENTS_ALLIESCTL_CLI_H_
 
@@ -69,7 +70,7 @@ class Invocation {
   void PrepareContext(grpc::ClientContext* context) const;
 
   // Prints `message` in the selected output format; `table` is used for the
-  // table format. Returns an exit code.
+  // table and CSV formats. Returns an exit code.
   int Print(const google::protobuf::Message& message, const Table& table);
   // Prints the error with its details to err() and returns its exit code.
   int RpcFailed(const grpc::Status& status);
@@ -122,7 +123,7 @@ class CommandRegistry {
   const std::vector<Resource>& resources() const { return resources_; }
   std::vector<const Resource*> SubResourcesOf(const Resource& parent) const;
   std::vector<const Command*> CommandsOf(absl::string_view resource) const;
-  // Global flags followed by every command's flags (for parsing).
+  // Global flags followed by every command's flags (each name once).
   std::vector<FlagSpec> AllFlags() const;
 
  private:
@@ -417,6 +418,11 @@ std::string CommandUsage(const Command& command);
 
 // Runs alliesctl with `args` (without the program name). `endpoint_env` is the
 // value of $ALLIES_ENDPOINT, if set. Returns the process exit code.
+//
+// The command line is parsed by CLI11: the root command has the global flags, a
+// subcommand per resource (aliases included), below it one per word below it and
+// per verb, and a verb has its command's flags and operands; the global flags may
+// follow the command words (fallthrough). Besides the resources, "help".
 int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
            const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err);
 

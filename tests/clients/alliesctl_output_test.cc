@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/args.h"
@@ -413,6 +414,50 @@ TEST(RunCliTest, UnreachableServerIsUnavailable) {
   EXPECT_EQ(result.code, 5) << result.err;
   EXPECT_EQ(result.err.rfind("error: UNAVAILABLE: ", 0), 0u) << result.err;
   EXPECT_TRUE(result.out.empty());
+}
+
+TEST(RunCliTest, UsageErrorsSayWhatIsWrong) {
+  CliResult result = RunCtl({"libraries", "get", "a", "--nope"});
+  EXPECT_EQ(result.err.rfind("error: unknown flag --nope\n", 0), 0u) << result.err;
+  result = RunCtl({"libraries", "get", "a", "--force"});
+  EXPECT_EQ(result.err.rfind("error: flag --force is not accepted by 'libraries get'\n", 0), 0u)
+      << result.err;
+  result = RunCtl({"books", "list"});
+  EXPECT_EQ(result.err.rfind("error: unknown resource \"books\"\n", 0), 0u) << result.err;
+  result = RunCtl({"lib", "frobnicate"});
+  EXPECT_EQ(result.err.rfind("error: unknown verb \"frobnicate\" for libraries\n", 0), 0u)
+      << result.err;
+  result = RunCtl({"libraries"});
+  EXPECT_EQ(result.err.rfind("error: missing verb for libraries\n", 0), 0u) << result.err;
+  result = RunCtl({"libraries", "get", "a", "b"});
+  EXPECT_EQ(result.err.rfind("error: 'libraries get' takes arguments NAME, got 2\n", 0), 0u)
+      << result.err;
+  result = RunCtl({"libraries", "get", "a", "--timeout"});
+  EXPECT_EQ(result.err.rfind("error: flag --timeout needs a value\n", 0), 0u) << result.err;
+  result = RunCtl({"libraries", "list", "--show-deleted=maybe"});
+  EXPECT_EQ(result.err.rfind("error: flag --show-deleted takes no value", 0), 0u) << result.err;
+  result = RunCtl({"libraries", "get", "a", "-o"});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_EQ(result.err.rfind("error: flag --output needs a value\n", 0), 0u) << result.err;
+}
+
+TEST(RunCliTest, FlagsBeforeBetweenAndAfterTheCommandWords) {
+  // Nothing listens on port 1: each gets as far as the call, so the line was understood.
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--endpoint=127.0.0.1:1", "-o", "json", "libraries", "get", "obl"},
+           {"libraries", "--endpoint", "127.0.0.1:1", "get", "obl", "-ojson"},
+           {"lib", "get", "--endpoint", "127.0.0.1:1", "obl", "--output=yaml"},
+           {"--endpoint=127.0.0.1:1", "boards", "members", "get", "-o=yaml",
+            "libraries/a/supervisoryBoards/b/members/m"},
+       }) {
+    CliResult result = RunCtl(args);
+    EXPECT_EQ(result.code, 5) << absl::StrJoin(args, " ") << "\n" << result.err;
+  }
+  // An operand that is a verb's or a resource's name stays an operand.
+  CliResult result = RunCtl({"--endpoint=127.0.0.1:1", "libraries", "get", "list"});
+  EXPECT_EQ(result.code, 5) << result.err;
+  result = RunCtl({"--endpoint=127.0.0.1:1", "libraries", "get", "--", "partners"});
+  EXPECT_EQ(result.code, 5) << result.err;
 }
 
 TEST(YamlTest, ConvertsNestedJson) {
