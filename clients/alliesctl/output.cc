@@ -11,6 +11,7 @@
 #include "api/proto_time.h"
 #include "api/utf8.h"
 #include "google/protobuf/util/json_util.h"
+#include "yaml-cpp/yaml.h"
 
 namespace allies::ctl {
 namespace {
@@ -155,122 +156,56 @@ absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& messa
 
 namespace {
 
-// A small JSON reader that writes YAML as it goes. Strings are copied in their JSON form
-// (double-quoted, JSON escapes), which YAML reads the same way.
-class JsonToYamlWriter {
- public:
-  explicit JsonToYamlWriter(absl::string_view json) : in_(json) {}
+// A JSON object key as YAML writes it: plain when it is an identifier (as the
+// JSON names of fields are), else in double quotes (map keys: "123" or "true"
+// must stay text).
+void EmitYamlKey(const std::string& key, YAML::Emitter& out) {
+  bool plain = !key.empty() && (absl::ascii_isalpha(key[0]) || key[0] == '_');
+  for (char c : key) plain = plain && (absl::ascii_isalnum(c) || c == '_');
+  const bool keyword = key == "true" || key == "false" || key == "null" || key == "yes" ||
+                       key == "no" || key == "on" || key == "off" || key == "y" || key == "n";
+  if (plain && !keyword) {
+    out << key;
+  } else {
+    out << YAML::DoubleQuoted << key;
+  }
+}
 
-  absl::StatusOr<std::string> Run() {
-    SkipSpace();
-    if (!Value(0, /*inline_start=*/true)) return Error();
-    SkipSpace();
-    if (pos_ != in_.size()) return Error();
-    if (out_.empty() || out_.back() != '\n') out_ += '\n';
-    return out_;
-  }
-
- private:
-  absl::Status Error() const {
-    return absl::InvalidArgumentError(absl::StrCat("not JSON at byte ", pos_));
-  }
-  void SkipSpace() {
-    while (pos_ < in_.size() && absl::ascii_isspace(in_[pos_])) ++pos_;
-  }
-  bool Peek(char c) {
-    SkipSpace();
-    return pos_ < in_.size() && in_[pos_] == c;
-  }
-  bool Eat(char c) {
-    if (!Peek(c)) return false;
-    ++pos_;
-    return true;
-  }
-  // A quoted JSON key without the quotes when it is a plain identifier (as proto field names
-  // are); anything else (map keys) stays quoted.
-  static std::string PlainKey(const std::string& quoted) {
-    const absl::string_view inner(quoted.data() + 1, quoted.size() - 2);
-    bool plain = !inner.empty() && (absl::ascii_isalpha(inner[0]) || inner[0] == '_');
-    for (char ch : inner) plain = plain && (absl::ascii_isalnum(ch) || ch == '_');
-    return plain ? std::string(inner) : quoted;
-  }
-  void Indent(int depth) { out_.append(static_cast<size_t>(depth) * 2, ' '); }
-
-  bool String(std::string& text) {
-    if (!Peek('"')) return false;
-    const size_t start = pos_++;
-    while (pos_ < in_.size() && in_[pos_] != '"') pos_ += in_[pos_] == '\\' ? 2 : 1;
-    if (pos_ >= in_.size()) return false;
-    ++pos_;
-    text.assign(in_.data() + start, pos_ - start);
-    return true;
-  }
-
-  // Writes a value whose key (or "- ") is already on the current line.
-  bool Value(int depth, bool inline_start) {
-    SkipSpace();
-    if (pos_ >= in_.size()) return false;
-    const char c = in_[pos_];
-    if (c == '{') {
-      ++pos_;
-      if (Eat('}')) {
-        out_ += inline_start ? "{}\n" : " {}\n";
-        return true;
+// Writes a node read from JSON: yaml-cpp tags a quoted scalar "!" (a JSON
+// string, written in double quotes again) and a plain one "?" (a number, true,
+// false), which is written as it was.
+void EmitYaml(const YAML::Node& node, YAML::Emitter& out) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      if (node.size() == 0) out << YAML::Flow;
+      out << YAML::BeginMap;
+      for (const auto& entry : node) {
+        out << YAML::Key;
+        EmitYamlKey(entry.first.Scalar(), out);
+        out << YAML::Value;
+        EmitYaml(entry.second, out);
       }
-      if (!inline_start) out_ += '\n';
-      bool first = true;
-      do {
-        std::string key;
-        if (!String(key) || !Eat(':')) return false;
-        if (!(first && inline_start && depth > 0 && list_item_)) Indent(depth);
-        first = false;
-        list_item_ = false;
-        out_ += PlainKey(key);
-        out_ += ':';
-        if (!Value(depth + 1, false)) return false;
-      } while (Eat(','));
-      return Eat('}');
-    }
-    if (c == '[') {
-      ++pos_;
-      if (Eat(']')) {
-        out_ += inline_start ? "[]\n" : " []\n";
-        return true;
+      out << YAML::EndMap;
+      break;
+    case YAML::NodeType::Sequence:
+      if (node.size() == 0) out << YAML::Flow;
+      out << YAML::BeginSeq;
+      for (const auto& item : node) EmitYaml(item, out);
+      out << YAML::EndSeq;
+      break;
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "!") {
+        out << YAML::DoubleQuoted << node.Scalar();
+      } else {
+        out << node.Scalar();
       }
-      if (!inline_start) out_ += '\n';
-      do {
-        Indent(depth > 0 ? depth - 1 : 0);
-        out_ += "- ";
-        list_item_ = true;
-        if (!Value(depth, true)) return false;
-      } while (Eat(','));
-      return Eat(']');
-    }
-    // A scalar: string, number, true, false or null, copied as is.
-    std::string scalar;
-    if (c == '"') {
-      if (!String(scalar)) return false;
-    } else {
-      const size_t start = pos_;
-      while (pos_ < in_.size() && !absl::ascii_isspace(in_[pos_]) && in_[pos_] != ',' &&
-             in_[pos_] != '}' && in_[pos_] != ']') {
-        ++pos_;
-      }
-      if (pos_ == start) return false;
-      scalar.assign(in_.data() + start, pos_ - start);
-    }
-    list_item_ = false;
-    if (!inline_start) out_ += ' ';
-    out_ += scalar;
-    out_ += '\n';
-    return true;
+      break;
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      out << YAML::Null;
+      break;
   }
-
-  absl::string_view in_;
-  size_t pos_ = 0;
-  std::string out_;
-  bool list_item_ = false;  // the next mapping key continues a "- " line
-};
+}
 
 std::string CsvField(const std::string& cell) {
   if (cell == kEmptyCell) return "";
@@ -285,14 +220,23 @@ std::string CsvField(const std::string& cell) {
 
 }  // namespace
 
-absl::StatusOr<std::string> JsonToYaml(absl::string_view json) {
-  return JsonToYamlWriter(json).Run();
-}
-
 absl::StatusOr<std::string> MessageToYaml(const google::protobuf::Message& message) {
+  // Through the JSON mapping, so that YAML shows what JSON shows (names, enums,
+  // timestamps, 64-bit numbers as text); JSON is YAML, which yaml-cpp reads.
   absl::StatusOr<std::string> json = MessageToJson(message);
   if (!json.ok()) return json.status();
-  return JsonToYaml(*json);
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out.SetNullFormat(YAML::LowerNull);
+  try {
+    EmitYaml(YAML::Load(*json), out);
+  } catch (const YAML::Exception& e) {
+    return absl::InternalError(absl::StrCat("cannot render YAML: ", e.what()));
+  }
+  if (!out.good()) {
+    return absl::InternalError(absl::StrCat("cannot render YAML: ", out.GetLastError()));
+  }
+  return absl::StrCat(out.c_str(), "\n");
 }
 
 std::string RenderCsv(const Table& table) {

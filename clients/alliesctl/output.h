@@ -1,5 +1,5 @@
 // Output formatting for alliesctl: output formats, a generic aligned table of
-// string cells, and JSON rendering of protobuf messages.
+// string cells, and JSON and YAML (yaml-cpp) rendering of protobuf messages.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 #define ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 
@@ -101,11 +101,10 @@ struct Columns {
 // newline.
 absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& message);
 
-// The same content as YAML (block style; strings in double quotes, as in JSON).
+// The same content as YAML, written by yaml-cpp: block style, the JSON mapping's
+// field names and values, strings in double quotes (as in JSON), numbers and
+// booleans plain, empty lists and objects as [] and {}.
 absl::StatusOr<std::string> MessageToYaml(const google::protobuf::Message& message);
-
-// JSON text (as MessageToJson writes it) as YAML; INVALID_ARGUMENT if it is not JSON.
-absl::StatusOr<std::string> JsonToYaml(absl::string_view json);
 
 // The table as CSV (RFC 4180): header line, then rows; fields with commas, quotes or line
 // breaks are quoted; kEmptyCell cells are written empty.

@@ -23,8 +23,10 @@
 #include "clients/alliesctl/volunteer_csv.h"
 #include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "yaml-cpp/yaml.h"
 
 namespace allies::ctl {
 namespace {
@@ -460,37 +462,48 @@ TEST(RunCliTest, FlagsBeforeBetweenAndAfterTheCommandWords) {
   EXPECT_EQ(result.code, 5) << result.err;
 }
 
-TEST(YamlTest, ConvertsNestedJson) {
-  auto yaml = JsonToYaml(R"({
- "name": "libraries/oblast",
- "displayName": "Областная \"Ё\" библиотека",
- "kind": "REGIONAL",
- "count": 3,
- "empty": [],
- "tags": ["a", "b"],
- "libraries": [{"name": "libraries/a", "kind": "BRANCH"}, {"name": "libraries/b"}],
- "nested": {"inner": {"deep": true}}
-})");
-  ASSERT_TRUE(yaml.ok()) << yaml.status();
-  EXPECT_EQ(*yaml,
-            "name: \"libraries/oblast\"\n"
-            "displayName: \"Областная \\\"Ё\\\" библиотека\"\n"
-            "kind: \"REGIONAL\"\n"
-            "count: 3\n"
-            "empty: []\n"
-            "tags:\n"
-            "- \"a\"\n"
-            "- \"b\"\n"
+TEST(YamlTest, WritesTheJsonMappingAsBlockYaml) {
+  allies::v1::ListLibrariesResponse response;
+  Library* oblast = response.add_libraries();
+  oblast->set_name("libraries/oblast");
+  oblast->set_display_name("Областная \"Ё\" библиотека");
+  oblast->set_kind(Library::REGIONAL);
+  oblast->mutable_create_time()->set_seconds(1714566896);
+  response.add_libraries()->set_name("libraries/b");
+  response.set_next_page_token("true");
+  const std::string yaml = MessageToYaml(response).value();
+  EXPECT_EQ(yaml,
             "libraries:\n"
-            "- name: \"libraries/a\"\n"
-            "  kind: \"BRANCH\"\n"
-            "- name: \"libraries/b\"\n"
-            "nested:\n"
-            "  inner:\n"
-            "    deep: true\n");
-  EXPECT_EQ(*JsonToYaml("{}"), "{}\n");
-  EXPECT_FALSE(JsonToYaml("{\"a\": }").ok());
-  EXPECT_FALSE(JsonToYaml("[1, 2").ok());
+            "  - name: \"libraries/oblast\"\n"
+            "    displayName: \"Областная \\\"Ё\\\" библиотека\"\n"
+            "    kind: \"REGIONAL\"\n"
+            "    createTime: \"2024-05-01T12:34:56Z\"\n"
+            "  - name: \"libraries/b\"\n"
+            "nextPageToken: \"true\"\n");
+  // What it says reads back as the same values, text staying text.
+  const YAML::Node node = YAML::Load(yaml);
+  EXPECT_EQ(node["libraries"][0]["displayName"].as<std::string>(), "Областная \"Ё\" библиотека");
+  EXPECT_EQ(node["libraries"].size(), 2u);
+  EXPECT_EQ(node["nextPageToken"].Tag(), "!");
+}
+
+TEST(YamlTest, NumbersBooleansAndEmptyOnes) {
+  google::protobuf::Struct value;
+  auto& fields = *value.mutable_fields();
+  fields["count"].set_number_value(3);
+  fields["deep"].mutable_struct_value()->mutable_fields()->operator[]("ok").set_bool_value(true);
+  fields["empty"].mutable_list_value();
+  fields["none"].mutable_struct_value();
+  fields["tags"].mutable_list_value()->add_values()->set_string_value("a");
+  fields["123"].set_string_value("x");
+  const std::string yaml = MessageToYaml(value).value();
+  EXPECT_NE(yaml.find("count: 3\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("deep:\n  ok: true\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("empty: []\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("none: {}\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("tags:\n  - \"a\"\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("\"123\": \"x\"\n"), std::string::npos) << yaml;  // A key that is no name.
+  EXPECT_EQ(MessageToYaml(Library()).value(), "{}\n");
 }
 
 TEST(CsvTest, QuotesWhatNeedsQuoting) {
