@@ -602,7 +602,8 @@ std::string TopLevelUsage(const CommandRegistry& registry) {
       "alliesctl: command-line client of the Allies API.\n\n"
       "Usage:\n"
       "  alliesctl <resource> [<word below it>] <verb> [arguments] [flags]\n"
-      "  alliesctl <resource> --help | alliesctl <resource> <verb> --help\n\n"
+      "  alliesctl <resource> --help | alliesctl <resource> <verb> --help\n"
+      "  alliesctl --version\n\n"
       "Resources:\n";
   for (const Resource& resource : registry.resources()) {
     if (IsSubResource(resource)) continue;
@@ -671,6 +672,12 @@ std::string CommandUsage(const Command& command) {
 
 namespace {
 
+const FlagSpec& VersionFlag() {
+  static const auto* const flag =
+      new FlagSpec{"version", '\0', false, "", "print alliesctl's version and exit"};
+  return *flag;
+}
+
 // The command table as CLI11 subcommands.
 struct CliTree {
   std::unique_ptr<CLI::App> root;
@@ -731,6 +738,7 @@ CliTree BuildCliTree(const CommandRegistry& registry) {
   root->allow_extras();  // Unknown flags are ours to report (RunCli).
   root->require_subcommand(0, 1);
   AddFlagOptions(root, GlobalFlags());
+  AddFlagOptions(root, {VersionFlag()});
   for (const Resource& resource : registry.resources()) {
     if (!IsSubResource(resource)) AddResourceCommands(registry, resource, root, &tree);
   }
@@ -755,7 +763,8 @@ bool IsKnownFlag(const std::vector<FlagSpec>& specs, absl::string_view flag) {
 
 int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
            const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err) {
-  const std::vector<FlagSpec> all_flags = registry.AllFlags();
+  std::vector<FlagSpec> all_flags = registry.AllFlags();
+  all_flags.push_back(VersionFlag());
   const CliTree tree = BuildCliTree(registry);
 
   // The words the user gave, then the subcommands CLI11 found: the root's, a resource's, ...
@@ -789,6 +798,10 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
       return kExitUsage;
     }
     foreign_flags.push_back(flag);
+  }
+  if (parsed.GetBool("version")) {
+    out << VersionText();
+    return kExitOk;
   }
   const bool help = parsed.GetBool("help");
 

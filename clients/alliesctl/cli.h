@@ -409,6 +409,10 @@ std::function<int(Invocation&)> ListCall(UnaryMethod<Service, Request, Response>
 // The flags every command accepts: --endpoint, -o/--output, --timeout, TLS files, -h/--help.
 const std::vector<FlagSpec>& GlobalFlags();
 
+// "alliesctl 0.1.0 (git 4c1b201)\n": the CMake project's version and `git describe` at configure
+// time (version.cc).
+std::string VersionText();
+
 // A registry with every resource of the client registered.
 CommandRegistry DefaultRegistry();
 
@@ -422,7 +426,8 @@ std::string CommandUsage(const Command& command);
 // The command line is parsed by CLI11: the root command has the global flags, a
 // subcommand per resource (aliases included), below it one per word below it and
 // per verb, and a verb has its command's flags and operands; the global flags may
-// follow the command words (fallthrough). Besides the resources, "help".
+// follow the command words (fallthrough). Besides the resources, "help" and
+// --version.
 int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
            const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err);
 

@@ -807,4 +807,8 @@ expect 6 "undelete a live library is exit 6" -- "$ctl" libraries undelete oblast
 expect 2 "usage error is exit 2" -- "$ctl" libraries frobnicate
 expect 5 "unreachable is exit 5" -- "$ctl" --endpoint 127.0.0.1:1 libraries list
 
+# The client's version.
+expect 0 "version" -- "$ctl" --version
+contains "$tmp/out" "alliesctl 0." "--version names the project's version"
+
 finish

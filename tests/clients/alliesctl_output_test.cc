@@ -462,6 +462,14 @@ TEST(RunCliTest, FlagsBeforeBetweenAndAfterTheCommandWords) {
   EXPECT_EQ(result.code, 5) << result.err;
 }
 
+TEST(RunCliTest, VersionNamesTheProjectVersion) {
+  CliResult result = RunCtl({"--version"});
+  EXPECT_EQ(result.code, 0);
+  EXPECT_EQ(result.out.rfind("alliesctl 0.", 0), 0u) << result.out;
+  EXPECT_EQ(result.out, VersionText());
+  EXPECT_NE(RunCtl({"--help"}).out.find("alliesctl --version"), std::string::npos);
+}
+
 TEST(YamlTest, WritesTheJsonMappingAsBlockYaml) {
   allies::v1::ListLibrariesResponse response;
   Library* oblast = response.add_libraries();
