@@ -132,6 +132,15 @@ int Invocation::Print(const google::protobuf::Message& message, const Table& tab
     case OutputFormat::kTable:
       out_ << RenderTable(table);
       break;
+    case OutputFormat::kName: {
+      absl::StatusOr<std::vector<std::string>> names = ResourceNames(message);
+      if (!names.ok()) {
+        err_ << "error: " << names.status().message() << "\n";
+        return kExitError;
+      }
+      for (const std::string& name : *names) out_ << name << "\n";
+      break;
+    }
   }
   out_.flush();
   return out_.good() ? kExitOk : kExitError;
@@ -294,7 +303,8 @@ int PrintListPage(Invocation& inv, const google::protobuf::Message& response, co
     const int code = inv.Print(response, table);
     if (code != kExitOk) return code;
   }
-  if (as_table && !next_page_token.empty()) {
+  const bool as_names = inv.options().output == OutputFormat::kName;
+  if ((as_table || as_names) && !next_page_token.empty()) {
     inv.err() << "next page: --page-token " << next_page_token << "\n";
   }
   return kExitOk;

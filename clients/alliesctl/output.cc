@@ -44,11 +44,12 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view value) {
   if (lower == "yaml") return OutputFormat::kYaml;
   if (lower == "csv") return OutputFormat::kCsv;
   if (lower == "html") return OutputFormat::kHtml;
+  if (lower == "name") return OutputFormat::kName;
   return absl::InvalidArgumentError(
       absl::StrCat("unknown output format \"", value, "\" (want ", OutputFormatNames(), ")"));
 }
 
-std::string OutputFormatNames() { return "table|json|yaml|csv|html"; }
+std::string OutputFormatNames() { return "table|json|yaml|csv|html|name"; }
 
 size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
@@ -237,6 +238,49 @@ absl::StatusOr<std::string> MessageToYaml(const google::protobuf::Message& messa
     return absl::InternalError(absl::StrCat("cannot render YAML: ", out.GetLastError()));
   }
   return absl::StrCat(out.c_str(), "\n");
+}
+
+absl::StatusOr<std::vector<std::string>> ResourceNames(const google::protobuf::Message& message) {
+  using google::protobuf::FieldDescriptor;
+  const auto name_of = [](const google::protobuf::Descriptor& type) -> const FieldDescriptor* {
+    const FieldDescriptor* name = type.FindFieldByName("name");
+    return name != nullptr && !name->is_repeated() &&
+                   name->cpp_type() == FieldDescriptor::CPPTYPE_STRING
+               ? name
+               : nullptr;
+  };
+  const google::protobuf::Reflection& reflection = *message.GetReflection();
+  std::vector<std::string> names;
+  if (const FieldDescriptor* name = name_of(*message.GetDescriptor())) {
+    if (!reflection.GetString(message, name).empty()) {
+      names.push_back(reflection.GetString(message, name));
+    }
+    return names;
+  }
+  bool holds_names = false;
+  for (int i = 0; i < message.GetDescriptor()->field_count(); ++i) {
+    const FieldDescriptor* field = message.GetDescriptor()->field(i);
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_map()) continue;
+    const FieldDescriptor* name = name_of(*field->message_type());
+    if (name == nullptr) continue;
+    holds_names = true;
+    const auto add = [&](const google::protobuf::Message& item) {
+      const std::string value = item.GetReflection()->GetString(item, name);
+      if (!value.empty()) names.push_back(value);
+    };
+    if (field->is_repeated()) {
+      for (int j = 0; j < reflection.FieldSize(message, field); ++j) {
+        add(reflection.GetRepeatedMessage(message, field, j));
+      }
+    } else if (reflection.HasField(message, field)) {
+      add(reflection.GetMessage(message, field));
+    }
+  }
+  if (!holds_names) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("-o name: a ", message.GetDescriptor()->name(), " holds no resource names"));
+  }
+  return names;
 }
 
 std::string RenderCsv(const Table& table) {

@@ -1,5 +1,6 @@
 // Output formatting for alliesctl: output formats, a generic aligned table of
-// string cells, and JSON and YAML (yaml-cpp) rendering of protobuf messages.
+// string cells, JSON and YAML (yaml-cpp) rendering of protobuf messages, and the
+// resource names of -o name.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 #define ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 
@@ -20,14 +21,15 @@
 
 namespace allies::ctl {
 
-enum class OutputFormat { kTable, kJson, kYaml, kCsv, kHtml };
+// kName prints the resource names of a result, one per line.
+enum class OutputFormat { kTable, kJson, kYaml, kCsv, kHtml, kName };
 
 // How a table shows an absent value; CSV leaves such cells empty.
 inline constexpr char kEmptyCell[] = "<none>";
 
-// Parses "table", "json", "yaml", "csv" or "html" (case-insensitive).
+// Parses "table", "json", "yaml", "csv", "html" or "name" (case-insensitive).
 absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view value);
-// The names accepted by ParseOutputFormat, for usage text: "table|json|yaml|csv|html".
+// The names accepted by ParseOutputFormat, for usage text: "table|json|yaml|csv|html|name".
 std::string OutputFormatNames();
 
 // The number of terminal columns `text` occupies, assuming UTF-8: one per code
@@ -105,6 +107,12 @@ absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& messa
 // field names and values, strings in double quotes (as in JSON), numbers and
 // booleans plain, empty lists and objects as [] and {}.
 absl::StatusOr<std::string> MessageToYaml(const google::protobuf::Message& message);
+
+// The resource names in a result, for -o name: the message's own `name` when it has
+// that text field (a Get, Create or Update result), else the `name` of each item of
+// its message fields whose items have one (a List: every item, in order; none when
+// the page is empty). INVALID_ARGUMENT when the message has no such field at all.
+absl::StatusOr<std::vector<std::string>> ResourceNames(const google::protobuf::Message& message);
 
 // The table as CSV (RFC 4180): header line, then rows; fields with commas, quotes or line
 // breaks are quoted; kEmptyCell cells are written empty.

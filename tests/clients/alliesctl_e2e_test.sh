@@ -810,5 +810,13 @@ expect 5 "unreachable is exit 5" -- "$ctl" --endpoint 127.0.0.1:1 libraries list
 # The client's version.
 expect 0 "version" -- "$ctl" --version
 contains "$tmp/out" "alliesctl 0." "--version names the project's version"
+# -o name: the names alone, for scripts.
+expect 0 "a name for a script" -- "$ctl" libraries get oblast -o name
+[[ $(cat "$tmp/out") == libraries/oblast ]] && pass || fail "-o name prints only the name: $(cat "$tmp/out")"
+expect 0 "names of a list" -- "$ctl" libraries list -o name
+contains "$tmp/out" "libraries/oblast" "-o name lists every name"
+not_contains "$tmp/out" "DISPLAY NAME" "and no table"
+expect 0 "names of a created resource" -- "$ctl" partners create oblast --display-name "Клуб" --kind nonprofit --support-form material,informational -o name
+grep -qx 'libraries/oblast/partners/[a-z0-9-]*' "$tmp/out" && pass || fail "create -o name: $(cat "$tmp/out")"
 
 finish

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "allies/v1/api_key.pb.h"
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/args.h"
@@ -112,6 +113,7 @@ TEST(OutputTest, FormatTimestamp) {
 TEST(OutputTest, ParseOutputFormat) {
   EXPECT_EQ(ParseOutputFormat("table").value(), OutputFormat::kTable);
   EXPECT_EQ(ParseOutputFormat("JSON").value(), OutputFormat::kJson);
+  EXPECT_EQ(ParseOutputFormat("name").value(), OutputFormat::kName);
   EXPECT_FALSE(ParseOutputFormat("xml").ok());
 }
 
@@ -512,6 +514,45 @@ TEST(YamlTest, NumbersBooleansAndEmptyOnes) {
   EXPECT_NE(yaml.find("tags:\n  - \"a\"\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\"123\": \"x\"\n"), std::string::npos) << yaml;  // A key that is no name.
   EXPECT_EQ(MessageToYaml(Library()).value(), "{}\n");
+}
+
+// ---- -o name ----
+
+TEST(ResourceNamesTest, OneResourceOrEveryItemOfAList) {
+  Library library;
+  library.set_name("libraries/oblast");
+  EXPECT_EQ(ResourceNames(library).value(), (std::vector<std::string>{"libraries/oblast"}));
+  allies::v1::ListLibrariesResponse list;
+  list.add_libraries()->set_name("libraries/a");
+  list.add_libraries()->set_name("libraries/b");
+  list.set_next_page_token("tok");
+  EXPECT_EQ(ResourceNames(list).value(), (std::vector<std::string>{"libraries/a", "libraries/b"}));
+  EXPECT_TRUE(ResourceNames(allies::v1::ListLibrariesResponse()).value().empty());
+  allies::v1::CreateApiKeyResponse created;
+  created.mutable_api_key()->set_name("apiKeys/k1");
+  created.set_key("allies_k1_secret");
+  EXPECT_EQ(ResourceNames(created).value(), (std::vector<std::string>{"apiKeys/k1"}));
+  EXPECT_FALSE(ResourceNames(google::type::Date()).ok());
+}
+
+TEST(ResourceNamesTest, PrintWritesOneNamePerLine) {
+  Command command = NewCommand("libraries", "list", "", "List libraries.");
+  GlobalOptions options;
+  options.output = OutputFormat::kName;
+  std::ostringstream out, err;
+  Invocation inv(command, options, ParsedArgs(), {}, out, err);
+  allies::v1::ListLibrariesResponse list;
+  list.add_libraries()->set_name("libraries/a");
+  list.add_libraries()->set_name("libraries/b");
+  EXPECT_EQ(PrintListPage(inv, list, Table{{"NAME"}, {{"libraries/a"}, {"libraries/b"}}}, false,
+                          "next", "libraries"),
+            0);
+  EXPECT_EQ(out.str(), "libraries/a\nlibraries/b\n");
+  EXPECT_EQ(err.str(), "next page: --page-token next\n");
+  out.str("");
+  EXPECT_EQ(inv.Print(google::type::Date(), Table{}), kExitError);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_NE(err.str().find("holds no resource names"), std::string::npos) << err.str();
 }
 
 TEST(CsvTest, QuotesWhatNeedsQuoting) {
