@@ -22,6 +22,7 @@
 #include "clients/alliesctl/changes.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
+#include "clients/alliesctl/describe.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/governance.h"
 #include "clients/alliesctl/hours.h"
@@ -141,6 +142,9 @@ int Invocation::Print(const google::protobuf::Message& message, const Table& tab
       for (const std::string& name : *names) out_ << name << "\n";
       break;
     }
+    case OutputFormat::kDescribe:
+      out_ << DescribeMessage(message);
+      break;
   }
   out_.flush();
   return out_.good() ? kExitOk : kExitError;
@@ -602,7 +606,31 @@ CommandRegistry DefaultRegistry() {
   RegisterActivityCommands(&registry);
   RegisterChangeCommands(&registry);
   RegisterKeyCommands(&registry);
+  AddDescribeCommands(&registry);
   return registry;
+}
+
+void AddDescribeCommands(CommandRegistry* registry) {
+  std::vector<Command> added;
+  for (const Resource& resource : registry->resources()) {
+    const Command* get = registry->FindCommand(resource.name, "get");
+    if (get == nullptr || registry->FindCommand(resource.name, "describe") != nullptr) continue;
+    Command describe = *get;
+    describe.verb = "describe";
+    describe.summary =
+        "Show every field of what 'get' shows, the empty and default ones too, one \"field: "
+        "value\" line each (nested messages indented).";
+    describe.details = "";
+    describe.run = [get_run = get->run](Invocation& inv) {
+      if (inv.args().Has("output") && inv.options().output != OutputFormat::kTable) {
+        return inv.UsageError("describe prints text; for JSON or YAML use get -o json|yaml");
+      }
+      inv.mutable_options().output = OutputFormat::kDescribe;
+      return get_run(inv);
+    };
+    added.push_back(std::move(describe));
+  }
+  for (Command& command : added) registry->AddCommand(std::move(command));
 }
 
 // ---- Help ----
@@ -614,7 +642,7 @@ std::string TopLevelUsage(const CommandRegistry& registry) {
       "  alliesctl <resource> [<word below it>] <verb> [arguments] [flags]\n"
       "  alliesctl <resource> --help | alliesctl <resource> <verb> --help\n"
       "  alliesctl --version\n\n"
-      "Resources:\n";
+      "Resources (each with a get also has describe: every field, the empty ones too):\n";
   for (const Resource& resource : registry.resources()) {
     if (IsSubResource(resource)) continue;
     std::vector<std::string> verbs;

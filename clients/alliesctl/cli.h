@@ -59,6 +59,7 @@ class Invocation {
 
   const Command& command() const { return command_; }
   const GlobalOptions& options() const { return options_; }
+  GlobalOptions& mutable_options() { return options_; }
   const ParsedArgs& args() const { return args_; }
   // Positional words after "<resource> <verb>".
   const std::vector<std::string>& operands() const { return operands_; }
@@ -413,7 +414,11 @@ const std::vector<FlagSpec>& GlobalFlags();
 // time (version.cc).
 std::string VersionText();
 
-// A registry with every resource of the client registered.
+// Adds "<resource> describe" beside every "<resource> get": the same request, its result shown by
+// DescribeMessage (every field, the empty ones too).
+void AddDescribeCommands(CommandRegistry* registry);
+
+// A registry with every resource of the client registered (and AddDescribeCommands).
 CommandRegistry DefaultRegistry();
 
 std::string TopLevelUsage(const CommandRegistry& registry);

@@ -21,8 +21,9 @@
 
 namespace allies::ctl {
 
-// kName prints the resource names of a result, one per line.
-enum class OutputFormat { kTable, kJson, kYaml, kCsv, kHtml, kName };
+// kName prints the resource names of a result, one per line; kDescribe is the view of
+// `<resource> describe` (describe.h), not a value of -o.
+enum class OutputFormat { kTable, kJson, kYaml, kCsv, kHtml, kName, kDescribe };
 
 // How a table shows an absent value; CSV leaves such cells empty.
 inline constexpr char kEmptyCell[] = "<none>";

@@ -818,5 +818,14 @@ contains "$tmp/out" "libraries/oblast" "-o name lists every name"
 not_contains "$tmp/out" "DISPLAY NAME" "and no table"
 expect 0 "names of a created resource" -- "$ctl" partners create oblast --display-name "Клуб" --kind nonprofit --support-form material,informational -o name
 grep -qx 'libraries/oblast/partners/[a-z0-9-]*' "$tmp/out" && pass || fail "create -o name: $(cat "$tmp/out")"
+club=$(cat "$tmp/out")
+# describe: every field, the empty ones too.
+expect 0 "describe a library" -- "$ctl" libraries describe oblast
+contains "$tmp/out" "display_name: Областная библиотека им. Ё. Ёлкина" "describe shows the fields by their names"
+contains "$tmp/out" "website:      <none>" "and the empty ones"
+contains "$tmp/out" "kind:         REGIONAL" "enums by name"
+expect 0 "describe a partner" -- "$ctl" partners describe "$club"
+contains "$tmp/out" "support_forms:" "a list is shown"
+contains "$tmp/out" "  - MATERIAL" "item by item"
 
 finish

@@ -15,6 +15,7 @@
 #include "clients/alliesctl/cli.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
+#include "clients/alliesctl/describe.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/hours.h"
 #include "clients/alliesctl/libraries.h"
@@ -115,6 +116,7 @@ TEST(OutputTest, ParseOutputFormat) {
   EXPECT_EQ(ParseOutputFormat("JSON").value(), OutputFormat::kJson);
   EXPECT_EQ(ParseOutputFormat("name").value(), OutputFormat::kName);
   EXPECT_FALSE(ParseOutputFormat("xml").ok());
+  EXPECT_FALSE(ParseOutputFormat("describe").ok());  // A verb, not a format.
 }
 
 TEST(OutputTest, MessageToJsonUsesCamelCaseAndKeepsCyrillic) {
@@ -472,6 +474,28 @@ TEST(RunCliTest, VersionNamesTheProjectVersion) {
   EXPECT_NE(RunCtl({"--help"}).out.find("alliesctl --version"), std::string::npos);
 }
 
+TEST(RunCliTest, DescribeBesideEveryGet) {
+  const CommandRegistry registry = DefaultRegistry();
+  size_t gets = 0;
+  for (const Resource& resource : registry.resources()) {
+    const Command* get = registry.FindCommand(resource.name, "get");
+    if (get == nullptr) continue;
+    ++gets;
+    const Command* describe = registry.FindCommand(resource.name, "describe");
+    ASSERT_NE(describe, nullptr) << resource.name;
+    EXPECT_EQ(describe->operand_usage, get->operand_usage);
+  }
+  EXPECT_GT(gets, 20u);
+  CliResult result = RunCtl({"libraries", "describe", "--help"});
+  EXPECT_EQ(result.code, 0);
+  EXPECT_NE(result.out.find("Usage: alliesctl libraries describe NAME"), std::string::npos);
+  result = RunCtl({"--endpoint=127.0.0.1:1", "libraries", "describe", "obl", "-o", "json"});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_NE(result.err.find("describe prints text"), std::string::npos) << result.err;
+  result = RunCtl({"--endpoint=127.0.0.1:1", "--timeout=2", "libraries", "describe", "obl"});
+  EXPECT_EQ(result.code, 5) << result.err;
+}
+
 TEST(YamlTest, WritesTheJsonMappingAsBlockYaml) {
   allies::v1::ListLibrariesResponse response;
   Library* oblast = response.add_libraries();
@@ -553,6 +577,80 @@ TEST(ResourceNamesTest, PrintWritesOneNamePerLine) {
   EXPECT_EQ(inv.Print(google::type::Date(), Table{}), kExitError);
   EXPECT_EQ(out.str(), "");
   EXPECT_NE(err.str().find("holds no resource names"), std::string::npos) << err.str();
+}
+
+// ---- describe ----
+
+TEST(DescribeTest, EveryFieldOneLineEachAligned) {
+  Library library;
+  library.set_name("libraries/oblast");
+  library.set_display_name("Областная библиотека");
+  library.set_kind(Library::REGIONAL);
+  library.mutable_create_time()->set_seconds(1714566896);
+  EXPECT_EQ(DescribeMessage(library),
+            "name:         libraries/oblast\n"
+            "display_name: Областная библиотека\n"
+            "parent:       <none>\n"
+            "kind:         REGIONAL\n"
+            "region:       <none>\n"
+            "address:      <none>\n"
+            "website:      <none>\n"
+            "etag:         <none>\n"
+            "create_time:  2024-05-01T12:34:56Z\n"
+            "update_time:  <none>\n"
+            "delete_time:  <none>\n"
+            "time_zone:    <none>\n"
+            "email:        <none>\n");
+  // The defaults too: an unset enum shows its zero value.
+  EXPECT_NE(DescribeMessage(Library()).find("kind:         KIND_UNSPECIFIED\n"), std::string::npos);
+}
+
+TEST(DescribeTest, ListsNestedMessagesAndLineBreaks) {
+  Volunteer volunteer;
+  volunteer.set_name("libraries/oblast/volunteers/petrova");
+  volunteer.add_emails("anna@example.ru");
+  auto* slot = volunteer.add_availability();
+  slot->set_day_of_week(1);
+  slot->set_start_time("09:00");
+  slot->set_end_time("13:00");
+  auto* blackout = volunteer.add_blackouts();
+  blackout->mutable_start_date()->set_year(2026);
+  blackout->mutable_start_date()->set_month(7);
+  blackout->mutable_start_date()->set_day(1);
+  volunteer.set_notes("первая\nвторая");
+  volunteer.set_do_not_contact(true);
+  const std::string text = DescribeMessage(volunteer);
+  // The longest label is personal_data_withheld: values start at column 24.
+  EXPECT_NE(text.find("name:                   libraries/oblast/volunteers/petrova\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nemails:\n  - anna@example.ru\nphones:                 <none>\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\navailability:\n"
+                      "  - day_of_week: 1\n"
+                      "    start_time:  09:00\n"
+                      "    end_time:    13:00\n"
+                      "blackouts:\n"
+                      "  - start_date: 2026-07-01\n"
+                      "    end_date:   <none>\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nnotes:                  первая\n                        вторая\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\ndo_not_contact:         true\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\napproved_minutes:       0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nbirth_date:             <none>\n"), std::string::npos) << text;
+}
+
+TEST(DescribeTest, MapsByKey) {
+  google::protobuf::Struct value;
+  (*value.mutable_fields())["b"].set_string_value("x");
+  (*value.mutable_fields())["a"].set_bool_value(true);
+  const std::string text = DescribeMessage(value);
+  EXPECT_LT(text.find("  a:\n"), text.find("  b:\n")) << text;
+  EXPECT_NE(text.find("    bool_value:   true\n"), std::string::npos) << text;
 }
 
 TEST(CsvTest, QuotesWhatNeedsQuoting) {
