@@ -131,7 +131,7 @@ int Invocation::Print(const google::protobuf::Message& message, const Table& tab
       out_ << RenderHtml(table, absl::StrCat("alliesctl ", command_.resource, " ", command_.verb));
       break;
     case OutputFormat::kTable:
-      out_ << RenderTable(table);
+      out_ << RenderTable(table, options_.table_width);
       break;
     case OutputFormat::kName: {
       absl::StatusOr<std::vector<std::string>> names = ResourceNames(message);
@@ -906,6 +906,7 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
   }
 
   GlobalOptions options;
+  options.table_width = TableWidthFromEnvironment();
   if (std::optional<std::string> endpoint = parsed.Get("endpoint")) {
     options.endpoint = *endpoint;
   } else if (endpoint_env.has_value() && !endpoint_env->empty()) {

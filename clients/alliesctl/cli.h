@@ -46,6 +46,8 @@ struct GlobalOptions {
   std::string tls_key;
   OutputFormat output = OutputFormat::kTable;
   double timeout_seconds = 10;
+  // The width tables are fitted to; 0: none (TableWidthFromEnvironment).
+  size_t table_width = 0;
 };
 
 struct Command;
@@ -71,7 +73,7 @@ class Invocation {
   void PrepareContext(grpc::ClientContext* context) const;
 
   // Prints `message` in the selected output format; `table` is used for the
-  // table and CSV formats. Returns an exit code.
+  // table (fitted to options().table_width) and CSV formats. Returns an exit code.
   int Print(const google::protobuf::Message& message, const Table& table);
   // Prints the error with its details to err() and returns its exit code.
   int RpcFailed(const grpc::Status& status);

@@ -1,10 +1,15 @@
 #include "clients/alliesctl/output.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <ctime>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
@@ -61,7 +66,62 @@ size_t DisplayWidth(absl::string_view text) {
   return width;
 }
 
-std::string RenderTable(const Table& table) {
+std::string TruncateToWidth(absl::string_view text, size_t width) {
+  if (DisplayWidth(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  const size_t room = width - 1;  // For the "…".
+  size_t used = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t next = pos;
+    const int32_t cp = api::DecodeUtf8(text, &next);
+    const size_t w = cp < 0 || !IsZeroWidth(cp) ? 1 : 0;
+    if (used + w > room) break;
+    used += w;
+    pos = next;
+  }
+  return absl::StrCat(text.substr(0, pos), "…");
+}
+
+size_t TableWidthFromEnvironment() {
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    int width = 0;
+    if (absl::SimpleAtoi(columns, &width) && width > 0) return static_cast<size_t>(width);
+  }
+  winsize size{};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  return 0;
+}
+
+namespace {
+
+// The widths of the columns of a table that must fit in `max_width`: the widest
+// shrink to the largest common width that makes the lines fit, none below
+// kMinColumnWidth.
+void FitWidths(size_t max_width, std::vector<size_t>& widths) {
+  const size_t separators = 3 * (widths.size() - 1);
+  size_t total = separators;
+  for (size_t width : widths) total += width;
+  if (max_width == 0 || total <= max_width) return;
+  const size_t excess = total - max_width;
+  const size_t widest = *std::max_element(widths.begin(), widths.end());
+  size_t cap = kMinColumnWidth;
+  for (size_t c = widest; c > kMinColumnWidth; --c) {
+    size_t removed = 0;
+    for (size_t width : widths) removed += width > c ? width - c : 0;
+    if (removed >= excess) {
+      cap = c;
+      break;
+    }
+  }
+  for (size_t& width : widths) width = std::min(width, cap);
+}
+
+}  // namespace
+
+std::string RenderTable(const Table& table, size_t max_width) {
   const size_t columns = table.headers.size();
   if (columns == 0) return "";
   std::vector<std::vector<std::string>> lines;
@@ -76,10 +136,13 @@ std::string RenderTable(const Table& table) {
   for (const auto& line : lines) {
     for (size_t i = 0; i < columns; ++i) widths[i] = std::max(widths[i], DisplayWidth(line[i]));
   }
+  const std::vector<size_t> natural = widths;
+  FitWidths(max_width, widths);
   std::string out;
-  for (const auto& line : lines) {
+  for (auto& line : lines) {
     std::string text;
     for (size_t i = 0; i < columns; ++i) {
+      if (widths[i] < natural[i]) line[i] = TruncateToWidth(line[i], widths[i]);
       text += line[i];
       if (i + 1 < columns) text.append(widths[i] - DisplayWidth(line[i]) + 3, ' ');
     }

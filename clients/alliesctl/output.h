@@ -1,6 +1,6 @@
 // Output formatting for alliesctl: output formats, a generic aligned table of
-// string cells, JSON and YAML (yaml-cpp) rendering of protobuf messages, and the
-// resource names of -o name.
+// string cells (fitted to the terminal's width), JSON and YAML (yaml-cpp) rendering of
+// protobuf messages, and the resource names of -o name.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 #define ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 
@@ -48,8 +48,22 @@ struct Table {
 // Renders `table` with columns left-aligned by display width and separated by
 // three spaces, one line per row, header first, no trailing spaces. Control
 // characters inside cells (newlines, tabs) are replaced by spaces so that each
-// row stays on one line.
-std::string RenderTable(const Table& table);
+// row stays on one line. With a `max_width` (0: none) that the table exceeds, the
+// widest columns shrink to a common width until the lines fit (no column below
+// kMinColumnWidth, or its own width when that is less), and the cells longer than
+// their column are cut with "…" (TruncateToWidth).
+std::string RenderTable(const Table& table, size_t max_width = 0);
+
+inline constexpr size_t kMinColumnWidth = 6;
+
+// `text` cut to at most `width` display columns: unchanged when it fits, else its
+// longest prefix of width - 1 followed by "…" (combining marks stay with their letter).
+std::string TruncateToWidth(absl::string_view text, size_t width);
+
+// The width tables are fitted to: $COLUMNS when it is a positive number, else the
+// terminal's width when stdout is a terminal, else 0 (no limit: output to a file
+// or a pipe is never cut).
+size_t TableWidthFromEnvironment();
 
 // "2024-05-01T12:34:56Z" (UTC, whole seconds); empty for an unset (zero)
 // timestamp.

@@ -827,5 +827,11 @@ contains "$tmp/out" "kind:         REGIONAL" "enums by name"
 expect 0 "describe a partner" -- "$ctl" partners describe "$club"
 contains "$tmp/out" "support_forms:" "a list is shown"
 contains "$tmp/out" "  - MATERIAL" "item by item"
+# Tables fit the terminal ($COLUMNS here); output to a file is never cut.
+expect 0 "a table fitted to COLUMNS" -- env COLUMNS=60 "$ctl" libraries list
+contains "$tmp/out" "…" "cells are cut"
+/usr/bin/python3 -c 'import sys; sys.exit(max(len(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()) > 60)' "$tmp/out" && pass || fail "a line is wider than 60 columns: $(cat "$tmp/out")"
+expect 0 "not cut in a file" -- env -u COLUMNS "$ctl" libraries list
+not_contains "$tmp/out" "…" "output that is not a terminal is never cut"
 
 finish

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "allies/v1/api_key.pb.h"
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
@@ -102,6 +103,67 @@ TEST(RenderTableTest, ControlCharactersBecomeSpaces) {
 }
 
 TEST(RenderTableTest, EmptyHeadersRenderNothing) { EXPECT_EQ(RenderTable(Table{}), ""); }
+
+// ---- Tables that fit a width ----
+
+TEST(TruncateToWidthTest, CutsByDisplayWidthWithAnEllipsis) {
+  EXPECT_EQ(TruncateToWidth("Областная", 9), "Областная");
+  EXPECT_EQ(TruncateToWidth("Областная", 6), "Облас…");
+  EXPECT_EQ(DisplayWidth(TruncateToWidth("Областная", 6)), 6u);
+  EXPECT_EQ(TruncateToWidth("abc", 1), "…");
+  EXPECT_EQ(TruncateToWidth("abc", 0), "");
+  // A combining mark stays with its letter: "и" + U+0306 is one column.
+  EXPECT_EQ(TruncateToWidth("Краи\u0306ний", 6), "Краи\u0306н…");
+}
+
+Table WideTable() {
+  Table table;
+  table.headers = {"NAME", "DISPLAY NAME", "KIND"};
+  table.rows = {{"libraries/oblast", "Областная универсальная научная библиотека", "REGIONAL"},
+                {"libraries/b1", "Филиал", "BRANCH"}};
+  return table;
+}
+
+TEST(RenderTableTest, NoWidthOrEnoughWidthCutsNothing) {
+  const std::string natural = RenderTable(WideTable());
+  EXPECT_EQ(natural.find("…"), std::string::npos);
+  EXPECT_EQ(RenderTable(WideTable(), 0), natural);
+  EXPECT_EQ(RenderTable(WideTable(), 200), natural);
+  EXPECT_EQ(RenderTable(WideTable(), 72), natural);  // Exactly as wide as the table.
+  EXPECT_NE(RenderTable(WideTable(), 71), natural);
+}
+
+TEST(RenderTableTest, TheWidestColumnShrinksToFit) {
+  // 72 columns wide; 22 too many for 50: the display name alone gives them up.
+  EXPECT_EQ(RenderTable(WideTable(), 50),
+            "NAME               DISPLAY NAME           KIND\n"
+            "libraries/oblast   Областная универсал…   REGIONAL\n"
+            "libraries/b1       Филиал                 BRANCH\n");
+  for (const absl::string_view line : absl::StrSplit(RenderTable(WideTable(), 50), '\n')) {
+    EXPECT_LE(DisplayWidth(line), 50u) << line;
+  }
+}
+
+TEST(RenderTableTest, SeveralWideColumnsShrinkToOneWidth) {
+  // Too narrow for the display name alone: the name shrinks as well, to the same width, and
+  // the header is cut like any cell.
+  const std::string text = RenderTable(WideTable(), 34);
+  EXPECT_EQ(text,
+            "NAME         DISPLAY N…   KIND\n"
+            "libraries…   Областная…   REGIONAL\n"
+            "libraries…   Филиал       BRANCH\n");
+  for (const absl::string_view line : absl::StrSplit(text, '\n')) {
+    EXPECT_LE(DisplayWidth(line), 34u) << line;
+  }
+}
+
+TEST(RenderTableTest, ColumnsNeverShrinkBelowTheMinimum) {
+  const std::string text = RenderTable(WideTable(), 10);
+  EXPECT_NE(text.find("libra…"), std::string::npos) << text;
+  EXPECT_NE(text.find("Облас…"), std::string::npos) << text;
+  EXPECT_NE(text.find("REGIO…"), std::string::npos) << text;
+  EXPECT_NE(text.find("KIND"), std::string::npos) << text;  // Narrower than the minimum: kept.
+}
 
 TEST(OutputTest, FormatTimestamp) {
   google::protobuf::Timestamp ts;
