@@ -20,6 +20,7 @@
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/changes.h"
+#include "clients/alliesctl/completion.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/describe.h"
@@ -641,6 +642,7 @@ std::string TopLevelUsage(const CommandRegistry& registry) {
       "Usage:\n"
       "  alliesctl <resource> [<word below it>] <verb> [arguments] [flags]\n"
       "  alliesctl <resource> --help | alliesctl <resource> <verb> --help\n"
+      "  alliesctl completion bash   bash completion: source <(alliesctl completion bash)\n"
       "  alliesctl --version\n\n"
       "Resources (each with a get also has describe: every field, the empty ones too):\n";
   for (const Resource& resource : registry.resources()) {
@@ -716,12 +718,21 @@ const FlagSpec& VersionFlag() {
   return *flag;
 }
 
+constexpr char kCompletionUsage[] =
+    "Usage: alliesctl completion bash\n\n"
+    "Print a bash completion script: resources, the words below them, verbs, flags and -o's\n"
+    "values. Load it with\n"
+    "  source <(alliesctl completion bash)\n"
+    "or save it as /etc/bash_completion.d/alliesctl (or\n"
+    "~/.local/share/bash-completion/completions/alliesctl).\n";
+
 // The command table as CLI11 subcommands.
 struct CliTree {
   std::unique_ptr<CLI::App> root;
   std::map<const CLI::App*, const Resource*> resources;
   std::map<const CLI::App*, const Command*> commands;
   const CLI::App* help = nullptr;
+  const CLI::App* completion = nullptr;
 };
 
 // The words of `app`'s level that nothing else took: before a verb an unknown word ("alliesctl
@@ -783,6 +794,10 @@ CliTree BuildCliTree(const CommandRegistry& registry) {
   CLI::App* help = AddSubcommand(root, "help", "show help");
   AddStrayWords(help);
   tree.help = help;
+  CLI::App* completion = AddSubcommand(root, "completion", "print a shell completion script");
+  completion->add_option("shell");
+  AddStrayWords(completion);
+  tree.completion = completion;
   AddStrayWords(root);
   return tree;
 }
@@ -795,6 +810,27 @@ bool IsKnownFlag(const std::vector<FlagSpec>& specs, absl::string_view flag) {
     }
   }
   return false;
+}
+
+int RunCompletion(const CommandRegistry& registry, const CLI::App& app, bool help,
+                  std::ostream& out, std::ostream& err) {
+  if (help) {
+    out << kCompletionUsage;
+    return kExitOk;
+  }
+  const CLI::Option* shell = app.get_option_no_throw("shell");
+  if (shell->count() == 0) {
+    err << "error: missing shell\n\n" << kCompletionUsage;
+    return kExitUsage;
+  }
+  if (shell->results().front() != "bash" || !StrayWords(app).empty()) {
+    err << "error: no completion for \"" << shell->results().front() << "\" (only bash)\n\n"
+        << kCompletionUsage;
+    return kExitUsage;
+  }
+  out << BashCompletion(registry);
+  out.flush();
+  return out.good() ? kExitOk : kExitError;
 }
 
 }  // namespace
@@ -858,6 +894,9 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
   if (chain.front() == tree.help) {
     out << TopLevelUsage(registry);
     return kExitOk;
+  }
+  if (chain.front() == tree.completion) {
+    return RunCompletion(registry, *chain.front(), help, out, err);
   }
   // A word after a resource's that is neither a verb nor a word below it.
   for (const CLI::App* app : chain) {

@@ -433,8 +433,8 @@ std::string CommandUsage(const Command& command);
 // The command line is parsed by CLI11: the root command has the global flags, a
 // subcommand per resource (aliases included), below it one per word below it and
 // per verb, and a verb has its command's flags and operands; the global flags may
-// follow the command words (fallthrough). Besides the resources, "help" and
-// --version.
+// follow the command words (fallthrough). Besides the resources, "help",
+// "completion bash" (completion.h) and --version.
 int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
            const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err);
 

@@ -833,5 +833,27 @@ contains "$tmp/out" "…" "cells are cut"
 /usr/bin/python3 -c 'import sys; sys.exit(max(len(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()) > 60)' "$tmp/out" && pass || fail "a line is wider than 60 columns: $(cat "$tmp/out")"
 expect 0 "not cut in a file" -- env -u COLUMNS "$ctl" libraries list
 not_contains "$tmp/out" "…" "output that is not a terminal is never cut"
+# Bash completion, made from the command table.
+expect 0 "completion script" -- "$ctl" completion bash
+cp "$tmp/out" "$tmp/completion.bash"
+# completes WORD...: what the script offers for the last word (may be "") after the others.
+completes() {
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _alliesctl; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$tmp/completion.bash" alliesctl "$@"
+}
+expect 0 "complete a resource" -- completes part
+contains "$tmp/out" "partners" "resources complete"
+expect 0 "complete a verb after an alias" -- completes lib des
+[[ $(cat "$tmp/out") == describe ]] && pass || fail "lib des completes to: $(cat "$tmp/out")"
+expect 0 "complete a word below a resource" -- completes boards mem
+contains "$tmp/out" "members" "words below a resource complete"
+expect 0 "complete a command's flags" -- completes -o json partners create --di
+contains "$tmp/out" "--display-name" "a command's flags complete"
+expect 0 "complete the list flags" -- completes libraries list --page-
+[[ $(sort "$tmp/out" | tr '\n' ' ') == "--page-size --page-token " ]] && pass || fail "--page- completes to: $(cat "$tmp/out")"
+expect 0 "complete -o values" -- completes libraries get oblast -o ""
+contains "$tmp/out" "name" "-o's values complete"
+expect 0 "nothing for an operand" -- completes libraries get ""
+[[ ! -s $tmp/out || $(cat "$tmp/out") == "" ]] && pass || fail "an operand completes to: $(cat "$tmp/out")"
 
 finish

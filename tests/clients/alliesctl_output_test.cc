@@ -14,6 +14,7 @@
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/args.h"
 #include "clients/alliesctl/cli.h"
+#include "clients/alliesctl/completion.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
 #include "clients/alliesctl/describe.h"
@@ -534,6 +535,23 @@ TEST(RunCliTest, VersionNamesTheProjectVersion) {
   EXPECT_EQ(result.out.rfind("alliesctl 0.", 0), 0u) << result.out;
   EXPECT_EQ(result.out, VersionText());
   EXPECT_NE(RunCtl({"--help"}).out.find("alliesctl --version"), std::string::npos);
+}
+
+TEST(RunCliTest, CompletionScriptComesFromTheCommandTable) {
+  CliResult result = RunCtl({"completion", "bash"});
+  EXPECT_EQ(result.code, 0) << result.err;
+  EXPECT_NE(result.out.find("complete -o default -F _alliesctl alliesctl"), std::string::npos);
+  EXPECT_NE(result.out.find("\"/libraries\"|\"/library\"|\"/lib\"|\"/libs\") REPLY='libraries' ;;"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("\"boards/members\"|\"boards/member\") REPLY='boards members' ;;"),
+            std::string::npos);
+  EXPECT_NE(result.out.find("\"libraries update\") REPLY='--display-name"), std::string::npos);
+  EXPECT_NE(result.out.find("\"libraries describe\") REPLY="), std::string::npos);
+  EXPECT_EQ(RunCtl({"completion"}).code, 2);
+  EXPECT_EQ(RunCtl({"completion", "zsh"}).code, 2);
+  EXPECT_EQ(RunCtl({"completion", "--help"}).code, 0);
+  EXPECT_EQ(BashCompletion(DefaultRegistry()), result.out);
 }
 
 TEST(RunCliTest, DescribeBesideEveryGet) {
