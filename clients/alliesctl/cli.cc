@@ -153,6 +153,9 @@ int Invocation::Print(const google::protobuf::Message& message, const Table& tab
 
 int Invocation::RpcFailed(const grpc::Status& status) {
   err_ << FormatRpcError(status);
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED && options_.api_key.empty()) {
+    err_ << kNoApiKeyHint;
+  }
   return ExitCodeForStatus(status.error_code());
 }
 

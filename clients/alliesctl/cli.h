@@ -37,6 +37,11 @@ inline constexpr char kApiKeyFileEnvVar[] = "ALLIES_API_KEY_FILE";
 // Empty when there is none.
 std::string FindApiKey();
 
+// What follows an UNAUTHENTICATED error when no key was sent.
+inline constexpr char kNoApiKeyHint[] =
+    "hint: no API key: set ALLIES_API_KEY, ALLIES_API_KEY_FILE or run ./allies up to create "
+    ".allies/admin.key\n";
+
 struct GlobalOptions {
   std::string endpoint = kDefaultEndpoint;
   std::string api_key;
@@ -75,7 +80,8 @@ class Invocation {
   // Prints `message` in the selected output format; `table` is used for the
   // table (fitted to options().table_width) and CSV formats. Returns an exit code.
   int Print(const google::protobuf::Message& message, const Table& table);
-  // Prints the error with its details to err() and returns its exit code.
+  // Prints the error with its details to err() and returns its exit code; on UNAUTHENTICATED
+  // without a key, kNoApiKeyHint too.
   int RpcFailed(const grpc::Status& status);
   // Prints "error: <message>" and the command's usage to err(); returns
   // kExitUsage.

@@ -801,6 +801,9 @@ expect 7 "a librarian may not change libraries" -- env ALLIES_API_KEY="$libraria
 expect 7 "nor read outside its library" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries get oblast
 expect 0 "but reads its own" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries get cbs
 expect 7 "no key is exit 7" -- env ALLIES_API_KEY_FILE=/nonexistent "$ctl" libraries list
+contains "$tmp/err" "hint: no API key: set ALLIES_API_KEY, ALLIES_API_KEY_FILE or run ./allies up to create .allies/admin.key" "the hint names the variables"
+expect 7 "a wrong key is exit 7" -- env ALLIES_API_KEY=allies_nokey_0000000000000000000000000000000000000000000000000000000000000000 "$ctl" libraries list
+not_contains "$tmp/err" "hint: no API key" "no hint when a key was sent"
 expect 0 "force delete" -- "$ctl" libraries delete oblast --force
 expect 0 "undelete" -- "$ctl" libraries undelete oblast
 expect 6 "undelete a live library is exit 6" -- "$ctl" libraries undelete oblast
