@@ -1,8 +1,10 @@
 #include "clients/alliesctl/args.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -75,58 +77,129 @@ void ParsedArgs::Set(const std::string& name, std::string value) {
   if (inserted) order_.push_back(name);
 }
 
-absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
-                                     const std::vector<FlagSpec>& specs) {
-  ParsedArgs parsed;
-  bool flags_done = false;
+void AddFlagOptions(CLI::App* app, const std::vector<FlagSpec>& specs) {
+  for (const FlagSpec& spec : specs) {
+    const std::string long_name = absl::StrCat("--", spec.name);
+    if (app->get_option_no_throw(long_name) != nullptr) continue;
+    std::string names = spec.short_name != '\0'
+                            ? absl::StrCat("-", std::string(1, spec.short_name), ",", long_name)
+                            : long_name;
+    CLI::Option* option =
+        spec.takes_value ? app->add_option(names, spec.help) : app->add_flag(names, spec.help);
+    option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    if (spec.takes_value) option->type_name(spec.value_name);
+  }
+}
+
+absl::StatusOr<std::vector<std::string>> NormalizeFlagForms(const std::vector<std::string>& args,
+                                                            const std::vector<FlagSpec>& specs) {
+  std::vector<std::string> out;
+  out.reserve(args.size() + 2);
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (flags_done || arg.size() < 2 || arg[0] != '-') {
-      parsed.mutable_positionals().push_back(arg);
-      continue;
-    }
     if (arg == "--") {
-      flags_done = true;
-      continue;
+      out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+      break;
     }
     const FlagSpec* spec = nullptr;
     std::optional<std::string> inline_value;
-    std::string shown;  // The flag as the user spelled it, for messages.
-    if (arg[1] == '-') {
-      absl::string_view body = absl::string_view(arg).substr(2);
+    if (absl::StartsWith(arg, "--")) {
+      const absl::string_view body = absl::string_view(arg).substr(2);
       const size_t eq = body.find('=');
-      absl::string_view name = body.substr(0, eq);
+      spec = FindLong(specs, body.substr(0, eq));
       if (eq != absl::string_view::npos) inline_value = std::string(body.substr(eq + 1));
-      shown = absl::StrCat("--", name);
-      spec = FindLong(specs, name);
-    } else {
-      shown = arg.substr(0, 2);
+    } else if (arg.size() >= 2 && arg[0] == '-') {
       spec = FindShort(specs, arg[1]);
-      if (arg.size() > 2) {
-        // "-o=json" or "-ojson".
+      if (spec != nullptr && arg.size() > 2) {
         inline_value = arg[2] == '=' ? arg.substr(3) : arg.substr(2);
+        if (!spec->takes_value) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "flag ", arg.substr(0, 2), " takes no value (or --", spec->name, "=true|false)"));
+        }
       }
     }
-    if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown flag ", shown));
-    if (spec->takes_value) {
-      if (inline_value.has_value()) {
-        parsed.Set(spec->name, *std::move(inline_value));
-      } else if (i + 1 < args.size()) {
-        parsed.Set(spec->name, args[++i]);
-      } else {
-        return absl::InvalidArgumentError(absl::StrCat("flag ", shown, " needs a value"));
-      }
-    } else if (inline_value.has_value()) {
-      std::optional<bool> value = ParseBoolValue(*inline_value);
-      if (!value.has_value() || arg[1] != '-') {
-        return absl::InvalidArgumentError(
-            absl::StrCat("flag ", shown, " takes no value (or --", spec->name, "=true|false)"));
-      }
-      parsed.Set(spec->name, *value ? "true" : "false");
-    } else {
-      parsed.Set(spec->name, "true");
+    if (spec == nullptr || !spec->takes_value) {
+      out.push_back(arg);
+      continue;
+    }
+    out.push_back(arg[1] == '-' ? absl::StrCat("--", spec->name)
+                                : absl::StrCat("-", std::string(1, spec->short_name)));
+    if (inline_value.has_value()) {
+      out.push_back(*std::move(inline_value));
+    } else if (i + 1 < args.size()) {
+      out.push_back(args[++i]);  // The value, whatever it looks like.
     }
   }
+  return out;
+}
+
+absl::Status ParseWithCli11(CLI::App& app, std::vector<std::string> args) {
+  std::reverse(args.begin(), args.end());  // CLI11 takes the words last first.
+  try {
+    app.parse(args);
+  } catch (const CLI::ArgumentMismatch& e) {
+    // "--parent: 1 required TEXT missing": the flag is before the colon.
+    const std::string what = e.what();
+    return absl::InvalidArgumentError(
+        absl::StrCat("flag ", what.substr(0, what.find(':')), " needs a value"));
+  } catch (const CLI::ParseError& e) {
+    return absl::InvalidArgumentError(e.what());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CollectFlagValues(const CLI::App& app, ParsedArgs* args) {
+  std::vector<const CLI::Option*> seen;
+  for (const CLI::Option* option : app.parse_order()) {
+    if (option->get_positional() || option->get_lnames().empty() ||
+        std::find(seen.begin(), seen.end(), option) != seen.end()) {
+      continue;
+    }
+    seen.push_back(option);
+    const std::string& name = option->get_lnames().front();
+    const bool boolean = option->get_expected_max() == 0;
+    for (const std::string& value : option->results()) {
+      if (!boolean) {
+        args->Set(name, value);
+        continue;
+      }
+      std::optional<bool> parsed = ParseBoolValue(value);
+      if (!parsed.has_value()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("flag --", name, " takes no value (or --", name, "=true|false)"));
+      }
+      args->Set(name, *parsed ? "true" : "false");
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string FlagOfWord(absl::string_view word) {
+  if (absl::StartsWith(word, "--") && word.size() > 2) {
+    return std::string(word.substr(0, word.find('=')));
+  }
+  if (word.size() >= 2 && word[0] == '-' && word[1] != '-') return std::string(word.substr(0, 2));
+  return "";
+}
+
+absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
+                                     const std::vector<FlagSpec>& specs) {
+  absl::StatusOr<std::vector<std::string>> words = NormalizeFlagForms(args, specs);
+  if (!words.ok()) return words.status();
+  CLI::App app;
+  app.set_help_flag();
+  app.allow_extras();
+  AddFlagOptions(&app, specs);
+  CLI::Option* positionals = app.add_option("words")->expected(0, -1)->allow_extra_args();
+  positionals->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  if (absl::Status status = ParseWithCli11(app, *std::move(words)); !status.ok()) return status;
+  for (const std::string& word : app.remaining()) {
+    if (word == "--") continue;
+    return absl::InvalidArgumentError(absl::StrCat("unknown flag ", FlagOfWord(word)));
+  }
+  ParsedArgs parsed;
+  if (absl::Status status = CollectFlagValues(app, &parsed); !status.ok()) return status;
+  parsed.mutable_positionals() = positionals->results();
   return parsed;
 }
 

@@ -1,6 +1,7 @@
-// Command-line argument parsing for alliesctl: flags may appear anywhere among
-// the positional words, as "--flag value", "--flag=value", "-o value" or
-// "-o=value"; "--" ends flag parsing.
+// Command-line arguments of alliesctl, parsed by CLI11: flags may appear anywhere among the
+// positional words, as "--flag value", "--flag=value", "-o value", "-ovalue" or "-o=value"; "--"
+// ends flag parsing. A command declares its flags as FlagSpecs and reads them from ParsedArgs;
+// cli.cc turns the command table into CLI11 subcommands.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_ARGS_H_
 #define ALLIES_CLIENTS_ALLIESCTL_ARGS_H_
 
@@ -18,6 +19,10 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
 #include "google/type/money.pb.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace allies::ctl {
 
@@ -60,11 +65,39 @@ class ParsedArgs {
   std::vector<std::string> order_;
 };
 
-// Parses argv-style words (without the program name) against `specs`. Unknown
-// flags, a value flag without a value and malformed boolean values are
-// InvalidArgument errors with a message suitable for the user.
+// Parses argv-style words (without the program name) against `specs`, every word that is not a
+// flag or a flag's value a positional. Unknown flags, a value flag without a value and malformed
+// boolean values are InvalidArgument errors with a message suitable for the user. (RunCli parses
+// with the command table as subcommands; this flat form builds requests in tests.)
 absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
                                      const std::vector<FlagSpec>& specs);
+
+// ---- CLI11 ----
+
+// Declares `specs` as options of `app`: a value flag takes one value, even one starting with "-";
+// a boolean flag takes none ("--force") or "=true|false" ("--force=false"). Every occurrence is
+// kept (repeated flags, "last one wins" in ParsedArgs::Get). A name `app` has already is skipped.
+void AddFlagOptions(CLI::App* app, const std::vector<FlagSpec>& specs);
+
+// The words rewritten where CLI11 reads a documented form otherwise: "--name=" (an empty value;
+// CLI11 would take the next word) and "-o=json" (CLI11: the value "=json") become "--name" "" and
+// "-o" "json". A value flag's value is never rewritten, nor anything after "--". `specs` are every
+// flag any command has (a name has one arity everywhere). InvalidArgument for a boolean short flag
+// given a value ("-h=true").
+absl::StatusOr<std::vector<std::string>> NormalizeFlagForms(const std::vector<std::string>& args,
+                                                            const std::vector<FlagSpec>& specs);
+
+// Parses `args` (as NormalizeFlagForms returns them) with `app`. A CLI11 parse error is an
+// InvalidArgument error with a message for the user ("flag --parent needs a value").
+absl::Status ParseWithCli11(CLI::App& app, std::vector<std::string> args);
+
+// Adds to `args` the values the options of `app` (from AddFlagOptions) got, in the order the
+// flags first appeared; booleans are "true" or "false" (InvalidArgument for another value).
+absl::Status CollectFlagValues(const CLI::App& app, ParsedArgs* args);
+
+// The flag a word not parsed names ("--nope" of "--nope=1", "-x" of "-xyz"); empty when the word
+// is not a flag.
+std::string FlagOfWord(absl::string_view word);
 
 // Returns InvalidArgument when two specs with the same name (or short name)
 // disagree on arity.

@@ -5,9 +5,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <utility>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -17,8 +20,10 @@
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/changes.h"
+#include "clients/alliesctl/completion.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
+#include "clients/alliesctl/describe.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/governance.h"
 #include "clients/alliesctl/hours.h"
@@ -127,7 +132,19 @@ int Invocation::Print(const google::protobuf::Message& message, const Table& tab
       out_ << RenderHtml(table, absl::StrCat("alliesctl ", command_.resource, " ", command_.verb));
       break;
     case OutputFormat::kTable:
-      out_ << RenderTable(table);
+      out_ << RenderTable(table, options_.table_width);
+      break;
+    case OutputFormat::kName: {
+      absl::StatusOr<std::vector<std::string>> names = ResourceNames(message);
+      if (!names.ok()) {
+        err_ << "error: " << names.status().message() << "\n";
+        return kExitError;
+      }
+      for (const std::string& name : *names) out_ << name << "\n";
+      break;
+    }
+    case OutputFormat::kDescribe:
+      out_ << DescribeMessage(message);
       break;
   }
   out_.flush();
@@ -136,6 +153,9 @@ int Invocation::Print(const google::protobuf::Message& message, const Table& tab
 
 int Invocation::RpcFailed(const grpc::Status& status) {
   err_ << FormatRpcError(status);
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED && options_.api_key.empty()) {
+    err_ << kNoApiKeyHint;
+  }
   return ExitCodeForStatus(status.error_code());
 }
 
@@ -291,7 +311,8 @@ int PrintListPage(Invocation& inv, const google::protobuf::Message& response, co
     const int code = inv.Print(response, table);
     if (code != kExitOk) return code;
   }
-  if (as_table && !next_page_token.empty()) {
+  const bool as_names = inv.options().output == OutputFormat::kName;
+  if ((as_table || as_names) && !next_page_token.empty()) {
     inv.err() << "next page: --page-token " << next_page_token << "\n";
   }
   return kExitOk;
@@ -589,7 +610,31 @@ CommandRegistry DefaultRegistry() {
   RegisterActivityCommands(&registry);
   RegisterChangeCommands(&registry);
   RegisterKeyCommands(&registry);
+  AddDescribeCommands(&registry);
   return registry;
+}
+
+void AddDescribeCommands(CommandRegistry* registry) {
+  std::vector<Command> added;
+  for (const Resource& resource : registry->resources()) {
+    const Command* get = registry->FindCommand(resource.name, "get");
+    if (get == nullptr || registry->FindCommand(resource.name, "describe") != nullptr) continue;
+    Command describe = *get;
+    describe.verb = "describe";
+    describe.summary =
+        "Show every field of what 'get' shows, the empty and default ones too, one \"field: "
+        "value\" line each (nested messages indented).";
+    describe.details = "";
+    describe.run = [get_run = get->run](Invocation& inv) {
+      if (inv.args().Has("output") && inv.options().output != OutputFormat::kTable) {
+        return inv.UsageError("describe prints text; for JSON or YAML use get -o json|yaml");
+      }
+      inv.mutable_options().output = OutputFormat::kDescribe;
+      return get_run(inv);
+    };
+    added.push_back(std::move(describe));
+  }
+  for (Command& command : added) registry->AddCommand(std::move(command));
 }
 
 // ---- Help ----
@@ -599,8 +644,10 @@ std::string TopLevelUsage(const CommandRegistry& registry) {
       "alliesctl: command-line client of the Allies API.\n\n"
       "Usage:\n"
       "  alliesctl <resource> [<word below it>] <verb> [arguments] [flags]\n"
-      "  alliesctl <resource> --help | alliesctl <resource> <verb> --help\n\n"
-      "Resources:\n";
+      "  alliesctl <resource> --help | alliesctl <resource> <verb> --help\n"
+      "  alliesctl completion bash   bash completion: source <(alliesctl completion bash)\n"
+      "  alliesctl --version\n\n"
+      "Resources (each with a get also has describe: every field, the empty ones too):\n";
   for (const Resource& resource : registry.resources()) {
     if (IsSubResource(resource)) continue;
     std::vector<std::string> verbs;
@@ -666,17 +713,180 @@ std::string CommandUsage(const Command& command) {
 
 // ---- Dispatch ----
 
-int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
-           const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, registry.AllFlags());
-  if (!parsed.ok()) {
-    err << "error: " << parsed.status().message() << "\n\n" << TopLevelUsage(registry);
+namespace {
+
+const FlagSpec& VersionFlag() {
+  static const auto* const flag =
+      new FlagSpec{"version", '\0', false, "", "print alliesctl's version and exit"};
+  return *flag;
+}
+
+constexpr char kCompletionUsage[] =
+    "Usage: alliesctl completion bash\n\n"
+    "Print a bash completion script: resources, the words below them, verbs, flags and -o's\n"
+    "values. Load it with\n"
+    "  source <(alliesctl completion bash)\n"
+    "or save it as /etc/bash_completion.d/alliesctl (or\n"
+    "~/.local/share/bash-completion/completions/alliesctl).\n";
+
+// The command table as CLI11 subcommands.
+struct CliTree {
+  std::unique_ptr<CLI::App> root;
+  std::map<const CLI::App*, const Resource*> resources;
+  std::map<const CLI::App*, const Command*> commands;
+  const CLI::App* help = nullptr;
+  const CLI::App* completion = nullptr;
+};
+
+// The words of `app`'s level that nothing else took: before a verb an unknown word ("alliesctl
+// frob", "alliesctl libraries frob"), after one the operands beyond the command's.
+void AddStrayWords(CLI::App* app) {
+  app->add_option("stray")->expected(0, -1)->allow_extra_args()->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeAll);
+}
+
+std::vector<std::string> StrayWords(const CLI::App& app) {
+  const CLI::Option* stray = app.get_option_no_throw("stray");
+  return stray == nullptr ? std::vector<std::string>{} : stray->results();
+}
+
+CLI::App* AddSubcommand(CLI::App* parent, const std::string& name, const std::string& summary) {
+  CLI::App* app = parent->add_subcommand(name, summary);
+  app->set_help_flag();           // -h/--help is a global flag, the help texts our own.
+  app->fallthrough();             // Global flags after the command words.
+  app->require_subcommand(0, 1);  // After a verb, a verb's name is an operand.
+  return app;
+}
+
+void AddResourceCommands(const CommandRegistry& registry, const Resource& resource,
+                         CLI::App* parent, CliTree* tree) {
+  const size_t space = resource.name.rfind(' ');
+  CLI::App* app = AddSubcommand(
+      parent, space == std::string::npos ? resource.name : resource.name.substr(space + 1),
+      resource.summary);
+  for (const std::string& alias : resource.aliases) app->alias(alias);
+  tree->resources[app] = &resource;
+  for (const Command* command : registry.CommandsOf(resource.name)) {
+    CLI::App* verb = AddSubcommand(app, command->verb, command->summary);
+    AddFlagOptions(verb, command->flags);
+    for (size_t i = 0; i < command->max_operands; ++i) {
+      verb->add_option(absl::StrCat("operand", i + 1));
+    }
+    AddStrayWords(verb);
+    tree->commands[verb] = command;
+  }
+  for (const Resource* sub : registry.SubResourcesOf(resource)) {
+    AddResourceCommands(registry, *sub, app, tree);
+  }
+  AddStrayWords(app);
+}
+
+CliTree BuildCliTree(const CommandRegistry& registry) {
+  CliTree tree;
+  tree.root =
+      std::make_unique<CLI::App>("alliesctl: command-line client of the Allies API.", "alliesctl");
+  CLI::App* root = tree.root.get();
+  root->set_help_flag();
+  root->allow_extras();  // Unknown flags are ours to report (RunCli).
+  root->require_subcommand(0, 1);
+  AddFlagOptions(root, GlobalFlags());
+  AddFlagOptions(root, {VersionFlag()});
+  for (const Resource& resource : registry.resources()) {
+    if (!IsSubResource(resource)) AddResourceCommands(registry, resource, root, &tree);
+  }
+  CLI::App* help = AddSubcommand(root, "help", "show help");
+  AddStrayWords(help);
+  tree.help = help;
+  CLI::App* completion = AddSubcommand(root, "completion", "print a shell completion script");
+  completion->add_option("shell");
+  AddStrayWords(completion);
+  tree.completion = completion;
+  AddStrayWords(root);
+  return tree;
+}
+
+bool IsKnownFlag(const std::vector<FlagSpec>& specs, absl::string_view flag) {
+  for (const FlagSpec& spec : specs) {
+    if (flag == absl::StrCat("--", spec.name) ||
+        (spec.short_name != '\0' && flag == absl::StrCat("-", std::string(1, spec.short_name)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int RunCompletion(const CommandRegistry& registry, const CLI::App& app, bool help,
+                  std::ostream& out, std::ostream& err) {
+  if (help) {
+    out << kCompletionUsage;
+    return kExitOk;
+  }
+  const CLI::Option* shell = app.get_option_no_throw("shell");
+  if (shell->count() == 0) {
+    err << "error: missing shell\n\n" << kCompletionUsage;
     return kExitUsage;
   }
-  const std::vector<std::string>& words = parsed->positionals();
-  const bool help = parsed->GetBool("help");
+  if (shell->results().front() != "bash" || !StrayWords(app).empty()) {
+    err << "error: no completion for \"" << shell->results().front() << "\" (only bash)\n\n"
+        << kCompletionUsage;
+    return kExitUsage;
+  }
+  out << BashCompletion(registry);
+  out.flush();
+  return out.good() ? kExitOk : kExitError;
+}
 
-  if (words.empty()) {
+}  // namespace
+
+int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
+           const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err) {
+  std::vector<FlagSpec> all_flags = registry.AllFlags();
+  all_flags.push_back(VersionFlag());
+  const CliTree tree = BuildCliTree(registry);
+
+  // The words the user gave, then the subcommands CLI11 found: the root's, a resource's, ...
+  absl::StatusOr<std::vector<std::string>> words = NormalizeFlagForms(args, all_flags);
+  absl::Status status = words.ok() ? ParseWithCli11(*tree.root, *std::move(words)) : words.status();
+  std::vector<const CLI::App*> chain;
+  for (const CLI::App* app = tree.root.get(); !app->get_subcommands().empty();) {
+    app = app->get_subcommands().front();
+    chain.push_back(app);
+  }
+  const Resource* resource = nullptr;
+  const Command* command = nullptr;
+  for (const CLI::App* app : chain) {
+    if (auto it = tree.resources.find(app); it != tree.resources.end()) resource = it->second;
+    if (auto it = tree.commands.find(app); it != tree.commands.end()) command = it->second;
+  }
+  ParsedArgs parsed;
+  if (status.ok()) status = CollectFlagValues(*tree.root, &parsed);
+  if (status.ok() && command != nullptr) status = CollectFlagValues(*chain.back(), &parsed);
+  if (!status.ok()) {
+    err << "error: " << status.message() << "\n\n" << TopLevelUsage(registry);
+    return kExitUsage;
+  }
+  // Flags no level took: unknown ones, or flags of other commands than this one.
+  std::vector<std::string> foreign_flags;
+  for (const std::string& word : tree.root->remaining(/*recurse=*/true)) {
+    const std::string flag = FlagOfWord(word);
+    if (word == "--" || flag.empty()) continue;
+    if (!IsKnownFlag(all_flags, flag)) {
+      err << "error: unknown flag " << flag << "\n\n" << TopLevelUsage(registry);
+      return kExitUsage;
+    }
+    foreign_flags.push_back(flag);
+  }
+  if (parsed.GetBool("version")) {
+    out << VersionText();
+    return kExitOk;
+  }
+  const bool help = parsed.GetBool("help");
+
+  if (const std::vector<std::string> stray = StrayWords(*tree.root); !stray.empty()) {
+    err << "error: unknown resource \"" << stray.front() << "\"\n\n" << TopLevelUsage(registry);
+    return kExitUsage;
+  }
+  if (chain.empty()) {
     if (help) {
       out << TopLevelUsage(registry);
       return kExitOk;
@@ -684,35 +894,29 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     err << "error: missing command\n\n" << TopLevelUsage(registry);
     return kExitUsage;
   }
-  const Resource* resource = registry.FindResource(words[0]);
-  if (resource == nullptr) {
-    if (words[0] == "help") {
-      out << TopLevelUsage(registry);
-      return kExitOk;
+  if (chain.front() == tree.help) {
+    out << TopLevelUsage(registry);
+    return kExitOk;
+  }
+  if (chain.front() == tree.completion) {
+    return RunCompletion(registry, *chain.front(), help, out, err);
+  }
+  // A word after a resource's that is neither a verb nor a word below it.
+  for (const CLI::App* app : chain) {
+    auto it = tree.resources.find(app);
+    if (it == tree.resources.end()) continue;
+    if (const std::vector<std::string> stray = StrayWords(*app); !stray.empty()) {
+      err << "error: unknown verb \"" << stray.front() << "\" for " << it->second->name << "\n\n"
+          << ResourceUsage(registry, *it->second);
+      return kExitUsage;
     }
-    err << "error: unknown resource \"" << words[0] << "\"\n\n" << TopLevelUsage(registry);
-    return kExitUsage;
   }
-  // Words naming a resource below it come next ("boards members create").
-  size_t verb_at = 1;
-  while (verb_at < words.size()) {
-    const Resource* sub = registry.FindSubResource(*resource, words[verb_at]);
-    if (sub == nullptr) break;
-    resource = sub;
-    ++verb_at;
-  }
-  if (words.size() <= verb_at) {
+  if (command == nullptr) {
     if (help) {
       out << ResourceUsage(registry, *resource);
       return kExitOk;
     }
     err << "error: missing verb for " << resource->name << "\n\n"
-        << ResourceUsage(registry, *resource);
-    return kExitUsage;
-  }
-  const Command* command = registry.FindCommand(resource->name, words[verb_at]);
-  if (command == nullptr) {
-    err << "error: unknown verb \"" << words[verb_at] << "\" for " << resource->name << "\n\n"
         << ResourceUsage(registry, *resource);
     return kExitUsage;
   }
@@ -722,26 +926,30 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
   }
 
   // Every flag given must belong to this command or be global.
-  for (const std::string& flag : parsed->given_flags()) {
-    if (FindSpec(GlobalFlags(), flag) == nullptr && FindSpec(command->flags, flag) == nullptr) {
-      err << "error: flag --" << flag << " is not accepted by '" << command->resource << " "
-          << command->verb << "'\n\n"
-          << CommandUsage(*command);
-      return kExitUsage;
-    }
+  if (!foreign_flags.empty()) {
+    err << "error: flag " << foreign_flags.front() << " is not accepted by '" << command->resource
+        << " " << command->verb << "'\n\n"
+        << CommandUsage(*command);
+    return kExitUsage;
   }
-  std::vector<std::string> operands(words.begin() + verb_at + 1, words.end());
-  if (operands.size() < command->min_operands || operands.size() > command->max_operands) {
+  std::vector<std::string> operands;
+  for (size_t i = 0; i < command->max_operands; ++i) {
+    const CLI::Option* operand = chain.back()->get_option_no_throw(absl::StrCat("operand", i + 1));
+    if (operand->count() > 0) operands.push_back(operand->results().front());
+  }
+  const size_t given = operands.size() + StrayWords(*chain.back()).size();
+  if (given < command->min_operands || given > command->max_operands) {
     err << "error: '" << command->resource << " " << command->verb << "' takes "
         << (command->operand_usage.empty() ? std::string("no arguments")
                                            : absl::StrCat("arguments ", command->operand_usage))
-        << ", got " << operands.size() << "\n\n"
+        << ", got " << given << "\n\n"
         << CommandUsage(*command);
     return kExitUsage;
   }
 
   GlobalOptions options;
-  if (std::optional<std::string> endpoint = parsed->Get("endpoint")) {
+  options.table_width = TableWidthFromEnvironment();
+  if (std::optional<std::string> endpoint = parsed.Get("endpoint")) {
     options.endpoint = *endpoint;
   } else if (endpoint_env.has_value() && !endpoint_env->empty()) {
     options.endpoint = *endpoint_env;
@@ -751,7 +959,7 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     return kExitUsage;
   }
   options.api_key = FindApiKey();
-  if (std::optional<std::string> output = parsed->Get("output")) {
+  if (std::optional<std::string> output = parsed.Get("output")) {
     absl::StatusOr<OutputFormat> format = ParseOutputFormat(*output);
     if (!format.ok()) {
       err << "error: " << format.status().message() << "\n\n" << CommandUsage(*command);
@@ -760,14 +968,14 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     options.output = *format;
   }
   // TLS material: read now, so that a bad path is a usage error, not a connection failure.
-  std::optional<std::string> ca = parsed->Get("ca");
+  std::optional<std::string> ca = parsed.Get("ca");
   if (!ca) {
     if (const char* env = std::getenv("ALLIES_CA"); env != nullptr && *env != '\0') ca = env;
   }
   const std::vector<std::pair<std::string, std::string*>> tls_files = {
       {"ca", &options.tls_ca}, {"cert", &options.tls_cert}, {"key", &options.tls_key}};
   for (const auto& [flag, target] : tls_files) {
-    std::optional<std::string> path = flag == "ca" ? ca : parsed->Get(flag);
+    std::optional<std::string> path = flag == "ca" ? ca : parsed.Get(flag);
     if (!path) continue;
     std::ifstream in(*path, std::ios::binary);
     std::stringstream contents;
@@ -782,7 +990,7 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     err << "error: --cert and --key need --ca\n\n" << CommandUsage(*command);
     return kExitUsage;
   }
-  if (std::optional<std::string> timeout = parsed->Get("timeout")) {
+  if (std::optional<std::string> timeout = parsed.Get("timeout")) {
     absl::StatusOr<double> seconds = ParsePositiveSecondsFlag("timeout", *timeout);
     if (!seconds.ok()) {
       err << "error: " << seconds.status().message() << "\n\n" << CommandUsage(*command);
@@ -791,7 +999,8 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     options.timeout_seconds = *seconds;
   }
 
-  Invocation invocation(*command, std::move(options), *std::move(parsed), std::move(operands), out,
+  parsed.mutable_positionals() = operands;
+  Invocation invocation(*command, std::move(options), std::move(parsed), std::move(operands), out,
                         err);
   return command->run(invocation);
 }

@@ -1,6 +1,7 @@
 // The command framework of alliesctl: a table of commands ("<resource> <verb>"),
 // global flags, help text, and dispatch. Resources register their commands
-// (see libraries.h); RunCli parses the command line and runs one of them.
+// (see libraries.h); RunCli turns the table into CLI11 subcommands, parses the
+// command line with them and runs one command.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_CLI_H_
 #define ALLIES_CLIENTS_ALLIESCTL_CLI_H_
 
@@ -36,6 +37,11 @@ inline constexpr char kApiKeyFileEnvVar[] = "ALLIES_API_KEY_FILE";
 // Empty when there is none.
 std::string FindApiKey();
 
+// What follows an UNAUTHENTICATED error when no key was sent.
+inline constexpr char kNoApiKeyHint[] =
+    "hint: no API key: set ALLIES_API_KEY, ALLIES_API_KEY_FILE or run ./allies up to create "
+    ".allies/admin.key\n";
+
 struct GlobalOptions {
   std::string endpoint = kDefaultEndpoint;
   std::string api_key;
@@ -45,6 +51,8 @@ struct GlobalOptions {
   std::string tls_key;
   OutputFormat output = OutputFormat::kTable;
   double timeout_seconds = 10;
+  // The width tables are fitted to; 0: none (TableWidthFromEnvironment).
+  size_t table_width = 0;
 };
 
 struct Command;
@@ -58,6 +66,7 @@ class Invocation {
 
   const Command& command() const { return command_; }
   const GlobalOptions& options() const { return options_; }
+  GlobalOptions& mutable_options() { return options_; }
   const ParsedArgs& args() const { return args_; }
   // Positional words after "<resource> <verb>".
   const std::vector<std::string>& operands() const { return operands_; }
@@ -69,9 +78,10 @@ class Invocation {
   void PrepareContext(grpc::ClientContext* context) const;
 
   // Prints `message` in the selected output format; `table` is used for the
-  // table format. Returns an exit code.
+  // table (fitted to options().table_width) and CSV formats. Returns an exit code.
   int Print(const google::protobuf::Message& message, const Table& table);
-  // Prints the error with its details to err() and returns its exit code.
+  // Prints the error with its details to err() and returns its exit code; on UNAUTHENTICATED
+  // without a key, kNoApiKeyHint too.
   int RpcFailed(const grpc::Status& status);
   // Prints "error: <message>" and the command's usage to err(); returns
   // kExitUsage.
@@ -122,7 +132,7 @@ class CommandRegistry {
   const std::vector<Resource>& resources() const { return resources_; }
   std::vector<const Resource*> SubResourcesOf(const Resource& parent) const;
   std::vector<const Command*> CommandsOf(absl::string_view resource) const;
-  // Global flags followed by every command's flags (for parsing).
+  // Global flags followed by every command's flags (each name once).
   std::vector<FlagSpec> AllFlags() const;
 
  private:
@@ -408,7 +418,15 @@ std::function<int(Invocation&)> ListCall(UnaryMethod<Service, Request, Response>
 // The flags every command accepts: --endpoint, -o/--output, --timeout, TLS files, -h/--help.
 const std::vector<FlagSpec>& GlobalFlags();
 
-// A registry with every resource of the client registered.
+// "alliesctl 0.1.0 (git 4c1b201)\n": the CMake project's version and `git describe` at configure
+// time (version.cc).
+std::string VersionText();
+
+// Adds "<resource> describe" beside every "<resource> get": the same request, its result shown by
+// DescribeMessage (every field, the empty ones too).
+void AddDescribeCommands(CommandRegistry* registry);
+
+// A registry with every resource of the client registered (and AddDescribeCommands).
 CommandRegistry DefaultRegistry();
 
 std::string TopLevelUsage(const CommandRegistry& registry);
@@ -417,6 +435,12 @@ std::string CommandUsage(const Command& command);
 
 // Runs alliesctl with `args` (without the program name). `endpoint_env` is the
 // value of $ALLIES_ENDPOINT, if set. Returns the process exit code.
+//
+// The command line is parsed by CLI11: the root command has the global flags, a
+// subcommand per resource (aliases included), below it one per word below it and
+// per verb, and a verb has its command's flags and operands; the global flags may
+// follow the command words (fallthrough). Besides the resources, "help",
+// "completion bash" (completion.h) and --version.
 int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args,
            const std::optional<std::string>& endpoint_env, std::ostream& out, std::ostream& err);
 

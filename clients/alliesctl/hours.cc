@@ -166,7 +166,7 @@ int RunRecordBook(Invocation& inv) {
     return code;
   }
   if (inv.options().output == OutputFormat::kTable) {
-    inv.out() << RecordBookText(book);
+    inv.out() << RecordBookText(book, inv.options().table_width);
     inv.out().flush();
     return inv.out().good() ? kExitOk : kExitError;
   }
@@ -544,7 +544,7 @@ Table HoursTable(const google::protobuf::RepeatedPtrField<HoursEntry>& hours) {
   return HoursColumns()(hours);
 }
 
-std::string RecordBookText(const RecordBook& book) {
+std::string RecordBookText(const RecordBook& book, size_t table_width) {
   std::string out;
   absl::StrAppend(&out, "Volunteer:   ", OrNone(book.full_name()), " (", book.volunteer(), ")\n");
   absl::StrAppend(&out, "Dobro.rf id: ", OrNone(book.dobro_id()), "\n");
@@ -571,7 +571,7 @@ std::string RecordBookText(const RecordBook& book) {
            OrNone(FormatTimestamp(e.confirm_time())),
            e.corrects().empty() ? kEmptyCell : IdOf(e.corrects())});
     }
-    out += RenderTable(entries_table);
+    out += RenderTable(entries_table, table_width);
 
     out += "\nTotals:\n";
     Table totals{{"YEAR", "PROJECT", "HOURS", "MINUTES", "ENTRIES"}, {}};
@@ -581,11 +581,11 @@ std::string RecordBookText(const RecordBook& book) {
                              DecimalHours(t.minutes()), absl::StrCat(t.minutes()),
                              absl::StrCat(t.entries())});
     }
-    out += RenderTable(totals);
+    out += RenderTable(totals, table_width);
   }
   if (!book.qualifications().empty()) {
     out += "\nQualifications:\n";
-    out += RenderTable(QualificationsTable(book.qualifications()));
+    out += RenderTable(QualificationsTable(book.qualifications()), table_width);
   }
   return out;
 }

@@ -54,8 +54,8 @@ Table HoursTable(const google::protobuf::RepeatedPtrField<allies::v1::HoursEntry
 
 // The record book as text: who, the period and the total, one line per entry (DATE, HOURS,
 // PROJECT, DESCRIPTION, CONFIRMED BY, CORRECTS), the totals by year and project, the
-// qualifications.
-std::string RecordBookText(const allies::v1::RecordBook& book);
+// qualifications. The tables fit `table_width` (0: no limit; see RenderTable).
+std::string RecordBookText(const allies::v1::RecordBook& book, size_t table_width = 0);
 // The record book's entries for -o csv, one row per entry, in the columns of
 // kRecordBookCsvColumns.
 Table RecordBookCsvTable(const allies::v1::RecordBook& book);

@@ -71,6 +71,14 @@ int RunCreate(Invocation& inv) {
     }
     return code;
   }
+  if (inv.options().output == OutputFormat::kName) {
+    // The name on stdout; the secret, shown only now, on stderr.
+    const int code = inv.Print(response.api_key(), Table{});
+    if (!response.key().empty()) {
+      inv.err() << "The key (shown only now; keep it safe):\n" << response.key() << "\n";
+    }
+    return code;
+  }
   // JSON and YAML print the whole response, secret included; CSV adds it as a column, since
   // it is shown only now.
   Table table = KeyColumns()(response.api_key());

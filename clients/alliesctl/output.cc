@@ -1,16 +1,22 @@
 #include "clients/alliesctl/output.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <ctime>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "api/proto_time.h"
 #include "api/utf8.h"
 #include "google/protobuf/util/json_util.h"
+#include "yaml-cpp/yaml.h"
 
 namespace allies::ctl {
 namespace {
@@ -43,11 +49,12 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view value) {
   if (lower == "yaml") return OutputFormat::kYaml;
   if (lower == "csv") return OutputFormat::kCsv;
   if (lower == "html") return OutputFormat::kHtml;
+  if (lower == "name") return OutputFormat::kName;
   return absl::InvalidArgumentError(
       absl::StrCat("unknown output format \"", value, "\" (want ", OutputFormatNames(), ")"));
 }
 
-std::string OutputFormatNames() { return "table|json|yaml|csv|html"; }
+std::string OutputFormatNames() { return "table|json|yaml|csv|html|name"; }
 
 size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
@@ -59,7 +66,62 @@ size_t DisplayWidth(absl::string_view text) {
   return width;
 }
 
-std::string RenderTable(const Table& table) {
+std::string TruncateToWidth(absl::string_view text, size_t width) {
+  if (DisplayWidth(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  const size_t room = width - 1;  // For the "…".
+  size_t used = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t next = pos;
+    const int32_t cp = api::DecodeUtf8(text, &next);
+    const size_t w = cp < 0 || !IsZeroWidth(cp) ? 1 : 0;
+    if (used + w > room) break;
+    used += w;
+    pos = next;
+  }
+  return absl::StrCat(text.substr(0, pos), "…");
+}
+
+size_t TableWidthFromEnvironment() {
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    int width = 0;
+    if (absl::SimpleAtoi(columns, &width) && width > 0) return static_cast<size_t>(width);
+  }
+  winsize size{};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  return 0;
+}
+
+namespace {
+
+// The widths of the columns of a table that must fit in `max_width`: the widest
+// shrink to the largest common width that makes the lines fit, none below
+// kMinColumnWidth.
+void FitWidths(size_t max_width, std::vector<size_t>& widths) {
+  const size_t separators = 3 * (widths.size() - 1);
+  size_t total = separators;
+  for (size_t width : widths) total += width;
+  if (max_width == 0 || total <= max_width) return;
+  const size_t excess = total - max_width;
+  const size_t widest = *std::max_element(widths.begin(), widths.end());
+  size_t cap = kMinColumnWidth;
+  for (size_t c = widest; c > kMinColumnWidth; --c) {
+    size_t removed = 0;
+    for (size_t width : widths) removed += width > c ? width - c : 0;
+    if (removed >= excess) {
+      cap = c;
+      break;
+    }
+  }
+  for (size_t& width : widths) width = std::min(width, cap);
+}
+
+}  // namespace
+
+std::string RenderTable(const Table& table, size_t max_width) {
   const size_t columns = table.headers.size();
   if (columns == 0) return "";
   std::vector<std::vector<std::string>> lines;
@@ -74,10 +136,13 @@ std::string RenderTable(const Table& table) {
   for (const auto& line : lines) {
     for (size_t i = 0; i < columns; ++i) widths[i] = std::max(widths[i], DisplayWidth(line[i]));
   }
+  const std::vector<size_t> natural = widths;
+  FitWidths(max_width, widths);
   std::string out;
-  for (const auto& line : lines) {
+  for (auto& line : lines) {
     std::string text;
     for (size_t i = 0; i < columns; ++i) {
+      if (widths[i] < natural[i]) line[i] = TruncateToWidth(line[i], widths[i]);
       text += line[i];
       if (i + 1 < columns) text.append(widths[i] - DisplayWidth(line[i]) + 3, ' ');
     }
@@ -155,122 +220,56 @@ absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& messa
 
 namespace {
 
-// A small JSON reader that writes YAML as it goes. Strings are copied in their JSON form
-// (double-quoted, JSON escapes), which YAML reads the same way.
-class JsonToYamlWriter {
- public:
-  explicit JsonToYamlWriter(absl::string_view json) : in_(json) {}
+// A JSON object key as YAML writes it: plain when it is an identifier (as the
+// JSON names of fields are), else in double quotes (map keys: "123" or "true"
+// must stay text).
+void EmitYamlKey(const std::string& key, YAML::Emitter& out) {
+  bool plain = !key.empty() && (absl::ascii_isalpha(key[0]) || key[0] == '_');
+  for (char c : key) plain = plain && (absl::ascii_isalnum(c) || c == '_');
+  const bool keyword = key == "true" || key == "false" || key == "null" || key == "yes" ||
+                       key == "no" || key == "on" || key == "off" || key == "y" || key == "n";
+  if (plain && !keyword) {
+    out << key;
+  } else {
+    out << YAML::DoubleQuoted << key;
+  }
+}
 
-  absl::StatusOr<std::string> Run() {
-    SkipSpace();
-    if (!Value(0, /*inline_start=*/true)) return Error();
-    SkipSpace();
-    if (pos_ != in_.size()) return Error();
-    if (out_.empty() || out_.back() != '\n') out_ += '\n';
-    return out_;
-  }
-
- private:
-  absl::Status Error() const {
-    return absl::InvalidArgumentError(absl::StrCat("not JSON at byte ", pos_));
-  }
-  void SkipSpace() {
-    while (pos_ < in_.size() && absl::ascii_isspace(in_[pos_])) ++pos_;
-  }
-  bool Peek(char c) {
-    SkipSpace();
-    return pos_ < in_.size() && in_[pos_] == c;
-  }
-  bool Eat(char c) {
-    if (!Peek(c)) return false;
-    ++pos_;
-    return true;
-  }
-  // A quoted JSON key without the quotes when it is a plain identifier (as proto field names
-  // are); anything else (map keys) stays quoted.
-  static std::string PlainKey(const std::string& quoted) {
-    const absl::string_view inner(quoted.data() + 1, quoted.size() - 2);
-    bool plain = !inner.empty() && (absl::ascii_isalpha(inner[0]) || inner[0] == '_');
-    for (char ch : inner) plain = plain && (absl::ascii_isalnum(ch) || ch == '_');
-    return plain ? std::string(inner) : quoted;
-  }
-  void Indent(int depth) { out_.append(static_cast<size_t>(depth) * 2, ' '); }
-
-  bool String(std::string& text) {
-    if (!Peek('"')) return false;
-    const size_t start = pos_++;
-    while (pos_ < in_.size() && in_[pos_] != '"') pos_ += in_[pos_] == '\\' ? 2 : 1;
-    if (pos_ >= in_.size()) return false;
-    ++pos_;
-    text.assign(in_.data() + start, pos_ - start);
-    return true;
-  }
-
-  // Writes a value whose key (or "- ") is already on the current line.
-  bool Value(int depth, bool inline_start) {
-    SkipSpace();
-    if (pos_ >= in_.size()) return false;
-    const char c = in_[pos_];
-    if (c == '{') {
-      ++pos_;
-      if (Eat('}')) {
-        out_ += inline_start ? "{}\n" : " {}\n";
-        return true;
+// Writes a node read from JSON: yaml-cpp tags a quoted scalar "!" (a JSON
+// string, written in double quotes again) and a plain one "?" (a number, true,
+// false), which is written as it was.
+void EmitYaml(const YAML::Node& node, YAML::Emitter& out) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      if (node.size() == 0) out << YAML::Flow;
+      out << YAML::BeginMap;
+      for (const auto& entry : node) {
+        out << YAML::Key;
+        EmitYamlKey(entry.first.Scalar(), out);
+        out << YAML::Value;
+        EmitYaml(entry.second, out);
       }
-      if (!inline_start) out_ += '\n';
-      bool first = true;
-      do {
-        std::string key;
-        if (!String(key) || !Eat(':')) return false;
-        if (!(first && inline_start && depth > 0 && list_item_)) Indent(depth);
-        first = false;
-        list_item_ = false;
-        out_ += PlainKey(key);
-        out_ += ':';
-        if (!Value(depth + 1, false)) return false;
-      } while (Eat(','));
-      return Eat('}');
-    }
-    if (c == '[') {
-      ++pos_;
-      if (Eat(']')) {
-        out_ += inline_start ? "[]\n" : " []\n";
-        return true;
+      out << YAML::EndMap;
+      break;
+    case YAML::NodeType::Sequence:
+      if (node.size() == 0) out << YAML::Flow;
+      out << YAML::BeginSeq;
+      for (const auto& item : node) EmitYaml(item, out);
+      out << YAML::EndSeq;
+      break;
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "!") {
+        out << YAML::DoubleQuoted << node.Scalar();
+      } else {
+        out << node.Scalar();
       }
-      if (!inline_start) out_ += '\n';
-      do {
-        Indent(depth > 0 ? depth - 1 : 0);
-        out_ += "- ";
-        list_item_ = true;
-        if (!Value(depth, true)) return false;
-      } while (Eat(','));
-      return Eat(']');
-    }
-    // A scalar: string, number, true, false or null, copied as is.
-    std::string scalar;
-    if (c == '"') {
-      if (!String(scalar)) return false;
-    } else {
-      const size_t start = pos_;
-      while (pos_ < in_.size() && !absl::ascii_isspace(in_[pos_]) && in_[pos_] != ',' &&
-             in_[pos_] != '}' && in_[pos_] != ']') {
-        ++pos_;
-      }
-      if (pos_ == start) return false;
-      scalar.assign(in_.data() + start, pos_ - start);
-    }
-    list_item_ = false;
-    if (!inline_start) out_ += ' ';
-    out_ += scalar;
-    out_ += '\n';
-    return true;
+      break;
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      out << YAML::Null;
+      break;
   }
-
-  absl::string_view in_;
-  size_t pos_ = 0;
-  std::string out_;
-  bool list_item_ = false;  // the next mapping key continues a "- " line
-};
+}
 
 std::string CsvField(const std::string& cell) {
   if (cell == kEmptyCell) return "";
@@ -285,14 +284,66 @@ std::string CsvField(const std::string& cell) {
 
 }  // namespace
 
-absl::StatusOr<std::string> JsonToYaml(absl::string_view json) {
-  return JsonToYamlWriter(json).Run();
-}
-
 absl::StatusOr<std::string> MessageToYaml(const google::protobuf::Message& message) {
+  // Through the JSON mapping, so that YAML shows what JSON shows (names, enums,
+  // timestamps, 64-bit numbers as text); JSON is YAML, which yaml-cpp reads.
   absl::StatusOr<std::string> json = MessageToJson(message);
   if (!json.ok()) return json.status();
-  return JsonToYaml(*json);
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out.SetNullFormat(YAML::LowerNull);
+  try {
+    EmitYaml(YAML::Load(*json), out);
+  } catch (const YAML::Exception& e) {
+    return absl::InternalError(absl::StrCat("cannot render YAML: ", e.what()));
+  }
+  if (!out.good()) {
+    return absl::InternalError(absl::StrCat("cannot render YAML: ", out.GetLastError()));
+  }
+  return absl::StrCat(out.c_str(), "\n");
+}
+
+absl::StatusOr<std::vector<std::string>> ResourceNames(const google::protobuf::Message& message) {
+  using google::protobuf::FieldDescriptor;
+  const auto name_of = [](const google::protobuf::Descriptor& type) -> const FieldDescriptor* {
+    const FieldDescriptor* name = type.FindFieldByName("name");
+    return name != nullptr && !name->is_repeated() &&
+                   name->cpp_type() == FieldDescriptor::CPPTYPE_STRING
+               ? name
+               : nullptr;
+  };
+  const google::protobuf::Reflection& reflection = *message.GetReflection();
+  std::vector<std::string> names;
+  if (const FieldDescriptor* name = name_of(*message.GetDescriptor())) {
+    if (!reflection.GetString(message, name).empty()) {
+      names.push_back(reflection.GetString(message, name));
+    }
+    return names;
+  }
+  bool holds_names = false;
+  for (int i = 0; i < message.GetDescriptor()->field_count(); ++i) {
+    const FieldDescriptor* field = message.GetDescriptor()->field(i);
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_map()) continue;
+    const FieldDescriptor* name = name_of(*field->message_type());
+    if (name == nullptr) continue;
+    holds_names = true;
+    const auto add = [&](const google::protobuf::Message& item) {
+      const std::string value = item.GetReflection()->GetString(item, name);
+      if (!value.empty()) names.push_back(value);
+    };
+    if (field->is_repeated()) {
+      for (int j = 0; j < reflection.FieldSize(message, field); ++j) {
+        add(reflection.GetRepeatedMessage(message, field, j));
+      }
+    } else if (reflection.HasField(message, field)) {
+      add(reflection.GetMessage(message, field));
+    }
+  }
+  if (!holds_names) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("-o name: a ", message.GetDescriptor()->name(), " holds no resource names"));
+  }
+  return names;
 }
 
 std::string RenderCsv(const Table& table) {

@@ -1,5 +1,6 @@
 // Output formatting for alliesctl: output formats, a generic aligned table of
-// string cells, and JSON rendering of protobuf messages.
+// string cells (fitted to the terminal's width), JSON and YAML (yaml-cpp) rendering of
+// protobuf messages, and the resource names of -o name.
 #ifndef ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 #define ALLIES_CLIENTS_ALLIESCTL_OUTPUT_H_
 
@@ -20,14 +21,16 @@
 
 namespace allies::ctl {
 
-enum class OutputFormat { kTable, kJson, kYaml, kCsv, kHtml };
+// kName prints the resource names of a result, one per line; kDescribe is the view of
+// `<resource> describe` (describe.h), not a value of -o.
+enum class OutputFormat { kTable, kJson, kYaml, kCsv, kHtml, kName, kDescribe };
 
 // How a table shows an absent value; CSV leaves such cells empty.
 inline constexpr char kEmptyCell[] = "<none>";
 
-// Parses "table", "json", "yaml", "csv" or "html" (case-insensitive).
+// Parses "table", "json", "yaml", "csv", "html" or "name" (case-insensitive).
 absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view value);
-// The names accepted by ParseOutputFormat, for usage text: "table|json|yaml|csv|html".
+// The names accepted by ParseOutputFormat, for usage text: "table|json|yaml|csv|html|name".
 std::string OutputFormatNames();
 
 // The number of terminal columns `text` occupies, assuming UTF-8: one per code
@@ -45,8 +48,22 @@ struct Table {
 // Renders `table` with columns left-aligned by display width and separated by
 // three spaces, one line per row, header first, no trailing spaces. Control
 // characters inside cells (newlines, tabs) are replaced by spaces so that each
-// row stays on one line.
-std::string RenderTable(const Table& table);
+// row stays on one line. With a `max_width` (0: none) that the table exceeds, the
+// widest columns shrink to a common width until the lines fit (no column below
+// kMinColumnWidth, or its own width when that is less), and the cells longer than
+// their column are cut with "…" (TruncateToWidth).
+std::string RenderTable(const Table& table, size_t max_width = 0);
+
+inline constexpr size_t kMinColumnWidth = 6;
+
+// `text` cut to at most `width` display columns: unchanged when it fits, else its
+// longest prefix of width - 1 followed by "…" (combining marks stay with their letter).
+std::string TruncateToWidth(absl::string_view text, size_t width);
+
+// The width tables are fitted to: $COLUMNS when it is a positive number, else the
+// terminal's width when stdout is a terminal, else 0 (no limit: output to a file
+// or a pipe is never cut).
+size_t TableWidthFromEnvironment();
 
 // "2024-05-01T12:34:56Z" (UTC, whole seconds); empty for an unset (zero)
 // timestamp.
@@ -101,11 +118,16 @@ struct Columns {
 // newline.
 absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& message);
 
-// The same content as YAML (block style; strings in double quotes, as in JSON).
+// The same content as YAML, written by yaml-cpp: block style, the JSON mapping's
+// field names and values, strings in double quotes (as in JSON), numbers and
+// booleans plain, empty lists and objects as [] and {}.
 absl::StatusOr<std::string> MessageToYaml(const google::protobuf::Message& message);
 
-// JSON text (as MessageToJson writes it) as YAML; INVALID_ARGUMENT if it is not JSON.
-absl::StatusOr<std::string> JsonToYaml(absl::string_view json);
+// The resource names in a result, for -o name: the message's own `name` when it has
+// that text field (a Get, Create or Update result), else the `name` of each item of
+// its message fields whose items have one (a List: every item, in order; none when
+// the page is empty). INVALID_ARGUMENT when the message has no such field at all.
+absl::StatusOr<std::vector<std::string>> ResourceNames(const google::protobuf::Message& message);
 
 // The table as CSV (RFC 4180): header line, then rows; fields with commas, quotes or line
 // breaks are quoted; kEmptyCell cells are written empty.

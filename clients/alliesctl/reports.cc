@@ -38,7 +38,7 @@ int PrintReview(Invocation& inv, const v1::NetworkReview& review,
                 const google::protobuf::Message& message, const std::string& title) {
   switch (inv.options().output) {
     case OutputFormat::kTable:
-      inv.out() << ReviewTable(review);
+      inv.out() << ReviewTable(review, inv.options().table_width);
       break;
     case OutputFormat::kCsv:
       inv.out() << ReviewCsv(review);
@@ -207,7 +207,7 @@ void RegisterReportCommands(CommandRegistry* registry) {
     grpc::Status status = stub->GetReport(&context, request, &out);
     if (!status.ok()) return inv.RpcFailed(status);
     if (inv.options().output == OutputFormat::kTable) {
-      inv.out() << RenderTable(ReportColumns()(out)) << "\n";
+      inv.out() << RenderTable(ReportColumns()(out), inv.options().table_width) << "\n";
     }
     return PrintReview(inv, out.review(), out, StateTitle(out));
   };

@@ -159,7 +159,7 @@ std::string FigureValue(const v1::Figure& f) {
   }
 }
 
-std::string ReviewTable(const v1::NetworkReview& review) {
+std::string ReviewTable(const v1::NetworkReview& review, size_t table_width) {
   std::string out =
       absl::StrCat(review.display_name(), " (", review.parent(), "), ", Date(review.start_date()),
                    " — ", Date(review.end_date()), ", на ", Date(review.at_date()),
@@ -172,7 +172,7 @@ std::string ReviewTable(const v1::NetworkReview& review) {
       figures.rows.push_back({s.title, f.label(), Value(f), f.key()});
     }
   }
-  absl::StrAppend(&out, RenderTable(figures), "\n");
+  absl::StrAppend(&out, RenderTable(figures, table_width), "\n");
   Table drill{{"БИБЛИОТЕКА"}, {}};
   for (const auto& [key, title] : Headline()) drill.headers.push_back(title);
   for (const v1::LibraryFigures& e : review.libraries()) {
@@ -184,7 +184,7 @@ std::string ReviewTable(const v1::NetworkReview& review) {
     }
     drill.rows.push_back(std::move(row));
   }
-  absl::StrAppend(&out, RenderTable(drill));
+  absl::StrAppend(&out, RenderTable(drill, table_width));
   if (!review.template_lines().empty()) {
     Table lines{{"ФОРМА", "РАЗДЕЛ/СТРОКА/ГРАФА", "ПОКАЗАТЕЛЬ", "ЗНАЧЕНИЕ", "ПРИМЕЧАНИЕ"}, {}};
     for (const v1::TemplateLine& l : review.template_lines()) {
@@ -196,7 +196,7 @@ std::string ReviewTable(const v1::NetworkReview& review) {
                                            : "—",
                             l.note()});
     }
-    absl::StrAppend(&out, "\n", RenderTable(lines));
+    absl::StrAppend(&out, "\n", RenderTable(lines, table_width));
   }
   return out;
 }

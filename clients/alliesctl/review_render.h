@@ -15,7 +15,9 @@ namespace allies::ctl {
 // A figure's value as text: "12", "150000.50 RUB", "12.5%"; "—" when it has none.
 std::string FigureValue(const v1::Figure& figure);
 
-std::string ReviewTable(const v1::NetworkReview& review);
+// The review as text: its figures by section, the libraries' headline figures, the template
+// lines; the tables fit `table_width` (0: no limit; see RenderTable).
+std::string ReviewTable(const v1::NetworkReview& review, size_t table_width = 0);
 std::string ReviewCsv(const v1::NetworkReview& review);
 // `title`: the page's heading ("Годовой отчёт 2026 (утверждён)").
 std::string ReviewHtml(const v1::NetworkReview& review, const std::string& title);

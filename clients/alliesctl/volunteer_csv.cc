@@ -239,7 +239,7 @@ int PrintImport(Invocation& inv, ImportVolunteersResponse& response, bool dry_ru
   int code = kExitOk;
   switch (inv.options().output) {
     case OutputFormat::kTable:
-      if (!table.rows.empty()) inv.out() << RenderTable(table);
+      if (!table.rows.empty()) inv.out() << RenderTable(table, inv.options().table_width);
       inv.out() << summary << "\n";
       inv.out().flush();
       break;

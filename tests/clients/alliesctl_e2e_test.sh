@@ -801,10 +801,62 @@ expect 7 "a librarian may not change libraries" -- env ALLIES_API_KEY="$libraria
 expect 7 "nor read outside its library" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries get oblast
 expect 0 "but reads its own" -- env ALLIES_API_KEY="$librarian_key" "$ctl" libraries get cbs
 expect 7 "no key is exit 7" -- env ALLIES_API_KEY_FILE=/nonexistent "$ctl" libraries list
+contains "$tmp/err" "hint: no API key: set ALLIES_API_KEY, ALLIES_API_KEY_FILE or run ./allies up to create .allies/admin.key" "the hint names the variables"
+expect 7 "a wrong key is exit 7" -- env ALLIES_API_KEY=allies_nokey_0000000000000000000000000000000000000000000000000000000000000000 "$ctl" libraries list
+not_contains "$tmp/err" "hint: no API key" "no hint when a key was sent"
 expect 0 "force delete" -- "$ctl" libraries delete oblast --force
 expect 0 "undelete" -- "$ctl" libraries undelete oblast
 expect 6 "undelete a live library is exit 6" -- "$ctl" libraries undelete oblast
 expect 2 "usage error is exit 2" -- "$ctl" libraries frobnicate
 expect 5 "unreachable is exit 5" -- "$ctl" --endpoint 127.0.0.1:1 libraries list
+
+# The client's version.
+expect 0 "version" -- "$ctl" --version
+contains "$tmp/out" "alliesctl 0." "--version names the project's version"
+# -o name: the names alone, for scripts.
+expect 0 "a name for a script" -- "$ctl" libraries get oblast -o name
+[[ $(cat "$tmp/out") == libraries/oblast ]] && pass || fail "-o name prints only the name: $(cat "$tmp/out")"
+expect 0 "names of a list" -- "$ctl" libraries list -o name
+contains "$tmp/out" "libraries/oblast" "-o name lists every name"
+not_contains "$tmp/out" "DISPLAY NAME" "and no table"
+expect 0 "names of a created resource" -- "$ctl" partners create oblast --display-name "Клуб" --kind nonprofit --support-form material,informational -o name
+grep -qx 'libraries/oblast/partners/[a-z0-9-]*' "$tmp/out" && pass || fail "create -o name: $(cat "$tmp/out")"
+club=$(cat "$tmp/out")
+# describe: every field, the empty ones too.
+expect 0 "describe a library" -- "$ctl" libraries describe oblast
+contains "$tmp/out" "display_name: Областная библиотека им. Ё. Ёлкина" "describe shows the fields by their names"
+contains "$tmp/out" "website:      <none>" "and the empty ones"
+contains "$tmp/out" "kind:         REGIONAL" "enums by name"
+expect 0 "describe a partner" -- "$ctl" partners describe "$club"
+contains "$tmp/out" "support_forms:" "a list is shown"
+contains "$tmp/out" "  - MATERIAL" "item by item"
+# Tables fit the terminal ($COLUMNS here); output to a file is never cut.
+expect 0 "a table fitted to COLUMNS" -- env COLUMNS=60 "$ctl" libraries list
+contains "$tmp/out" "…" "cells are cut"
+/usr/bin/python3 -c 'import sys; sys.exit(max(len(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()) > 60)' "$tmp/out" && pass || fail "a line is wider than 60 columns: $(cat "$tmp/out")"
+expect 0 "not cut in a file" -- env -u COLUMNS "$ctl" libraries list
+not_contains "$tmp/out" "…" "output that is not a terminal is never cut"
+# Bash completion, made from the command table.
+expect 0 "completion script" -- "$ctl" completion bash
+cp "$tmp/out" "$tmp/completion.bash"
+# completes WORD...: what the script offers for the last word (may be "") after the others.
+completes() {
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _alliesctl; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$tmp/completion.bash" alliesctl "$@"
+}
+expect 0 "complete a resource" -- completes part
+contains "$tmp/out" "partners" "resources complete"
+expect 0 "complete a verb after an alias" -- completes lib des
+[[ $(cat "$tmp/out") == describe ]] && pass || fail "lib des completes to: $(cat "$tmp/out")"
+expect 0 "complete a word below a resource" -- completes boards mem
+contains "$tmp/out" "members" "words below a resource complete"
+expect 0 "complete a command's flags" -- completes -o json partners create --di
+contains "$tmp/out" "--display-name" "a command's flags complete"
+expect 0 "complete the list flags" -- completes libraries list --page-
+[[ $(sort "$tmp/out" | tr '\n' ' ') == "--page-size --page-token " ]] && pass || fail "--page- completes to: $(cat "$tmp/out")"
+expect 0 "complete -o values" -- completes libraries get oblast -o ""
+contains "$tmp/out" "name" "-o's values complete"
+expect 0 "nothing for an operand" -- completes libraries get ""
+[[ ! -s $tmp/out || $(cat "$tmp/out") == "" ]] && pass || fail "an operand completes to: $(cat "$tmp/out")"
 
 finish

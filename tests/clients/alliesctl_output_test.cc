@@ -7,12 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "allies/v1/api_key.pb.h"
 #include "clients/alliesctl/activities.h"
 #include "clients/alliesctl/agreements.h"
 #include "clients/alliesctl/args.h"
 #include "clients/alliesctl/cli.h"
+#include "clients/alliesctl/completion.h"
 #include "clients/alliesctl/consents.h"
 #include "clients/alliesctl/contacts.h"
+#include "clients/alliesctl/describe.h"
 #include "clients/alliesctl/errors.h"
 #include "clients/alliesctl/hours.h"
 #include "clients/alliesctl/libraries.h"
@@ -22,8 +27,10 @@
 #include "clients/alliesctl/volunteer_csv.h"
 #include "clients/alliesctl/volunteer_records.h"
 #include "clients/alliesctl/volunteers.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "yaml-cpp/yaml.h"
 
 namespace allies::ctl {
 namespace {
@@ -98,6 +105,67 @@ TEST(RenderTableTest, ControlCharactersBecomeSpaces) {
 
 TEST(RenderTableTest, EmptyHeadersRenderNothing) { EXPECT_EQ(RenderTable(Table{}), ""); }
 
+// ---- Tables that fit a width ----
+
+TEST(TruncateToWidthTest, CutsByDisplayWidthWithAnEllipsis) {
+  EXPECT_EQ(TruncateToWidth("Областная", 9), "Областная");
+  EXPECT_EQ(TruncateToWidth("Областная", 6), "Облас…");
+  EXPECT_EQ(DisplayWidth(TruncateToWidth("Областная", 6)), 6u);
+  EXPECT_EQ(TruncateToWidth("abc", 1), "…");
+  EXPECT_EQ(TruncateToWidth("abc", 0), "");
+  // A combining mark stays with its letter: "и" + U+0306 is one column.
+  EXPECT_EQ(TruncateToWidth("Краи\u0306ний", 6), "Краи\u0306н…");
+}
+
+Table WideTable() {
+  Table table;
+  table.headers = {"NAME", "DISPLAY NAME", "KIND"};
+  table.rows = {{"libraries/oblast", "Областная универсальная научная библиотека", "REGIONAL"},
+                {"libraries/b1", "Филиал", "BRANCH"}};
+  return table;
+}
+
+TEST(RenderTableTest, NoWidthOrEnoughWidthCutsNothing) {
+  const std::string natural = RenderTable(WideTable());
+  EXPECT_EQ(natural.find("…"), std::string::npos);
+  EXPECT_EQ(RenderTable(WideTable(), 0), natural);
+  EXPECT_EQ(RenderTable(WideTable(), 200), natural);
+  EXPECT_EQ(RenderTable(WideTable(), 72), natural);  // Exactly as wide as the table.
+  EXPECT_NE(RenderTable(WideTable(), 71), natural);
+}
+
+TEST(RenderTableTest, TheWidestColumnShrinksToFit) {
+  // 72 columns wide; 22 too many for 50: the display name alone gives them up.
+  EXPECT_EQ(RenderTable(WideTable(), 50),
+            "NAME               DISPLAY NAME           KIND\n"
+            "libraries/oblast   Областная универсал…   REGIONAL\n"
+            "libraries/b1       Филиал                 BRANCH\n");
+  for (const absl::string_view line : absl::StrSplit(RenderTable(WideTable(), 50), '\n')) {
+    EXPECT_LE(DisplayWidth(line), 50u) << line;
+  }
+}
+
+TEST(RenderTableTest, SeveralWideColumnsShrinkToOneWidth) {
+  // Too narrow for the display name alone: the name shrinks as well, to the same width, and
+  // the header is cut like any cell.
+  const std::string text = RenderTable(WideTable(), 34);
+  EXPECT_EQ(text,
+            "NAME         DISPLAY N…   KIND\n"
+            "libraries…   Областная…   REGIONAL\n"
+            "libraries…   Филиал       BRANCH\n");
+  for (const absl::string_view line : absl::StrSplit(text, '\n')) {
+    EXPECT_LE(DisplayWidth(line), 34u) << line;
+  }
+}
+
+TEST(RenderTableTest, ColumnsNeverShrinkBelowTheMinimum) {
+  const std::string text = RenderTable(WideTable(), 10);
+  EXPECT_NE(text.find("libra…"), std::string::npos) << text;
+  EXPECT_NE(text.find("Облас…"), std::string::npos) << text;
+  EXPECT_NE(text.find("REGIO…"), std::string::npos) << text;
+  EXPECT_NE(text.find("KIND"), std::string::npos) << text;  // Narrower than the minimum: kept.
+}
+
 TEST(OutputTest, FormatTimestamp) {
   google::protobuf::Timestamp ts;
   EXPECT_EQ(FormatTimestamp(ts), "");
@@ -109,7 +177,9 @@ TEST(OutputTest, FormatTimestamp) {
 TEST(OutputTest, ParseOutputFormat) {
   EXPECT_EQ(ParseOutputFormat("table").value(), OutputFormat::kTable);
   EXPECT_EQ(ParseOutputFormat("JSON").value(), OutputFormat::kJson);
+  EXPECT_EQ(ParseOutputFormat("name").value(), OutputFormat::kName);
   EXPECT_FALSE(ParseOutputFormat("xml").ok());
+  EXPECT_FALSE(ParseOutputFormat("describe").ok());  // A verb, not a format.
 }
 
 TEST(OutputTest, MessageToJsonUsesCamelCaseAndKeepsCyrillic) {
@@ -415,37 +485,252 @@ TEST(RunCliTest, UnreachableServerIsUnavailable) {
   EXPECT_TRUE(result.out.empty());
 }
 
-TEST(YamlTest, ConvertsNestedJson) {
-  auto yaml = JsonToYaml(R"({
- "name": "libraries/oblast",
- "displayName": "Областная \"Ё\" библиотека",
- "kind": "REGIONAL",
- "count": 3,
- "empty": [],
- "tags": ["a", "b"],
- "libraries": [{"name": "libraries/a", "kind": "BRANCH"}, {"name": "libraries/b"}],
- "nested": {"inner": {"deep": true}}
-})");
-  ASSERT_TRUE(yaml.ok()) << yaml.status();
-  EXPECT_EQ(*yaml,
-            "name: \"libraries/oblast\"\n"
-            "displayName: \"Областная \\\"Ё\\\" библиотека\"\n"
-            "kind: \"REGIONAL\"\n"
-            "count: 3\n"
-            "empty: []\n"
-            "tags:\n"
-            "- \"a\"\n"
-            "- \"b\"\n"
+TEST(RunCliTest, UsageErrorsSayWhatIsWrong) {
+  CliResult result = RunCtl({"libraries", "get", "a", "--nope"});
+  EXPECT_EQ(result.err.rfind("error: unknown flag --nope\n", 0), 0u) << result.err;
+  result = RunCtl({"libraries", "get", "a", "--force"});
+  EXPECT_EQ(result.err.rfind("error: flag --force is not accepted by 'libraries get'\n", 0), 0u)
+      << result.err;
+  result = RunCtl({"books", "list"});
+  EXPECT_EQ(result.err.rfind("error: unknown resource \"books\"\n", 0), 0u) << result.err;
+  result = RunCtl({"lib", "frobnicate"});
+  EXPECT_EQ(result.err.rfind("error: unknown verb \"frobnicate\" for libraries\n", 0), 0u)
+      << result.err;
+  result = RunCtl({"libraries"});
+  EXPECT_EQ(result.err.rfind("error: missing verb for libraries\n", 0), 0u) << result.err;
+  result = RunCtl({"libraries", "get", "a", "b"});
+  EXPECT_EQ(result.err.rfind("error: 'libraries get' takes arguments NAME, got 2\n", 0), 0u)
+      << result.err;
+  result = RunCtl({"libraries", "get", "a", "--timeout"});
+  EXPECT_EQ(result.err.rfind("error: flag --timeout needs a value\n", 0), 0u) << result.err;
+  result = RunCtl({"libraries", "list", "--show-deleted=maybe"});
+  EXPECT_EQ(result.err.rfind("error: flag --show-deleted takes no value", 0), 0u) << result.err;
+  result = RunCtl({"libraries", "get", "a", "-o"});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_EQ(result.err.rfind("error: flag --output needs a value\n", 0), 0u) << result.err;
+}
+
+TEST(RunCliTest, FlagsBeforeBetweenAndAfterTheCommandWords) {
+  // Nothing listens on port 1: each gets as far as the call, so the line was understood.
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--endpoint=127.0.0.1:1", "-o", "json", "libraries", "get", "obl"},
+           {"libraries", "--endpoint", "127.0.0.1:1", "get", "obl", "-ojson"},
+           {"lib", "get", "--endpoint", "127.0.0.1:1", "obl", "--output=yaml"},
+           {"--endpoint=127.0.0.1:1", "boards", "members", "get", "-o=yaml",
+            "libraries/a/supervisoryBoards/b/members/m"},
+       }) {
+    CliResult result = RunCtl(args);
+    EXPECT_EQ(result.code, 5) << absl::StrJoin(args, " ") << "\n" << result.err;
+  }
+  // An operand that is a verb's or a resource's name stays an operand.
+  CliResult result = RunCtl({"--endpoint=127.0.0.1:1", "libraries", "get", "list"});
+  EXPECT_EQ(result.code, 5) << result.err;
+  result = RunCtl({"--endpoint=127.0.0.1:1", "libraries", "get", "--", "partners"});
+  EXPECT_EQ(result.code, 5) << result.err;
+}
+
+TEST(RunCliTest, VersionNamesTheProjectVersion) {
+  CliResult result = RunCtl({"--version"});
+  EXPECT_EQ(result.code, 0);
+  EXPECT_EQ(result.out.rfind("alliesctl 0.", 0), 0u) << result.out;
+  EXPECT_EQ(result.out, VersionText());
+  EXPECT_NE(RunCtl({"--help"}).out.find("alliesctl --version"), std::string::npos);
+}
+
+TEST(RunCliTest, CompletionScriptComesFromTheCommandTable) {
+  CliResult result = RunCtl({"completion", "bash"});
+  EXPECT_EQ(result.code, 0) << result.err;
+  EXPECT_NE(result.out.find("complete -o default -F _alliesctl alliesctl"), std::string::npos);
+  EXPECT_NE(result.out.find("\"/libraries\"|\"/library\"|\"/lib\"|\"/libs\") REPLY='libraries' ;;"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("\"boards/members\"|\"boards/member\") REPLY='boards members' ;;"),
+            std::string::npos);
+  EXPECT_NE(result.out.find("\"libraries update\") REPLY='--display-name"), std::string::npos);
+  EXPECT_NE(result.out.find("\"libraries describe\") REPLY="), std::string::npos);
+  EXPECT_EQ(RunCtl({"completion"}).code, 2);
+  EXPECT_EQ(RunCtl({"completion", "zsh"}).code, 2);
+  EXPECT_EQ(RunCtl({"completion", "--help"}).code, 0);
+  EXPECT_EQ(BashCompletion(DefaultRegistry()), result.out);
+}
+
+TEST(RunCliTest, DescribeBesideEveryGet) {
+  const CommandRegistry registry = DefaultRegistry();
+  size_t gets = 0;
+  for (const Resource& resource : registry.resources()) {
+    const Command* get = registry.FindCommand(resource.name, "get");
+    if (get == nullptr) continue;
+    ++gets;
+    const Command* describe = registry.FindCommand(resource.name, "describe");
+    ASSERT_NE(describe, nullptr) << resource.name;
+    EXPECT_EQ(describe->operand_usage, get->operand_usage);
+  }
+  EXPECT_GT(gets, 20u);
+  CliResult result = RunCtl({"libraries", "describe", "--help"});
+  EXPECT_EQ(result.code, 0);
+  EXPECT_NE(result.out.find("Usage: alliesctl libraries describe NAME"), std::string::npos);
+  result = RunCtl({"--endpoint=127.0.0.1:1", "libraries", "describe", "obl", "-o", "json"});
+  EXPECT_EQ(result.code, 2);
+  EXPECT_NE(result.err.find("describe prints text"), std::string::npos) << result.err;
+  result = RunCtl({"--endpoint=127.0.0.1:1", "--timeout=2", "libraries", "describe", "obl"});
+  EXPECT_EQ(result.code, 5) << result.err;
+}
+
+TEST(YamlTest, WritesTheJsonMappingAsBlockYaml) {
+  allies::v1::ListLibrariesResponse response;
+  Library* oblast = response.add_libraries();
+  oblast->set_name("libraries/oblast");
+  oblast->set_display_name("Областная \"Ё\" библиотека");
+  oblast->set_kind(Library::REGIONAL);
+  oblast->mutable_create_time()->set_seconds(1714566896);
+  response.add_libraries()->set_name("libraries/b");
+  response.set_next_page_token("true");
+  const std::string yaml = MessageToYaml(response).value();
+  EXPECT_EQ(yaml,
             "libraries:\n"
-            "- name: \"libraries/a\"\n"
-            "  kind: \"BRANCH\"\n"
-            "- name: \"libraries/b\"\n"
-            "nested:\n"
-            "  inner:\n"
-            "    deep: true\n");
-  EXPECT_EQ(*JsonToYaml("{}"), "{}\n");
-  EXPECT_FALSE(JsonToYaml("{\"a\": }").ok());
-  EXPECT_FALSE(JsonToYaml("[1, 2").ok());
+            "  - name: \"libraries/oblast\"\n"
+            "    displayName: \"Областная \\\"Ё\\\" библиотека\"\n"
+            "    kind: \"REGIONAL\"\n"
+            "    createTime: \"2024-05-01T12:34:56Z\"\n"
+            "  - name: \"libraries/b\"\n"
+            "nextPageToken: \"true\"\n");
+  // What it says reads back as the same values, text staying text.
+  const YAML::Node node = YAML::Load(yaml);
+  EXPECT_EQ(node["libraries"][0]["displayName"].as<std::string>(), "Областная \"Ё\" библиотека");
+  EXPECT_EQ(node["libraries"].size(), 2u);
+  EXPECT_EQ(node["nextPageToken"].Tag(), "!");
+}
+
+TEST(YamlTest, NumbersBooleansAndEmptyOnes) {
+  google::protobuf::Struct value;
+  auto& fields = *value.mutable_fields();
+  fields["count"].set_number_value(3);
+  fields["deep"].mutable_struct_value()->mutable_fields()->operator[]("ok").set_bool_value(true);
+  fields["empty"].mutable_list_value();
+  fields["none"].mutable_struct_value();
+  fields["tags"].mutable_list_value()->add_values()->set_string_value("a");
+  fields["123"].set_string_value("x");
+  const std::string yaml = MessageToYaml(value).value();
+  EXPECT_NE(yaml.find("count: 3\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("deep:\n  ok: true\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("empty: []\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("none: {}\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("tags:\n  - \"a\"\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("\"123\": \"x\"\n"), std::string::npos) << yaml;  // A key that is no name.
+  EXPECT_EQ(MessageToYaml(Library()).value(), "{}\n");
+}
+
+// ---- -o name ----
+
+TEST(ResourceNamesTest, OneResourceOrEveryItemOfAList) {
+  Library library;
+  library.set_name("libraries/oblast");
+  EXPECT_EQ(ResourceNames(library).value(), (std::vector<std::string>{"libraries/oblast"}));
+  allies::v1::ListLibrariesResponse list;
+  list.add_libraries()->set_name("libraries/a");
+  list.add_libraries()->set_name("libraries/b");
+  list.set_next_page_token("tok");
+  EXPECT_EQ(ResourceNames(list).value(), (std::vector<std::string>{"libraries/a", "libraries/b"}));
+  EXPECT_TRUE(ResourceNames(allies::v1::ListLibrariesResponse()).value().empty());
+  allies::v1::CreateApiKeyResponse created;
+  created.mutable_api_key()->set_name("apiKeys/k1");
+  created.set_key("allies_k1_secret");
+  EXPECT_EQ(ResourceNames(created).value(), (std::vector<std::string>{"apiKeys/k1"}));
+  EXPECT_FALSE(ResourceNames(google::type::Date()).ok());
+}
+
+TEST(ResourceNamesTest, PrintWritesOneNamePerLine) {
+  Command command = NewCommand("libraries", "list", "", "List libraries.");
+  GlobalOptions options;
+  options.output = OutputFormat::kName;
+  std::ostringstream out, err;
+  Invocation inv(command, options, ParsedArgs(), {}, out, err);
+  allies::v1::ListLibrariesResponse list;
+  list.add_libraries()->set_name("libraries/a");
+  list.add_libraries()->set_name("libraries/b");
+  EXPECT_EQ(PrintListPage(inv, list, Table{{"NAME"}, {{"libraries/a"}, {"libraries/b"}}}, false,
+                          "next", "libraries"),
+            0);
+  EXPECT_EQ(out.str(), "libraries/a\nlibraries/b\n");
+  EXPECT_EQ(err.str(), "next page: --page-token next\n");
+  out.str("");
+  EXPECT_EQ(inv.Print(google::type::Date(), Table{}), kExitError);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_NE(err.str().find("holds no resource names"), std::string::npos) << err.str();
+}
+
+// ---- describe ----
+
+TEST(DescribeTest, EveryFieldOneLineEachAligned) {
+  Library library;
+  library.set_name("libraries/oblast");
+  library.set_display_name("Областная библиотека");
+  library.set_kind(Library::REGIONAL);
+  library.mutable_create_time()->set_seconds(1714566896);
+  EXPECT_EQ(DescribeMessage(library),
+            "name:         libraries/oblast\n"
+            "display_name: Областная библиотека\n"
+            "parent:       <none>\n"
+            "kind:         REGIONAL\n"
+            "region:       <none>\n"
+            "address:      <none>\n"
+            "website:      <none>\n"
+            "etag:         <none>\n"
+            "create_time:  2024-05-01T12:34:56Z\n"
+            "update_time:  <none>\n"
+            "delete_time:  <none>\n"
+            "time_zone:    <none>\n"
+            "email:        <none>\n");
+  // The defaults too: an unset enum shows its zero value.
+  EXPECT_NE(DescribeMessage(Library()).find("kind:         KIND_UNSPECIFIED\n"), std::string::npos);
+}
+
+TEST(DescribeTest, ListsNestedMessagesAndLineBreaks) {
+  Volunteer volunteer;
+  volunteer.set_name("libraries/oblast/volunteers/petrova");
+  volunteer.add_emails("anna@example.ru");
+  auto* slot = volunteer.add_availability();
+  slot->set_day_of_week(1);
+  slot->set_start_time("09:00");
+  slot->set_end_time("13:00");
+  auto* blackout = volunteer.add_blackouts();
+  blackout->mutable_start_date()->set_year(2026);
+  blackout->mutable_start_date()->set_month(7);
+  blackout->mutable_start_date()->set_day(1);
+  volunteer.set_notes("первая\nвторая");
+  volunteer.set_do_not_contact(true);
+  const std::string text = DescribeMessage(volunteer);
+  // The longest label is personal_data_withheld: values start at column 24.
+  EXPECT_NE(text.find("name:                   libraries/oblast/volunteers/petrova\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nemails:\n  - anna@example.ru\nphones:                 <none>\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\navailability:\n"
+                      "  - day_of_week: 1\n"
+                      "    start_time:  09:00\n"
+                      "    end_time:    13:00\n"
+                      "blackouts:\n"
+                      "  - start_date: 2026-07-01\n"
+                      "    end_date:   <none>\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nnotes:                  первая\n                        вторая\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\ndo_not_contact:         true\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\napproved_minutes:       0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nbirth_date:             <none>\n"), std::string::npos) << text;
+}
+
+TEST(DescribeTest, MapsByKey) {
+  google::protobuf::Struct value;
+  (*value.mutable_fields())["b"].set_string_value("x");
+  (*value.mutable_fields())["a"].set_bool_value(true);
+  const std::string text = DescribeMessage(value);
+  EXPECT_LT(text.find("  a:\n"), text.find("  b:\n")) << text;
+  EXPECT_NE(text.find("    bool_value:   true\n"), std::string::npos) << text;
 }
 
 TEST(CsvTest, QuotesWhatNeedsQuoting) {
