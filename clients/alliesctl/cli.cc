@@ -360,7 +360,7 @@ FlagSpec RequestIdFlag() {
 
 FlagSpec IdFlag(absl::string_view noun) {
   return {"id", '\0', true, "ID",
-          absl::StrCat(noun, " id, [a-z][a-z0-9-]{0,62} (generated when omitted)")};
+          absl::StrCat(noun, " id, [a-z][a-z0-9-]{0,62} or a number (generated when omitted)")};
 }
 
 std::vector<FlagSpec> FieldFlagSpecs(const std::vector<FieldFlag>& fields) {

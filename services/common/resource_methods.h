@@ -432,8 +432,9 @@ class ResourceMethods {
   void Prepare(const api::Call& call, absl::Time now, const M& resource, absl::string_view id,
                absl::string_view prefix, M* record, api::FieldViolations& violations) const {
     if (!id.empty() && !api::IsValidResourceId(id)) {
-      violations.Add(absl::StrCat(rules_.field, "_id"),
-                     absl::StrCat("must match [a-z][a-z0-9-]{0,62}, got ", api::Quote(id)));
+      violations.Add(
+          absl::StrCat(rules_.field, "_id"),
+          absl::StrCat("must match [a-z][a-z0-9-]{0,62} or be a number, got ", api::Quote(id)));
     }
     api::CopyFields(resource, rules_.mutable_fields, record);  // output-only fields ignored
     if (rules_.normalize) rules_.normalize(*record);

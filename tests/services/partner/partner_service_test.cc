@@ -231,6 +231,25 @@ TEST_F(PartnerServiceTest, RejectsBadFieldsAllAtOnce) {
             (std::vector<std::string>{"partner.inn", "partner.ogrn"}));
 }
 
+// Ids are [a-z][a-z0-9-]{0,62} or a number without a leading zero (what a yearly report's year
+// needs; the rule is one for every resource).
+TEST_F(PartnerServiceTest, ChosenIdsAreNamesOrNumbers) {
+  Partner p;
+  p.set_display_name("Партнёр № 2026");
+  p.set_kind(Partner::NONPROFIT);
+  Partner out;
+  grpc::Status status = Create("oblast", p, &out, "2026");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(out.name(), "libraries/oblast/partners/2026");
+  Partner got;
+  ASSERT_TRUE(CallByName(*partners_, &v1::PartnerService::Stub::GetPartner, out.name(), &got).ok());
+  EXPECT_EQ(got.display_name(), "Партнёр № 2026");
+  for (const char* bad : {"02026", "1abc", "-1", "Ёлка"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(Create("oblast", p, &out, bad).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
+}
+
 TEST_F(PartnerServiceTest, InnIsUniquePerLibraryAndVisibleAcrossTheNetwork) {
   Partner first, second, out;
   ASSERT_TRUE(Create("city", Bank(), &first, "sber").ok());
