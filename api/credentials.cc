@@ -22,12 +22,14 @@ constexpr size_t kSecretBytes = 32;
 
 }  // namespace
 
-std::string HashSecret(absl::string_view data) {
+std::string Sha256(absl::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
+
+std::string HashSecret(absl::string_view data) { return Sha256(data); }
 
 namespace {
 

@@ -33,6 +33,8 @@ absl::StatusOr<ParsedToken> ParseToken(absl::string_view token);
 // The token from "authorization" metadata ("Bearer <token>", scheme case-insensitive).
 absl::StatusOr<std::string> BearerToken(absl::string_view authorization);
 
+// SHA-256 of `data` (32 raw bytes).
+std::string Sha256(absl::string_view data);
 // SHA-256 of a token's secret part: what is stored and compared.
 std::string HashSecret(absl::string_view secret);
 

@@ -1,5 +1,7 @@
 #include "storage/library_tree.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace allies::storage::library_tree {
 
 absl::StatusOr<std::optional<std::string>> AnyLiveChild(Session& session, absl::string_view id) {
@@ -53,6 +55,35 @@ absl::Status MarkDeleted(Session& session, const std::vector<std::string>& ids, 
   return session.Run([&]() -> absl::Status {
     for (const auto& id : ids) session.Execute(kSql, when, when, id);
     return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<SubtreeLibrary>> Subtree(Session& session, const std::string& root,
+                                                    absl::Time not_deleted_before) {
+  static const std::string kSql =
+      "WITH RECURSIVE down (id, depth) AS ("
+      " SELECT id, 0 FROM libraries WHERE id = ?"
+      " UNION ALL"
+      " SELECT l.id, d.depth + 1 FROM libraries l JOIN down d ON l.parent_id = d.id"
+      " WHERE d.depth < 1000"
+      ") SELECT l.id, COALESCE(l.parent_id, ''), l.display_name, l.time_zone, l.delete_time"
+      " FROM down d JOIN libraries l ON l.id = d.id"
+      " WHERE d.depth = 0 OR l.delete_time IS NULL OR l.delete_time >= ?"
+      " ORDER BY d.depth, l.id";
+  return session.Run([&]() -> absl::StatusOr<std::vector<SubtreeLibrary>> {
+    auto rs = session.Query(kSql, root, not_deleted_before);
+    std::vector<SubtreeLibrary> out;
+    while (rs->next()) {
+      SubtreeLibrary l;
+      l.id = GetString(*rs, 1);
+      l.parent_id = GetString(*rs, 2);
+      l.display_name = GetString(*rs, 3);
+      l.time_zone = GetString(*rs, 4);
+      l.delete_time = GetOptionalTime(*rs, 5);
+      out.push_back(std::move(l));
+    }
+    if (out.empty()) return absl::NotFoundError(absl::StrCat("no library ", root));
+    return out;
   });
 }
 

@@ -57,11 +57,8 @@ class Binder {
     s << ")";
   }
   enum class Which { kBegin, kEnd, kAtEnd };
-  // The instant the period begins (or ends) at for the row's library (`library_column`).
-  void Instant(Stmt& s, absl::string_view library_column, bool begin) const {
-    Instant(s, library_column, begin ? Which::kBegin : Which::kEnd);
-  }
-  // The same for any of its instants.
+  // The instant the period begins at, ends at, or its day "at the end" ends at, for the row's
+  // library (`library_column`).
   void Instant(Stmt& s, absl::string_view library_column, Which which) const {
     auto value = [&](const Frame::Instants& in) {
       return which == Which::kBegin ? in.begin : which == Which::kEnd ? in.end : in.at_end;
@@ -85,15 +82,15 @@ class Binder {
   // `column` (a UTC time) falls within the library's local period.
   void Within(Stmt& s, absl::string_view column, absl::string_view library_column) const {
     s << "(" << column << " >= ";
-    Instant(s, library_column, true);
+    Instant(s, library_column, Which::kBegin);
     s << " AND " << column << " < ";
-    Instant(s, library_column, false);
+    Instant(s, library_column, Which::kEnd);
     s << ")";
   }
   // `column` (a UTC time) comes before the library's local period ends.
   void BeforeEnd(Stmt& s, absl::string_view column, absl::string_view library_column) const {
     s << "(" << column << " < ";
-    Instant(s, library_column, false);
+    Instant(s, library_column, Which::kEnd);
     s << ")";
   }
 
@@ -227,15 +224,15 @@ void Agreements(Collector& c) {
   Stmt s;
   s << "SELECT t.library_id, t.kind, COALESCE(SUM(" << AgreementInForceOnSql("@review_at_end")
     << " AND NOT (t.state = 4 AND COALESCE(" << terminated_at << " < ";
-  b.Instant(s, "t.library_id", false);
+  b.Instant(s, "t.library_id", Binder::Which::kEnd);
   s << ", FALSE))), 0), COALESCE(SUM(t.state <> 1 AND t.sign_date BETWEEN @review_start AND "
        "@review_end), 0), "
        "COALESCE(SUM("
     << kAgreementStateSql << " = 5 AND t.end_date BETWEEN @review_start AND @review_end), 0), "
     << "COALESCE(SUM(t.state = 4 AND COALESCE(" << terminated_at << " >= ";
-  b.Instant(s, "t.library_id", true);
+  b.Instant(s, "t.library_id", Binder::Which::kBegin);
   s << " AND " << terminated_at << " < ";
-  b.Instant(s, "t.library_id", false);
+  b.Instant(s, "t.library_id", Binder::Which::kEnd);
   s << ", FALSE)), 0) FROM agreements t";
   s << " WHERE ";
   b.Libraries(s, "t.library_id");
@@ -538,35 +535,6 @@ void ProjectTitles(Session& session, const Frame& frame, Collected* out) {
 }
 
 }  // namespace
-
-absl::StatusOr<std::vector<Library>> Subtree(Session& session, const std::string& root,
-                                             absl::Time not_deleted_before) {
-  static const std::string kSql =
-      "WITH RECURSIVE down (id, depth) AS ("
-      " SELECT id, 0 FROM libraries WHERE id = ?"
-      " UNION ALL"
-      " SELECT l.id, d.depth + 1 FROM libraries l JOIN down d ON l.parent_id = d.id"
-      " WHERE d.depth < 1000"
-      ") SELECT l.id, COALESCE(l.parent_id, ''), l.display_name, l.time_zone, l.delete_time"
-      " FROM down d JOIN libraries l ON l.id = d.id"
-      " WHERE d.depth = 0 OR l.delete_time IS NULL OR l.delete_time >= ?"
-      " ORDER BY d.depth, l.id";
-  return session.Run([&]() -> absl::StatusOr<std::vector<Library>> {
-    auto rs = session.Query(kSql, root, not_deleted_before);
-    std::vector<Library> out;
-    while (rs->next()) {
-      Library l;
-      l.id = GetString(*rs, 1);
-      l.parent_id = GetString(*rs, 2);
-      l.display_name = GetString(*rs, 3);
-      l.time_zone = GetString(*rs, 4);
-      l.delete_time = GetOptionalTime(*rs, 5);
-      out.push_back(std::move(l));
-    }
-    if (out.empty()) return absl::NotFoundError(absl::StrCat("no library ", root));
-    return out;
-  });
-}
 
 namespace {
 

@@ -16,23 +16,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "storage/library_tree.h"
 #include "storage/session.h"
 
 namespace allies::storage::network_review {
 
-// A library of the subtree.
-struct Library {
-  std::string id;
-  std::string parent_id;  // "" for the network's root
-  std::string display_name;
-  std::string time_zone;
-  std::optional<absl::Time> delete_time;
-};
-
-// The libraries of `root`'s subtree not deleted before `not_deleted_before`, `root` first and
-// every parent before its children (NOT_FOUND when `root` does not exist).
-absl::StatusOr<std::vector<Library>> Subtree(Session& session, const std::string& root,
-                                             absl::Time not_deleted_before);
+// The libraries a review covers (storage/library_tree.h).
+using Library = library_tree::SubtreeLibrary;
+using library_tree::Subtree;
 
 // What the queries are bound to.
 struct Frame {
@@ -81,8 +72,7 @@ struct Collected {
 // transaction either), the largest scans run on it at the same time, in a snapshot taken right
 // after the first (a change committed in those milliseconds may be in some figures and not in
 // others). On an error neither connection goes back to the pool (both are marked broken).
-absl::StatusOr<Collected> Collect(Session& session, const Frame& frame,
-                                  Session* second = nullptr);
+absl::StatusOr<Collected> Collect(Session& session, const Frame& frame, Session* second = nullptr);
 
 }  // namespace allies::storage::network_review
 

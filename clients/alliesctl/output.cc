@@ -364,11 +364,13 @@ std::string RenderCsv(const Table& table) {
 
 namespace allies::ctl {
 
+std::string HtmlEscape(absl::string_view text) {
+  return absl::StrReplaceAll(text,
+                             {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+}
+
 std::string RenderHtml(const Table& table, absl::string_view title) {
-  auto escape = [](absl::string_view text) {
-    return absl::StrReplaceAll(text,
-                               {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
-  };
+  const auto& escape = HtmlEscape;
   std::string html = absl::StrCat(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", escape(title),
       "</title><style>body{font-family:sans-serif}table{border-collapse:collapse}"

@@ -132,6 +132,8 @@ absl::StatusOr<std::vector<std::string>> ResourceNames(const google::protobuf::M
 // The table as CSV (RFC 4180): header line, then rows; fields with commas, quotes or line
 // breaks are quoted; kEmptyCell cells are written empty.
 std::string RenderCsv(const Table& table);
+// Text made safe inside HTML elements and double-quoted attributes (& < > ").
+std::string HtmlEscape(absl::string_view text);
 // The table as one self-contained HTML page titled `title`.
 std::string RenderHtml(const Table& table, absl::string_view title);
 

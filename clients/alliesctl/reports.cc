@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "allies/v1/report.grpc.pb.h"
+#include "clients/alliesctl/libraries.h"
 #include "clients/alliesctl/output.h"
 #include "clients/alliesctl/review_render.h"
 
@@ -17,18 +18,13 @@ using allies::v1::ReportService;
 
 constexpr char kResource[] = "reports";
 
-std::string LibraryOf(absl::string_view operand) {
-  return absl::StartsWith(operand, "libraries/") ? std::string(operand)
-                                                 : absl::StrCat("libraries/", operand);
-}
-
 // The report's name from LIBRARY and --year (required).
 int ReportName(Invocation& inv, std::string* name) {
   std::optional<std::string> year = inv.args().Get("year");
   if (!year) return inv.UsageError("--year is required");
   absl::StatusOr<int32_t> y = ParseInt32Flag("year", *year);
   if (!y.ok()) return inv.UsageError(y.status().message());
-  *name = absl::StrCat(LibraryOf(inv.operands()[0]), "/reports/", *y);
+  *name = absl::StrCat(NormalizeLibraryName(inv.operands()[0]), "/reports/", *y);
   return kExitOk;
 }
 
@@ -97,7 +93,7 @@ void RegisterReportCommands(CommandRegistry* registry) {
   review.flags.push_back({"to", '\0', true, "DATE", "the period's last day (YYYY-MM-DD)"});
   review.run = [](Invocation& inv) -> int {
     v1::BuildNetworkReviewRequest request;
-    request.set_parent(LibraryOf(inv.operands()[0]));
+    request.set_parent(NormalizeLibraryName(inv.operands()[0]));
     if (std::optional<std::string> year = inv.args().Get("year")) {
       absl::StatusOr<int32_t> y = ParseInt32Flag("year", *year);
       if (!y.ok()) return inv.UsageError(y.status().message());
@@ -221,7 +217,7 @@ void RegisterReportCommands(CommandRegistry* registry) {
       [](v1::ListReportsResponse* page) { return page->mutable_reports(); }, ReportColumns(),
       "reports",
       [](Invocation& inv, v1::ListReportsRequest& request) {
-        request.set_parent(LibraryOf(inv.operands()[0]));
+        request.set_parent(NormalizeLibraryName(inv.operands()[0]));
         if (std::optional<std::string> f = inv.args().Get("filter")) request.set_filter(*f);
         return ApplyPageFlags(inv, request);
       });

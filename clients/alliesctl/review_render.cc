@@ -81,29 +81,6 @@ std::string EntryName(const v1::LibraryFigures& e) {
   return name;
 }
 
-std::string Escape(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // A horizontal bar chart: one bar per (label, value), scaled to the largest.
 std::string BarChart(const std::string& title,
                      const std::vector<std::pair<std::string, double>>& bars,
@@ -114,7 +91,7 @@ std::string BarChart(const std::string& title,
   constexpr int kLabel = 230;
   constexpr int kBar = 380;
   const int height = static_cast<int>(bars.size()) * kRow + 10;
-  std::string svg = absl::StrCat("<figure><figcaption>", Escape(title),
+  std::string svg = absl::StrCat("<figure><figcaption>", HtmlEscape(title),
                                  "</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" "
                                  "role=\"img\" width=\"",
                                  kLabel + kBar + 120, "\" height=\"", height, "\">");
@@ -125,10 +102,10 @@ std::string BarChart(const std::string& title,
     const std::string shown =
         unit == "ч" ? absl::StrFormat("%.1f", value) : absl::StrCat(static_cast<int64_t>(value));
     absl::StrAppend(&svg, "<text x=\"", kLabel - 6, "\" y=\"", y + 15, "\" text-anchor=\"end\">",
-                    Escape(label), "</text><rect class=\"bar\" x=\"", kLabel, "\" y=\"", y + 3,
-                    "\" width=\"", width, "\" height=\"", kRow - 6, "\"><title>", Escape(label),
+                    HtmlEscape(label), "</text><rect class=\"bar\" x=\"", kLabel, "\" y=\"", y + 3,
+                    "\" width=\"", width, "\" height=\"", kRow - 6, "\"><title>", HtmlEscape(label),
                     ": ", shown, "</title></rect><text x=\"", kLabel + width + 6, "\" y=\"", y + 15,
-                    "\">", shown, " ", Escape(unit), "</text>");
+                    "\">", shown, " ", HtmlEscape(unit), "</text>");
     y += kRow;
   }
   absl::StrAppend(&svg, "</svg></figure>\n");
@@ -222,8 +199,8 @@ std::string ReviewCsv(const v1::NetworkReview& review) {
 
 std::string ReviewHtml(const v1::NetworkReview& review, const std::string& title) {
   std::string html = absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\"><title>", Escape(title),
-      " — ", Escape(review.display_name()),
+      "<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\"><title>", HtmlEscape(title),
+      " — ", HtmlEscape(review.display_name()),
       "</title><style>"
       "body{font-family:sans-serif;margin:2em;max-width:72em;color:#222}"
       "table{border-collapse:collapse;margin:.5em 0 1.5em}"
@@ -232,11 +209,11 @@ std::string ReviewHtml(const v1::NetworkReview& review, const std::string& title
       "rect.bar{fill:#3b6ea5}svg text{font-size:12px}figcaption{font-weight:bold}"
       "code{font-size:90%;color:#555}"
       "</style></head><body>\n<h1>",
-      Escape(title), "</h1>\n<p>", Escape(review.display_name()), " (<code>",
-      Escape(review.parent()), "</code>). Период: ", Date(review.start_date()), " — ",
+      HtmlEscape(title), "</h1>\n<p>", HtmlEscape(review.display_name()), " (<code>",
+      HtmlEscape(review.parent()), "</code>). Период: ", Date(review.start_date()), " — ",
       Date(review.end_date()), ", состояние на ", Date(review.at_date()),
       ". Библиотек в сети: <span id=\"library-count\">", review.library_count(),
-      "</span>. Построен: ", Escape(FormatTimestamp(review.build_time())), "</p>\n");
+      "</span>. Построен: ", HtmlEscape(FormatTimestamp(review.build_time())), "</p>\n");
   // Charts: hours by month, partners by kind.
   std::vector<std::pair<std::string, double>> months, kinds;
   for (const v1::Figure& f : review.figures()) {
@@ -253,29 +230,29 @@ std::string ReviewHtml(const v1::NetworkReview& review, const std::string& title
                   BarChart("Подтверждённые часы волонтёров по месяцам", months, "ч"),
                   BarChart("Партнёры по типу", kinds, "орг."), "</section>\n");
   for (const Section& s : Sections()) {
-    absl::StrAppend(&html, "<h2>", Escape(s.title),
+    absl::StrAppend(&html, "<h2>", HtmlEscape(s.title),
                     "</h2>\n<table><tr><th>Показатель</th>"
                     "<th>Значение</th><th>Ключ</th></tr>\n");
     for (const v1::Figure& f : review.figures()) {
       if (!absl::StartsWith(f.key(), s.prefix)) continue;
-      absl::StrAppend(&html, "<tr><td>", Escape(f.label()), "</td><td class=\"n\" data-key=\"",
-                      Escape(f.key()), "\">", Escape(Value(f)), "</td><td><code>", Escape(f.key()),
-                      "</code></td></tr>\n");
+      absl::StrAppend(&html, "<tr><td>", HtmlEscape(f.label()), "</td><td class=\"n\" data-key=\"",
+                      HtmlEscape(f.key()), "\">", HtmlEscape(Value(f)), "</td><td><code>",
+                      HtmlEscape(f.key()), "</code></td></tr>\n");
     }
     absl::StrAppend(&html, "</table>\n");
   }
   absl::StrAppend(&html,
                   "<h2>По библиотекам сети</h2>\n<table id=\"drill-down\"><tr>"
                   "<th>Библиотека</th>");
-  for (const auto& [key, t] : Headline()) absl::StrAppend(&html, "<th>", Escape(t), "</th>");
+  for (const auto& [key, t] : Headline()) absl::StrAppend(&html, "<th>", HtmlEscape(t), "</th>");
   absl::StrAppend(&html, "</tr>\n");
   for (const v1::LibraryFigures& e : review.libraries()) {
     auto by = ByKey(e.figures());
-    absl::StrAppend(&html, "<tr><td>", Escape(EntryName(e)), "</td>");
+    absl::StrAppend(&html, "<tr><td>", HtmlEscape(EntryName(e)), "</td>");
     for (const auto& [key, t] : Headline()) {
       auto it = by.find(key);
-      absl::StrAppend(&html, "<td class=\"n\">", it == by.end() ? "—" : Escape(Value(*it->second)),
-                      "</td>");
+      absl::StrAppend(&html, "<td class=\"n\">",
+                      it == by.end() ? "—" : HtmlEscape(Value(*it->second)), "</td>");
     }
     absl::StrAppend(&html, "</tr>\n");
   }
@@ -287,11 +264,11 @@ std::string ReviewHtml(const v1::NetworkReview& review, const std::string& title
                     "<th>Примечание</th></tr>\n");
     for (const v1::TemplateLine& l : review.template_lines()) {
       absl::StrAppend(
-          &html, "<tr><td>", Escape(l.template_()), " (", Escape(l.edition()), ")</td><td>",
-          Escape(absl::StrCat(l.section(), " / ", l.line(), " / ", l.column())), "</td><td>",
-          Escape(l.indicator()), "</td><td class=\"n\">",
-          l.has_amount() ? Escape(absl::StrFormat("%.3f %s", l.amount(), l.unit())) : "—",
-          l.approximate() ? " (прибл.)" : "", "</td><td>", Escape(l.note()), "</td></tr>\n");
+          &html, "<tr><td>", HtmlEscape(l.template_()), " (", HtmlEscape(l.edition()), ")</td><td>",
+          HtmlEscape(absl::StrCat(l.section(), " / ", l.line(), " / ", l.column())), "</td><td>",
+          HtmlEscape(l.indicator()), "</td><td class=\"n\">",
+          l.has_amount() ? HtmlEscape(absl::StrFormat("%.3f %s", l.amount(), l.unit())) : "—",
+          l.approximate() ? " (прибл.)" : "", "</td><td>", HtmlEscape(l.note()), "</td></tr>\n");
     }
     absl::StrAppend(&html, "</table>\n");
   }
@@ -299,9 +276,10 @@ std::string ReviewHtml(const v1::NetworkReview& review, const std::string& title
                   "<details><summary>Откуда взяты показатели (запросы и фильтры)</summary>"
                   "<ul>\n");
   for (const v1::ReviewQuery& q : review.queries()) {
-    absl::StrAppend(&html, "<li><code>", Escape(q.id()), "</code>: ", Escape(q.description()),
-                    " <code>sha256 ", Escape(q.sql_sha256().substr(0, 12)), "</code><br><small>",
-                    Escape(absl::StrJoin(q.filters(), "; ")), "</small></li>\n");
+    absl::StrAppend(&html, "<li><code>", HtmlEscape(q.id()),
+                    "</code>: ", HtmlEscape(q.description()), " <code>sha256 ",
+                    HtmlEscape(q.sql_sha256().substr(0, 12)), "</code><br><small>",
+                    HtmlEscape(absl::StrJoin(q.filters(), "; ")), "</small></li>\n");
   }
   absl::StrAppend(&html, "</ul></details>\n</body></html>\n");
   return html;

@@ -1,13 +1,12 @@
 #include "services/reminder/reminders.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "api/credentials.h"
 #include "api/names.h"
 #include "api/proto_time.h"
 #include "services/common/local_time.h"
@@ -107,11 +106,7 @@ std::string RussianDate(absl::CivilDay day) {
 }
 
 std::string ReminderId(absl::string_view key) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
-  return absl::BytesToHexString(
-             absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)))
-      .substr(0, 32);
+  return absl::BytesToHexString(api::Sha256(key)).substr(0, 32);
 }
 
 template <typename Body>

@@ -89,18 +89,20 @@ absl::Status ReportService::BuildReport(const api::Call& call, const v1::BuildRe
   if (!built.ok()) return built.status();
 
   // An approved report stays as it is: the response shows what the new build changes.
-  v1::Report existing;
-  absl::Status found = reports_.Get(call, r.name(), &existing);
-  if (!found.ok() && found.code() != absl::StatusCode::kNotFound) return found;
-  if (found.ok() && existing.state() == v1::Report::APPROVED) {
-    for (v1::FigureChange& c : review::Differences(existing.review(), *built)) {
+  auto approved = [&](v1::Report report) {
+    out->Clear();
+    for (v1::FigureChange& c : review::Differences(report.review(), *built)) {
       *out->add_changes() = std::move(c);
     }
-    *out->mutable_report() = std::move(existing);
+    *out->mutable_report() = std::move(report);
     *out->mutable_current() = *std::move(built);
     out->set_stored(false);
     return absl::OkStatus();
-  }
+  };
+  v1::Report existing;
+  absl::Status found = reports_.Get(call, r.name(), &existing);
+  if (!found.ok() && found.code() != absl::StatusCode::kNotFound) return found;
+  if (found.ok() && existing.state() == v1::Report::APPROVED) return approved(std::move(existing));
   v1::Report* report = out->mutable_report();
   absl::Status ok;
   if (!found.ok()) {
@@ -129,17 +131,9 @@ absl::Status ReportService::BuildReport(const api::Call& call, const v1::BuildRe
       report);
   if (api::ErrorReason(ok) == "REPORT_STATE") {
     // Approved between the read above and the write: answered as an approved report is.
-    v1::Report approved;
-    absl::Status again = reports_.Get(call, r.name(), &approved);
+    absl::Status again = reports_.Get(call, r.name(), &existing);
     if (!again.ok()) return again;
-    out->Clear();
-    for (v1::FigureChange& c : review::Differences(approved.review(), *built)) {
-      *out->add_changes() = std::move(c);
-    }
-    *out->mutable_report() = std::move(approved);
-    *out->mutable_current() = *std::move(built);
-    out->set_stored(false);
-    return absl::OkStatus();
+    return approved(std::move(existing));
   }
   out->set_stored(ok.ok());
   return ok;

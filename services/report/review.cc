@@ -1,7 +1,5 @@
 #include "services/report/review.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -9,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -21,6 +20,7 @@
 #include "allies/v1/partner.pb.h"
 #include "allies/v1/project.pb.h"
 #include "allies/v1/volunteer.pb.h"
+#include "api/credentials.h"
 #include "api/errors.h"
 #include "api/names.h"
 #include "api/proto_time.h"
@@ -354,14 +354,6 @@ std::string Canonical(const std::string& sql) {
   return std::regex_replace(std::regex_replace(sql, kCase, "?"), kList, "?");
 }
 
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  std::string hex;
-  for (unsigned char b : digest) absl::StrAppend(&hex, absl::Hex(b, absl::kZeroPad2));
-  return hex;
-}
-
 struct TemplateRow {
   v1::TemplateLine line;
   double scale = 1;
@@ -437,21 +429,12 @@ absl::StatusOr<Period> PeriodOf(int32_t year, const google::type::Date& start,
   }
   if (!has_days) return api::InvalidField("year", "is required (or start_date and end_date)");
   api::FieldViolations v;
-  auto valid = [&](const google::type::Date& d, const char* field) {
-    const absl::CivilDay day = ToCivilDay(d);
-    if (d.year() < 1900 || d.year() > 9999 || day.year() != d.year() || day.month() != d.month() ||
-        day.day() != d.day()) {
-      v.Add(field,
-            absl::StrFormat("is not a valid day: %04d-%02d-%02d", d.year(), d.month(), d.day()));
-      return false;
-    }
-    return true;
-  };
   if (start.year() == 0) v.Add("start_date", "is required with end_date");
   if (end.year() == 0) v.Add("end_date", "is required with start_date");
   if (!v.empty()) return v.ToStatus();
-  valid(start, "start_date");
-  valid(end, "end_date");
+  api::CheckDate(v, "start_date", true, start);
+  api::CheckDate(v, "end_date", true, end);
+  if (v.empty() && start.year() < 1900) v.Add("start_date", "must not be before 1900");
   if (!v.empty()) return v.ToStatus();
   p.start = ToCivilDay(start);
   p.end = ToCivilDay(end);
@@ -606,7 +589,7 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
     v1::ReviewQuery* out = review.add_queries();
     out->set_id(q.id);
     out->set_description(q.description);
-    out->set_sql_sha256(Sha256Hex(Canonical(q.sql)));
+    out->set_sql_sha256(absl::BytesToHexString(api::Sha256(Canonical(q.sql))));
     for (const std::string& f : q.filters) out->add_filters(f);
   }
   for (const TemplateRow& row : template_rows) {

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS reports (
 -- The lines of regional forms the review's figures fill: `expression` is a sum of figure keys
 -- ("a + b"), divided by `scale`; empty when Allies does not hold the data (the line is shown
 -- with its note). Kept as data: a form's new edition is new rows, not new code.
+-- Network-wide (the forms are the country's, not a library's): its key has no library_id.
 CREATE TABLE IF NOT EXISTS report_template_lines (
   template    VARCHAR(63) NOT NULL,
   edition     VARCHAR(100) NOT NULL,

@@ -137,8 +137,10 @@ class ReminderTest : public ServiceTest {
     return out;
   }
 
-  // An ACTIVE agreement with the city's partner ending `days` from today.
-  std::string Agreement(const std::string& number, int days) {
+  // An ACTIVE sponsorship agreement with the city's partner signed `signed_days_ago` and ending
+  // `days` from today, worth `value` when given.
+  std::string Agreement(const std::string& number, int days, int signed_days_ago = 10,
+                        const google::type::Money* value = nullptr) {
     v1::CreateAgreementRequest request;
     request.set_parent("libraries/city");
     v1::Agreement* a = request.mutable_agreement();
@@ -146,9 +148,10 @@ class ReminderTest : public ServiceTest {
     a->set_number(number);
     a->set_title("Соглашение о поддержке летнего чтения № " + number);
     a->set_kind(v1::Agreement::SPONSORSHIP);
-    *a->mutable_sign_date() = DaysFromToday(-10);
-    *a->mutable_start_date() = DaysFromToday(-10);
+    *a->mutable_sign_date() = DaysFromToday(-signed_days_ago);
+    *a->mutable_start_date() = DaysFromToday(-signed_days_ago);
     *a->mutable_end_date() = DaysFromToday(days);
+    if (value != nullptr) *a->mutable_value() = *value;
     v1::Agreement out;
     grpc::ClientContext context;
     grpc::Status status = agreements_->CreateAgreement(&context, request, &out);

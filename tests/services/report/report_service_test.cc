@@ -49,7 +49,11 @@ class ReportServiceTest : public allies::testing::ReminderTest {
     testing::CreatePartner(*partners_, "region", "oblbank");
     testing::CreatePartner(*partners_, "city", "museum");
     testing::CreatePartner(*partners_, "branch", "gazeta");
-    sponsorship_ = Sponsorship("17/2026-С", 150000, 500000000);
+    google::type::Money value;  // 150 000.50 roubles, signed today
+    value.set_currency_code("RUB");
+    value.set_units(150000);
+    value.set_nanos(500000000);
+    sponsorship_ = Agreement("17/2026-С", 200, 0, &value);
     const std::string project = Project("chteniya");
     const std::string branch_project = Project("podkast", "branch");
     adult_ = Volunteer("anna", "anna@example.ru");
@@ -68,30 +72,6 @@ class ReportServiceTest : public allies::testing::ReminderTest {
     grpc::ClientContext context;
     grpc::Status status = libraries_->UpdateLibrary(&context, request, &out);
     ASSERT_TRUE(status.ok()) << status.error_message();
-  }
-
-  // An ACTIVE sponsorship agreement of the city worth units.nanos roubles, signed today.
-  std::string Sponsorship(const std::string& number, int64_t units, int32_t nanos) {
-    v1::CreateAgreementRequest request;
-    request.set_parent("libraries/city");
-    v1::Agreement* a = request.mutable_agreement();
-    a->set_partner(partner_);
-    a->set_number(number);
-    a->set_title("Спонсорская помощь «Лето с книгой» № " + number);
-    a->set_kind(v1::Agreement::SPONSORSHIP);
-    *a->mutable_sign_date() = DaysFromToday(0);
-    *a->mutable_start_date() = DaysFromToday(0);
-    *a->mutable_end_date() = DaysFromToday(200);
-    a->mutable_value()->set_currency_code("RUB");
-    a->mutable_value()->set_units(units);
-    a->mutable_value()->set_nanos(nanos);
-    v1::Agreement out;
-    grpc::ClientContext context;
-    grpc::Status status = agreements_->CreateAgreement(&context, request, &out);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    status = CallByName(*agreements_, &v1::AgreementService::Stub::ActivateAgreement, out.name());
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return out.name();
   }
 
   std::string MinorVolunteer(const std::string& library) {
