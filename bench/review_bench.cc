@@ -397,7 +397,8 @@ std::vector<SeedStep> SeedSteps() {
 
 // The tables the seeding wrote, analyzed afterwards (a settled database's statistics).
 constexpr char kAnalyze[] =
-    "ANALYZE TABLE libraries, partners, resource_values, volunteers, projects, hours, shifts, "
+    "ANALYZE TABLE libraries, partners, resource_values, volunteers, projects, hours, "
+    "hours_monthly, hours_yearly, shifts, "
     "signups, agreements, activities, consents, destructions, reader_councils, "
     "reader_council_members, reader_council_meetings, reader_council_decisions, "
     "reader_council_action_items, supervisory_boards, supervisory_board_members, "
@@ -545,13 +546,14 @@ std::string StatementName(const std::string& sql) {
   };
   static const Rule kRules[] = {
       {"WITH RECURSIVE down", "subtree"},
-      {"FROM partners t JOIN resource_values", "partners.support_forms@1"},
+      {"STRAIGHT_JOIN resource_values", "partners.support_forms@1"},
       {"FROM partners t", "partners@1"},
       {"JSON_VALUE(t.value", "agreements.value@1"},
       {"FROM agreements t", "agreements@1"},
-      {"FROM (SELECT t.library_id, t.volunteer_id FROM hours", "volunteers.active@1"},
+
       {"FROM volunteers t", "volunteers@1"},
-      {"FROM hours t", "hours@1"},
+      {"SELECT u.library_id, u.volunteer_id FROM (", "volunteers.active@1"},
+      {"SELECT u.library_id, u.project, u.month", "hours@1"},
       {"FROM signups t", "signups@1"},
       {"FROM reader_councils t", "governance.reader_councils@1"},
       {"FROM supervisory_boards t", "governance.supervisory_boards@1"},

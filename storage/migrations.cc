@@ -88,6 +88,7 @@ std::string LeaseHolder() {
 std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
   std::vector<std::string> statements;
   std::string current;
+  std::string delimiter = ";";
   size_t pos = 0;
   while (pos < sql.size()) {
     size_t end = sql.find('\n', pos);
@@ -96,11 +97,19 @@ std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
     pos = end + 1;
     absl::string_view trimmed = absl::StripAsciiWhitespace(line);
     if (trimmed.empty() || absl::StartsWith(trimmed, "--")) continue;
+    // "DELIMITER //" (as the mariadb client reads it, on a line of its own between statements):
+    // statements end with "//" until the next DELIMITER line, so that a trigger's body can hold
+    // statements ending with ";".
+    if (current.empty() && absl::StartsWithIgnoreCase(trimmed, "DELIMITER ") &&
+        !absl::StripAsciiWhitespace(trimmed.substr(10)).empty()) {
+      delimiter = std::string(absl::StripAsciiWhitespace(trimmed.substr(10)));
+      continue;
+    }
     absl::StrAppend(&current, line, "\n");
-    if (absl::EndsWith(trimmed, ";")) {
+    if (absl::EndsWith(trimmed, delimiter)) {
       absl::string_view body = absl::StripAsciiWhitespace(current);
-      body.remove_suffix(1);
-      statements.emplace_back(body);
+      body.remove_suffix(delimiter.size());
+      statements.emplace_back(absl::StripAsciiWhitespace(body));
       current.clear();
     }
   }

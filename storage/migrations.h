@@ -30,7 +30,8 @@ struct Migration {
 // Every migration compiled into this binary, in version order.
 const std::vector<Migration>& AllMigrations();
 
-// Splits a migration file into statements (on ';' at the end of a line, outside comments).
+// Splits a migration file into statements (on ';' at the end of a line, outside comments; a
+// "DELIMITER //" line makes "//" the end of a statement instead, until the next such line).
 std::vector<std::string> SplitSqlStatements(absl::string_view sql);
 
 struct MigrationResult {

@@ -187,7 +187,10 @@ void Partners(Collector& c) {
           c.Add(lib, "partners.by_kind." + EnumKey(v1::Partner::Kind_Name<int>, rs.getInt(2)), n);
           c.Add(lib, "partners.by_state." + EnumKey(v1::Partner::State_Name<int>, rs.getInt(3)), n);
         });
+}
 
+void SupportForms(Collector& c) {
+  const Binder& b = c.bind();
   Stmt f;
   // From the subtree's partners to their forms (the other way round read every library's
   // forms); a partner lists a form once, so rows count partners.
@@ -304,22 +307,83 @@ void Volunteers(Collector& c) {
         });
 }
 
-void VolunteersActive(Collector& c) {
+// A period cut into whole units (months or years) and the days left over at either end.
+struct Cut {
+  // The first and last whole unit, as numbers (202503 for a month, 2025 for a year); none when
+  // the period holds no whole unit.
+  std::optional<std::pair<int64_t, int64_t>> whole;
+  std::vector<std::pair<absl::CivilDay, absl::CivilDay>> rest;  // both days included
+};
+
+template <typename Unit>
+Cut CutPeriod(absl::CivilDay start, absl::CivilDay end, int64_t (*number)(Unit)) {
+  Cut cut;
+  Unit first(start);
+  if (absl::CivilDay(first) != start) ++first;
+  Unit last(end);
+  if (Unit(end + 1) == last) --last;
+  if (first > last) {
+    cut.rest.emplace_back(start, end);
+    return cut;
+  }
+  cut.whole.emplace(number(first), number(last));
+  if (start < absl::CivilDay(first)) cut.rest.emplace_back(start, absl::CivilDay(first) - 1);
+  if (absl::CivilDay(last + 1) <= end) cut.rest.emplace_back(absl::CivilDay(last + 1), end);
+  return cut;
+}
+
+int64_t MonthNumber(absl::CivilMonth m) { return m.year() * 100 + m.month(); }
+int64_t YearNumber(absl::CivilYear y) { return y.year(); }
+
+// The body of a derived table: the rows of a summary (`summary_select`, aliased m) for the cut's
+// whole units (its column `unit`), UNION ALL the approved hours rows (aliased t) of the days
+// left over, selected by `rows_select` and grouped by `rows_group`.
+void SummaryAndRows(Stmt& s, const Binder& b, const Cut& cut, absl::string_view summary_select,
+                    absl::string_view unit, absl::string_view rows_select,
+                    absl::string_view rows_group) {
+  if (cut.whole) {
+    s << summary_select << " WHERE ";
+    b.Libraries(s, "m.library_id");
+    s << " AND m." << unit << " BETWEEN ";
+    s.Bind(cut.whole->first);
+    s << " AND ";
+    s.Bind(cut.whole->second);
+    s << " AND m.entries > 0";
+    if (!cut.rest.empty()) s << " UNION ALL ";
+  }
+  if (cut.rest.empty()) return;
+  s << rows_select << " WHERE ";
+  b.Libraries(s, "t.library_id");
+  s << " AND t.state = 2 AND t.delete_time IS NULL AND (";
+  for (size_t i = 0; i < cut.rest.size(); ++i) {
+    if (i > 0) s << " OR ";
+    s << "t.work_date BETWEEN CAST(";
+    s.Bind(Day(cut.rest[i].first));
+    s << " AS DATE) AND CAST(";
+    s.Bind(Day(cut.rest[i].second));
+    s << " AS DATE)";
+  }
+  s << ") GROUP BY " << rows_group;
+}
+
+void VolunteersActive(Collector& c, const Frame& frame) {
   const Binder& b = c.bind();
+  const Cut cut = CutPeriod<absl::CivilYear>(frame.start, frame.end, YearNumber);
   Stmt a;
   a << "SELECT x.library_id, COUNT(*), COALESCE(SUM(v.birth_date > DATE_SUB(@review_at_end, "
        "INTERVAL 18 YEAR)), 0), COALESCE(SUM(v.birth_date > DATE_SUB(@review_at_end, INTERVAL 14 "
-       "YEAR)), 0) FROM (SELECT t.library_id, t.volunteer_id FROM hours t";
-  a << " WHERE ";
-  b.Libraries(a, "t.library_id");
-  a << " AND t.state = 2 AND t.work_date BETWEEN @review_start AND @review_end AND t.delete_time "
-       "IS NULL "
-       "GROUP BY t.library_id, t.volunteer_id HAVING SUM(t.minutes) > 0) x JOIN volunteers v ON "
-       "v.library_id = x.library_id AND v.id = x.volunteer_id";
-  a << " GROUP BY x.library_id";
+       "YEAR)), 0) FROM (SELECT u.library_id, u.volunteer_id FROM (";
+  SummaryAndRows(a, b, cut, "SELECT m.library_id, m.volunteer_id, m.minutes FROM hours_yearly m",
+                 "year",
+                 "SELECT t.library_id, t.volunteer_id, SUM(t.minutes) AS minutes FROM hours t",
+                 "t.library_id, t.volunteer_id");
+  a << ") u GROUP BY u.library_id, u.volunteer_id HAVING SUM(u.minutes) > 0) x JOIN volunteers v "
+       "ON v.library_id = x.library_id AND v.id = x.volunteer_id GROUP BY x.library_id";
   c.Run("volunteers.active@1",
         "Volunteers with approved hours worked in the period (a positive net), and of them those "
-        "under 18 and under 14 at the end (erased volunteers have no birth date).",
+        "under 18 and under 14 at the end (erased volunteers have no birth date). Whole years "
+        "are read from hours_yearly (the approved minutes by library, year and volunteer, kept "
+        "by triggers on hours), the other days from the hours themselves.",
         a, [&](sql::ResultSet& rs) {
           const std::string lib = GetString(rs, 1);
           c.Add(lib, "volunteers.active", Int(rs, 2));
@@ -328,20 +392,24 @@ void VolunteersActive(Collector& c) {
         });
 }
 
-void Hours(Collector& c) {
+void Hours(Collector& c, const Frame& frame) {
   const Binder& b = c.bind();
+  const Cut cut = CutPeriod<absl::CivilMonth>(frame.start, frame.end, MonthNumber);
   Stmt s;
   // The month as a number (202503): grouping by it is cheaper than by a formatted string.
-  s << "SELECT t.library_id, COALESCE(t.project, '') AS project, EXTRACT(YEAR_MONTH FROM "
-       "t.work_date) AS month, SUM(t.minutes), COUNT(*) FROM hours t";
-  s << " WHERE ";
-  b.Libraries(s, "t.library_id");
-  s << " AND t.state = 2 AND t.work_date BETWEEN @review_start AND @review_end AND t.delete_time "
-       "IS NULL GROUP "
-       "BY t.library_id, project, month";
+  s << "SELECT u.library_id, u.project, u.month, SUM(u.minutes), SUM(u.entries) FROM (";
+  SummaryAndRows(
+      s, b, cut,
+      "SELECT m.library_id, m.project, m.month, m.minutes, m.entries FROM hours_monthly m", "month",
+      "SELECT t.library_id, COALESCE(t.project, '') AS project, EXTRACT(YEAR_MONTH FROM "
+      "t.work_date) AS month, SUM(t.minutes) AS minutes, COUNT(*) AS entries FROM hours t",
+      "t.library_id, project, month");
+  s << ") u GROUP BY u.library_id, u.project, u.month";
   c.Run("hours@1",
         "Approved hours entries worked in the period (corrections by their own day and project): "
-        "minutes, by month and by project.",
+        "minutes, by month and by project. Whole months are read from hours_monthly (the "
+        "approved minutes and entries by library, month and project, kept by triggers on "
+        "hours), the other days from the hours themselves.",
         s, [&](sql::ResultSet& rs) {
           const std::string lib = GetString(rs, 1);
           std::string project = GetString(rs, 2);
@@ -551,11 +619,13 @@ void BeginSnapshot(Session& session, const Frame& frame) {
       Day(frame.start), Day(frame.end), Day(frame.at_end));
 }
 
-// The families read over the second connection: the hours (the largest scan) and the
-// interactions, about half the time of all of them.
-void SecondHalf(Collector& c) {
-  Hours(c);
+// The families read over the second connection: about half the time of all of them (the
+// partners' support forms, the interactions and the hours: 480 ms of 950 in the database over
+// bench/review_bench's network).
+void SecondHalf(Collector& c, const Frame& frame) {
+  SupportForms(c);
   Interactions(c);
+  Hours(c, frame);
 }
 
 void FirstHalf(Session& session, const Frame& frame, Collector& c, Collected* out,
@@ -563,12 +633,12 @@ void FirstHalf(Session& session, const Frame& frame, Collector& c, Collected* ou
   Partners(c);
   Agreements(c);
   Volunteers(c);
-  VolunteersActive(c);
+  VolunteersActive(c, frame);
   Signups(c);
   Governance(c, ReaderCouncilTables(), "reader_councils");
   Governance(c, SupervisoryBoardTables(), "supervisory_boards");
   Consents(c);
-  if (!with_second_half) SecondHalf(c);
+  if (!with_second_half) SecondHalf(c, frame);
   ProjectTitles(session, frame, out);
 }
 
@@ -594,7 +664,7 @@ absl::StatusOr<Collected> Collect(Session& session, const Frame& frame, Session*
       other = std::thread([&] {
         second_ok = second->Run([&]() -> absl::Status {
           Collector c(*second, frame, &more);
-          SecondHalf(c);
+          SecondHalf(c, frame);
           second->Commit();
           return absl::OkStatus();
         });

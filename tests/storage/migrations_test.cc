@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "tests/support/test_database.h"
 
@@ -21,6 +23,21 @@ TEST(MigrationsTest, SplitsStatements) {
   EXPECT_EQ(statements[0], "CREATE TABLE a (\n  x INT, -- a column\n  y INT\n)");
   EXPECT_EQ(statements[1], "INSERT INTO a VALUES (1)");
   EXPECT_EQ(statements[2], "SELECT 'tail'");
+}
+
+TEST(MigrationsTest, SplitsTriggerBodiesOnTheDelimiter) {
+  auto statements = SplitSqlStatements(
+      "CREATE TABLE t (x INT);\nDELIMITER //\nCREATE TRIGGER a AFTER INSERT ON t FOR EACH ROW\n"
+      "BEGIN\n  -- inside\n  SET @n = 1;\n  SET @m = 2;\nEND //\nCREATE TRIGGER b AFTER DELETE ON "
+      "t "
+      "FOR EACH ROW SET @k = 3//\ndelimiter ;\nDROP TABLE t;\n");
+  ASSERT_EQ(statements.size(), 4u);
+  EXPECT_EQ(statements[0], "CREATE TABLE t (x INT)");
+  EXPECT_EQ(statements[1],
+            "CREATE TRIGGER a AFTER INSERT ON t FOR EACH ROW\nBEGIN\n  SET @n = 1;\n  SET @m = "
+            "2;\nEND");
+  EXPECT_EQ(statements[2], "CREATE TRIGGER b AFTER DELETE ON t FOR EACH ROW SET @k = 3");
+  EXPECT_EQ(statements[3], "DROP TABLE t");
 }
 
 TEST(MigrationsTest, VersionsAreIncreasingAndNamed) {
@@ -176,6 +193,88 @@ TEST(MigrationsTest, LibraryKeysMigrationKeepsEveryRow) {
   EXPECT_EQ(again->applied, std::vector<int>{8});
   EXPECT_EQ(sql(kActivityColumns), activities_before);
   EXPECT_EQ(sql("SELECT COUNT(*) FROM resource_values"), "7\n");
+}
+
+// The hours summaries (0020) count the hours written before them, and again the same when 0020
+// runs a second time (a migrator that died before recording it).
+TEST(MigrationsTest, HoursSummariesCountTheHoursWrittenBeforeThem) {
+  DbConfig config = TestDatabase::Shared().EmptySchema();
+  ASSERT_TRUE(ApplyMigrations(config, nullptr, 19).ok());
+  auto sql = [&](const std::string& statement) {
+    return TestDatabase::Shared().Sql(statement, config.database);
+  };
+  sql(R"(
+    INSERT INTO libraries (id, parent_id, display_name, kind, revision, create_time, update_time)
+    VALUES ('city', NULL, 'Городская ЦБС', 2, 1, '2025-01-01', '2025-01-01');
+    INSERT INTO hours (library_id, volunteer_id, id, project, work_date, minutes, description,
+                       source, state, create_time, update_time, delete_time)
+    VALUES ('city', 'v1', 'a', 'libraries/city/projects/p', '2025-03-10', 120, 'Ёлка', 1, 2,
+            '2025-03-10', '2025-03-10', NULL),
+           ('city', 'v1', 'b', 'libraries/city/projects/p', '2025-03-20', -30, '', 1, 2,
+            '2025-03-20', '2025-03-20', NULL),
+           ('city', 'v1', 'c', NULL, '2025-12-31', 60, '', 1, 2, '2025-12-31', '2025-12-31', NULL),
+           ('city', 'v2', 'd', NULL, '2026-01-01', 45, '', 1, 2, '2026-01-01', '2026-01-01', NULL),
+           ('city', 'v2', 'e', NULL, '2025-05-01', 45, '', 1, 1, '2025-05-01', '2025-05-01', NULL),
+           ('city', 'v2', 'f', NULL, '2025-05-01', 45, '', 1, 2, '2025-05-01', '2025-05-01',
+            '2025-05-02'),
+           ('city', 'v2', 'g', NULL, NULL, 45, '', 1, 2, '2025-05-01', '2025-05-01', NULL);
+  )");
+  const std::string kMonthly =
+      "SELECT library_id, month, project, minutes, entries FROM hours_monthly WHERE entries <> 0 "
+      "ORDER BY 1, 2, 3";
+  const std::string kYearly =
+      "SELECT library_id, year, volunteer_id, minutes, entries FROM hours_yearly WHERE entries <> "
+      "0 ORDER BY 1, 2, 3";
+  const std::string monthly =
+      "city\t202503\tlibraries/city/projects/p\t90\t2\n"
+      "city\t202512\t\t60\t1\n"
+      "city\t202601\t\t45\t1\n";
+  const std::string yearly =
+      "city\t2025\tv1\t150\t3\n"
+      "city\t2026\tv2\t45\t1\n";
+  ASSERT_TRUE(ApplyMigrations(config).ok());
+  EXPECT_EQ(sql(kMonthly), monthly);
+  EXPECT_EQ(sql(kYearly), yearly);
+
+  sql("DELETE FROM schema_migrations WHERE version = 20");
+  auto again = ApplyMigrations(config);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->applied, std::vector<int>{20});
+  EXPECT_EQ(sql(kMonthly), monthly) << "counted once, not twice";
+  EXPECT_EQ(sql(kYearly), yearly);
+  EXPECT_EQ(sql("SELECT COUNT(*) FROM information_schema.triggers WHERE trigger_schema = "
+                "DATABASE() AND event_object_table = 'hours'"),
+            "3\n");
+  // The triggers keep them from now on: e approved.
+  sql("UPDATE hours SET state = 2 WHERE id = 'e'");
+  EXPECT_EQ(sql("SELECT minutes, entries FROM hours_yearly WHERE year = 2025 AND volunteer_id = "
+                "'v2'"),
+            "45\t1\n");
+}
+
+// The migrations need no privilege beyond those the production overlay grants the allies user
+// (k8s/overlays/production/mariadb.yaml, its Grant): applied here as a user with only those.
+TEST(MigrationsTest, ApplyWithTheProductionGrantAlone) {
+  std::ifstream yaml(ALLIES_SOURCE_DIR "/k8s/overlays/production/mariadb.yaml");
+  ASSERT_TRUE(yaml) << "the production overlay's mariadb.yaml";
+  std::string line, privileges;
+  while (std::getline(yaml, line)) {
+    const size_t at = line.find("privileges: [");
+    if (at == std::string::npos) continue;
+    privileges = line.substr(at + 13, line.find(']') - at - 13);
+  }
+  ASSERT_FALSE(privileges.empty()) << "no Grant privileges in the overlay";
+  DbConfig config = TestDatabase::Shared().EmptySchema();
+  const std::string user = "grant_" + config.database;
+  TestDatabase::Shared().Sql(
+      absl::StrCat("CREATE USER '", user, "'@'localhost' IDENTIFIED BY 'пароль-ё'; GRANT ",
+                   privileges, " ON `", config.database, "`.* TO '", user, "'@'localhost'"));
+  config.user = user;
+  config.password = "пароль-ё";
+  auto applied = ApplyMigrations(config);
+  ASSERT_TRUE(applied.ok()) << applied.status() << " (granted: " << privileges << ")";
+  EXPECT_EQ(applied->applied.size(), AllMigrations().size());
+  TestDatabase::Shared().Sql(absl::StrCat("DROP USER '", user, "'@'localhost'"));
 }
 
 TEST(MigrationsTest, UnreachableDatabaseIsUnavailable) {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "storage/pool.h"
 #include "storage/sql_time.h"
@@ -43,6 +44,10 @@ class NetworkReviewTest : public ::testing::Test {
 
   void Sql(const std::string& statement) {
     TestDatabase::Shared().Sql(statement, config_.database);
+  }
+  // The rows a query returns, as the mariadb client prints them.
+  std::string Query(const std::string& statement) {
+    return TestDatabase::Shared().Sql(statement, config_.database);
   }
 
   // The frame of the days start..end for the three libraries, read "at the end" on at_end
@@ -391,6 +396,171 @@ TEST_F(NetworkReviewTest, SignupsByTheirShiftsLocalDayAndInteractionsByKind) {
   EXPECT_EQ(Get(c, "msk", "interactions.by_kind.MEETING"), 1);
   EXPECT_EQ(Get(c, "msk", "interactions.by_kind.CALL"), 1);
   EXPECT_EQ(Get(c, "msk", "interactions.with_partners"), 1);
+}
+
+// The hours figures come from the summaries (hours_monthly, hours_yearly: kept by triggers) for
+// whole months and years and from the rows for the other days. Hours written, approved,
+// corrected, moved, deleted and restored straight in SQL, and the figures of periods cut every
+// way are compared with what the rows themselves give (a model kept beside them).
+TEST_F(NetworkReviewTest, HoursFromSummariesAndRowsCountAsTheRows) {
+  struct Row {
+    std::string lib, vol, id;
+    std::optional<std::string> project;
+    std::optional<absl::CivilDay> day;
+    int minutes;
+    int state;
+    bool deleted;
+  };
+  std::vector<Row> rows;
+  uint64_t seed = 20251201;
+  auto next = [&](uint64_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % n;
+  };
+  const std::vector<std::string> libs = {"msk", "vlad"};
+  std::string volunteers;
+  for (const std::string& lib : libs) {
+    for (int v = 0; v < 6; ++v) {
+      absl::StrAppend(&volunteers, volunteers.empty() ? "" : ", ", "('", lib, "', 'v", v, "', '",
+                      v % 2 == 0 ? "1990-01-01" : "2012-06-01",
+                      "', '', '', '', 2, '2024-01-01', '2024-01-01', NULL)");
+    }
+  }
+  Sql("INSERT INTO volunteers (library_id, id, birth_date, availability, blackouts, notes, "
+      "state, create_time, update_time, delete_time) VALUES " +
+      volunteers);
+  for (int i = 0; i < 400; ++i) {
+    Row r;
+    r.lib = libs[next(2)];
+    r.vol = absl::StrCat("v", next(6));
+    r.id = absl::StrCat("h", i);
+    const uint64_t p = next(3);
+    if (p > 0) r.project = absl::StrCat("libraries/", r.lib, "/projects/p", p);
+    if (next(20) > 0) r.day = absl::CivilDay(2024, 1, 1) + static_cast<int>(next(3 * 365));
+    r.minutes = next(10) == 0 ? -static_cast<int>(next(60)) : static_cast<int>(next(240));
+    r.state = 1 + static_cast<int>(next(3));  // SUBMITTED, APPROVED, REJECTED
+    r.deleted = next(15) == 0;
+    rows.push_back(r);
+  }
+  auto literal = [](const std::optional<std::string>& v) {
+    return v ? absl::StrCat("'", *v, "'") : std::string("NULL");
+  };
+  auto day = [](const std::optional<absl::CivilDay>& d) {
+    return d ? absl::StrCat("'", absl::FormatCivilTime(*d), "'") : std::string("NULL");
+  };
+  std::string values;
+  for (const Row& r : rows) {
+    absl::StrAppend(&values, values.empty() ? "" : ", ", "('", r.lib, "', '", r.vol, "', '", r.id,
+                    "', ", literal(r.project), ", ", day(r.day), ", ", r.minutes, ", '', 1, ",
+                    r.state, ", '2024-01-01', '2024-01-01', ", r.deleted ? "'2024-02-01'" : "NULL",
+                    ")");
+  }
+  Sql("INSERT INTO hours (library_id, volunteer_id, id, project, work_date, minutes, "
+      "description, source, state, create_time, update_time, delete_time) VALUES " +
+      values);
+  // Then every kind of change, each on a row of its own.
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Row& r = rows[i];
+    const std::string where = absl::StrCat(" WHERE library_id = '", r.lib, "' AND volunteer_id = '",
+                                           r.vol, "' AND id = '", r.id, "'");
+    switch (i % 8) {
+      case 0:  // approved
+        r.state = 2;
+        Sql("UPDATE hours SET state = 2" + where);
+        break;
+      case 1:  // minutes changed
+        r.minutes += 15;
+        Sql("UPDATE hours SET minutes = minutes + 15" + where);
+        break;
+      case 2:  // moved to another day (maybe into another month or year)
+        r.day = absl::CivilDay(2024, 1, 1) + static_cast<int>(next(3 * 365));
+        Sql("UPDATE hours SET work_date = " + day(r.day) + where);
+        break;
+      case 3:  // deleted, or restored
+        r.deleted = !r.deleted;
+        Sql(std::string("UPDATE hours SET delete_time = ") + (r.deleted ? "'2025-01-01'" : "NULL") +
+            where);
+        break;
+      case 4:  // another project, or none
+        r.project =
+            r.project ? std::nullopt : std::optional<std::string>("libraries/x/projects/moved");
+        Sql("UPDATE hours SET project = " + literal(r.project) + where);
+        break;
+      case 5:  // nothing counted changes
+        Sql("UPDATE hours SET description = 'Описание'" + where);
+        break;
+      case 6:         // gone
+        r.state = 0;  // counted nowhere from now on
+        Sql("DELETE FROM hours" + where);
+        break;
+      default:
+        break;
+    }
+  }
+  // The summaries hold what the rows sum to (groups emptied stay as zeros).
+  EXPECT_EQ(Query("SELECT library_id, month, project, minutes, entries FROM hours_monthly WHERE "
+                  "entries <> 0 ORDER BY 1, 2, 3"),
+            Query("SELECT library_id, EXTRACT(YEAR_MONTH FROM work_date), COALESCE(project, ''), "
+                  "SUM(minutes), COUNT(*) FROM hours WHERE state = 2 AND delete_time IS NULL AND "
+                  "work_date IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"));
+  EXPECT_EQ(Query("SELECT library_id, year, volunteer_id, minutes, entries FROM hours_yearly WHERE "
+                  "entries <> 0 ORDER BY 1, 2, 3"),
+            Query("SELECT library_id, YEAR(work_date), volunteer_id, SUM(minutes), COUNT(*) FROM "
+                  "hours WHERE state = 2 AND delete_time IS NULL AND work_date IS NOT NULL GROUP "
+                  "BY 1, 2, 3 ORDER BY 1, 2, 3"));
+
+  using D = absl::CivilDay;
+  const std::vector<std::pair<D, D>> periods = {
+      {D(2025, 1, 1), D(2025, 12, 31)},  // a year: the summaries alone
+      {D(2024, 1, 1), D(2026, 12, 31)},  // three years
+      {D(2025, 3, 15), D(2025, 6, 10)},  // whole months with days either side
+      {D(2025, 2, 1), D(2025, 2, 28)},   // one whole month, no whole year
+      {D(2025, 5, 7), D(2025, 5, 7)},    // one day
+      {D(2024, 7, 1), D(2025, 6, 30)},   // months, no whole year
+      {D(2024, 12, 31), D(2026, 1, 1)},  // a whole year with a day either side
+      {D(2025, 1, 2), D(2025, 12, 30)},  // almost a year: the rows for both
+  };
+  for (const auto& [start, end] : periods) {
+    SCOPED_TRACE(absl::StrCat(absl::FormatCivilTime(start), " .. ", absl::FormatCivilTime(end)));
+    std::map<std::string, std::map<std::string, absl::int128>> want;
+    std::map<std::string, std::map<std::string, int64_t>> net;  // lib -> volunteer -> minutes
+    for (const Row& r : rows) {
+      if (r.state != 2 || r.deleted || !r.day || *r.day < start || *r.day > end) continue;
+      const std::string month = absl::FormatCivilTime(absl::CivilMonth(*r.day));
+      const std::string p = r.project.value_or("none");
+      auto& w = want[r.lib];
+      w["hours.approved_minutes"] += r.minutes;
+      w["hours.entries"] += 1;
+      w["hours.by_month." + month] += r.minutes;
+      w["hours.by_project." + p] += r.minutes;
+      w[absl::StrCat("hours.by_project_month.", p, ".", month)] += r.minutes;
+      net[r.lib][r.vol] += r.minutes;
+    }
+    for (const auto& [lib, by_volunteer] : net) {
+      for (const auto& [vol, minutes] : by_volunteer) {
+        if (minutes <= 0) continue;
+        want[lib]["volunteers.active"] += 1;
+        // Odd volunteers were born on 1 June 2012: minors at the end of every period here,
+        // under 14 until 1 June 2026.
+        if ((vol.back() - '0') % 2 == 1) {
+          want[lib]["volunteers.active_minors"] += 1;
+          if (end < D(2026, 6, 1)) want[lib]["volunteers.active_under_14"] += 1;
+        }
+      }
+    }
+    const Collected c = RunSplit(Days(start, end, end));
+    std::map<std::string, std::map<std::string, absl::int128>> got;
+    for (const auto& [lib, sums] : c.sums) {
+      for (const auto& [key, value] : sums) {
+        // The hours' keys as they are (zeros too); the active volunteers' where not zero.
+        if (absl::StartsWith(key, "hours.") ||
+            (absl::StartsWith(key, "volunteers.active") && value != 0)) {
+          got[lib][key] = value;
+        }
+      }
+    }
+    EXPECT_EQ(got, want);
+  }
 }
 
 }  // namespace
