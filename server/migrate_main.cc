@@ -1,6 +1,7 @@
 // allies-migrate: applies the database migrations compiled into it, then exits. With
 // --bootstrap-key-file=PATH and no file there yet, it also creates a network-wide ADMIN API key
-// and writes it to PATH (mode 0600): the first credential of a new installation.
+// and writes it to PATH (mode 0600): the first credential of a new installation. --redo=N runs
+// the applied migration N again (21 rebuilds the hours summaries from the hours).
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
 #include "server/config.h"
 #include "services/apikey/api_key_service.h"
@@ -51,11 +53,20 @@ int Bootstrap(const allies::storage::DbConfig& db, const std::string& path) {
 
 int main(int argc, char** argv) {
   std::string key_file;
+  int redo = 0;
   std::vector<char*> args = {argv[0]};
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (absl::ConsumePrefix(&arg, "--bootstrap-key-file=")) {
       key_file = std::string(arg);
+    } else if (absl::ConsumePrefix(&arg, "--redo=")) {
+      if (!absl::SimpleAtoi(arg, &redo) || redo <= 0) {
+        std::fprintf(
+            stderr,
+            "allies-migrate: --redo takes a migration's number (e.g. --redo=21), not '%s'\n",
+            std::string(arg).c_str());
+        return 2;
+      }
     } else {
       args.push_back(argv[i]);
     }
@@ -64,12 +75,16 @@ int main(int argc, char** argv) {
       static_cast<int>(args.size()), args.data(), "allies-migrate",
       "Applies pending schema migrations to the Allies database (safe to run repeatedly and "
       "concurrently). --bootstrap-key-file=PATH: when PATH does not exist, also create a "
-      "network-wide ADMIN API key and store it there (mode 0600).");
+      "network-wide ADMIN API key and store it there (mode 0600). --redo=N: run the applied "
+      "migration N again (--redo=21 rebuilds the hours summaries from the hours).");
   if (!config.ok()) return allies::server::ReportConfigError(config.status());
-  auto result = allies::storage::ApplyMigrations(*config, [](absl::string_view line) {
-    std::printf("allies-migrate: %.*s\n", static_cast<int>(line.size()), line.data());
-    std::fflush(stdout);
-  });
+  auto result = allies::storage::ApplyMigrations(
+      *config,
+      [](absl::string_view line) {
+        std::printf("allies-migrate: %.*s\n", static_cast<int>(line.size()), line.data());
+        std::fflush(stdout);
+      },
+      0, redo);
   if (!result.ok()) {
     std::fprintf(stderr, "allies-migrate: failed: %s\n",
                  std::string(result.status().message()).c_str());

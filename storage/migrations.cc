@@ -120,7 +120,15 @@ std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
 }
 
 absl::StatusOr<MigrationResult> ApplyMigrations(
-    const DbConfig& config, const std::function<void(absl::string_view)>& progress, int up_to) {
+    const DbConfig& config, const std::function<void(absl::string_view)>& progress, int up_to,
+    int redo) {
+  if (redo != 0 && std::none_of(AllMigrations().begin(), AllMigrations().end(),
+                                [&](const Migration& m) { return m.version == redo; })) {
+    return api::Error(
+        absl::StatusCode::kInvalidArgument, "UNKNOWN_MIGRATION",
+        absl::StrCat("there is no migration ", redo, " to run again (this binary has ",
+                     AllMigrations().front().version, " to ", AllMigrations().back().version, ")"));
+  }
   auto say = [&](absl::string_view line) {
     if (progress) progress(line);
   };
@@ -161,6 +169,7 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
     auto rows = session.Query("SELECT version FROM schema_migrations");
     while (rows->next()) done.insert(rows->getInt(1));
     rows.reset();
+    if (redo != 0 && done.erase(redo) > 0) say(absl::StrCat("running migration ", redo, " again"));
     for (const Migration& m : AllMigrations()) {
       if (up_to != 0 && m.version > up_to) break;
       result.current_version = m.version;
@@ -174,8 +183,9 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
       absl::Status renewed = RenewLease(session, holder);
       if (!renewed.ok()) return renewed;
       session.Execute(
-          "INSERT INTO schema_migrations (version, name, applied_time) VALUES (?, ?, ?)", m.version,
-          m.name, NowMicros());
+          "INSERT INTO schema_migrations (version, name, applied_time) VALUES (?, ?, ?) ON "
+          "DUPLICATE KEY UPDATE applied_time = VALUES(applied_time)",
+          m.version, m.name, NowMicros());
       result.applied.push_back(m.version);
     }
     if (!done.empty() && *done.rbegin() > result.current_version) {

@@ -40,10 +40,12 @@ struct MigrationResult {
 };
 
 // Applies the pending migrations (those up to `up_to` when it is not 0: tests build a database
-// of an older schema with it); `progress` (if set) hears a line per step.
+// of an older schema with it); `progress` (if set) hears a line per step. With `redo`, that
+// applied migration runs again as well (allies-migrate --redo: 21 rebuilds the hours
+// summaries); INVALID_ARGUMENT when this binary has no such migration.
 absl::StatusOr<MigrationResult> ApplyMigrations(
     const DbConfig& config, const std::function<void(absl::string_view)>& progress = nullptr,
-    int up_to = 0);
+    int up_to = 0, int redo = 0);
 
 }  // namespace allies::storage
 

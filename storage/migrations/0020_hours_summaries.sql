@@ -31,9 +31,10 @@ CREATE TABLE IF NOT EXISTS hours_yearly (
 -- into them (NEW, +1); a group whose entries fall to 0 stays as a row of zeros, which the
 -- review skips. An update that changes none of the columns counted does nothing (no lock on the
 -- summaries' rows). Triggers, not a stored procedure they call: a logical backup
--- (mariadb-dump) keeps triggers by default and routines only when asked.
+-- (mariadb-dump) keeps triggers by default and routines only when asked. CREATE OR REPLACE: run
+-- again, the bodies are these. The rows written before the triggers are counted by 0021.
 DELIMITER //
-CREATE TRIGGER IF NOT EXISTS hours_summaries_insert AFTER INSERT ON hours FOR EACH ROW
+CREATE OR REPLACE TRIGGER hours_summaries_insert AFTER INSERT ON hours FOR EACH ROW
 BEGIN
   IF NEW.state = 2 AND NEW.delete_time IS NULL AND NEW.work_date IS NOT NULL THEN
     INSERT INTO hours_monthly (library_id, month, project, minutes, entries)
@@ -45,7 +46,7 @@ BEGIN
       ON DUPLICATE KEY UPDATE minutes = minutes + VALUES(minutes), entries = entries + 1;
   END IF;
 END //
-CREATE TRIGGER IF NOT EXISTS hours_summaries_delete AFTER DELETE ON hours FOR EACH ROW
+CREATE OR REPLACE TRIGGER hours_summaries_delete AFTER DELETE ON hours FOR EACH ROW
 BEGIN
   IF OLD.state = 2 AND OLD.delete_time IS NULL AND OLD.work_date IS NOT NULL THEN
     UPDATE hours_monthly SET minutes = minutes - OLD.minutes, entries = entries - 1
@@ -56,7 +57,7 @@ BEGIN
         AND volunteer_id = OLD.volunteer_id;
   END IF;
 END //
-CREATE TRIGGER IF NOT EXISTS hours_summaries_update AFTER UPDATE ON hours FOR EACH ROW
+CREATE OR REPLACE TRIGGER hours_summaries_update AFTER UPDATE ON hours FOR EACH ROW
 BEGIN
   IF NOT (OLD.state <=> NEW.state AND OLD.delete_time <=> NEW.delete_time
           AND OLD.work_date <=> NEW.work_date AND OLD.minutes <=> NEW.minutes
@@ -82,16 +83,3 @@ BEGIN
   END IF;
 END //
 DELIMITER ;
-
--- The hours written before the triggers existed. After them, so that nothing is missed: a write
--- between the two is in the triggers' sums and in the rows this reads (INSERT ... SELECT reads
--- with shared locks, waiting for writers still open), and REPLACE sets each group to its sum.
-REPLACE INTO hours_monthly (library_id, month, project, minutes, entries)
-  SELECT library_id, EXTRACT(YEAR_MONTH FROM work_date), COALESCE(project, ''), SUM(minutes),
-         COUNT(*)
-  FROM hours WHERE state = 2 AND delete_time IS NULL AND work_date IS NOT NULL
-  GROUP BY library_id, EXTRACT(YEAR_MONTH FROM work_date), COALESCE(project, '');
-REPLACE INTO hours_yearly (library_id, year, volunteer_id, minutes, entries)
-  SELECT library_id, YEAR(work_date), volunteer_id, SUM(minutes), COUNT(*)
-  FROM hours WHERE state = 2 AND delete_time IS NULL AND work_date IS NOT NULL
-  GROUP BY library_id, YEAR(work_date), volunteer_id;
