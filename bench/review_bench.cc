@@ -755,8 +755,8 @@ int RunReview(const ReviewOptions& options, const storage::DbConfig& db) {
         (same ? absl::StrCat("(as ", what, ")") : absl::StrCat("(WRONG: ", what, " ", want, ")"))
             .c_str());
   };
-  auto count = [&](const char* key) -> int64_t {
-    const v1::Figure* f = FigureOf(review, key);
+  auto count = [&](const char* key, const v1::NetworkReview* of = nullptr) -> int64_t {
+    const v1::Figure* f = FigureOf(of != nullptr ? *of : review, key);
     return f == nullptr ? -1 : f->count();
   };
   std::printf("figures of the whole network:\n");
@@ -799,10 +799,9 @@ int RunReview(const ReviewOptions& options, const storage::DbConfig& db) {
     std::printf("a period of no whole year (%s .. %s): review_ms=%.1f (median of 3, min %.1f)\n",
                 absl::FormatCivilTime(odd.start).c_str(), absl::FormatCivilTime(odd.end).c_str(),
                 Median(odd_ms), *std::min_element(odd_ms.begin(), odd_ms.end()));
-    review.Swap(&odd_review);
-    check("hours.approved_minutes", count("hours.approved_minutes"), rows->minutes, "in the rows");
-    check("hours.entries", count("hours.entries"), rows->entries, "in the rows");
-    review.Swap(&odd_review);
+    check("hours.approved_minutes", count("hours.approved_minutes", &odd_review), rows->minutes,
+          "in the rows");
+    check("hours.entries", count("hours.entries", &odd_review), rows->entries, "in the rows");
   }
 
   absl::Status profiled = Profile(db, call, period, a);

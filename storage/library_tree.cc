@@ -1,6 +1,8 @@
 #include "storage/library_tree.h"
 
 #include "absl/strings/str_cat.h"
+#include "api/errors.h"
+#include "api/names.h"
 
 namespace allies::storage::library_tree {
 
@@ -82,7 +84,11 @@ absl::StatusOr<std::vector<SubtreeLibrary>> Subtree(Session& session, const std:
       l.delete_time = GetOptionalTime(*rs, 5);
       out.push_back(std::move(l));
     }
-    if (out.empty()) return absl::NotFoundError(absl::StrCat("no library ", root));
+    if (out.empty()) {
+      const std::string name = api::LibraryName(root);
+      return api::Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+                        absl::StrCat(name, " does not exist"), {{"resource", name}});
+    }
     return out;
   });
 }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -46,6 +47,7 @@ std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 class Binder {
  public:
   explicit Binder(const Frame& frame) : frame_(frame) {}
+  const Frame& frame() const { return frame_; }
 
   // `column` IN (the subtree's libraries).
   void Libraries(Stmt& s, absl::string_view column) const {
@@ -366,9 +368,9 @@ void SummaryAndRows(Stmt& s, const Binder& b, const Cut& cut, absl::string_view 
   s << ") GROUP BY " << rows_group;
 }
 
-void VolunteersActive(Collector& c, const Frame& frame) {
+void VolunteersActive(Collector& c) {
   const Binder& b = c.bind();
-  const Cut cut = CutPeriod<absl::CivilYear>(frame.start, frame.end, YearNumber);
+  const Cut cut = CutPeriod<absl::CivilYear>(b.frame().start, b.frame().end, YearNumber);
   Stmt a;
   a << "SELECT x.library_id, COUNT(*), COALESCE(SUM(v.birth_date > DATE_SUB(@review_at_end, "
        "INTERVAL 18 YEAR)), 0), COALESCE(SUM(v.birth_date > DATE_SUB(@review_at_end, INTERVAL 14 "
@@ -392,9 +394,9 @@ void VolunteersActive(Collector& c, const Frame& frame) {
         });
 }
 
-void Hours(Collector& c, const Frame& frame) {
+void Hours(Collector& c) {
   const Binder& b = c.bind();
-  const Cut cut = CutPeriod<absl::CivilMonth>(frame.start, frame.end, MonthNumber);
+  const Cut cut = CutPeriod<absl::CivilMonth>(b.frame().start, b.frame().end, MonthNumber);
   Stmt s;
   // The month as a number (202503): grouping by it is cheaper than by a formatted string.
   s << "SELECT u.library_id, u.project, u.month, SUM(u.minutes), SUM(u.entries) FROM (";
@@ -602,10 +604,6 @@ void ProjectTitles(Session& session, const Frame& frame, Collected* out) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 // Starts the snapshot the queries of `session` read, with the frame's days as variables.
 void BeginSnapshot(Session& session, const Frame& frame) {
   session.ExecuteDirect("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
@@ -622,10 +620,10 @@ void BeginSnapshot(Session& session, const Frame& frame) {
 // The families read over the second connection: about half the time of all of them (the
 // partners' support forms, the interactions and the hours: 480 ms of 950 in the database over
 // bench/review_bench's network).
-void SecondHalf(Collector& c, const Frame& frame) {
+void SecondHalf(Collector& c) {
   SupportForms(c);
   Interactions(c);
-  Hours(c, frame);
+  Hours(c);
 }
 
 void FirstHalf(Session& session, const Frame& frame, Collector& c, Collected* out,
@@ -633,16 +631,40 @@ void FirstHalf(Session& session, const Frame& frame, Collector& c, Collected* ou
   Partners(c);
   Agreements(c);
   Volunteers(c);
-  VolunteersActive(c, frame);
+  VolunteersActive(c);
   Signups(c);
   Governance(c, ReaderCouncilTables(), "reader_councils");
   Governance(c, SupervisoryBoardTables(), "supervisory_boards");
   Consents(c);
-  if (!with_second_half) SecondHalf(c, frame);
+  if (!with_second_half) SecondHalf(c);
   ProjectTitles(session, frame, out);
 }
 
 }  // namespace
+
+// By the longest prefix that names the key (the ids are those the queries above run as).
+std::string QueryOfKey(const std::string& key) {
+  static const auto* queries = new std::vector<std::pair<std::string, std::string>>{
+      {"partners.by_support_form.", "partners.support_forms@1"},
+      {"partners.", "partners@1"},
+      {"agreements.value_signed.", "agreements.value@1"},
+      {"agreements.", "agreements@1"},
+      {"volunteers.active", "volunteers.active@1"},
+      {"volunteers.", "volunteers@1"},
+      {"hours.", "hours@1"},
+      {"signups.", "signups@1"},
+      {"governance.reader_councils.", "governance.reader_councils@1"},
+      {"governance.", "governance.supervisory_boards@1"},
+      {"consents.", "consents@1"},
+      {"destructions.overdue_at_end", "consents@1"},
+      {"destructions.", "destructions@1"},
+      {"interactions.", "interactions@1"},
+  };
+  for (const auto& [prefix, query] : *queries) {
+    if (absl::StartsWith(key, prefix)) return query;
+  }
+  return "";
+}
 
 absl::StatusOr<Collected> Collect(Session& session, const Frame& frame, Session* second) {
   Collected out;
@@ -664,7 +686,7 @@ absl::StatusOr<Collected> Collect(Session& session, const Frame& frame, Session*
       other = std::thread([&] {
         second_ok = second->Run([&]() -> absl::Status {
           Collector c(*second, frame, &more);
-          SecondHalf(c, frame);
+          SecondHalf(c);
           second->Commit();
           return absl::OkStatus();
         });

@@ -21,10 +21,6 @@
 
 namespace allies::storage::network_review {
 
-// The libraries a review covers (storage/library_tree.h).
-using Library = library_tree::SubtreeLibrary;
-using library_tree::Subtree;
-
 // What the queries are bound to.
 struct Frame {
   std::vector<std::string> libraries;
@@ -66,6 +62,9 @@ struct Collected {
   // "libraries/{l}/projects/{p}" -> title, for the projects hours were counted under.
   std::map<std::string, std::string> project_titles;
 };
+
+// The query that counts `key` (a Collected::key_query id), also for a key no row gave (a zero).
+std::string QueryOfKey(const std::string& key);
 
 // Runs every query in a consistent snapshot (a REPEATABLE READ, read-only transaction of its own
 // on `session`, which must not be in one). With `second` (another connection, not in a

@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/names.h"
 #include "api/proto_time.h"
+#include "services/common/lifecycle.h"
 #include "services/report/review.h"
 #include "storage/report_tables.h"
 
@@ -24,10 +25,10 @@ ResourceRules<v1::Report> ReportRules() {
   return rules;
 }
 
-absl::Status StateError(const std::string& name, v1::Report::State state, const char* want) {
-  return api::Error(absl::StatusCode::kFailedPrecondition, "REPORT_STATE",
-                    absl::StrCat(name, " is ", v1::Report::State_Name(state), ", not ", want),
-                    {{"resource", name}, {"state", v1::Report::State_Name(state)}});
+// DRAFT (built, rebuilt) -> APPROVED (never changed again).
+const Lifecycle& ReportLifecycle() {
+  static const Lifecycle* lifecycle = new Lifecycle(v1::Report::descriptor(), "REPORT_STATE");
+  return *lifecycle;
 }
 
 }  // namespace
@@ -76,14 +77,15 @@ absl::Status ReportService::BuildReport(const api::Call& call, const v1::BuildRe
                                         v1::BuildReportResponse* out) {
   auto key = reports_.table().ParseName(r.name(), "name");
   if (!key.ok()) return key.status();
+  const absl::CivilDay today = UtcToday();
   int32_t year = 0;
-  if (!absl::SimpleAtoi(key->id, &year) || year < 1900 || year > UtcToday().year()) {
+  if (!absl::SimpleAtoi(key->id, &year) || year < 1900 || year > today.year()) {
     return api::InvalidField("name",
-                             absl::StrCat("a report's id is its year, from 1900 to ",
-                                          UtcToday().year(), ", got ", api::Quote(key->id)),
+                             absl::StrCat("a report's id is its year, from 1900 to ", today.year(),
+                                          ", got ", api::Quote(key->id)),
                              "INVALID_RESOURCE_NAME");
   }
-  auto period = review::PeriodOf(year, {}, {}, UtcToday());
+  auto period = review::PeriodOf(year, {}, {}, today);
   if (!period.ok()) return period.status();
   auto built = review::Build(pool_, call, key->library_id, *period);
   if (!built.ok()) return built.status();
@@ -122,8 +124,8 @@ absl::Status ReportService::BuildReport(const api::Call& call, const v1::BuildRe
       call, "BUILD", r.name(), /*etag=*/"", r.request_id(), r,
       [&](WriteContext&, const storage::ResourceKey&,
           v1::Report& current) -> absl::StatusOr<std::vector<std::string>> {
-        if (current.state() != v1::Report::DRAFT) {
-          return StateError(r.name(), current.state(), "DRAFT (it was approved meanwhile)");
+        if (!ReportLifecycle().In(current, {v1::Report::DRAFT})) {
+          return ReportLifecycle().Wrong(current, "build", {v1::Report::DRAFT});
         }
         *current.mutable_review() = *built;
         return std::vector<std::string>{"review"};
@@ -145,13 +147,13 @@ absl::Status ReportService::ApproveReport(const api::Call& call, const v1::Appro
       call, "APPROVE", r.name(), r.etag(), r.request_id(), r,
       [&](WriteContext& ctx, const storage::ResourceKey&,
           v1::Report& current) -> absl::StatusOr<std::vector<std::string>> {
-        if (current.state() != v1::Report::DRAFT) {
-          return StateError(r.name(), current.state(), "DRAFT");
-        }
-        current.set_state(v1::Report::APPROVED);
+        auto changed =
+            ReportLifecycle().Move(current, "approve", {v1::Report::DRAFT}, v1::Report::APPROVED);
+        if (!changed.ok()) return changed.status();
         current.set_approver(call.principal().name);
         api::ToTimestamp(ctx.now, current.mutable_approve_time());
-        return std::vector<std::string>{"state", "approver", "approve_time"};
+        changed->insert(changed->end(), {"approver", "approve_time"});
+        return changed;
       },
       out);
 }

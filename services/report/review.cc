@@ -25,6 +25,7 @@
 #include "api/names.h"
 #include "api/proto_time.h"
 #include "services/common/local_time.h"
+#include "storage/library_tree.h"
 #include "storage/network_review.h"
 #include "storage/scope.h"
 #include "storage/transaction.h"
@@ -33,6 +34,7 @@ namespace allies::services::review {
 namespace {
 
 namespace nr = storage::network_review;
+using Library = storage::library_tree::SubtreeLibrary;
 
 constexpr int kMaxDays = 366;
 
@@ -264,30 +266,6 @@ std::string LabelOf(const std::string& key,
 
 // ---------------------------------------------------------------------------------------------
 
-// The query that counts a key no row gave (a zero), by the longest prefix that names it.
-std::string QueryOf(const std::string& key) {
-  static const auto* queries = new std::vector<std::pair<std::string, std::string>>{
-      {"partners.by_support_form.", "partners.support_forms@1"},
-      {"partners.", "partners@1"},
-      {"agreements.value_signed.", "agreements.value@1"},
-      {"agreements.", "agreements@1"},
-      {"volunteers.active", "volunteers.active@1"},
-      {"volunteers.", "volunteers@1"},
-      {"hours.", "hours@1"},
-      {"signups.", "signups@1"},
-      {"governance.reader_councils.", "governance.reader_councils@1"},
-      {"governance.", "governance.supervisory_boards@1"},
-      {"consents.", "consents@1"},
-      {"destructions.overdue_at_end", "consents@1"},
-      {"destructions.", "destructions@1"},
-      {"interactions.", "interactions@1"},
-  };
-  for (const auto& [prefix, query] : *queries) {
-    if (absl::StartsWith(key, prefix)) return query;
-  }
-  return "";
-}
-
 bool IsMoney(const std::string& key) { return absl::StartsWith(key, "agreements.value_signed."); }
 
 void SetValue(const std::string& key, absl::int128 value, v1::Figure* f) {
@@ -336,7 +314,7 @@ void Fill(const Sums& sums, const std::vector<std::string>& fixed,
     auto it = sums.find(key);
     SetValue(key, it == sums.end() ? absl::int128(0) : it->second, f);
     auto q = c.key_query.find(key);
-    f->set_query(q != c.key_query.end() ? q->second : QueryOf(key));
+    f->set_query(q != c.key_query.end() ? q->second : nr::QueryOfKey(key));
   };
   for (const std::string& key : fixed) emit(key);
   for (const std::string& month : months) emit("hours.by_month." + month);
@@ -457,7 +435,7 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
   frame.start = period.start;
   frame.end = period.end;
   frame.at_end = std::min(period.end, today);
-  std::vector<nr::Library> libraries;
+  std::vector<Library> libraries;
   nr::Collected collected;
   std::vector<TemplateRow> template_rows;
   const std::string parent = api::LibraryName(library);
@@ -468,17 +446,13 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
         if (!in_scope.ok()) return in_scope;
         // A library closed before the period began has nothing to report (no zone's day
         // begins more than 14 hours before UTC's).
-        auto subtree = nr::Subtree(
+        auto subtree = storage::library_tree::Subtree(
             s, library, absl::FromCivil(period.start, absl::UTCTimeZone()) - absl::Hours(14));
-        if (subtree.status().code() == absl::StatusCode::kNotFound) {
-          return api::Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
-                            absl::StrCat(parent, " does not exist"), {{"resource", parent}});
-        }
         if (!subtree.ok()) return subtree.status();
         libraries = *std::move(subtree);
         std::map<std::string, nr::Frame::Instants> zones;
         frame.libraries.clear();
-        for (const nr::Library& l : libraries) {
+        for (const Library& l : libraries) {
           frame.libraries.push_back(l.id);
           absl::TimeZone zone;
           std::string zone_name = l.time_zone.empty() ? "UTC" : l.time_zone;
@@ -511,25 +485,26 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
       call.deadline());
   if (!ok.ok()) return ok;
 
-  // Roll up: the whole subtree, the parent's own rows, each child's subtree.
+  // Roll up: the whole subtree, the parent's own rows, each child's subtree. The subtree lists
+  // every parent before its children, so one pass finds the child of the root each library
+  // lies under (one whose parent was left out, closed before the period, goes under that
+  // parent, which is never shown).
   std::map<std::string, std::string> top;  // library -> the child of the root it lies under
-  std::map<std::string, std::string> parent_of;
-  for (const nr::Library& l : libraries) parent_of[l.id] = l.parent_id;
-  for (const nr::Library& l : libraries) {
+  std::map<std::string, int> child_count;
+  std::vector<const Library*> direct;  // the root's children
+  for (const Library& l : libraries) {
     if (l.id == library) continue;
-    std::string at = l.id;
-    for (int depth = 0; depth < 1000 && parent_of.count(at) && parent_of[at] != library; ++depth) {
-      at = parent_of[at];
-    }
-    top[l.id] = at;
+    auto above = top.find(l.parent_id);
+    const std::string under = l.parent_id == library ? l.id
+                              : above != top.end()   ? above->second
+                                                     : l.parent_id;
+    top[l.id] = under;
+    ++child_count[under];
+    if (under == l.id) direct.push_back(&l);
   }
   Sums whole;
   Sums own;
   std::map<std::string, Sums> children;
-  std::map<std::string, int> child_count;
-  for (const nr::Library& l : libraries) {
-    if (l.id != library) child_count[top[l.id]] += 1;
-  }
   for (const auto& [lib, sums] : collected.sums) {
     AddInto(sums, whole);
     if (lib == library) {
@@ -557,7 +532,7 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
   review.set_library_count(static_cast<int32_t>(libraries.size()));
   Fill(whole, fixed, months, /*projects=*/true, /*labels=*/true, collected,
        review.mutable_figures());
-  auto entry = [&](const nr::Library& l, v1::LibraryFigures::Extent extent, int count,
+  auto entry = [&](const Library& l, v1::LibraryFigures::Extent extent, int count,
                    const Sums& sums) {
     v1::LibraryFigures* e = review.add_libraries();
     e->set_library(api::LibraryName(l.id));
@@ -572,14 +547,10 @@ absl::StatusOr<v1::NetworkReview> Build(storage::ConnectionPool& pool, const api
   };
   entry(libraries.front(), v1::LibraryFigures::OWN, 1, own);
   // The children by name, as a reader looks them up.
-  std::vector<const nr::Library*> direct;
-  for (const nr::Library& l : libraries) {
-    if (l.parent_id == library && l.id != library) direct.push_back(&l);
-  }
-  std::sort(direct.begin(), direct.end(), [](const nr::Library* a, const nr::Library* b) {
+  std::sort(direct.begin(), direct.end(), [](const Library* a, const Library* b) {
     return std::tie(a->display_name, a->id) < std::tie(b->display_name, b->id);
   });
-  for (const nr::Library* l : direct) {
+  for (const Library* l : direct) {
     static const Sums kNone;
     auto it = children.find(l->id);
     entry(*l, v1::LibraryFigures::SUBTREE, child_count[l->id],

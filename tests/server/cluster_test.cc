@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -52,23 +51,13 @@ class ClusterTest : public ::testing::Test {
     const absl::Time start = absl::Now();
     RunOrDie(absl::StrCat(Dbctl(), " cluster start ", dir_, " --nodes 3"));
     std::printf("cluster of 3 started in %.1f s\n", absl::ToDoubleSeconds(absl::Now() - start));
-    std::ifstream env(dir_ + "/env");
-    std::string line;
-    while (std::getline(env, line)) {
-      std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
-      if (kv.first == "ALLIES_DB_USER") proxy_.user = kv.second;
-      if (kv.first == "ALLIES_DB_PASSWORD") proxy_.password = kv.second;
-      if (kv.first == "ALLIES_DB_NAME") proxy_.database = kv.second;
-      if (kv.first == "ALLIES_DB_PORT") {
-        ASSERT_TRUE(absl::SimpleAtoi(kv.second, &proxy_.port));
-      }
-      for (int n = 1; n <= 3; ++n) {
-        if (kv.first == absl::StrCat("ALLIES_DB_NODE", n, "_PORT")) {
-          ASSERT_TRUE(absl::SimpleAtoi(kv.second, &node_ports_[n]));
-        }
-      }
+    const allies::testing::DbctlEnv env = allies::testing::ReadDbctlEnv(dir_);
+    proxy_ = env.config;
+    for (int n = 1; n <= 3; ++n) {
+      auto port = env.values.find(absl::StrCat("ALLIES_DB_NODE", n, "_PORT"));
+      ASSERT_TRUE(port != env.values.end() && absl::SimpleAtoi(port->second, &node_ports_[n]))
+          << "node " << n << " in " << dir_ << "/env";
     }
-    proxy_.host = "127.0.0.1";
     proxy_.pool_size = 8;
   }
   static void TearDownTestSuite() {

@@ -76,10 +76,16 @@ class NetworkReviewTest : public ::testing::Test {
                 absl::CivilDay(2025, 12, 31));
   }
 
-  Collected Run(const Frame& frame) {
+  // Collects `frame` over one connection, or over two (the largest scans on the second).
+  Collected Run(const Frame& frame, bool split = false) {
     Collected out;
+    absl::StatusOr<Lease> second;
+    if (split) {
+      second = pool_->Checkout();
+      EXPECT_TRUE(second.ok()) << second.status();
+    }
     absl::Status ok = RunRead(*pool_, [&](Session& s) -> absl::Status {
-      auto c = Collect(s, frame);
+      auto c = Collect(s, frame, split && second.ok() ? &**second : nullptr);
       if (!c.ok()) return c.status();
       out = *std::move(c);
       return absl::OkStatus();
@@ -87,21 +93,7 @@ class NetworkReviewTest : public ::testing::Test {
     EXPECT_TRUE(ok.ok()) << ok;
     return out;
   }
-
-  // The same over two connections (the largest scans on the second).
-  Collected RunSplit(const Frame& frame) {
-    Collected out;
-    auto second = pool_->Checkout();
-    EXPECT_TRUE(second.ok()) << second.status();
-    absl::Status ok = RunRead(*pool_, [&](Session& s) -> absl::Status {
-      auto c = Collect(s, frame, &**second);
-      if (!c.ok()) return c.status();
-      out = *std::move(c);
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(ok.ok()) << ok;
-    return out;
-  }
+  Collected RunSplit(const Frame& frame) { return Run(frame, true); }
 
   static int64_t Get(const Collected& c, const std::string& lib, const std::string& key) {
     auto l = c.sums.find(lib);
@@ -115,9 +107,9 @@ class NetworkReviewTest : public ::testing::Test {
 };
 
 TEST_F(NetworkReviewTest, SubtreeLeavesOutWhatClosedBeforeThePeriod) {
-  std::vector<Library> libs;
+  std::vector<library_tree::SubtreeLibrary> libs;
   ASSERT_TRUE(RunRead(*pool_, [&](Session& s) -> absl::Status {
-                auto got = Subtree(s, "root", Utc("2025-01-01 00:00:00"));
+                auto got = library_tree::Subtree(s, "root", Utc("2025-01-01 00:00:00"));
                 if (!got.ok()) return got.status();
                 libs = *got;
                 return absl::OkStatus();
@@ -126,9 +118,11 @@ TEST_F(NetworkReviewTest, SubtreeLeavesOutWhatClosedBeforeThePeriod) {
   EXPECT_EQ(libs[0].id, "root");
   EXPECT_EQ(libs[1].parent_id, "root");
   EXPECT_EQ(libs[2].time_zone, "Asia/Vladivostok");
-  EXPECT_EQ(RunRead(*pool_, [&](Session& s) { return Subtree(s, "nowhere", absl::Now()).status(); })
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      RunRead(*pool_,
+              [&](Session& s) { return library_tree::Subtree(s, "nowhere", absl::Now()).status(); })
+          .code(),
+      absl::StatusCode::kNotFound);
 }
 
 TEST_F(NetworkReviewTest, PartnersAreCountedByTheirLibrarysLocalDays) {

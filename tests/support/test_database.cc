@@ -72,16 +72,33 @@ TestDatabase::TestDatabase() {
   }
   dir_ = templ;
   Start();
-  std::ifstream env(dir_ + "/env");
-  std::string line;
-  while (std::getline(env, line)) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
-    if (kv.first == "ALLIES_DB_SOCKET") base_.socket = kv.second;
-    if (kv.first == "ALLIES_DB_USER") base_.user = kv.second;
-    if (kv.first == "ALLIES_DB_PASSWORD") base_.password = kv.second;
-    if (kv.first == "ALLIES_DB_NAME") base_.database = kv.second;
-  }
+  base_ = ReadDbctlEnv(dir_).config;
   base_.pool_size = 16;
+}
+
+DbctlEnv ReadDbctlEnv(const std::string& dir) {
+  DbctlEnv env;
+  std::ifstream in(dir + "/env");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    env.values[kv.first] = kv.second;
+  }
+  auto set = [&](const char* name, std::string& field) {
+    auto it = env.values.find(name);
+    if (it != env.values.end()) field = it->second;
+  };
+  set("ALLIES_DB_SOCKET", env.config.socket);
+  set("ALLIES_DB_HOST", env.config.host);
+  set("ALLIES_DB_USER", env.config.user);
+  set("ALLIES_DB_PASSWORD", env.config.password);
+  set("ALLIES_DB_NAME", env.config.database);
+  auto port = env.values.find("ALLIES_DB_PORT");
+  if (port != env.values.end() && !absl::SimpleAtoi(port->second, &env.config.port)) {
+    std::cerr << dir << "/env: ALLIES_DB_PORT is not a number: " << port->second << "\n";
+    std::abort();
+  }
+  return env;
 }
 
 TestDatabase::~TestDatabase() {

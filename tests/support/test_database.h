@@ -4,6 +4,7 @@
 #ifndef ALLIES_TESTS_SUPPORT_TEST_DATABASE_H_
 #define ALLIES_TESTS_SUPPORT_TEST_DATABASE_H_
 
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -37,6 +38,14 @@ class TestDatabase {
   storage::DbConfig base_;
   int schemas_ = 0;
 };
+
+// A tools/dbctl env file (DIR/env) read: every line by name, and the connection its ALLIES_DB_*
+// settings name (over the socket when there is one).
+struct DbctlEnv {
+  std::map<std::string, std::string> values;
+  storage::DbConfig config;
+};
+DbctlEnv ReadDbctlEnv(const std::string& dir);
 
 // Runs a shell command, returning its stdout; aborts the test binary when it fails.
 std::string RunOrDie(const std::string& command);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -41,15 +42,31 @@ class ReminderTest : public ServiceTest {
     partner_ = CreatePartner(*partners_, "city", "bank");
   }
 
-  void SetEmail(const std::string& library, const std::string& email) {
+  // Updates the field `path` of `library` to what `set` writes.
+  void UpdateLibrary(const std::string& library, const std::string& path,
+                     const std::function<void(v1::Library&)>& set) {
     v1::UpdateLibraryRequest request;
     request.mutable_library()->set_name("libraries/" + library);
-    request.mutable_library()->set_email(email);
-    request.mutable_update_mask()->add_paths("email");
+    set(*request.mutable_library());
+    request.mutable_update_mask()->add_paths(path);
     v1::Library out;
     grpc::ClientContext context;
     grpc::Status status = libraries_->UpdateLibrary(&context, request, &out);
     ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  void SetEmail(const std::string& library, const std::string& email) {
+    UpdateLibrary(library, "email", [&](v1::Library& l) { l.set_email(email); });
+  }
+
+  // Creates the volunteer `request` describes and activates them; their name.
+  std::string CreateActiveVolunteer(const v1::CreateVolunteerRequest& request) {
+    v1::Volunteer out;
+    grpc::ClientContext context;
+    grpc::Status status = volunteers_->CreateVolunteer(&context, request, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    status = CallByName(*volunteers_, &v1::VolunteerService::Stub::ActivateVolunteer, out.name());
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out.name();
   }
 
   // An ACTIVE volunteer of `library` with e-mail `email` ("" for none) and a consent covering
@@ -64,13 +81,7 @@ class ReminderTest : public ServiceTest {
     if (!email.empty()) request.mutable_volunteer()->add_emails(email);
     if (opt_out_email) request.mutable_volunteer()->add_opt_outs(v1::Volunteer::EMAIL);
     *request.mutable_consent() = WorkConsent(purposes);
-    v1::Volunteer out;
-    grpc::ClientContext context;
-    grpc::Status status = volunteers_->CreateVolunteer(&context, request, &out);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    status = CallByName(*volunteers_, &v1::VolunteerService::Stub::ActivateVolunteer, out.name());
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return out.name();
+    return CreateActiveVolunteer(request);
   }
 
   // Withdraws every consent of `subject`.

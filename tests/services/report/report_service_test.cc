@@ -64,14 +64,7 @@ class ReportServiceTest : public allies::testing::ReminderTest {
   }
 
   void MoveUnder(const std::string& library, const std::string& parent) {
-    v1::UpdateLibraryRequest request;
-    request.mutable_library()->set_name("libraries/" + library);
-    request.mutable_library()->set_parent("libraries/" + parent);
-    request.mutable_update_mask()->add_paths("parent");
-    v1::Library out;
-    grpc::ClientContext context;
-    grpc::Status status = libraries_->UpdateLibrary(&context, request, &out);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    UpdateLibrary(library, "parent", [&](v1::Library& l) { l.set_parent("libraries/" + parent); });
   }
 
   std::string MinorVolunteer(const std::string& library) {
@@ -80,13 +73,7 @@ class ReportServiceTest : public allies::testing::ReminderTest {
     request.set_volunteer_id("yozhik");
     *request.mutable_volunteer() = testing::Person("Ёжиков", "Пётр", 15);
     *request.mutable_consent() = testing::ByParent(testing::WorkConsent());
-    v1::Volunteer out;
-    grpc::ClientContext context;
-    grpc::Status status = volunteers_->CreateVolunteer(&context, request, &out);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    status = CallByName(*volunteers_, &v1::VolunteerService::Stub::ActivateVolunteer, out.name());
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return out.name();
+    return CreateActiveVolunteer(request);
   }
 
   void Hours(const std::string& volunteer, const std::string& project, int minutes, bool approve) {
