@@ -999,7 +999,6 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     options.timeout_seconds = *seconds;
   }
 
-  parsed.mutable_positionals() = operands;
   Invocation invocation(*command, std::move(options), std::move(parsed), std::move(operands), out,
                         err);
   return command->run(invocation);
