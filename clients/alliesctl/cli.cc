@@ -170,11 +170,12 @@ void CommandRegistry::AddResource(Resource resource) { resources_.push_back(std:
 
 void CommandRegistry::AddCommand(Command command) { commands_.push_back(std::move(command)); }
 
-namespace {
-
 bool IsSubResource(const Resource& resource) { return absl::StrContains(resource.name, ' '); }
 
-}  // namespace
+std::string OwnWord(const Resource& resource) {
+  const size_t space = resource.name.rfind(' ');
+  return space == std::string::npos ? resource.name : resource.name.substr(space + 1);
+}
 
 const Resource* CommandRegistry::FindResource(absl::string_view word) const {
   for (const Resource& resource : resources_) {
@@ -760,10 +761,7 @@ CLI::App* AddSubcommand(CLI::App* parent, const std::string& name, const std::st
 
 void AddResourceCommands(const CommandRegistry& registry, const Resource& resource,
                          CLI::App* parent, CliTree* tree) {
-  const size_t space = resource.name.rfind(' ');
-  CLI::App* app = AddSubcommand(
-      parent, space == std::string::npos ? resource.name : resource.name.substr(space + 1),
-      resource.summary);
+  CLI::App* app = AddSubcommand(parent, OwnWord(resource), resource.summary);
   for (const std::string& alias : resource.aliases) app->alias(alias);
   tree->resources[app] = &resource;
   for (const Command* command : registry.CommandsOf(resource.name)) {
