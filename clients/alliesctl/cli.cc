@@ -59,13 +59,6 @@ std::string FlagsHelp(const std::vector<FlagSpec>& flags) {
   return out;
 }
 
-const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, absl::string_view name) {
-  for (const FlagSpec& spec : specs) {
-    if (spec.name == name) return &spec;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 // ---- Invocation ----
@@ -240,7 +233,7 @@ std::vector<FlagSpec> CommandRegistry::AllFlags() const {
   std::vector<FlagSpec> flags = GlobalFlags();
   for (const Command& command : commands_) {
     for (const FlagSpec& flag : command.flags) {
-      if (FindSpec(flags, flag.name) == nullptr) flags.push_back(flag);
+      if (FindFlagSpec(flags, flag.name) == nullptr) flags.push_back(flag);
     }
   }
   return flags;
@@ -805,9 +798,8 @@ CliTree BuildCliTree(const CommandRegistry& registry) {
 
 bool IsKnownFlag(const std::vector<FlagSpec>& specs, absl::string_view flag) {
   for (const FlagSpec& spec : specs) {
-    if (flag == absl::StrCat("--", spec.name) ||
-        (spec.short_name != '\0' && flag == absl::StrCat("-", std::string(1, spec.short_name)))) {
-      return true;
+    for (const std::string& spelling : FlagSpellings(spec)) {
+      if (flag == spelling) return true;
     }
   }
   return false;

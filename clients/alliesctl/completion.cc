@@ -11,13 +11,6 @@
 namespace allies::ctl {
 namespace {
 
-// "--name" and, for a short name, "-n".
-std::vector<std::string> Spellings(const FlagSpec& flag) {
-  std::vector<std::string> out = {absl::StrCat("--", flag.name)};
-  if (flag.short_name != '\0') out.push_back(absl::StrCat("-", std::string(1, flag.short_name)));
-  return out;
-}
-
 std::string FlagWords(const std::vector<FlagSpec>& flags) {
   std::vector<std::string> words;
   for (const FlagSpec& flag : flags) words.push_back(absl::StrCat("--", flag.name));
@@ -44,7 +37,7 @@ std::string BashCompletion(const CommandRegistry& registry) {
   std::set<std::string> value_flags;
   for (const FlagSpec& flag : registry.AllFlags()) {
     if (!flag.takes_value) continue;
-    for (const std::string& spelling : Spellings(flag)) value_flags.insert(spelling);
+    for (const std::string& spelling : FlagSpellings(flag)) value_flags.insert(spelling);
   }
 
   std::vector<std::string> top = {};
@@ -81,7 +74,7 @@ std::string BashCompletion(const CommandRegistry& registry) {
 
   std::vector<std::string> global;
   for (const FlagSpec& flag : GlobalFlags()) {
-    for (const std::string& spelling : Spellings(flag)) global.push_back(spelling);
+    for (const std::string& spelling : FlagSpellings(flag)) global.push_back(spelling);
   }
   global.push_back("--version");
 
