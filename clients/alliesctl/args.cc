@@ -18,13 +18,6 @@
 namespace allies::ctl {
 namespace {
 
-const FlagSpec* FindLong(const std::vector<FlagSpec>& specs, absl::string_view name) {
-  for (const FlagSpec& spec : specs) {
-    if (spec.name == name) return &spec;
-  }
-  return nullptr;
-}
-
 const FlagSpec* FindShort(const std::vector<FlagSpec>& specs, char name) {
   for (const FlagSpec& spec : specs) {
     if (spec.short_name != '\0' && spec.short_name == name) return &spec;
@@ -40,6 +33,19 @@ std::optional<bool> ParseBoolValue(absl::string_view value) {
 }
 
 }  // namespace
+
+const FlagSpec* FindFlagSpec(const std::vector<FlagSpec>& specs, absl::string_view name) {
+  for (const FlagSpec& spec : specs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> FlagSpellings(const FlagSpec& flag) {
+  std::vector<std::string> out = {absl::StrCat("--", flag.name)};
+  if (flag.short_name != '\0') out.push_back(absl::StrCat("-", std::string(1, flag.short_name)));
+  return out;
+}
 
 bool ParsedArgs::Has(absl::string_view name) const { return values_.find(name) != values_.end(); }
 
@@ -79,11 +85,10 @@ void ParsedArgs::Set(const std::string& name, std::string value) {
 
 void AddFlagOptions(CLI::App* app, const std::vector<FlagSpec>& specs) {
   for (const FlagSpec& spec : specs) {
-    const std::string long_name = absl::StrCat("--", spec.name);
-    if (app->get_option_no_throw(long_name) != nullptr) continue;
-    std::string names = spec.short_name != '\0'
-                            ? absl::StrCat("-", std::string(1, spec.short_name), ",", long_name)
-                            : long_name;
+    const std::vector<std::string> spellings = FlagSpellings(spec);
+    if (app->get_option_no_throw(spellings.front()) != nullptr) continue;
+    // "--name,-n": CLI11 sorts the names into long and short ones whatever their order.
+    const std::string names = absl::StrJoin(spellings, ",");
     CLI::Option* option =
         spec.takes_value ? app->add_option(names, spec.help) : app->add_flag(names, spec.help);
     option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -106,7 +111,7 @@ absl::StatusOr<std::vector<std::string>> NormalizeFlagForms(const std::vector<st
     if (absl::StartsWith(arg, "--")) {
       const absl::string_view body = absl::string_view(arg).substr(2);
       const size_t eq = body.find('=');
-      spec = FindLong(specs, body.substr(0, eq));
+      spec = FindFlagSpec(specs, body.substr(0, eq));
       if (eq != absl::string_view::npos) inline_value = std::string(body.substr(eq + 1));
     } else if (arg.size() >= 2 && arg[0] == '-') {
       spec = FindShort(specs, arg[1]);

@@ -36,6 +36,12 @@ struct FlagSpec {
   std::string help;
 };
 
+// The spec named `name` (the long name, without dashes) in `specs`, or null.
+const FlagSpec* FindFlagSpec(const std::vector<FlagSpec>& specs, absl::string_view name);
+
+// How `flag` is written on the command line: "--name", then "-n" when it has a short name.
+std::vector<std::string> FlagSpellings(const FlagSpec& flag);
+
 class ParsedArgs {
  public:
   const std::vector<std::string>& positionals() const { return positionals_; }

@@ -59,13 +59,6 @@ std::string FlagsHelp(const std::vector<FlagSpec>& flags) {
   return out;
 }
 
-const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, absl::string_view name) {
-  for (const FlagSpec& spec : specs) {
-    if (spec.name == name) return &spec;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 // ---- Invocation ----
@@ -170,11 +163,12 @@ void CommandRegistry::AddResource(Resource resource) { resources_.push_back(std:
 
 void CommandRegistry::AddCommand(Command command) { commands_.push_back(std::move(command)); }
 
-namespace {
-
 bool IsSubResource(const Resource& resource) { return absl::StrContains(resource.name, ' '); }
 
-}  // namespace
+std::string OwnWord(const Resource& resource) {
+  const size_t space = resource.name.rfind(' ');
+  return space == std::string::npos ? resource.name : resource.name.substr(space + 1);
+}
 
 const Resource* CommandRegistry::FindResource(absl::string_view word) const {
   for (const Resource& resource : resources_) {
@@ -239,7 +233,7 @@ std::vector<FlagSpec> CommandRegistry::AllFlags() const {
   std::vector<FlagSpec> flags = GlobalFlags();
   for (const Command& command : commands_) {
     for (const FlagSpec& flag : command.flags) {
-      if (FindSpec(flags, flag.name) == nullptr) flags.push_back(flag);
+      if (FindFlagSpec(flags, flag.name) == nullptr) flags.push_back(flag);
     }
   }
   return flags;
@@ -760,10 +754,7 @@ CLI::App* AddSubcommand(CLI::App* parent, const std::string& name, const std::st
 
 void AddResourceCommands(const CommandRegistry& registry, const Resource& resource,
                          CLI::App* parent, CliTree* tree) {
-  const size_t space = resource.name.rfind(' ');
-  CLI::App* app = AddSubcommand(
-      parent, space == std::string::npos ? resource.name : resource.name.substr(space + 1),
-      resource.summary);
+  CLI::App* app = AddSubcommand(parent, OwnWord(resource), resource.summary);
   for (const std::string& alias : resource.aliases) app->alias(alias);
   tree->resources[app] = &resource;
   for (const Command* command : registry.CommandsOf(resource.name)) {
@@ -807,9 +798,8 @@ CliTree BuildCliTree(const CommandRegistry& registry) {
 
 bool IsKnownFlag(const std::vector<FlagSpec>& specs, absl::string_view flag) {
   for (const FlagSpec& spec : specs) {
-    if (flag == absl::StrCat("--", spec.name) ||
-        (spec.short_name != '\0' && flag == absl::StrCat("-", std::string(1, spec.short_name)))) {
-      return true;
+    for (const std::string& spelling : FlagSpellings(spec)) {
+      if (flag == spelling) return true;
     }
   }
   return false;
@@ -999,7 +989,6 @@ int RunCli(const CommandRegistry& registry, const std::vector<std::string>& args
     options.timeout_seconds = *seconds;
   }
 
-  parsed.mutable_positionals() = operands;
   Invocation invocation(*command, std::move(options), std::move(parsed), std::move(operands), out,
                         err);
   return command->run(invocation);

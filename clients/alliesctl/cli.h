@@ -118,6 +118,11 @@ struct Resource {
   std::string summary;
 };
 
+// Whether `resource` is below another ("boards members").
+bool IsSubResource(const Resource& resource);
+// The word of a resource on its own: "members" of "boards members", "libraries" of "libraries".
+std::string OwnWord(const Resource& resource);
+
 class CommandRegistry {
  public:
   void AddResource(Resource resource);

@@ -3,25 +3,13 @@
 #include <set>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "clients/alliesctl/output.h"
 
 namespace allies::ctl {
 namespace {
-
-// The word of a resource below another ("members" of "boards members").
-std::string OwnWord(const Resource& resource) {
-  const size_t space = resource.name.rfind(' ');
-  return space == std::string::npos ? resource.name : resource.name.substr(space + 1);
-}
-
-// "--name" and, for a short name, "-n".
-std::vector<std::string> Spellings(const FlagSpec& flag) {
-  std::vector<std::string> out = {absl::StrCat("--", flag.name)};
-  if (flag.short_name != '\0') out.push_back(absl::StrCat("-", std::string(1, flag.short_name)));
-  return out;
-}
 
 std::string FlagWords(const std::vector<FlagSpec>& flags) {
   std::vector<std::string> words;
@@ -45,15 +33,16 @@ std::string BashCompletion(const CommandRegistry& registry) {
   std::string next;   // _alliesctl_next's cases
   std::string words;  // _alliesctl_words's cases
   std::string flags;  // _alliesctl_flags's cases
+  // The spellings of the flags that take a value, the global ones and every command's.
   std::set<std::string> value_flags;
-  for (const FlagSpec& flag : GlobalFlags()) {
+  for (const FlagSpec& flag : registry.AllFlags()) {
     if (!flag.takes_value) continue;
-    for (const std::string& spelling : Spellings(flag)) value_flags.insert(spelling);
+    for (const std::string& spelling : FlagSpellings(flag)) value_flags.insert(spelling);
   }
 
   std::vector<std::string> top = {};
   for (const Resource& resource : registry.resources()) {
-    if (absl::StrContains(resource.name, ' ')) continue;
+    if (IsSubResource(resource)) continue;
     top.push_back(resource.name);
     absl::StrAppend(&next, "    ", Patterns("", resource.name, resource.aliases), ") REPLY='",
                     resource.name, "' ;;\n");
@@ -78,10 +67,6 @@ std::string BashCompletion(const CommandRegistry& registry) {
       absl::StrAppend(&next, "    ", Patterns(resource.name, command->verb, {}), ") REPLY='", path,
                       "' ;;\n");
       absl::StrAppend(&flags, "    \"", path, "\") REPLY='", FlagWords(command->flags), "' ;;\n");
-      for (const FlagSpec& flag : command->flags) {
-        if (!flag.takes_value) continue;
-        for (const std::string& spelling : Spellings(flag)) value_flags.insert(spelling);
-      }
     }
     absl::StrAppend(&words, "    \"", resource.name, "\") REPLY='", absl::StrJoin(below, " "),
                     "' ;;\n");
@@ -89,7 +74,7 @@ std::string BashCompletion(const CommandRegistry& registry) {
 
   std::vector<std::string> global;
   for (const FlagSpec& flag : GlobalFlags()) {
-    for (const std::string& spelling : Spellings(flag)) global.push_back(spelling);
+    for (const std::string& spelling : FlagSpellings(flag)) global.push_back(spelling);
   }
   global.push_back("--version");
 
@@ -132,7 +117,8 @@ _alliesctl() {
   ((COMP_CWORD > 1)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   case $prev in
     -o | --output)
-      mapfile -t COMPREPLY < <(compgen -W 'table json yaml csv html name' -- "$cur")
+      mapfile -t COMPREPLY < <(compgen -W ')",
+      absl::StrReplaceAll(OutputFormatNames(), {{"|", " "}}), R"(' -- "$cur")
       return
       ;;
   esac

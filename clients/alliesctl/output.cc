@@ -360,27 +360,22 @@ std::string RenderCsv(const Table& table) {
   return out;
 }
 
-}  // namespace allies::ctl
-
-namespace allies::ctl {
-
 std::string HtmlEscape(absl::string_view text) {
   return absl::StrReplaceAll(text,
                              {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
 std::string RenderHtml(const Table& table, absl::string_view title) {
-  const auto& escape = HtmlEscape;
   std::string html = absl::StrCat(
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", escape(title),
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", HtmlEscape(title),
       "</title><style>body{font-family:sans-serif}table{border-collapse:collapse}"
       "td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}</style></head><body>\n<h1>",
-      escape(title), "</h1>\n<table><tr>");
-  for (const std::string& h : table.headers) absl::StrAppend(&html, "<th>", escape(h), "</th>");
+      HtmlEscape(title), "</h1>\n<table><tr>");
+  for (const std::string& h : table.headers) absl::StrAppend(&html, "<th>", HtmlEscape(h), "</th>");
   absl::StrAppend(&html, "</tr>\n");
   for (const auto& row : table.rows) {
     absl::StrAppend(&html, "<tr>");
-    for (const std::string& cell : row) absl::StrAppend(&html, "<td>", escape(cell), "</td>");
+    for (const std::string& cell : row) absl::StrAppend(&html, "<td>", HtmlEscape(cell), "</td>");
     absl::StrAppend(&html, "</tr>\n");
   }
   absl::StrAppend(&html, "</table>\n</body></html>\n");

@@ -113,12 +113,12 @@ void RegisterReportCommands(CommandRegistry* registry) {
     if (request.year() == 0 && !request.has_start_date()) {
       return inv.UsageError("give --year YEAR, or --from DATE --to DATE");
     }
-    auto stub = ReportService::NewStub(inv.Channel());
-    grpc::ClientContext context;
-    inv.PrepareContext(&context);
     v1::NetworkReview out;
-    grpc::Status status = stub->BuildNetworkReview(&context, request, &out);
-    if (!status.ok()) return inv.RpcFailed(status);
+    if (int code =
+            Call<ReportService>(inv, &ReportService::Stub::BuildNetworkReview, request, &out);
+        code != kExitOk) {
+      return code;
+    }
     const std::string title = request.year() != 0
                                   ? absl::StrCat("Аналитический обзор за ", request.year(), " год")
                                   : "Аналитический обзор за период";
@@ -137,14 +137,12 @@ void RegisterReportCommands(CommandRegistry* registry) {
     v1::BuildReportRequest request;
     std::string name;
     if (int code = ReportName(inv, &name); code != kExitOk) return code;
-    request.set_name(name);
-    if (std::optional<std::string> id = inv.args().Get("request-id")) request.set_request_id(*id);
-    auto stub = ReportService::NewStub(inv.Channel());
-    grpc::ClientContext context;
-    inv.PrepareContext(&context);
+    FillNamedRequest(name, inv.args(), &request);
     v1::BuildReportResponse out;
-    grpc::Status status = stub->BuildReport(&context, request, &out);
-    if (!status.ok()) return inv.RpcFailed(status);
+    if (int code = Call<ReportService>(inv, &ReportService::Stub::BuildReport, request, &out);
+        code != kExitOk) {
+      return code;
+    }
     Table table{{"LIBRARY", "KEY", "APPROVED", "NOW"}, {}};
     for (const v1::FigureChange& c : out.changes()) {
       table.rows.push_back({c.library().empty() ? "(вся сеть)" : c.library(), c.key(),
@@ -175,16 +173,9 @@ void RegisterReportCommands(CommandRegistry* registry) {
     v1::ApproveReportRequest request;
     std::string name;
     if (int code = ReportName(inv, &name); code != kExitOk) return code;
-    request.set_name(name);
-    if (std::optional<std::string> etag = inv.args().Get("etag")) request.set_etag(*etag);
-    if (std::optional<std::string> id = inv.args().Get("request-id")) request.set_request_id(*id);
-    auto stub = ReportService::NewStub(inv.Channel());
-    grpc::ClientContext context;
-    inv.PrepareContext(&context);
-    v1::Report out;
-    grpc::Status status = stub->ApproveReport(&context, request, &out);
-    if (!status.ok()) return inv.RpcFailed(status);
-    return inv.Print(out, ReportColumns()(out));
+    FillNamedRequest(name, inv.args(), &request);
+    return CallAndPrint<ReportService>(inv, &ReportService::Stub::ApproveReport, request,
+                                       ReportColumns());
   };
   registry->AddCommand(std::move(approve));
 
@@ -196,12 +187,11 @@ void RegisterReportCommands(CommandRegistry* registry) {
     if (int code = ReportName(inv, &name); code != kExitOk) return code;
     v1::GetReportRequest request;
     request.set_name(name);
-    auto stub = ReportService::NewStub(inv.Channel());
-    grpc::ClientContext context;
-    inv.PrepareContext(&context);
     v1::Report out;
-    grpc::Status status = stub->GetReport(&context, request, &out);
-    if (!status.ok()) return inv.RpcFailed(status);
+    if (int code = Call<ReportService>(inv, &ReportService::Stub::GetReport, request, &out);
+        code != kExitOk) {
+      return code;
+    }
     if (inv.options().output == OutputFormat::kTable) {
       inv.out() << RenderTable(ReportColumns()(out), inv.options().table_width) << "\n";
     }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "api/proto_time.h"
 #include "clients/alliesctl/output.h"
 
 namespace allies::ctl {
@@ -46,10 +47,6 @@ const std::vector<std::pair<const char*, const char*>>& Headline() {
       {"consents.withdrawn", "Отзывы согласий"},
   };
   return *h;
-}
-
-std::string Date(const google::type::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
 // Minutes as hours ("12.5").
@@ -118,17 +115,8 @@ std::string FigureValue(const v1::Figure& f) {
   switch (f.value_case()) {
     case v1::Figure::kCount:
       return absl::StrCat(f.count());
-    case v1::Figure::kMoney: {
-      const google::type::Money& m = f.money();
-      std::string text = absl::StrCat(m.units());
-      if (m.nanos() != 0) {
-        std::string fraction = absl::StrFormat("%09d", m.nanos());
-        fraction.erase(fraction.find_last_not_of('0') + 1);
-        if (fraction.size() < 2) fraction.resize(2, '0');
-        absl::StrAppend(&text, ".", fraction);
-      }
-      return absl::StrCat(text, " ", m.currency_code());
-    }
+    case v1::Figure::kMoney:
+      return FormatMoney(f.money());
     case v1::Figure::kRatio:
       return absl::StrFormat("%.1f%%", f.ratio() * 100);
     default:
@@ -137,10 +125,10 @@ std::string FigureValue(const v1::Figure& f) {
 }
 
 std::string ReviewTable(const v1::NetworkReview& review, size_t table_width) {
-  std::string out =
-      absl::StrCat(review.display_name(), " (", review.parent(), "), ", Date(review.start_date()),
-                   " — ", Date(review.end_date()), ", на ", Date(review.at_date()),
-                   "; библиотек: ", review.library_count(), "\n\n");
+  std::string out = absl::StrCat(
+      review.display_name(), " (", review.parent(), "), ", api::FormatDate(review.start_date()),
+      " — ", api::FormatDate(review.end_date()), ", на ", api::FormatDate(review.at_date()),
+      "; библиотек: ", review.library_count(), "\n\n");
   Table figures{{"РАЗДЕЛ", "ПОКАЗАТЕЛЬ", "ЗНАЧЕНИЕ", "КЛЮЧ"}, {}};
   for (const Section& s : Sections()) {
     for (const v1::Figure& f : review.figures()) {
@@ -210,9 +198,10 @@ std::string ReviewHtml(const v1::NetworkReview& review, const std::string& title
       "code{font-size:90%;color:#555}"
       "</style></head><body>\n<h1>",
       HtmlEscape(title), "</h1>\n<p>", HtmlEscape(review.display_name()), " (<code>",
-      HtmlEscape(review.parent()), "</code>). Период: ", Date(review.start_date()), " — ",
-      Date(review.end_date()), ", состояние на ", Date(review.at_date()),
-      ". Библиотек в сети: <span id=\"library-count\">", review.library_count(),
+      HtmlEscape(review.parent()), "</code>). Период: ", api::FormatDate(review.start_date()),
+      " — ", api::FormatDate(review.end_date()), ", состояние на ",
+      api::FormatDate(review.at_date()), ". Библиотек в сети: <span id=\"library-count\">",
+      review.library_count(),
       "</span>. Построен: ", HtmlEscape(FormatTimestamp(review.build_time())), "</p>\n");
   // Charts: hours by month, partners by kind.
   std::vector<std::pair<std::string, double>> months, kinds;
